@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The test command (README "Quick start", and what CI runs): installs what the tests need, then runs
+# every unit test (*Test) and every integration test (*IT, against a real MLflow server) of every module.
+#   scripts/test.sh               all tests
+#   scripts/test.sh -pl api       extra arguments go to Maven
+# Needs: a JDK 25 (found by scripts/jdk.sh), python3 with venv (for the pinned MLflow server), and on a
+# fresh Debian machine it installs fonts (plots) and OpenBLAS (Smile's LDA) with apt when run as root.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+. scripts/jdk.sh
+echo "JDK: $JAVA_HOME"
+
+# System packages: fontconfig + a font for the headless plots, libopenblas for Smile's native BLAS (LDA).
+missing=()
+command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list 2>/dev/null | head -n 1)" ] || missing+=(fontconfig fonts-dejavu-core)
+ldconfig -p 2>/dev/null | grep -q 'libopenblas\.so ' || missing+=(libopenblas-dev)
+python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing system packages: ${missing[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "warning: missing system packages (${missing[*]}); install them with your package manager" >&2
+  fi
+fi
+
+# The one Python component: the pinned MLflow server the integration tests start (reused when present).
+mlflow=$(scripts/mlflow.sh install)
+echo "MLflow: $("$mlflow" --version 2>/dev/null)"
+
+exec scripts/mvn -B -ntp -Dstyle.color=never verify "$@"
