@@ -1,0 +1,172 @@
+package dev.smileflow.bundle;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The one preprocessing path: turns a row of named values into the vector a model was trained on.
+ * Training, cross-validation and serving all call {@link #encode}, so they cannot drift apart.
+ */
+public final class Features {
+  private static final int MAX_ECHOED_VALUE = 64;
+
+  private Features() {}
+
+  /**
+   * Checks a feature list: at least one feature, no duplicate names, no clashes between encoded
+   * column names. Returns an immutable copy.
+   */
+  public static List<Feature> validate(List<Feature> features) {
+    List<Feature> copy = List.copyOf(features);
+    if (copy.isEmpty()) {
+      throw new IllegalArgumentException("a model needs at least one feature");
+    }
+    Set<String> names = new HashSet<>();
+    for (Feature f : copy) {
+      if (!names.add(f.name())) {
+        throw new IllegalArgumentException("duplicate feature name: " + f.name());
+      }
+    }
+    Set<String> encoded = new HashSet<>();
+    for (String name : encodedNames(copy)) {
+      if (!encoded.add(name)) {
+        throw new IllegalArgumentException("encoded column name clash: " + name);
+      }
+    }
+    return copy;
+  }
+
+  /**
+   * The names of the encoded columns, in vector order: a numeric feature's own name, then one
+   * {@code name=level} per level of a categorical feature.
+   */
+  public static List<String> encodedNames(List<Feature> features) {
+    List<String> names = new ArrayList<>();
+    for (Feature f : features) {
+      switch (f) {
+        case Feature.Numeric n -> names.add(n.name());
+        case Feature.Categorical c -> c.levels().forEach(level -> names.add(c.name() + "=" + level));
+      }
+    }
+    return List.copyOf(names);
+  }
+
+  /** The length of the encoded vector. */
+  public static int width(List<Feature> features) {
+    int width = 0;
+    for (Feature f : features) {
+      width += switch (f) {
+        case Feature.Numeric _ -> 1;
+        case Feature.Categorical c -> c.levels().size();
+      };
+    }
+    return width;
+  }
+
+  /**
+   * Encodes one row: numeric values as {@code (x - mean) / std} (0 when std is 0), categorical
+   * values one-hot in level order.
+   *
+   * @throws InvalidInputException listing every missing, unknown, null, wrongly typed, non-finite
+   *     or unknown-level field
+   */
+  public static double[] encode(List<Feature> features, Map<String, ?> row) {
+    double[] out = new double[width(features)];
+    List<FieldError> errors = new ArrayList<>();
+    int at = 0;
+    for (Feature f : features) {
+      String name = f.name();
+      boolean present = row.containsKey(name);
+      Object value = present ? row.get(name) : null;
+      switch (f) {
+        case Feature.Numeric n -> {
+          if (!present) {
+            errors.add(new FieldError(name, "field required"));
+          } else if (value == null) {
+            errors.add(new FieldError(name, "must not be null"));
+          } else if (!(value instanceof Number number)) {
+            errors.add(new FieldError(name, "must be a number (got " + jsonType(value) + ")"));
+          } else {
+            double x = number.doubleValue();
+            if (!Double.isFinite(x)) {
+              errors.add(new FieldError(name, "must be a finite number"));
+            } else {
+              out[at] = n.std() == 0.0 ? 0.0 : (x - n.mean()) / n.std();
+            }
+          }
+          at += 1;
+        }
+        case Feature.Categorical c -> {
+          if (!present) {
+            errors.add(new FieldError(name, "field required"));
+          } else if (value == null) {
+            errors.add(new FieldError(name, "must not be null"));
+          } else if (!(value instanceof String level)) {
+            errors.add(new FieldError(name, "must be a string (got " + jsonType(value) + ")"));
+          } else {
+            int index = c.levels().indexOf(level);
+            if (index < 0) {
+              errors.add(new FieldError(name, "unknown level '" + echo(level)
+                  + "' (expected one of: " + String.join(", ", c.levels()) + ")"));
+            } else {
+              out[at + index] = 1.0;
+            }
+          }
+          at += c.levels().size();
+        }
+      }
+    }
+    Set<String> known = new HashSet<>();
+    features.forEach(f -> known.add(f.name()));
+    Set<String> unknown = new TreeSet<>();
+    for (String key : row.keySet()) {
+      if (!known.contains(key)) {
+        unknown.add(key);
+      }
+    }
+    unknown.forEach(key -> errors.add(new FieldError(echo(key), "unknown field")));
+    if (!errors.isEmpty()) {
+      throw new InvalidInputException(errors);
+    }
+    return out;
+  }
+
+  /**
+   * The numeric fields of a row whose value lies outside the [min, max] range seen in training, in
+   * feature order. Fields that are missing or not finite numbers are ignored here ({@link #encode}
+   * reports them).
+   */
+  public static List<String> outOfRange(List<Feature> features, Map<String, ?> row) {
+    List<String> names = new ArrayList<>();
+    for (Feature f : features) {
+      if (f instanceof Feature.Numeric n && row.get(n.name()) instanceof Number number) {
+        double x = number.doubleValue();
+        if (Double.isFinite(x) && (x < n.min() || x > n.max())) {
+          names.add(n.name());
+        }
+      }
+    }
+    return List.copyOf(names);
+  }
+
+  private static String jsonType(Object value) {
+    return switch (value) {
+      case String _ -> "string";
+      case Boolean _ -> "boolean";
+      case Number _ -> "number";
+      case Map<?, ?> _ -> "object";
+      case Collection<?> _ -> "array";
+      case Object o when o.getClass().isArray() -> "array";
+      default -> "object";
+    };
+  }
+
+  private static String echo(String text) {
+    return text.length() <= MAX_ECHOED_VALUE ? text : text.substring(0, MAX_ECHOED_VALUE) + "...";
+  }
+}

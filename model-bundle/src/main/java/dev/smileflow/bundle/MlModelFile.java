@@ -1,0 +1,241 @@
+package dev.smileflow.bundle;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The MLflow {@code MLmodel} file of a bundle: a {@code smile} flavor (no {@code python_function}),
+ * a signature with one column per feature ({@code double} for numeric, {@code string} for
+ * categorical) and the output {@code label}, the saved input example, the model size, and metadata
+ * with the class labels and the model's SHA-256. Signature inputs and outputs are JSON strings
+ * inside the YAML, as MLflow writes them. Keys are written sorted, as MLflow's {@code to_yaml} does.
+ *
+ * <p>{@link ModelBundle#write} writes one without MLflow ids; train-job can rewrite it once it
+ * knows them: {@code MlModelFile.builder(written.descriptor()).modelId(id).runId(run)
+ * .artifactPath(uri).write(dir)}.
+ */
+public final class MlModelFile {
+  /** The file name MLflow expects. */
+  public static final String FILE_NAME = "MLmodel";
+  /** The flavor name under {@code flavors}. */
+  public static final String FLAVOR = "smile";
+
+  private static final YAMLMapper YAML = YAMLMapper.builder(
+          YAMLFactory.builder()
+              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+              .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+              .build())
+      .build();
+  private static final DateTimeFormatter UTC_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS").withZone(ZoneOffset.UTC);
+
+  private MlModelFile() {}
+
+  /** One column of a signature: an MLflow ColSpec. */
+  public record ColumnSpec(String name, String type, boolean required) {
+    public ColumnSpec {
+      if (name.isBlank() || type.isBlank()) {
+        throw new IllegalArgumentException("a column spec needs a name and a type");
+      }
+    }
+  }
+
+  /** A model signature: input and output columns. */
+  public record Signature(List<ColumnSpec> inputs, List<ColumnSpec> outputs) {
+    public Signature {
+      inputs = List.copyOf(inputs);
+      outputs = List.copyOf(outputs);
+    }
+  }
+
+  /** The signature of a model with these features: one input per feature, output {@code label}. */
+  public static Signature signatureOf(List<Feature> features) {
+    List<ColumnSpec> inputs = new ArrayList<>();
+    for (Feature f : features) {
+      inputs.add(new ColumnSpec(f.name(), switch (f) {
+        case Feature.Numeric _ -> "double";
+        case Feature.Categorical _ -> "string";
+      }, true));
+    }
+    return new Signature(inputs, List.of(new ColumnSpec("label", "string", true)));
+  }
+
+  /** Starts an MLmodel for a written bundle's descriptor (it must carry the model checksum). */
+  public static Builder builder(BundleDescriptor written) {
+    return new Builder(written);
+  }
+
+  /** Reads the signature back from MLmodel YAML text. */
+  public static Signature readSignature(String yaml) {
+    JsonNode root;
+    try {
+      root = YAML.readTree(yaml);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("MLmodel is not valid YAML: " + e.getOriginalMessage(), e);
+    }
+    JsonNode signature = root == null ? null : root.get("signature");
+    if (signature == null || !signature.isObject()) {
+      throw new IllegalArgumentException("MLmodel has no signature");
+    }
+    return new Signature(columns(signature, "inputs"), columns(signature, "outputs"));
+  }
+
+  /** Reads the signature back from an MLmodel file. */
+  public static Signature readSignature(Path mlmodelFile) throws IOException {
+    return readSignature(Files.readString(mlmodelFile));
+  }
+
+  private static List<ColumnSpec> columns(JsonNode signature, String key) {
+    JsonNode text = signature.get(key);
+    if (text == null || !text.isTextual()) {
+      throw new IllegalArgumentException("signature." + key + " is not a JSON string");
+    }
+    JsonNode array;
+    try {
+      array = DescriptorJson.JSON.readTree(text.textValue());
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("signature." + key + " is not valid JSON", e);
+    }
+    if (!array.isArray()) {
+      throw new IllegalArgumentException("signature." + key + " is not a JSON array");
+    }
+    List<ColumnSpec> out = new ArrayList<>();
+    for (JsonNode c : array) {
+      JsonNode name = c.get("name");
+      JsonNode type = c.get("type");
+      JsonNode required = c.get("required");
+      if (name == null || !name.isTextual() || type == null || !type.isTextual()) {
+        throw new IllegalArgumentException("signature." + key + " holds a column without name or type");
+      }
+      out.add(new ColumnSpec(name.textValue(), type.textValue(),
+          required == null || required.asBoolean(true)));
+    }
+    return out;
+  }
+
+  /** Sets the MLflow-side fields; everything else comes from the descriptor. */
+  public static final class Builder {
+    private final BundleDescriptor descriptor;
+    private @Nullable String artifactPath;
+    private @Nullable String modelId;
+    private @Nullable String runId;
+    private Instant utcTimeCreated;
+
+    private Builder(BundleDescriptor descriptor) {
+      if (descriptor.modelSha256() == null) {
+        throw new IllegalArgumentException("the descriptor has no model checksum yet: write the bundle first");
+      }
+      this.descriptor = descriptor;
+      this.utcTimeCreated = descriptor.createdAt();
+    }
+
+    /** {@code artifact_path}: for an MLflow 3 LoggedModel, its artifact location URI. */
+    public Builder artifactPath(String value) {
+      this.artifactPath = requireText("artifact_path", value);
+      return this;
+    }
+
+    /** {@code model_id} (and {@code model_uuid}, which MLflow 3 sets to the same id). */
+    public Builder modelId(String value) {
+      this.modelId = requireText("model_id", value);
+      return this;
+    }
+
+    /** {@code run_id}: the run that produced the model. */
+    public Builder runId(String value) {
+      this.runId = requireText("run_id", value);
+      return this;
+    }
+
+    /** {@code utc_time_created}; defaults to the descriptor's {@code createdAt}. */
+    public Builder utcTimeCreated(Instant value) {
+      this.utcTimeCreated = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /** The YAML text. */
+    public String build() {
+      ObjectNode root = YAML.createObjectNode();
+      if (artifactPath != null) {
+        root.put("artifact_path", artifactPath);
+      }
+      ObjectNode smile = root.putObject("flavors").putObject(FLAVOR);
+      smile.put("descriptor_file", ModelBundle.DESCRIPTOR_FILE);
+      smile.put("format_version", descriptor.formatVersion());
+      smile.put("java_version", descriptor.javaVersion());
+      smile.put("model_file", ModelBundle.MODEL_FILE);
+      smile.put("smile_version", descriptor.smileVersion());
+      ObjectNode metadata = root.putObject("metadata");
+      metadata.put("algorithm", descriptor.algorithm());
+      ArrayNode labels = metadata.putArray("class_labels");
+      descriptor.classLabels().forEach(labels::add);
+      metadata.put("format_version", descriptor.formatVersion());
+      metadata.put("label_column", descriptor.labelColumn());
+      metadata.put("model_sha256", descriptor.modelSha256());
+      if (modelId != null) {
+        root.put("model_id", modelId);
+      }
+      root.put("model_size_bytes", descriptor.modelSizeBytes());
+      if (modelId != null) {
+        root.put("model_uuid", modelId);
+      }
+      if (runId != null) {
+        root.put("run_id", runId);
+      }
+      ObjectNode example = root.putObject("saved_input_example_info");
+      example.put("artifact_path", ModelBundle.INPUT_EXAMPLE_FILE);
+      example.put("serving_input_path", ModelBundle.SERVING_INPUT_FILE);
+      example.put("type", "json_object");
+      Signature signature = signatureOf(descriptor.features());
+      ObjectNode sig = root.putObject("signature");
+      sig.put("inputs", columnsJson(signature.inputs()));
+      sig.put("outputs", columnsJson(signature.outputs()));
+      sig.putNull("params");
+      root.put("utc_time_created", UTC_TIME.format(utcTimeCreated));
+      try {
+        return YAML.writeValueAsString(root);
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("cannot write MLmodel YAML", e);
+      }
+    }
+
+    /** Writes {@code MLmodel} into {@code dir}, replacing any existing one; returns its path. */
+    public Path write(Path dir) throws IOException {
+      Path file = dir.resolve(FILE_NAME);
+      ModelBundle.writeAtomically(file, build().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return file;
+    }
+
+    private static String columnsJson(List<ColumnSpec> columns) {
+      ArrayNode array = DescriptorJson.JSON.createArrayNode();
+      for (ColumnSpec c : columns) {
+        array.addObject().put("type", c.type()).put("name", c.name()).put("required", c.required());
+      }
+      // Compact, one line: MLflow's UI and Python reader parse it with a plain JSON parser.
+      return array.toString();
+    }
+
+    private static String requireText(String what, String value) {
+      if (value.isBlank()) {
+        throw new IllegalArgumentException(what + " must not be blank");
+      }
+      return value;
+    }
+  }
+}

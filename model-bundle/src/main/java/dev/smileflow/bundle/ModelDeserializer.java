@@ -1,0 +1,170 @@
+package dev.smileflow.bundle;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InvalidClassException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Deserializes a verified {@code model.ser} through an allow-list {@link ObjectInputFilter} with
+ * depth, reference, array and byte limits. The allow-list holds the Smile model packages and the
+ * few JDK value and collection classes Smile models contain; nothing of smileflow's own.
+ */
+final class ModelDeserializer {
+
+  /** Limits on the object graph; {@link #DEFAULT} is far above what real Smile models need. */
+  record Limits(long maxDepth, long maxRefs, long maxArrayLength, long maxBytes) {
+    // Observed maxima over Smile's classifiers (smile.md section 4): depth 14, 4.9k references.
+    static final Limits DEFAULT = new Limits(100, 2_000_000, 20_000_000, 512L * 1024 * 1024);
+
+    Limits {
+      if (maxDepth < 1 || maxRefs < 1 || maxArrayLength < 1 || maxBytes < 1) {
+        throw new IllegalArgumentException("limits must be positive");
+      }
+    }
+  }
+
+  /** Package prefixes whose classes Smile classifiers are made of. */
+  static final List<String> ALLOWED_PACKAGES = List.of(
+      "smile.classification.",
+      "smile.data.formula.",
+      "smile.data.measure.",
+      "smile.data.type.",
+      "smile.data.transform.",
+      "smile.feature.transform.",
+      "smile.math.kernel.",
+      "smile.math.distance.",
+      "smile.math.rbf.",
+      "smile.model.",
+      "smile.neighbor.",
+      "smile.regression.",
+      "smile.stat.distribution.",
+      "smile.tensor.",
+      "smile.util.",
+      "smile.validation.");
+
+  /** Individual JDK classes found inside Smile models. */
+  static final Set<String> ALLOWED_CLASSES = Set.of(
+      "java.lang.Object",
+      "java.lang.Number",
+      "java.lang.Enum",
+      "java.lang.String",
+      "java.lang.Boolean",
+      "java.lang.Byte",
+      "java.lang.Character",
+      "java.lang.Short",
+      "java.lang.Integer",
+      "java.lang.Long",
+      "java.lang.Float",
+      "java.lang.Double",
+      "java.util.ArrayList",
+      "java.util.HashMap",
+      "java.util.LinkedHashMap",
+      "java.util.Hashtable",
+      "java.util.Properties",
+      "java.util.Map$Entry");
+
+  private ModelDeserializer() {}
+
+  static Object read(byte[] bytes, Path file, Limits limits) throws BundleException {
+    var filter = new AllowListFilter(limits);
+    try (var in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+      in.setObjectInputFilter(filter);
+      Object model = in.readObject();
+      if (in.read() != -1) {
+        throw new BundleException(BundleException.Code.INCOMPATIBLE_MODEL, file,
+            "trailing data after the serialized model");
+      }
+      return model;
+    } catch (InvalidClassException e) {
+      String rejection = filter.rejection();
+      if (rejection != null) {
+        throw new BundleException(filter.rejectedForLimit()
+            ? BundleException.Code.LIMIT_EXCEEDED : BundleException.Code.FORBIDDEN_CLASS, file, rejection);
+      }
+      throw new BundleException(BundleException.Code.INCOMPATIBLE_MODEL, file,
+          "incompatible class " + e.classname + " (was it written by another Smile version?)", e);
+    } catch (ClassNotFoundException e) {
+      throw new BundleException(BundleException.Code.INCOMPATIBLE_MODEL, file,
+          "class not found: " + e.getMessage(), e);
+    } catch (IOException | RuntimeException e) {
+      throw new BundleException(BundleException.Code.INCOMPATIBLE_MODEL, file,
+          "cannot deserialize: " + e.getClass().getSimpleName(), e);
+    } catch (StackOverflowError e) {
+      throw new BundleException(BundleException.Code.LIMIT_EXCEEDED, file, "object graph too deep");
+    }
+  }
+
+  static boolean allowed(Class<?> type) {
+    Class<?> c = type;
+    while (c.isArray()) {
+      c = c.getComponentType();
+    }
+    if (c.isPrimitive()) {
+      return true;
+    }
+    String name = c.getName();
+    if (ALLOWED_CLASSES.contains(name)) {
+      return true;
+    }
+    for (String prefix : ALLOWED_PACKAGES) {
+      if (name.startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Rejects anything outside the allow-list or the limits, and remembers why (first reason wins). */
+  private static final class AllowListFilter implements ObjectInputFilter {
+    private final Limits limits;
+    private @Nullable String rejection;
+    private boolean forLimit;
+
+    AllowListFilter(Limits limits) {
+      this.limits = limits;
+    }
+
+    @Override
+    public Status checkInput(FilterInfo info) {
+      if (info.depth() > limits.maxDepth()) {
+        return reject(true, "object graph deeper than " + limits.maxDepth());
+      }
+      if (info.references() > limits.maxRefs()) {
+        return reject(true, "more than " + limits.maxRefs() + " object references");
+      }
+      if (info.streamBytes() > limits.maxBytes()) {
+        return reject(true, "more than " + limits.maxBytes() + " bytes");
+      }
+      if (info.arrayLength() > limits.maxArrayLength()) {
+        return reject(true, "array of " + info.arrayLength() + " elements (limit " + limits.maxArrayLength() + ")");
+      }
+      Class<?> type = info.serialClass();
+      if (type != null && !allowed(type)) {
+        return reject(false, "class " + type.getName() + " is not on the deserialization allow-list");
+      }
+      return Status.ALLOWED;
+    }
+
+    private Status reject(boolean limit, String reason) {
+      if (rejection == null) {
+        rejection = reason;
+        forLimit = limit;
+      }
+      return Status.REJECTED;
+    }
+
+    @Nullable String rejection() {
+      return rejection;
+    }
+
+    boolean rejectedForLimit() {
+      return forLimit;
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package dev.smileflow.bundle;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The result of {@link ModelBundle#write}: the directory, the files written (upload all of them as
+ * the model's artifacts), and the final descriptor with {@code model.ser}'s checksum and size.
+ */
+public record WrittenBundle(Path dir, List<Path> files, BundleDescriptor descriptor) {
+  public WrittenBundle {
+    files = List.copyOf(files);
+    if (descriptor.modelSha256() == null) {
+      throw new IllegalArgumentException("a written bundle's descriptor carries its checksum");
+    }
+  }
+
+  /** The SHA-256 of {@code model.ser}, lowercase hex. */
+  public String modelSha256() {
+    String sha = descriptor.modelSha256();
+    assert sha != null;
+    return sha;
+  }
+
+  /** The size of {@code model.ser} in bytes. */
+  public long modelSizeBytes() {
+    return descriptor.modelSizeBytes();
+  }
+}
