@@ -1,0 +1,284 @@
+package dev.smileflow.api;
+
+import dev.smileflow.api.model.ModelSource;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything the service is configured with, read once from the environment by {@link #fromEnv}.
+ *
+ * @param model where the model comes from
+ * @param mlflowEnv the {@code MLFLOW_*} variables, handed unchanged to the MLflow client (never logged)
+ * @param host the interface to listen on ({@code 0.0.0.0} unless {@code HOST} says otherwise)
+ * @param port {@code PORT}, 0 for an ephemeral port
+ * @param tag the release shown as {@code version} in every response ({@code TAG})
+ * @param logLevel {@code LOG_LEVEL}
+ * @param logFormat {@code LOG_FORMAT}
+ * @param refreshInterval {@code MODEL_REFRESH_SECONDS}; zero turns polling off
+ * @param cacheDir {@code MODEL_CACHE_DIR}: where the last-known-good model is kept, or null for none
+ * @param startupRetry {@code MODEL_STARTUP_RETRY_SECONDS}: how long start-up retries an unreachable registry
+ * @param maxBatchRows {@code MAX_BATCH_ROWS}
+ * @param maxBodyBytes {@code MAX_BODY_BYTES}
+ * @param apiKey {@code API_KEY}: when set, {@code /v1/*} needs it in {@code X-API-Key}; null = off
+ * @param flagOutOfRange {@code FLAG_OUT_OF_RANGE}: mark inputs outside the training range
+ * @param virtualThreads {@code HTTP_THREADS=virtual} (default) or {@code platform}
+ */
+public record ApiConfig(
+    ModelSource model,
+    Map<String, String> mlflowEnv,
+    String host,
+    int port,
+    String tag,
+    String logLevel,
+    LogFormat logFormat,
+    Duration refreshInterval,
+    @Nullable Path cacheDir,
+    Duration startupRetry,
+    int maxBatchRows,
+    long maxBodyBytes,
+    @Nullable String apiKey,
+    boolean flagOutOfRange,
+    boolean virtualThreads) {
+
+  /** How log lines are written. */
+  public enum LogFormat {
+    JSON,
+    TEXT
+  }
+
+  public ApiConfig {
+    Objects.requireNonNull(model, "model");
+    mlflowEnv = Map.copyOf(mlflowEnv);
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(tag, "tag");
+    Objects.requireNonNull(logLevel, "logLevel");
+    Objects.requireNonNull(logFormat, "logFormat");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port out of range: " + port);
+    }
+    if (refreshInterval.isNegative() || startupRetry.isNegative()) {
+      throw new IllegalArgumentException("negative duration");
+    }
+    if (maxBatchRows < 1 || maxBodyBytes < 1) {
+      throw new IllegalArgumentException("limits must be positive");
+    }
+  }
+
+  /** True when the model comes from the MLflow registry. */
+  public boolean usesRegistry() {
+    return model instanceof ModelSource.Registered;
+  }
+
+  /** Never prints secrets: credentials and the API key are masked. */
+  @Override
+  public String toString() {
+    var safeMlflow = new TreeMap<String, String>();
+    mlflowEnv.forEach((k, v) -> safeMlflow.put(k, isSecret(k) ? "***" : v));
+    return "ApiConfig[model=" + model.uri() + ", mlflow=" + safeMlflow + ", host=" + host + ", port=" + port
+        + ", tag=" + tag + ", logLevel=" + logLevel + ", logFormat=" + logFormat
+        + ", refreshInterval=" + refreshInterval + ", cacheDir=" + cacheDir + ", startupRetry=" + startupRetry
+        + ", maxBatchRows=" + maxBatchRows + ", maxBodyBytes=" + maxBodyBytes
+        + ", apiKey=" + (apiKey == null ? "off" : "***") + ", flagOutOfRange=" + flagOutOfRange
+        + ", virtualThreads=" + virtualThreads + "]";
+  }
+
+  private static boolean isSecret(String key) {
+    return key.contains("PASSWORD") || key.contains("TOKEN") || key.contains("SECRET");
+  }
+
+  /**
+   * Reads the configuration from environment variables, checking every value.
+   *
+   * @throws InvalidConfigException listing every problem found, one per line
+   */
+  public static ApiConfig fromEnv(Map<String, String> env) {
+    var reader = new Reader(env);
+    ModelSource model = reader.model();
+    String host = reader.string("HOST", "0.0.0.0");
+    int port = (int) reader.number("PORT", 8080, 0, 65535);
+    String tag = reader.string("TAG", "dev");
+    String level = reader.string("LOG_LEVEL", "INFO").toUpperCase(Locale.ROOT);
+    if (!List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR").contains(level)) {
+      reader.problem("LOG_LEVEL: must be one of TRACE, DEBUG, INFO, WARN, ERROR, got '" + level + "'");
+    }
+    LogFormat format = reader.choice("LOG_FORMAT", LogFormat.JSON, LogFormat.class);
+    long refresh = reader.number("MODEL_REFRESH_SECONDS", 30, 0, 86_400);
+    long retry = reader.number("MODEL_STARTUP_RETRY_SECONDS", 60, 0, 3_600);
+    Path cacheDir = reader.cacheDir();
+    int maxRows = (int) reader.number("MAX_BATCH_ROWS", 100, 1, 100_000);
+    long maxBody = reader.number("MAX_BODY_BYTES", 262_144, 64, 64L * 1024 * 1024);
+    String apiKey = env.get("API_KEY");
+    if (apiKey != null && apiKey.isEmpty()) {
+      apiKey = null;
+    } else if (apiKey != null && apiKey.length() < 16) {
+      reader.problem("API_KEY: must be at least 16 characters when set");
+    }
+    boolean flag = reader.bool("FLAG_OUT_OF_RANGE", false);
+    String threads = reader.string("HTTP_THREADS", "virtual").toLowerCase(Locale.ROOT);
+    if (!threads.equals("virtual") && !threads.equals("platform")) {
+      reader.problem("HTTP_THREADS: must be virtual or platform, got '" + threads + "'");
+    }
+    Map<String, String> mlflowEnv = reader.mlflow(model);
+    if (!reader.problems.isEmpty()) {
+      throw new InvalidConfigException(reader.problems);
+    }
+    return new ApiConfig(Objects.requireNonNull(model), mlflowEnv, host, port, tag, level, format,
+        Duration.ofSeconds(refresh), cacheDir, Duration.ofSeconds(retry), maxRows, maxBody, apiKey, flag,
+        threads.equals("virtual"));
+  }
+
+  /** Collects every problem instead of stopping at the first. */
+  private static final class Reader {
+    private final Map<String, String> env;
+    private final List<String> problems = new ArrayList<>();
+
+    Reader(Map<String, String> env) {
+      this.env = env;
+    }
+
+    void problem(String p) {
+      problems.add(p);
+    }
+
+    @Nullable String get(String key) {
+      String v = env.get(key);
+      return v == null || v.isBlank() ? null : v.strip();
+    }
+
+    String string(String key, String fallback) {
+      String v = get(key);
+      return v == null ? fallback : v;
+    }
+
+    long number(String key, long fallback, long min, long max) {
+      String v = get(key);
+      if (v == null) {
+        return fallback;
+      }
+      try {
+        long n = Long.parseLong(v);
+        if (n < min || n > max) {
+          problem(key + ": must be between " + min + " and " + max + ", got " + n);
+          return fallback;
+        }
+        return n;
+      } catch (NumberFormatException e) {
+        problem(key + ": not a whole number: '" + v + "'");
+        return fallback;
+      }
+    }
+
+    boolean bool(String key, boolean fallback) {
+      String v = get(key);
+      if (v == null) {
+        return fallback;
+      }
+      return switch (v.toLowerCase(Locale.ROOT)) {
+        case "true", "1", "yes" -> true;
+        case "false", "0", "no" -> false;
+        default -> {
+          problem(key + ": must be true or false, got '" + v + "'");
+          yield fallback;
+        }
+      };
+    }
+
+    <E extends Enum<E>> E choice(String key, E fallback, Class<E> type) {
+      String v = get(key);
+      if (v == null) {
+        return fallback;
+      }
+      try {
+        return Enum.valueOf(type, v.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        problem(key + ": must be one of " + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT)
+            + ", got '" + v + "'");
+        return fallback;
+      }
+    }
+
+    @Nullable ModelSource model() {
+      String uri = get("MODEL_URI");
+      String name = get("MODEL_NAME");
+      String alias = get("MODEL_ALIAS");
+      String stage = get("MODEL_STAGE");
+      if (uri != null) {
+        if (name != null || alias != null || stage != null) {
+          problem("MODEL_URI: cannot be combined with MODEL_NAME, MODEL_ALIAS or MODEL_STAGE (the URI names the model)");
+        }
+        try {
+          ModelSource source = ModelSource.parse(uri);
+          if (source instanceof ModelSource.LocalDirectory(Path dir) && !Files.isDirectory(dir)) {
+            problem("MODEL_URI: local model directory does not exist: " + dir);
+          }
+          return source;
+        } catch (IllegalArgumentException e) {
+          problem("MODEL_URI: " + e.getMessage());
+          return null;
+        }
+      }
+      if (alias != null && stage != null) {
+        problem("MODEL_ALIAS and MODEL_STAGE: set only one of them");
+      }
+      try {
+        ModelSource.Selector selector = stage != null
+            ? new ModelSource.Selector.Stage(stage)
+            : new ModelSource.Selector.Alias(alias == null ? "production" : alias);
+        return new ModelSource.Registered(name == null ? "iris-classifier" : name, selector);
+      } catch (IllegalArgumentException e) {
+        problem((stage != null ? "MODEL_STAGE" : name != null && e.getMessage().contains("name") ? "MODEL_NAME" : "MODEL_ALIAS")
+            + ": " + e.getMessage());
+        return null;
+      }
+    }
+
+    @Nullable Path cacheDir() {
+      String v = get("MODEL_CACHE_DIR");
+      if (v == null) {
+        return null;
+      }
+      Path p = Path.of(v).toAbsolutePath().normalize();
+      if (Files.exists(p) && !Files.isDirectory(p)) {
+        problem("MODEL_CACHE_DIR: not a directory: " + p);
+      }
+      return p;
+    }
+
+    Map<String, String> mlflow(@Nullable ModelSource model) {
+      var out = new TreeMap<String, String>();
+      env.forEach((k, v) -> {
+        if (k.startsWith("MLFLOW_")) {
+          out.put(k, v);
+        }
+      });
+      if (model instanceof ModelSource.Registered) {
+        String uri = get("MLFLOW_TRACKING_URI");
+        if (uri == null) {
+          problem("MLFLOW_TRACKING_URI: required when the model comes from the registry (or set MODEL_URI to a local directory)");
+        } else {
+          try {
+            URI parsed = URI.create(uri);
+            if (!"http".equals(parsed.getScheme()) && !"https".equals(parsed.getScheme()) || parsed.getHost() == null) {
+              problem("MLFLOW_TRACKING_URI: must be an http(s) URL with a host, got '" + uri + "'");
+            }
+          } catch (IllegalArgumentException e) {
+            problem("MLFLOW_TRACKING_URI: not a URL: '" + uri + "'");
+          }
+        }
+        if (get("MLFLOW_TRACKING_USERNAME") != null ^ get("MLFLOW_TRACKING_PASSWORD") != null) {
+          problem("MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD: set both or neither");
+        }
+      }
+      return out;
+    }
+  }
+}

@@ -1,0 +1,23 @@
+package dev.smileflow.api;
+
+import java.util.List;
+
+/** Start-up configuration is invalid; the message lists every problem, one per line. */
+public final class InvalidConfigException extends RuntimeException {
+  private final List<String> problems;
+
+  InvalidConfigException(List<String> problems) {
+    super("invalid configuration:\n  - " + String.join("\n  - ", problems));
+    this.problems = List.copyOf(problems);
+  }
+
+  /** Each problem, naming its variable. */
+  public List<String> problems() {
+    return problems;
+  }
+
+  /** Machine-readable code. */
+  public String code() {
+    return "INVALID_CONFIG";
+  }
+}

@@ -1,0 +1,86 @@
+package dev.smileflow.api;
+
+import dev.smileflow.api.metrics.ApiMetrics;
+import dev.smileflow.api.model.LiveModel;
+import dev.smileflow.api.model.MlflowRegistry;
+import dev.smileflow.api.model.ModelFetcher;
+import dev.smileflow.api.model.ModelRefresher;
+import dev.smileflow.api.model.ModelRegistry;
+import dev.smileflow.api.model.ModelStartup;
+import dev.smileflow.api.model.SmileBundleReader;
+import dev.smileflow.api.model.StartupFailedException;
+import io.javalin.Javalin;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java -jar api.jar}: reads the configuration once, starts the HTTP server (live at once, ready
+ * only with a model), loads the model, then follows the registry. Exit codes: 2 invalid
+ * configuration, 3 no model could be loaded at start, 1 anything else.
+ */
+public final class Main {
+  static final int EXIT_CONFIG = 2;
+  static final int EXIT_NO_MODEL = 3;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    ApiConfig config;
+    try {
+      config = ApiConfig.fromEnv(System.getenv());
+    } catch (InvalidConfigException e) {
+      System.err.println("api: " + e.getMessage());
+      System.exit(EXIT_CONFIG);
+      return;
+    }
+    // Before the first logger exists: logback.xml reads these.
+    System.setProperty("smileflow.log.appender", config.logFormat().name());
+    System.setProperty("smileflow.log.level", config.logLevel().toUpperCase(Locale.ROOT));
+    Logger log = LoggerFactory.getLogger(Main.class);
+    try {
+      int code = run(config, log);
+      if (code != 0) {
+        System.exit(code);
+      }
+    } catch (RuntimeException e) {
+      log.error("api failed to start", e);
+      System.exit(1);
+    }
+  }
+
+  /** Starts everything; returns 0 once ready (the server keeps the JVM alive), or the exit code when start-up fails. */
+  private static int run(ApiConfig config, Logger log) {
+    log.info("starting api {} with {}", config.tag(), config);
+    var metrics = new ApiMetrics();
+    var live = new LiveModel(metrics, Clock.systemUTC());
+    ModelRegistry registry = config.usesRegistry() ? MlflowRegistry.create(config.mlflowEnv()) : null;
+    var fetcher = new ModelFetcher(config.model(), registry, new SmileBundleReader(), config.cacheDir(), Clock.systemUTC());
+    var refresher = new ModelRefresher(fetcher, live, metrics);
+    Javalin app = App.create(config, live, metrics);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("shutting down: finishing in-flight requests (up to {} ms)", App.STOP_TIMEOUT_MS);
+      refresher.close();
+      app.stop();
+      log.info("stopped");
+    }, "shutdown"));
+    app.start();
+    log.info("listening on {}:{}; not ready until the model is loaded", config.host(), app.port());
+    try {
+      live.swap(new ModelStartup(fetcher, config.startupRetry(), Thread::sleep).load());
+    } catch (StartupFailedException e) {
+      log.error("refusing to start ({}): {}", e.code(), e.getMessage());
+      return EXIT_NO_MODEL;
+    }
+    Duration sinceJvmStart = Duration.ofMillis(ManagementFactory.getRuntimeMXBean().getUptime());
+    metrics.ready(sinceJvmStart);
+    var model = live.current().orElseThrow();
+    log.info("ready: serving {} version {} ({}) on port {}, {} ms after JVM start", model.name(), model.version(),
+        model.origin().name().toLowerCase(Locale.ROOT), app.port(), sinceJvmStart.toMillis());
+    refresher.start(config.refreshInterval());
+    return 0;
+  }
+}

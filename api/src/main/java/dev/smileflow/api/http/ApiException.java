@@ -1,0 +1,59 @@
+package dev.smileflow.api.http;
+
+import java.util.Objects;
+
+/** A request the service answers with an error envelope; {@link Kind} fixes the status. */
+public final class ApiException extends RuntimeException {
+
+  /** The closed set of errors the API reports, each with its status and {@code raised} name. */
+  public enum Kind {
+    VALIDATION(400, "ValidationError"),
+    UNAUTHORIZED(401, "Unauthorized"),
+    NOT_FOUND(404, "NotFound"),
+    METHOD_NOT_ALLOWED(405, "MethodNotAllowed"),
+    TOO_LARGE(413, "PayloadTooLarge"),
+    UNSUPPORTED_MEDIA_TYPE(415, "UnsupportedMediaType"),
+    INTERNAL(500, "InternalError"),
+    MODEL_NOT_READY(503, "ModelNotReady");
+
+    private final int status;
+    private final String raised;
+
+    Kind(int status, String raised) {
+      this.status = status;
+      this.raised = raised;
+    }
+
+    public int status() {
+      return status;
+    }
+
+    public String raised() {
+      return raised;
+    }
+  }
+
+  private final Kind kind;
+
+  public ApiException(Kind kind, String message) {
+    super(message, null, false, false);
+    this.kind = Objects.requireNonNull(kind);
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  /** Machine-readable code: the HTTP status. */
+  public String code() {
+    return Integer.toString(kind.status());
+  }
+
+  static ApiException validation(String message) {
+    return new ApiException(Kind.VALIDATION, message);
+  }
+
+  static ApiException notReady() {
+    return new ApiException(Kind.MODEL_NOT_READY, "model: not loaded yet, retry shortly");
+  }
+}

@@ -1,0 +1,129 @@
+package dev.smileflow.api.http;
+
+import dev.smileflow.api.metrics.ApiMetrics;
+import dev.smileflow.api.model.InputField;
+import dev.smileflow.api.model.LiveModel;
+import dev.smileflow.api.model.ModelSource;
+import dev.smileflow.api.model.ServedModel;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/** {@code GET /v1/model}, the health probes, {@code /metrics}, {@code /openapi.json} and {@code /docs}. */
+public final class InfoRoutes {
+  private final LiveModel live;
+  private final ApiMetrics metrics;
+  private final ModelSource source;
+  private final String tag;
+  private final byte[] openApi;
+  private final byte[] docsPage;
+
+  public InfoRoutes(LiveModel live, ApiMetrics metrics, ModelSource source, String tag) {
+    this.live = Objects.requireNonNull(live);
+    this.metrics = Objects.requireNonNull(metrics);
+    this.source = Objects.requireNonNull(source);
+    this.tag = Objects.requireNonNull(tag);
+    this.openApi = resource("openapi.json");
+    this.docsPage = resource("docs.html");
+  }
+
+  private static byte[] resource(String name) {
+    try (InputStream in = InfoRoutes.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + name);
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** What is loaded, where it came from, and the last refused version. */
+  public void model(Context ctx) {
+    ServedModel m = live.current().orElse(null);
+    if (m == null) {
+      String refused = live.lastRefusal().map(r -> " (last refused: version " + r.version() + ", " + r.code() + ")").orElse("");
+      throw new ApiException(ApiException.Kind.MODEL_NOT_READY, "model: not loaded yet" + refused);
+    }
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("name", m.name());
+    data.put("version", m.version());
+    data.put("alias", source instanceof ModelSource.Registered(_, ModelSource.Selector.Alias(String alias)) ? alias : null);
+    data.put("stage", source instanceof ModelSource.Registered(_, ModelSource.Selector.Stage(String stage)) ? stage : null);
+    data.put("run_id", m.runId());
+    data.put("algorithm", m.bundle().algorithm());
+    data.put("signature", signature(m));
+    data.put("classes", m.bundle().classes());
+    data.put("metrics", m.bundle().metrics());
+    data.put("loaded_at", m.loadedAt().toString());
+    data.put("source", m.origin().name().toLowerCase(Locale.ROOT));
+    data.put("uri", m.location());
+    data.put("model_sha256", m.bundle().sha256());
+    data.put("last_checked_at", live.lastCheck().map(Object::toString).orElse(null));
+    data.put("last_refused", live.lastRefusal().map(r -> {
+      Map<String, Object> ref = new LinkedHashMap<>();
+      ref.put("version", r.version());
+      ref.put("code", r.code());
+      ref.put("message", r.message());
+      ref.put("at", r.at().toString());
+      return ref;
+    }).orElse(null));
+    JsonBodies.write(ctx, 200, Envelope.success(data, tag));
+  }
+
+  private static Map<String, Object> signature(ServedModel m) {
+    List<Map<String, @Nullable Object>> inputs = new ArrayList<>();
+    for (InputField f : m.bundle().inputs()) {
+      Map<String, @Nullable Object> col = new LinkedHashMap<>();
+      col.put("name", f.name());
+      switch (f) {
+        case InputField.Numeric n -> {
+          col.put("type", "double");
+          col.put("training_min", Double.isFinite(n.min()) ? n.min() : null);
+          col.put("training_max", Double.isFinite(n.max()) ? n.max() : null);
+        }
+        case InputField.Categorical c -> {
+          col.put("type", "string");
+          col.put("levels", c.levels());
+        }
+      }
+      col.put("required", true);
+      inputs.add(col);
+    }
+    return Map.of("inputs", inputs, "outputs", List.of(Map.of("name", "label", "type", "string")));
+  }
+
+  /** Liveness: the process answers. */
+  public void live(Context ctx) {
+    JsonBodies.write(ctx, 200, Envelope.success(Map.of("status", "up"), tag));
+  }
+
+  /** Readiness: 200 only while a model is loaded. */
+  public void ready(Context ctx) {
+    ServedModel m = live.current().orElseThrow(ApiException::notReady);
+    JsonBodies.write(ctx, 200, Envelope.success(Map.of("status", "ready", "model_version", m.version()), tag));
+  }
+
+  /** Prometheus text exposition. */
+  public void metrics(Context ctx) {
+    ctx.contentType(ApiMetrics.contentType()).result(metrics.scrape());
+  }
+
+  /** The hand-written OpenAPI 3.1 document. */
+  public void openApi(Context ctx) {
+    ctx.contentType("application/json").result(openApi);
+  }
+
+  /** A browsable page rendering the OpenAPI document. */
+  public void docs(Context ctx) {
+    ctx.contentType("text/html; charset=utf-8").result(docsPage);
+  }
+}

@@ -1,0 +1,6 @@
+/**
+ * Log output: one JSON object per line (time, severity/level, logger, thread, request id, message,
+ * exception) for Cloud Logging, or plain text, chosen by {@code LOG_FORMAT}.
+ */
+@org.jspecify.annotations.NullMarked
+package dev.smileflow.api.logging;

@@ -1,0 +1,158 @@
+package dev.smileflow.api.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The service's meters, in one Prometheus registry. Names (Prometheus form): {@code
+ * http_server_requests_seconds}, {@code model_predictions_total}, {@code model_loads_total}, {@code
+ * model_swaps_total}, {@code model_load_failures_total}, {@code model_refresh_errors_total}, {@code
+ * model_input_out_of_range_total}, {@code model_info}, {@code api_startup_seconds}, plus JVM meters.
+ */
+public final class ApiMetrics implements AutoCloseable {
+  /** The latency buckets: fine below 100 ms where a classifier lives, coarse above. */
+  private static final Duration[] BUCKETS = {
+    Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+    Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+    Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500)
+  };
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+  private final MultiGauge modelInfo;
+  private final AtomicLong startupMillis = new AtomicLong(-1);
+
+  public ApiMetrics() {
+    new ClassLoaderMetrics().bindTo(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    gcMetrics.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    modelInfo = MultiGauge.builder("model.info")
+        .description("1 for the model version being served, with its name, version and origin")
+        .register(registry);
+    Gauge.builder("api.startup", startupMillis, v -> v.get() < 0 ? Double.NaN : v.get() / 1000.0)
+        .description("Seconds from JVM start to ready (model loaded and warmed up)")
+        .baseUnit("seconds")
+        .register(registry);
+    // Pre-register the model event counters so they scrape as 0 before the first event.
+    modelLoads("success");
+    modelLoads("refused");
+    Counter.builder("model.swaps").description("Times a newly loaded version replaced the served one").register(registry);
+  }
+
+  /** Records one HTTP request; {@code route} is the route template, or NOT_FOUND. */
+  public void request(String method, String route, int status, long nanos) {
+    Timer.builder("http.server.requests")
+        .description("HTTP request latency by route and status")
+        .tags("method", method, "uri", route, "status", Integer.toString(status), "outcome", outcome(status))
+        .serviceLevelObjectives(BUCKETS)
+        .register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private static String outcome(int status) {
+    if (status < 200) {
+      return "INFORMATIONAL";
+    } else if (status < 300) {
+      return "SUCCESS";
+    } else if (status < 400) {
+      return "REDIRECTION";
+    } else if (status < 500) {
+      return "CLIENT_ERROR";
+    }
+    return "SERVER_ERROR";
+  }
+
+  /** Counts one prediction. */
+  public void prediction(String label, String modelVersion) {
+    Counter.builder("model.predictions")
+        .description("Predictions served, by predicted label and model version")
+        .tags("label", label, "model_version", modelVersion)
+        .register(registry)
+        .increment();
+  }
+
+  /** Counts one input value outside the training range. */
+  public void outOfRange(String field) {
+    Counter.builder("model.input.out.of.range")
+        .description("Input values outside the range seen in training, by field")
+        .tag("field", field)
+        .register(registry)
+        .increment();
+  }
+
+  private Counter modelLoads(String outcome) {
+    return Counter.builder("model.loads")
+        .description("Model load attempts by outcome (success or refused)")
+        .tag("outcome", outcome)
+        .register(registry);
+  }
+
+  /** A version was loaded; {@code swapped} when it replaced a served one. */
+  public void modelLoaded(String name, String version, String origin, boolean swapped) {
+    modelLoads("success").increment();
+    if (swapped) {
+      registry.counter("model.swaps").increment();
+    }
+    modelInfo.register(
+        List.of(MultiGauge.Row.of(Tags.of("model_name", name, "model_version", version, "origin", origin), 1.0)),
+        true);
+  }
+
+  /** A version was refused with {@code code}. */
+  public void modelRefused(String code) {
+    modelLoads("refused").increment();
+    Counter.builder("model.load.failures")
+        .description("Model versions refused, by reason code")
+        .tag("reason", code)
+        .register(registry)
+        .increment();
+  }
+
+  /** A registry poll failed (the served model is unchanged). */
+  public void refreshError(String code) {
+    Counter.builder("model.refresh.errors")
+        .description("Registry polls that failed, by reason code")
+        .tag("reason", code)
+        .register(registry)
+        .increment();
+  }
+
+  /** Records the time from JVM start to ready. */
+  public void ready(Duration sinceJvmStart) {
+    startupMillis.set(sinceJvmStart.toMillis());
+  }
+
+  /** The Prometheus text exposition. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  /** The content type of {@link #scrape()}. */
+  public static String contentType() {
+    return "text/plain; version=0.0.4; charset=utf-8";
+  }
+
+  @Override
+  public void close() {
+    gcMetrics.close();
+    registry.close();
+  }
+}

@@ -1,0 +1,100 @@
+package dev.smileflow.api.model;
+
+import dev.smileflow.api.metrics.ApiMetrics;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The model being served, swapped atomically. A request reads {@link #current()} once and uses that
+ * value to the end, so a swap never changes a model under a running request and never fails one.
+ */
+public final class LiveModel {
+  private static final Logger LOG = LoggerFactory.getLogger(LiveModel.class);
+
+  /**
+   * The last version that was refused.
+   *
+   * @param version the refused version
+   * @param code machine-readable reason
+   * @param message human-readable reason (no secrets)
+   * @param at when
+   */
+  public record Refusal(String version, String code, String message, Instant at) {
+    public Refusal {
+      Objects.requireNonNull(version);
+      Objects.requireNonNull(code);
+      Objects.requireNonNull(message);
+      Objects.requireNonNull(at);
+    }
+  }
+
+  private final AtomicReference<@Nullable ServedModel> current = new AtomicReference<>();
+  private final AtomicReference<@Nullable Refusal> lastRefusal = new AtomicReference<>();
+  private final AtomicReference<@Nullable Instant> lastCheck = new AtomicReference<>();
+  private final ApiMetrics metrics;
+  private final Clock clock;
+
+  public LiveModel(ApiMetrics metrics, Clock clock) {
+    this.metrics = Objects.requireNonNull(metrics);
+    this.clock = Objects.requireNonNull(clock);
+  }
+
+  /** The served model, or empty while none is loaded. */
+  public Optional<ServedModel> current() {
+    return Optional.ofNullable(current.get());
+  }
+
+  /** True once a model is loaded. */
+  public boolean ready() {
+    return current.get() != null;
+  }
+
+  /** Serves {@code model} from now on; requests already running finish on the previous one. */
+  public void swap(ServedModel model) {
+    ServedModel previous = current.getAndSet(Objects.requireNonNull(model));
+    boolean swapped = previous != null;
+    metrics.modelLoaded(model.name(), model.version(), model.origin().name().toLowerCase(java.util.Locale.ROOT), swapped);
+    if (swapped) {
+      LOG.info("model swapped: {} version {} -> {} ({}), sha256 {}", model.name(), previous.version(), model.version(),
+          model.origin(), model.bundle().sha256());
+    } else {
+      LOG.info("model loaded: {} version {} from {} ({}), algorithm {}, sha256 {}", model.name(), model.version(),
+          model.location(), model.origin(), model.bundle().algorithm(), model.bundle().sha256());
+    }
+  }
+
+  /** Marks the served model as matching the registry again (after a start from the cache). */
+  void confirmOrigin(ServedModel model, ServedModel.Origin origin) {
+    if (current.compareAndSet(model, model.withOrigin(origin))) {
+      LOG.info("registry reachable again: cached model {} version {} is the current version", model.name(), model.version());
+    }
+  }
+
+  /** Records that {@code version} was refused; the served model is unchanged. */
+  public void refuse(String version, String code, String message) {
+    lastRefusal.set(new Refusal(version, code, message, clock.instant()));
+    metrics.modelRefused(code);
+    LOG.warn("model version {} refused ({}): {}; still serving {}", version, code, message,
+        current().map(m -> "version " + m.version()).orElse("nothing"));
+  }
+
+  /** The last refusal, if any. */
+  public Optional<Refusal> lastRefusal() {
+    return Optional.ofNullable(lastRefusal.get());
+  }
+
+  void checked() {
+    lastCheck.set(clock.instant());
+  }
+
+  /** When the registry was last checked successfully, if ever. */
+  public Optional<Instant> lastCheck() {
+    return Optional.ofNullable(lastCheck.get());
+  }
+}

@@ -1,0 +1,93 @@
+package dev.smileflow.api.model;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows promotions: polls the registry and, when the alias or stage points at another version,
+ * fetches, verifies, loads and warms it up off the request path, then swaps it in. A refused version
+ * is recorded and not retried until the registry points elsewhere; the current model keeps serving.
+ */
+public final class ModelRefresher implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelRefresher.class);
+
+  private final ModelFetcher fetcher;
+  private final LiveModel live;
+  private final dev.smileflow.api.metrics.ApiMetrics metrics;
+  private final ScheduledExecutorService executor;
+
+  public ModelRefresher(ModelFetcher fetcher, LiveModel live, dev.smileflow.api.metrics.ApiMetrics metrics) {
+    this.fetcher = Objects.requireNonNull(fetcher);
+    this.live = Objects.requireNonNull(live);
+    this.metrics = Objects.requireNonNull(metrics);
+    this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "model-refresher");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Polls every {@code interval} (after a first wait of one interval). */
+  public void start(Duration interval) {
+    if (interval.isZero() || !(fetcher.source() instanceof ModelSource.Registered)) {
+      LOG.info("model refresh off");
+      return;
+    }
+    executor.scheduleWithFixedDelay(this::checkQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    LOG.info("following {} every {} s", fetcher.source().uri(), interval.toSeconds());
+  }
+
+  private void checkQuietly() {
+    try {
+      checkOnce();
+    } catch (RuntimeException e) {
+      LOG.error("model refresh failed unexpectedly", e);
+    }
+  }
+
+  /** One poll: resolve, and swap in the new version when it differs and loads. */
+  public void checkOnce() {
+    RegistryVersion version;
+    try {
+      version = fetcher.resolve();
+    } catch (RegistryException e) {
+      metrics.refreshError(e.code());
+      LOG.warn("registry check failed ({}): {}; still serving {}", e.code(), e.getMessage(),
+          live.current().map(m -> "version " + m.version()).orElse("nothing"));
+      return;
+    }
+    live.checked();
+    Optional<ServedModel> current = live.current();
+    if (current.isPresent() && current.get().version().equals(version.version())) {
+      if (current.get().origin() == ServedModel.Origin.CACHE) {
+        live.confirmOrigin(current.get(), ServedModel.Origin.REGISTRY);
+      }
+      return;
+    }
+    var refused = live.lastRefusal();
+    if (refused.isPresent() && refused.get().version().equals(version.version())) {
+      return;
+    }
+    LOG.info("{} now points at version {} (serving {}): loading it", fetcher.source().uri(), version.version(),
+        current.map(ServedModel::version).orElse("nothing"));
+    try {
+      live.swap(fetcher.fetch(version));
+    } catch (ModelRejectedException e) {
+      live.refuse(version.version(), e.code(), e.getMessage());
+    } catch (RegistryException e) {
+      metrics.refreshError(e.code());
+      LOG.warn("download of version {} failed ({}): {}; will retry", version.version(), e.code(), e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+}
