@@ -40,6 +40,7 @@ public final class MlModelFile {
               .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
               .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
               .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+              .disable(YAMLGenerator.Feature.SPLIT_LINES)
               .build())
       .build();
   private static final DateTimeFormatter UTC_TIME =
