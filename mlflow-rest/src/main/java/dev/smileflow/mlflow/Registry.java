@@ -173,7 +173,18 @@ public final class Registry {
 
     /** @throws MlflowException NOT_FOUND when the model or the alias does not exist */
     public ModelVersion getVersionByAlias(String name, String alias) {
-        JsonNode r = transport.get("mlflow/registered-models/alias", Query.of("name", name).add("alias", alias));
+        JsonNode r;
+        try {
+            r = transport.get("mlflow/registered-models/alias", Query.of("name", name).add("alias", alias));
+        } catch (MlflowException e) {
+            // MLflow answers an absent alias with 400 INVALID_PARAMETER_VALUE "Registered model alias x not found."
+            if (e.kind() == MlflowException.Kind.INVALID && e.message().contains("alias")
+                    && e.message().contains("not found")) {
+                throw new MlflowException(MlflowException.Kind.NOT_FOUND, e.httpStatus(), e.errorCode(),
+                        "registered model '" + name + "' has no alias '" + alias + "' (" + e.message() + ")", e);
+            }
+            throw e;
+        }
         return Json.field(r, "model_version", ModelVersion.class, "registered-models/alias");
     }
 
