@@ -1,7 +1,7 @@
 package dev.smileflow.api;
 
 import dev.smileflow.api.model.ModelSource;
-import java.net.URI;
+import dev.smileflow.mlflow.MlflowConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,14 +10,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Everything the service is configured with, read once from the environment by {@link #fromEnv}.
  *
  * @param model where the model comes from
- * @param mlflowEnv the {@code MLFLOW_*} variables, handed unchanged to the MLflow client (never logged)
+ * @param mlflow the MLflow client configuration (from {@code MLFLOW_*}); null for a local model directory
  * @param host the interface to listen on ({@code 0.0.0.0} unless {@code HOST} says otherwise)
  * @param port {@code PORT}, 0 for an ephemeral port
  * @param tag the release shown as {@code version} in every response ({@code TAG})
@@ -34,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record ApiConfig(
     ModelSource model,
-    Map<String, String> mlflowEnv,
+    @Nullable MlflowConfig mlflow,
     String host,
     int port,
     String tag,
@@ -57,7 +56,9 @@ public record ApiConfig(
 
   public ApiConfig {
     Objects.requireNonNull(model, "model");
-    mlflowEnv = Map.copyOf(mlflowEnv);
+    if (model instanceof ModelSource.Registered && mlflow == null) {
+      throw new IllegalArgumentException("a registered model needs an MLflow configuration");
+    }
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(tag, "tag");
     Objects.requireNonNull(logLevel, "logLevel");
@@ -81,18 +82,12 @@ public record ApiConfig(
   /** Never prints secrets: credentials and the API key are masked. */
   @Override
   public String toString() {
-    var safeMlflow = new TreeMap<String, String>();
-    mlflowEnv.forEach((k, v) -> safeMlflow.put(k, isSecret(k) ? "***" : v));
-    return "ApiConfig[model=" + model.uri() + ", mlflow=" + safeMlflow + ", host=" + host + ", port=" + port
+    return "ApiConfig[model=" + model.uri() + ", mlflow=" + mlflow + ", host=" + host + ", port=" + port
         + ", tag=" + tag + ", logLevel=" + logLevel + ", logFormat=" + logFormat
         + ", refreshInterval=" + refreshInterval + ", cacheDir=" + cacheDir + ", startupRetry=" + startupRetry
         + ", maxBatchRows=" + maxBatchRows + ", maxBodyBytes=" + maxBodyBytes
         + ", apiKey=" + (apiKey == null ? "off" : "***") + ", flagOutOfRange=" + flagOutOfRange
         + ", virtualThreads=" + virtualThreads + "]";
-  }
-
-  private static boolean isSecret(String key) {
-    return key.contains("PASSWORD") || key.contains("TOKEN") || key.contains("SECRET");
   }
 
   /**
@@ -127,11 +122,11 @@ public record ApiConfig(
     if (!threads.equals("virtual") && !threads.equals("platform")) {
       reader.problem("HTTP_THREADS: must be virtual or platform, got '" + threads + "'");
     }
-    Map<String, String> mlflowEnv = reader.mlflow(model);
+    MlflowConfig mlflow = reader.mlflow(model);
     if (!reader.problems.isEmpty()) {
       throw new InvalidConfigException(reader.problems);
     }
-    return new ApiConfig(Objects.requireNonNull(model), mlflowEnv, host, port, tag, level, format,
+    return new ApiConfig(Objects.requireNonNull(model), mlflow, host, port, tag, level, format,
         Duration.ofSeconds(refresh), cacheDir, Duration.ofSeconds(retry), maxRows, maxBody, apiKey, flag,
         threads.equals("virtual"));
   }
@@ -253,32 +248,31 @@ public record ApiConfig(
       return p;
     }
 
-    Map<String, String> mlflow(@Nullable ModelSource model) {
-      var out = new TreeMap<String, String>();
-      env.forEach((k, v) -> {
-        if (k.startsWith("MLFLOW_")) {
-          out.put(k, v);
-        }
-      });
-      if (model instanceof ModelSource.Registered) {
-        String uri = get("MLFLOW_TRACKING_URI");
-        if (uri == null) {
-          problem("MLFLOW_TRACKING_URI: required when the model comes from the registry (or set MODEL_URI to a local directory)");
-        } else {
-          try {
-            URI parsed = URI.create(uri);
-            if (!"http".equals(parsed.getScheme()) && !"https".equals(parsed.getScheme()) || parsed.getHost() == null) {
-              problem("MLFLOW_TRACKING_URI: must be an http(s) URL with a host, got '" + uri + "'");
-            }
-          } catch (IllegalArgumentException e) {
-            problem("MLFLOW_TRACKING_URI: not a URL: '" + uri + "'");
-          }
-        }
-        if (get("MLFLOW_TRACKING_USERNAME") != null ^ get("MLFLOW_TRACKING_PASSWORD") != null) {
-          problem("MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD: set both or neither");
-        }
+    /**
+     * The MLflow client settings, checked by the client's own parser. Unless set explicitly, the api uses
+     * one quick retry and a 30 s timeout per call: start-up and the poller do their own backoff.
+     */
+    @Nullable MlflowConfig mlflow(@Nullable ModelSource model) {
+      if (!(model instanceof ModelSource.Registered)) {
+        return null;
       }
-      return out;
+      if (get("MLFLOW_TRACKING_URI") == null) {
+        problem("MLFLOW_TRACKING_URI: required when the model comes from the registry (or set MODEL_URI to a local directory)");
+        return null;
+      }
+      try {
+        MlflowConfig config = MlflowConfig.fromEnv(env);
+        if (get("MLFLOW_HTTP_REQUEST_MAX_RETRIES") == null && get("MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR") == null) {
+          config = config.withRetries(1, Duration.ofMillis(250));
+        }
+        if (get("MLFLOW_HTTP_REQUEST_TIMEOUT") == null) {
+          config = config.withRequestTimeout(Duration.ofSeconds(30));
+        }
+        return config;
+      } catch (IllegalArgumentException e) {
+        problem(e.getMessage());
+        return null;
+      }
     }
   }
 }

@@ -57,7 +57,7 @@ public final class Main {
     log.info("starting api {} with {}", config.tag(), config);
     var metrics = new ApiMetrics();
     var live = new LiveModel(metrics, Clock.systemUTC());
-    ModelRegistry registry = config.usesRegistry() ? MlflowRegistry.create(config.mlflowEnv()) : null;
+    ModelRegistry registry = config.usesRegistry() ? MlflowRegistry.create(java.util.Objects.requireNonNull(config.mlflow())) : null;
     var fetcher = new ModelFetcher(config.model(), registry, new SmileBundleReader(), config.cacheDir(), Clock.systemUTC());
     var refresher = new ModelRefresher(fetcher, live, metrics);
     Javalin app = App.create(config, live, metrics);

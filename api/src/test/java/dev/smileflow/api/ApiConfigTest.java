@@ -1,0 +1,102 @@
+package dev.smileflow.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.smileflow.api.model.ModelSource;
+import dev.smileflow.api.model.ModelSource.Selector;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ApiConfigTest {
+  private static final Map<String, String> MLFLOW = Map.of("MLFLOW_TRACKING_URI", "http://127.0.0.1:5000");
+
+  @Test
+  void defaultsFollowTheProductionAliasOfIrisClassifier() {
+    ApiConfig c = ApiConfig.fromEnv(MLFLOW);
+    assertEquals(new ModelSource.Registered("iris-classifier", new Selector.Alias("production")), c.model());
+    assertEquals("models:/iris-classifier@production", c.model().uri());
+    assertEquals(8080, c.port());
+    assertEquals("0.0.0.0", c.host());
+    assertEquals(Duration.ofSeconds(30), c.refreshInterval());
+    assertEquals(100, c.maxBatchRows());
+    assertNull(c.apiKey());
+    assertNull(c.cacheDir());
+    assertTrue(c.virtualThreads());
+    assertEquals(ApiConfig.LogFormat.JSON, c.logFormat());
+  }
+
+  @Test
+  void nameAndStageSelectTheLatestVersionInThatStage() {
+    ApiConfig c = ApiConfig.fromEnv(Map.of("MLFLOW_TRACKING_URI", "http://h:1", "MODEL_NAME", "m", "MODEL_STAGE", "Production"));
+    assertEquals(new ModelSource.Registered("m", new Selector.Stage("Production")), c.model());
+  }
+
+  @Test
+  void modelUriFormsAreParsed() {
+    assertEquals(new ModelSource.Registered("m", new Selector.Alias("champ")), ModelSource.parse("models:/m@champ"));
+    assertEquals(new ModelSource.Registered("m", new Selector.Version("3")), ModelSource.parse("models:/m/3"));
+    assertEquals(new ModelSource.Registered("m", new Selector.Stage("Production")), ModelSource.parse("models:/m/Production"));
+    assertEquals(new ModelSource.LocalDirectory(Path.of("/tmp/x")), ModelSource.parse("/tmp/x"));
+    assertThrows(IllegalArgumentException.class, () -> ModelSource.parse("models:/m"));
+    assertThrows(IllegalArgumentException.class, () -> ModelSource.parse("models:/m/3/x"));
+  }
+
+  @Test
+  void localDirectoryNeedsNoMlflow(@TempDir Path dir) {
+    ApiConfig c = ApiConfig.fromEnv(Map.of("MODEL_URI", dir.toString()));
+    assertEquals(new ModelSource.LocalDirectory(dir), c.model());
+    assertNull(c.mlflow());
+    assertFalse(c.usesRegistry());
+  }
+
+  @Test
+  void everyProblemIsListedInOneMessage() {
+    var e = assertThrows(InvalidConfigException.class, () -> ApiConfig.fromEnv(Map.of(
+        "PORT", "eighty", "MODEL_ALIAS", "prod", "MODEL_STAGE", "Production", "MODEL_REFRESH_SECONDS", "-1",
+        "LOG_FORMAT", "xml", "MAX_BATCH_ROWS", "0", "API_KEY", "short")));
+    String m = e.getMessage();
+    assertTrue(m.contains("PORT: not a whole number: 'eighty'"), m);
+    assertTrue(m.contains("MODEL_ALIAS and MODEL_STAGE: set only one of them"), m);
+    assertTrue(m.contains("MODEL_REFRESH_SECONDS: must be between 0 and 86400, got -1"), m);
+    assertTrue(m.contains("LOG_FORMAT: must be one of [json, text], got 'xml'"), m);
+    assertTrue(m.contains("MAX_BATCH_ROWS: must be between 1 and 100000, got 0"), m);
+    assertTrue(m.contains("API_KEY: must be at least 16 characters"), m);
+    assertTrue(m.contains("MLFLOW_TRACKING_URI: required"), m);
+    assertEquals(7, e.problems().size(), m);
+    assertFalse(m.contains("short"), "the API key value must not be shown");
+  }
+
+  @Test
+  void missingLocalDirectoryAndBadUriAreReported() {
+    var e = assertThrows(InvalidConfigException.class,
+        () -> ApiConfig.fromEnv(Map.of("MODEL_URI", "/does/not/exist")));
+    assertTrue(e.getMessage().contains("MODEL_URI: local model directory does not exist: /does/not/exist"));
+    var e2 = assertThrows(InvalidConfigException.class,
+        () -> ApiConfig.fromEnv(Map.of("MODEL_URI", "models:/x", "MLFLOW_TRACKING_URI", "ftp://h")));
+    assertTrue(e2.getMessage().contains("MODEL_URI: expected models:/<name>@<alias>"), e2.getMessage());
+  }
+
+  @Test
+  void mlflowSettingsAreCheckedByTheClientsParser() {
+    var e = assertThrows(InvalidConfigException.class, () -> ApiConfig.fromEnv(Map.of(
+        "MLFLOW_TRACKING_URI", "http://h:1", "MLFLOW_TRACKING_USERNAME", "u")));
+    assertTrue(e.getMessage().contains("MLFLOW_TRACKING_PASSWORD"), e.getMessage());
+  }
+
+  @Test
+  void toStringNeverShowsSecrets() {
+    ApiConfig c = ApiConfig.fromEnv(Map.of("MLFLOW_TRACKING_URI", "http://h:1", "MLFLOW_TRACKING_USERNAME", "user",
+        "MLFLOW_TRACKING_PASSWORD", "hunter2-password", "API_KEY", "0123456789abcdef-key"));
+    String s = c.toString();
+    assertFalse(s.contains("hunter2"), s);
+    assertFalse(s.contains("0123456789abcdef"), s);
+    assertTrue(s.contains("apiKey=***"), s);
+  }
+}
