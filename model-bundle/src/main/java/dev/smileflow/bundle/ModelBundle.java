@@ -70,6 +70,8 @@ public final class ModelBundle {
       predictor.predict(Features.encode(descriptor.features(), inputExample));
     } catch (InvalidInputException e) {
       throw new IllegalArgumentException("input example does not fit the features: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("model cannot predict the input example: " + e, e);
     }
     byte[] example = DescriptorJson.writeRow(descriptor.features(), inputExample);
     byte[] model = serialize(serializable);

@@ -19,6 +19,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import smile.classification.RandomForest;
+import smile.data.DataFrame;
+import smile.data.formula.Formula;
+import smile.data.vector.DoubleVector;
+import smile.data.vector.IntVector;
+import smile.data.vector.ValueVector;
 
 class BundleLoadingTest {
   @TempDir Path dir;
@@ -223,5 +229,36 @@ class BundleLoadingTest {
     var e = refused(Code.WARMUP_FAILED);
     assertEquals(dir.resolve("input_example.json"), e.file());
     assertTrue(e.getMessage().contains("sepal_width: field required"), e.getMessage());
+  }
+
+  /** A forest trained on columns named a..d: it cannot bind the encoded Iris names. */
+  private static Object misnamedForest() {
+    double[][] x = TestBundles.encodedIris();
+    List<ValueVector> columns = new ArrayList<>();
+    for (int j = 0; j < 4; j++) {
+      double[] column = new double[x.length];
+      for (int i = 0; i < x.length; i++) {
+        column[i] = x[i][j];
+      }
+      columns.add(new DoubleVector(String.valueOf((char) ('a' + j)), column));
+    }
+    columns.add(new IntVector("species", TestBundles.iris().y()));
+    return RandomForest.fit(Formula.lhs("species"), new DataFrame(columns.toArray(ValueVector[]::new)),
+        new RandomForest.Options(5));
+  }
+
+  @Test
+  void modelThatCannotPredictFailsTheWarmUpNotTheFirstRequest() throws IOException {
+    TestBundles.smuggleModel(dir, (Serializable) misnamedForest());
+    var e = refused(Code.WARMUP_FAILED);
+    assertEquals(dir.resolve("input_example.json"), e.file());
+    assertTrue(e.getMessage().contains("warm-up prediction failed"), e.getMessage());
+  }
+
+  @Test
+  void writeRefusesAModelThatCannotPredictTheExample(@TempDir Path other) {
+    var e = assertThrows(IllegalArgumentException.class, () -> ModelBundle.write(other, misnamedForest(),
+        TestBundles.irisDescriptor("random_forest"), TestBundles.setosa()));
+    assertTrue(e.getMessage().startsWith("model cannot predict the input example"), e.getMessage());
   }
 }

@@ -25,8 +25,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
+import smile.classification.Classifier;
+import smile.classification.DataFrameClassifier;
 import smile.classification.DecisionTree;
+import smile.classification.GradientTreeBoost;
 import smile.classification.KNN;
+import smile.classification.LDA;
 import smile.classification.LogisticRegression;
 import smile.classification.OneVersusOne;
 import smile.classification.OneVersusRest;
@@ -46,8 +51,10 @@ import smile.model.cart.SplitRule;
  * {@link #IRIS_FEATURES}, labels {@link #IRIS_LABELS}), written with {@link ModelBundle#write}, and
  * helpers that corrupt a written bundle in the ways {@link ModelBundle#load} must refuse.
  *
- * <p>Algorithms: {@code logistic} (vector), {@code random_forest}, {@code decision_tree}
- * (DataFrame), {@code svm_ovr}, {@code svm_ovo} (RBF kernel), {@code knn} (vector).
+ * <p>Algorithms ({@link #ALGORITHMS}): {@code logistic}, {@code svm_ovr}, {@code svm_ovo} (RBF kernel),
+ * {@code knn} (vector classifiers); {@code random_forest}, {@code gradient_boost},
+ * {@code decision_tree}, {@code logistic_frame} ({@code DataFrameClassifier.of} around logistic
+ * regression) (DataFrame classifiers). Also {@code lda}, which needs native BLAS/LAPACK.
  */
 public final class TestBundles {
   public static final List<String> IRIS_FEATURES =
@@ -56,7 +63,8 @@ public final class TestBundles {
       List.of("Iris-setosa", "Iris-versicolor", "Iris-virginica");
   public static final String IRIS_LABEL_COLUMN = "species";
   public static final List<String> ALGORITHMS =
-      List.of("logistic", "random_forest", "decision_tree", "svm_ovr", "svm_ovo", "knn");
+      List.of("logistic", "logistic_frame", "random_forest", "gradient_boost", "decision_tree", "svm_ovr", "svm_ovo",
+          "knn");
   public static final long SEED = 42;
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -183,6 +191,12 @@ public final class TestBundles {
             new RandomForest.Options(trees, 0, SplitRule.GINI, 10, 0, 5, 1.0, null, seeds, null));
       }
       case "decision_tree" -> DecisionTree.fit(formula, encodedIrisFrame());
+      case "gradient_boost" -> GradientTreeBoost.fit(formula, encodedIrisFrame(), new GradientTreeBoost.Options(20));
+      case "logistic_frame" -> {
+        Classifier.Trainer<double[], LogisticRegression> trainer = LogisticRegression::fit;
+        yield DataFrameClassifier.of(formula, encodedIrisFrame(), new Properties(), trainer);
+      }
+      case "lda" -> LDA.fit(x, y);
       case "svm_ovr" -> OneVersusRest.fit(x, y,
           (xi, yi) -> SVM.fit(xi, yi, new GaussianKernel(1.0), new SVM.Options(10)));
       case "svm_ovo" -> OneVersusOne.fit(x, y,
