@@ -2,6 +2,7 @@ package dev.smileflow.bundle;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,7 @@ public final class LoadedModel {
     this.dir = dir;
     this.descriptor = descriptor;
     this.predictor = predictor;
-    this.inputExample = Map.copyOf(inputExample);
+    this.inputExample = Collections.unmodifiableMap(new LinkedHashMap<>(inputExample));
   }
 
   /** What the bundle says about itself. */
@@ -38,7 +39,7 @@ public final class LoadedModel {
     return predictor;
   }
 
-  /** The bundle's input example (one training row by feature name). */
+  /** The bundle's input example (one training row by feature name, in file order). */
   public Map<String, Object> inputExample() {
     return inputExample;
   }

@@ -15,7 +15,8 @@ public record Prediction(
     if (label.isBlank()) {
       throw new IllegalArgumentException("label must not be blank");
     }
-    if (!(confidence >= 0.0 && confidence <= 1.0 + 1e-9)) {
+    // Smile's posteriori can exceed 1 by rounding; anything further off is a bug.
+    if (!(confidence >= 0.0 && confidence <= 1.0 + 1e-6)) {
       throw new IllegalArgumentException("confidence must be in [0, 1], got " + confidence);
     }
     probabilities = Collections.unmodifiableMap(new LinkedHashMap<>(probabilities));
