@@ -1,0 +1,217 @@
+package dev.smileflow.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.smileflow.api.model.MlflowRegistry;
+import dev.smileflow.api.model.ModelFetcher;
+import dev.smileflow.api.model.ModelRefresher;
+import dev.smileflow.api.model.ModelStartup;
+import dev.smileflow.api.model.SmileBundleReader;
+import dev.smileflow.bundle.testing.TestBundles;
+import dev.smileflow.mlflow.MlflowClient;
+import dev.smileflow.mlflow.Stage;
+import dev.smileflow.mlflow.testing.MlflowTestServer;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The api against a real MLflow server: resolve, download over the proxy, verify, load, follow, refuse. */
+class RegistryServingIT {
+  private static final String VIRGINICA =
+      "{\"sepal_length\": 7.7, \"sepal_width\": 2.6, \"petal_length\": 6.9, \"petal_width\": 2.3}";
+
+  @TempDir static Path dir;
+  static MlflowTestServer server;
+  static MlflowClient client;
+  static Path logistic;
+  static Path knn;
+
+  @BeforeAll
+  static void setUp() throws IOException {
+    server = MlflowTestServer.shared();
+    client = server.newClient();
+    logistic = TestBundles.writeIris(dir.resolve("logistic"), "logistic");
+    knn = TestBundles.writeIris(dir.resolve("knn"), "knn");
+  }
+
+  @AfterAll
+  static void tearDown() {
+    client.close();
+  }
+
+  private static Publisher publisher() {
+    return new Publisher(client, MlflowTestServer.uniqueName("api-it"), MlflowTestServer.uniqueName("iris"));
+  }
+
+  /** A started api whose model comes from the registry through the real read path. */
+  private record Served(RunningApi api, MlflowRegistry registry, ModelFetcher fetcher) implements AutoCloseable {
+    static Served start(Map<String, String> extra) {
+      var env = new HashMap<>(server.env());
+      env.putAll(extra);
+      RunningApi api = RunningApi.start(env);
+      MlflowRegistry registry = MlflowRegistry.create(api.config.mlflow());
+      var fetcher = new ModelFetcher(api.config.model(), registry, new SmileBundleReader(), api.config.cacheDir(),
+          Clock.systemUTC());
+      api.live.swap(new ModelStartup(fetcher, api.config.startupRetry(), Thread::sleep).load());
+      return new Served(api, registry, fetcher);
+    }
+
+    @Override
+    public void close() {
+      api.close();
+      registry.close();
+    }
+  }
+
+  @Test
+  void servesTheVersionTheProductionAliasPointsAt() {
+    Publisher p = publisher();
+    String v1 = p.publish(logistic);
+    p.alias("production", v1);
+    try (Served s = Served.start(Map.of("MODEL_NAME", p.modelName))) {
+      var r = s.api().postJson("/v1/classify", VIRGINICA);
+      assertEquals(200, r.status(), r.body());
+      assertEquals(v1, r.json().at("/data/model_version").asText());
+      assertEquals("Iris-virginica", r.json().at("/data/pred_label").asText());
+      JsonNode model = s.api().get("/v1/model").json().get("data");
+      assertEquals(p.modelName, model.get("name").asText());
+      assertEquals("production", model.get("alias").asText());
+      assertEquals("registry", model.get("source").asText());
+      assertEquals("models:/" + p.modelName + "@production", model.get("uri").asText());
+    }
+  }
+
+  @Test
+  void versionNumberAndStageUrisResolve() {
+    Publisher p = publisher();
+    String v1 = p.publish(logistic);
+    String v2 = p.publish(knn);
+    client.registry().transitionStage(p.modelName, v1, Stage.PRODUCTION, true);
+    try (Served byNumber = Served.start(Map.of("MODEL_URI", "models:/" + p.modelName + "/" + v2));
+        Served byStage = Served.start(Map.of("MODEL_URI", "models:/" + p.modelName + "/Production"))) {
+      assertEquals(v2, byNumber.api().postJson("/v1/classify", VIRGINICA).json().at("/data/model_version").asText());
+      assertEquals("knn", byNumber.api().get("/v1/model").json().at("/data/algorithm").asText());
+      assertEquals(v1, byStage.api().postJson("/v1/classify", VIRGINICA).json().at("/data/model_version").asText());
+    }
+  }
+
+  @Test
+  void hotSwapUnderConcurrentLoadFailsNoRequestAndServesTheNewVersion() throws Exception {
+    Publisher p = publisher();
+    String v1 = p.publish(logistic);
+    String v2 = p.publish(knn);
+    p.alias("production", v1);
+    try (Served s = Served.start(Map.of("MODEL_NAME", p.modelName));
+        var refresher = new ModelRefresher(s.fetcher(), s.api().live, s.api().metrics)) {
+      AtomicBoolean stop = new AtomicBoolean();
+      AtomicInteger ok = new AtomicInteger();
+      Set<String> failures = ConcurrentHashMap.newKeySet();
+      Set<String> versions = ConcurrentHashMap.newKeySet();
+      ExecutorService clients = Executors.newFixedThreadPool(4);
+      for (int t = 0; t < 4; t++) {
+        clients.submit(() -> {
+          while (!stop.get()) {
+            try {
+              var r = s.api().postJson("/v1/classify", VIRGINICA);
+              if (r.status() != 200) {
+                failures.add(r.status() + " " + r.body());
+              } else {
+                versions.add(r.json().at("/data/model_version").asText());
+                ok.incrementAndGet();
+              }
+            } catch (RuntimeException e) {
+              failures.add(e.toString());
+            }
+          }
+        });
+      }
+      refresher.start(Duration.ofMillis(200));
+      Thread.sleep(500);
+      p.alias("production", v2);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!versions.contains(v2) && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      Thread.sleep(500);
+      stop.set(true);
+      clients.shutdown();
+      assertTrue(clients.awaitTermination(20, TimeUnit.SECONDS));
+      assertEquals(Set.of(), failures);
+      assertEquals(Set.of(v1, v2), versions, "both versions served, ok=" + ok.get());
+      assertEquals(v2, s.api().postJson("/v1/classify", VIRGINICA).json().at("/data/model_version").asText());
+      assertTrue(s.api().get("/metrics").body().contains("model_swaps_total 1.0"));
+    }
+  }
+
+  @Test
+  void aTamperedVersionIsRefusedWhileTheOldOneKeepsServing() throws IOException {
+    Publisher p = publisher();
+    String v1 = p.publish(logistic);
+    Path tampered = Files.createDirectories(dir.resolve("tampered-" + System.nanoTime()));
+    TestBundles.writeIris(tampered, "logistic");
+    TestBundles.flipModelByte(tampered);
+    String bad = p.publish(tampered);
+    p.alias("production", v1);
+    try (Served s = Served.start(Map.of("MODEL_NAME", p.modelName));
+        var refresher = new ModelRefresher(s.fetcher(), s.api().live, s.api().metrics)) {
+      p.alias("production", bad);
+      refresher.checkOnce();
+      var r = s.api().postJson("/v1/classify", VIRGINICA);
+      assertEquals(200, r.status());
+      assertEquals(v1, r.json().at("/data/model_version").asText());
+      JsonNode refused = s.api().get("/v1/model").json().at("/data/last_refused");
+      assertEquals(bad, refused.get("version").asText());
+      assertEquals("CHECKSUM_MISMATCH", refused.get("code").asText());
+      assertTrue(s.api().get("/metrics").body().contains("model_load_failures_total{reason=\"CHECKSUM_MISMATCH\"} 1.0"));
+      p.alias("production", v1);
+      refresher.checkOnce();
+      assertEquals(v1, s.api().get("/v1/model").json().at("/data/version").asText());
+    }
+  }
+
+  @Test
+  void startUpWithMlflowDownAndACachePresentServesTheCachedVersion() throws IOException {
+    Publisher p = publisher();
+    String v1 = p.publish(logistic);
+    p.alias("production", v1);
+    Path cache = dir.resolve("cache-" + System.nanoTime());
+    try (Served first = Served.start(Map.of("MODEL_NAME", p.modelName, "MODEL_CACHE_DIR", cache.toString()))) {
+      assertEquals("registry", first.api().get("/v1/model").json().at("/data/source").asText());
+    }
+    try (Stream<Path> cached = Files.walk(cache)) {
+      assertTrue(cached.anyMatch(f -> f.getFileName().toString().equals("model.ser")));
+    }
+    int deadPort;
+    try (var socket = new ServerSocket(0)) {
+      deadPort = socket.getLocalPort();
+    }
+    try (Served down = Served.start(Map.of("MLFLOW_TRACKING_URI", "http://127.0.0.1:" + deadPort,
+        "MODEL_NAME", p.modelName, "MODEL_CACHE_DIR", cache.toString(), "MODEL_STARTUP_RETRY_SECONDS", "1"))) {
+      JsonNode model = down.api().get("/v1/model").json().get("data");
+      assertEquals("cache", model.get("source").asText());
+      assertEquals(v1, model.get("version").asText());
+      var r = down.api().postJson("/v1/classify", VIRGINICA);
+      assertEquals(200, r.status());
+      assertEquals(v1, r.json().at("/data/model_version").asText());
+    }
+  }
+}
