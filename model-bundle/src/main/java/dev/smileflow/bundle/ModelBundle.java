@@ -112,6 +112,8 @@ public final class ModelBundle {
       predictor = Predictor.of(object, descriptor.encodedNames());
     } catch (IllegalArgumentException e) {
       throw new BundleException(BundleException.Code.INCOMPATIBLE_MODEL, modelFile, e.getMessage());
+    } catch (RuntimeException e) {
+      throw new BundleException(BundleException.Code.INCOMPATIBLE_MODEL, modelFile, "not a usable classifier: " + e, e);
     }
     if (predictor.numClasses() != descriptor.classLabels().size()) {
       throw new BundleException(BundleException.Code.INCOMPATIBLE_MODEL, modelFile,

@@ -75,12 +75,7 @@ final class ModelDeserializer {
     var filter = new AllowListFilter(limits);
     try (var in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
       in.setObjectInputFilter(filter);
-      Object model = in.readObject();
-      if (in.read() != -1) {
-        throw new BundleException(BundleException.Code.INCOMPATIBLE_MODEL, file,
-            "trailing data after the serialized model");
-      }
-      return model;
+      return in.readObject();
     } catch (InvalidClassException e) {
       String rejection = filter.rejection();
       if (rejection != null) {

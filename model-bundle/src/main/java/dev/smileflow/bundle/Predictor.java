@@ -22,7 +22,7 @@ import smile.data.type.StructType;
  */
 public final class Predictor {
   private final Classifier<?> model;
-  private final Route path;
+  private final Route route;
   private final int width;
   private final int numClasses;
   private final boolean soft;
@@ -33,9 +33,9 @@ public final class Predictor {
 
   private record TuplePath(DataFrameClassifier model, StructType schema) implements Route {}
 
-  private Predictor(Classifier<?> model, Route path, int width) {
+  private Predictor(Classifier<?> model, Route route, int width) {
     this.model = model;
-    this.path = path;
+    this.route = route;
     this.width = width;
     this.numClasses = model.numClasses();
     this.soft = model.isSoft();
@@ -43,6 +43,9 @@ public final class Predictor {
       throw new IllegalArgumentException("model has " + numClasses + " classes; need at least 2");
     }
     int[] classes = model.classes();
+    if (classes.length != numClasses) {
+      throw new IllegalArgumentException("model reports " + numClasses + " classes but " + classes.length + " labels");
+    }
     for (int i = 0; i < classes.length; i++) {
       if (classes[i] != i) {
         throw new IllegalArgumentException(
@@ -106,12 +109,12 @@ public final class Predictor {
     }
     int label;
     if (soft) {
-      label = switch (path) {
+      label = switch (route) {
         case VectorPath p -> p.model().predict(encoded, posteriori);
         case TuplePath p -> p.model().predict(Tuple.of(p.schema(), encoded), posteriori);
       };
     } else {
-      label = switch (path) {
+      label = switch (route) {
         case VectorPath p -> p.model().predict(encoded);
         case TuplePath p -> p.model().predict(Tuple.of(p.schema(), encoded));
       };
