@@ -258,6 +258,8 @@ public final class MlflowTestServer implements AutoCloseable {
                 ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                         .redirectOutput(log.toFile());
                 pb.environment().put("PYTHONUNBUFFERED", "1");
+                // The GenAI job runner (huey consumers) is not needed by these tests and costs processes and CPU.
+                pb.environment().put("MLFLOW_SERVER_ENABLE_JOB_EXECUTION", "false");
                 pb.environment().keySet().removeIf(k -> k.startsWith("MLFLOW_TRACKING_") || k.equals(URI_PROPERTY));
                 if (basicAuth != null) {
                     cmd.addAll(List.of("--app-name", "basic-auth"));
@@ -269,6 +271,7 @@ public final class MlflowTestServer implements AutoCloseable {
                     pb.environment().put("MLFLOW_AUTH_ADMIN_PASSWORD", basicAuth.password());
                     pb.environment().put("MLFLOW_FLASK_SERVER_SECRET_KEY", "smileflow-test-" + port);
                 }
+                Instant started = Instant.now();
                 Process process;
                 try {
                     process = pb.start();
@@ -279,7 +282,8 @@ public final class MlflowTestServer implements AutoCloseable {
                 URI uri = URI.create("http://127.0.0.1:" + port);
                 String failure = waitForHealth(uri, process);
                 if (failure == null) {
-                    LOG.info("started MLflow {} (pid {}) at {} in {}", mlflowVersion(), process.pid(), uri, dir);
+                    LOG.info("started MLflow {} (pid {}) at {} in {} ms, data in {}", mlflowVersion(), process.pid(), uri,
+                            Duration.between(started, Instant.now()).toMillis(), dir);
                     return new MlflowTestServer(uri, "local process pid " + process.pid() + " (" + mlflow + ")",
                             basicAuth == null ? new Auth.None() : basicAuth, server);
                 }
