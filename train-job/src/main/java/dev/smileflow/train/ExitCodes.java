@@ -1,0 +1,47 @@
+package dev.smileflow.train;
+
+import dev.smileflow.mlflow.MlflowException;
+import dev.smileflow.train.data.DataException;
+import dev.smileflow.train.search.SearchException;
+import picocli.CommandLine;
+
+/** The one mapping from failure types to process exit codes. */
+final class ExitCodes {
+  static final int OK = 0;
+  static final int INTERNAL = 1;
+  static final int USAGE = 2;
+  static final int DATA = 3;
+  static final int MLFLOW = 4;
+  static final int TRAINING = 5;
+  static final int INTERRUPTED = 130;
+
+  private ExitCodes() {}
+
+  /** The exit code for a failure. */
+  static int of(Throwable failure) {
+    return switch (failure) {
+      case CommandLine.ParameterException e -> USAGE;
+      case UsageException e -> USAGE;
+      case DataException e -> DATA;
+      case MlflowException e -> MLFLOW;
+      case SearchException e -> TRAINING;
+      case JobInterruptedException e -> INTERRUPTED;
+      case InterruptedException e -> INTERRUPTED;
+      default -> INTERNAL;
+    };
+  }
+
+  /** A one-line reason for the failure, prefixed with its kind. */
+  static String reason(Throwable failure) {
+    String kind = switch (of(failure)) {
+      case USAGE -> "bad arguments";
+      case DATA -> "bad data";
+      case MLFLOW -> "MLflow failure";
+      case TRAINING -> "training failed";
+      case INTERRUPTED -> "interrupted";
+      default -> "internal error (" + failure.getClass().getName() + ")";
+    };
+    String message = failure.getMessage() == null ? failure.toString() : failure.getMessage();
+    return "error: " + kind + ": " + message.lines().findFirst().orElse("");
+  }
+}

@@ -1,0 +1,384 @@
+package dev.smileflow.train;
+
+import dev.smileflow.bundle.BundleDescriptor;
+import dev.smileflow.bundle.ModelBundle;
+import dev.smileflow.train.data.CsvTables;
+import dev.smileflow.train.data.LoadOptions;
+import dev.smileflow.train.data.Split;
+import dev.smileflow.train.data.Table;
+import dev.smileflow.train.registry.PromotionGate;
+import dev.smileflow.train.registry.Registrar;
+import dev.smileflow.train.report.Reports;
+import dev.smileflow.train.search.Algorithm;
+import dev.smileflow.train.search.CandidateResult;
+import dev.smileflow.train.search.CrossValidator;
+import dev.smileflow.train.search.Evaluation;
+import dev.smileflow.train.search.FittedModel;
+import dev.smileflow.train.search.Metric;
+import dev.smileflow.train.search.ModelSpec;
+import dev.smileflow.train.search.NativeBlas;
+import dev.smileflow.train.search.SearchResult;
+import dev.smileflow.train.search.SearchSpace;
+import dev.smileflow.train.tracking.DatasetInfo;
+import dev.smileflow.train.tracking.Tracker;
+import dev.smileflow.train.validation.DataValidator;
+import dev.smileflow.train.validation.Drift;
+import dev.smileflow.train.validation.Finding;
+import dev.smileflow.train.validation.Profile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One training job, step by step: load, split, validate, search, refit the winner, evaluate on the hold-out rows,
+ * write and log the model, register it and apply the promotion gate. Any failure ends the open runs FAILED (KILLED
+ * when interrupted) before it propagates.
+ */
+final class TrainJob {
+  private static final Logger log = LoggerFactory.getLogger(TrainJob.class);
+
+  /** Training rows above which the quadratic-cost algorithms (svm, knn) are left out unless named explicitly. */
+  static final int KERNEL_ROW_LIMIT = 20_000;
+
+  private final JobConfig config;
+  private final Tracker tracker;
+  private final @Nullable Registrar registrar;
+  private final Cancellation cancel;
+  private final CrossValidator.Progress progress;
+
+  TrainJob(JobConfig config, Tracker tracker, @Nullable Registrar registrar, Cancellation cancel,
+      CrossValidator.Progress progress) {
+    this.config = config;
+    this.tracker = tracker;
+    this.registrar = registrar;
+    this.cancel = cancel;
+    this.progress = progress;
+  }
+
+  /** What the job did, for the summary. */
+  record Result(Table data, int trainRows, int testRows, SearchResult search, List<String> skipped,
+      List<Finding> findings, List<Drift.Result> drift, Map<String, Double> holdout, Path bundleDir,
+      @Nullable String runId, @Nullable String modelId, @Nullable String version,
+      PromotionGate.@Nullable Decision decision, PromotionGate.@Nullable Champion champion, long millis) {}
+
+  Result run() {
+    long start = System.nanoTime();
+    try {
+      Result result = steps(start);
+      tracker.endAll("FINISHED");
+      return result;
+    } catch (RuntimeException e) {
+      boolean interrupted = cancel.isCancelled() || e instanceof JobInterruptedException;
+      Thread.interrupted(); // clear it so the clean-up calls can reach MLflow
+      tracker.endAll(interrupted ? "KILLED" : "FAILED");
+      if (interrupted && !(e instanceof JobInterruptedException)) {
+        JobInterruptedException wrapped = new JobInterruptedException("interrupted: " + e.getMessage());
+        wrapped.addSuppressed(e);
+        throw wrapped;
+      }
+      throw e;
+    }
+  }
+
+  private Result steps(long start) {
+    // 1. Data, split, validation.
+    Table table = config.data() == null ? CsvTables.iris()
+        : CsvTables.read(config.data(), new LoadOptions(config.label(), config.missing(), config.categorical()));
+    if (config.data() == null && !config.label().equals("species")) {
+      throw new UsageException("--label " + config.label() + " needs --data (the bundled Iris labels 'species')");
+    }
+    log.info("data: {}", table);
+    Split split = Split.holdout(table.y(), config.testFraction(), config.seed());
+    Table train = table.select(split.train());
+    Table test = table.select(split.test());
+    List<Finding> findings = new ArrayList<>(DataValidator.validate(table, train, config.folds()));
+    List<Drift.Result> drift = List.of();
+    if (config.referenceProfile() != null) {
+      drift = Drift.compare(Profile.read(config.referenceProfile()), train, findings);
+      for (Drift.Result d : drift) {
+        if (d.drifted()) {
+          findings.add(new Finding("drift", String.format(Locale.ROOT, "column '%s' drifted: KS D=%.3f, p=%.2g",
+              d.feature(), d.statistic(), d.pValue())));
+        }
+      }
+    }
+    findings.forEach(f -> log.warn("validation: {}", f.message()));
+    cancel.check("validation");
+
+    // 2. Candidates.
+    List<String> skipped = new ArrayList<>();
+    List<ModelSpec> candidates = candidates(train.rows(), skipped);
+    skipped.forEach(s -> log.warn("skipped: {}", s));
+    log.info("searching {} candidates with {}-fold stratified CV on {} training rows ({} threads, seed {})",
+        candidates.size(), config.folds(), train.rows(), config.threads(), config.seed());
+
+    // 3. Parent run.
+    String runName = "train-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC)
+        .format(Instant.now());
+    Map<String, String> tags = new LinkedHashMap<>(config.runTags());
+    tags.put("validation.status", findings.isEmpty() ? "passed" : "passed_with_warnings");
+    tags.put("validation.warnings", Integer.toString(findings.size()));
+    for (int i = 0; i < findings.size(); i++) {
+      tags.put("validation." + findings.get(i).code() + (i == 0 ? "" : "." + i), truncate(findings.get(i).message()));
+    }
+    for (int i = 0; i < skipped.size(); i++) {
+      tags.put("search.skipped." + i, truncate(skipped.get(i)));
+    }
+    tracker.startParent(runName, jobParams(table, train), tags);
+    tracker.logDataset(DatasetInfo.of(table, train.rows()));
+    Path work = workDir();
+    Profile profile = Profile.of(train);
+    Path profileFile = write(work.resolve("data_profile.json"), profile.toJson());
+    tracker.uploadToParent(List.of(profileFile), "data");
+    cancel.check("set-up");
+
+    // 4. Search.
+    SearchResult search;
+    try {
+      search = new CrossValidator(config.folds(), config.seed(), config.threads())
+          .run(train, candidates, config.metric(), progress);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new JobInterruptedException("interrupted during cross-validation");
+    }
+    cancel.check("cross-validation");
+    CandidateResult winner = search.winner();
+    log.info("winner: {} (CV {} {})", winner.spec().label(), config.metric().key(),
+        fmt(winner.mean(config.metric())));
+
+    // 5. Refit on the whole training split, confirm on the hold-out rows.
+    FittedModel fitted = FittedModel.fit(winner.spec(), train, config.seed());
+    Evaluation evaluation = fitted.evaluate(test);
+    Map<String, Double> holdout = new LinkedHashMap<>();
+    holdout.put("accuracy", evaluation.accuracy());
+    holdout.put("f1_macro", evaluation.f1Macro());
+    holdout.put("log_loss", evaluation.logLoss());
+    double aucSum = 0;
+    for (int c = 0; c < table.classes().size(); c++) {
+      aucSum += evaluation.roc(c).auc();
+    }
+    holdout.put("roc_auc_ovr_macro", aucSum / table.classes().size());
+    tracker.logCandidates(search.candidates(), config.metric(), winner.index(), holdout);
+    cancel.check("logging candidates");
+
+    // 6. Reports and the model.
+    Path bundleDir = config.output() != null ? config.output() : work.resolve("model");
+    Path reportDir = work.resolve("reports");
+    List<Path> reports = Reports.write(reportDir, evaluation, table.classes(), winner.spec().label());
+    tracker.uploadToParent(reports, "reports");
+    Path summaryCsv = write(work.resolve("candidates.csv"), candidatesCsv(search));
+    tracker.uploadToParent(List.of(summaryCsv), "");
+    Map<String, Double> modelMetrics = new LinkedHashMap<>();
+    holdout.forEach((k, v) -> modelMetrics.put("holdout_" + k, v));
+    for (Metric m : Metric.values()) {
+      modelMetrics.put("cv_" + m.key() + "_mean", winner.mean(m));
+      modelMetrics.put("cv_" + m.key() + "_std", winner.std(m));
+    }
+    BundleDescriptor descriptor = BundleDescriptor.of(winner.spec().algorithm().id(), winner.spec().params(),
+        fitted.preprocessing().features(), table.labelName(), table.classes(), finite(modelMetrics), table.digest(),
+        train.rows(), config.seed(), Instant.now());
+    Map<String, Object> example = fitted.preprocessing().completeRow(train, 0);
+    String runId = tracker.parentRunId();
+    String modelId = tracker.logModel(config.modelName(), winner.spec().params(), modelMetrics, bundleDir,
+        (id, uri) -> writeBundle(bundleDir, fitted, descriptor, example, config.dryRun() ? null : id, uri, runId,
+            reports));
+    Map<String, Double> parentMetrics = new LinkedHashMap<>();
+    holdout.forEach((k, v) -> parentMetrics.put("holdout_" + k, v));
+    parentMetrics.put("best_cv_" + config.metric().key() + "_mean", winner.mean(config.metric()));
+    parentMetrics.put("candidates", (double) search.candidates().size());
+    parentMetrics.put("training_rows", (double) train.rows());
+    parentMetrics.put("holdout_rows", (double) test.rows());
+    tracker.logParentMetrics(parentMetrics);
+    cancel.check("logging the model");
+
+    // 7. Registry and the promotion gate.
+    String version = null;
+    PromotionGate.Decision decision = null;
+    PromotionGate.Champion champion = null;
+    if (registrar != null) {
+      PromotionGate gate = new PromotionGate(config.metric(), config.minScore(), config.promoteMargin(),
+          config.promote());
+      double challenger = config.metric().of(evaluation);
+      List<Map<String, Object>> rows = new ArrayList<>();
+      List<String> labels = new ArrayList<>();
+      for (int i = 0; i < test.rows(); i++) {
+        rows.add(fitted.preprocessing().completeRow(test, i));
+        labels.add(table.classes().get(test.label(i)));
+      }
+      champion = registrar.champion(new Registrar.HoldoutRows(rows, labels, table.classes()), config.metric(), work);
+      cancel.check("scoring the production version");
+      Map<String, String> versionTags = new LinkedHashMap<>();
+      versionTags.put("algorithm", winner.spec().algorithm().id());
+      versionTags.put("data_digest", table.digest());
+      versionTags.put("holdout_" + config.metric().key(), fmt(challenger));
+      version = registrar.register(modelId, runId, versionTags).version();
+      decision = gate.decide(challenger, champion);
+      cancel.check("registration");
+      registrar.apply(version, gate, challenger, champion, decision);
+    }
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    Result result = new Result(table, train.rows(), test.rows(), search, skipped, findings, drift, holdout, bundleDir,
+        runId, modelId, version, decision, champion, millis);
+    Map<String, String> endTags = new LinkedHashMap<>();
+    endTags.put("mlflow.note.content", Summary.markdown(result, config));
+    endTags.put("winner", winner.spec().label());
+    if (version != null) {
+      endTags.put("registered_version", version);
+      endTags.put("promotion.decision", decision != null && decision.promote() ? "promoted" : "not_promoted");
+    }
+    tracker.tagParent(endTags);
+    tracker.logParentMetrics(Map.of("job_wall_time_s", millis / 1000.0));
+    return result;
+  }
+
+  private List<ModelSpec> candidates(int trainRows, List<String> skipped) {
+    boolean explicit = !config.algorithms().isEmpty();
+    List<Algorithm> algorithms = new ArrayList<>(explicit ? config.algorithms() : List.of(Algorithm.values()));
+    if (algorithms.contains(Algorithm.LDA) && !NativeBlas.available()) {
+      algorithms.remove(Algorithm.LDA);
+      skipped.add("lda: Smile's native BLAS/LAPACK (libopenblas.so) is not installed");
+    }
+    if (!explicit && trainRows > KERNEL_ROW_LIMIT) {
+      for (Algorithm slow : List.of(Algorithm.SVM, Algorithm.KNN)) {
+        algorithms.remove(slow);
+        skipped.add(slow.id() + ": " + trainRows + " training rows exceed " + KERNEL_ROW_LIMIT
+            + " (name it in --algorithms to include it)");
+      }
+    }
+    if (algorithms.isEmpty()) {
+      throw new UsageException("no algorithm left to search (" + String.join("; ", skipped) + ")");
+    }
+    try {
+      SearchSpace space = SearchSpace.defaults(algorithms);
+      if (config.searchFile() != null) {
+        space = space.withFile(config.searchFile());
+      }
+      for (String p : config.params()) {
+        space = space.with(p);
+      }
+      return config.randomSearch() ? space.random(config.trials(), config.seed()) : space.grid();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage(), e);
+    }
+  }
+
+  private Map<String, String> jobParams(Table table, Table train) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("data", config.dataSource());
+    p.put("data_digest", table.digest());
+    p.put("label", table.labelName());
+    p.put("rows", Integer.toString(table.rows()));
+    p.put("training_rows", Integer.toString(train.rows()));
+    p.put("features", Integer.toString(table.columns().size()));
+    p.put("classes", String.join(",", table.classes()));
+    p.put("missing", config.missing().toString());
+    p.put("folds", Integer.toString(config.folds()));
+    p.put("seed", Long.toString(config.seed()));
+    p.put("test_fraction", Double.toString(config.testFraction()));
+    p.put("metric", config.metric().key());
+    p.put("search", config.randomSearch() ? "random" : "grid");
+    p.put("trials", Integer.toString(config.trials()));
+    p.put("algorithms", config.algorithms().isEmpty() ? "all"
+        : String.join(",", config.algorithms().stream().map(Algorithm::id).toList()));
+    p.put("param_overrides", config.params().isEmpty() ? "none" : String.join(";", config.params()));
+    p.put("min_score", config.minScore() == null ? "none" : config.minScore().toString());
+    p.put("promote_margin", Double.toString(config.promoteMargin()));
+    p.put("promote", Boolean.toString(config.promote()));
+    p.put("model_name", config.modelName());
+    p.put("alias", config.alias());
+    p.put("threads", Integer.toString(config.threads()));
+    return p;
+  }
+
+  private static Path writeBundle(Path dir, FittedModel fitted, BundleDescriptor descriptor,
+      Map<String, Object> example, @Nullable String modelId, String artifactUri, @Nullable String runId,
+      List<Path> reports) {
+    try {
+      ModelBundle.write(dir, fitted.model(), descriptor, example, b -> {
+        if (modelId != null) {
+          b.artifactPath(artifactUri).modelId(modelId);
+        }
+        if (runId != null) {
+          b.runId(runId);
+        }
+        return b;
+      });
+      for (Path report : reports) {
+        Files.copy(report, dir.resolve(report.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the model bundle into " + dir, e);
+    }
+  }
+
+  private static String candidatesCsv(SearchResult search) {
+    StringBuilder out = new StringBuilder("index,algorithm,params");
+    for (Metric m : Metric.values()) {
+      out.append(",cv_").append(m.key()).append("_mean,cv_").append(m.key()).append("_std");
+    }
+    out.append(",fit_time_ms,model_size_bytes,failure\n");
+    for (CandidateResult c : search.candidates()) {
+      out.append(c.index()).append(',').append(c.spec().algorithm().id()).append(",\"")
+          .append(c.spec().params().toString().replace("\"", "'")).append('"');
+      for (Metric m : Metric.values()) {
+        out.append(',').append(fmt(c.mean(m))).append(',').append(fmt(c.std(m)));
+      }
+      out.append(',').append(c.fitMillis()).append(',').append(c.modelSizeBytes()).append(",\"")
+          .append(c.failure() == null ? "" : c.failure().replace("\"", "'")).append("\"\n");
+    }
+    return out.toString();
+  }
+
+  private static Map<String, Double> finite(Map<String, Double> metrics) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    metrics.forEach((k, v) -> {
+      if (Double.isFinite(v)) {
+        out.put(k, v);
+      }
+    });
+    return out;
+  }
+
+  private static Path workDir() {
+    try {
+      return Files.createTempDirectory("train-job");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a work directory", e);
+    }
+  }
+
+  private static Path write(Path file, String text) {
+    try {
+      return Files.writeString(file, text, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  static String fmt(double v) {
+    return String.format(Locale.ROOT, "%.4f", v);
+  }
+
+  private static String truncate(String s) {
+    return s.length() <= 5000 ? s : s.substring(0, 5000);
+  }
+
+  static int[] all(int n) {
+    return IntStream.range(0, n).toArray();
+  }
+}

@@ -1,0 +1,12 @@
+package dev.smileflow.train;
+
+/** A bad option value or configuration (exit code 2). */
+public final class UsageException extends RuntimeException {
+  public UsageException(String message) {
+    super(message);
+  }
+
+  public UsageException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,263 @@
+package dev.smileflow.train.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
+/**
+ * Reads a CSV file with a header row into a {@link Table}.
+ *
+ * <p>Typing rule: a feature column whose non-missing values all parse as finite numbers is numeric; one where most
+ * values are non-numeric (or that is listed in {@link LoadOptions#categorical()}) is categorical; a column that is
+ * mostly numeric with some non-numeric values is an error naming the first bad value. Rows are numbered from 1 for
+ * the first data row (the header is not counted).
+ */
+public final class CsvTables {
+  /** Spellings read as a missing value (compared case-insensitively, after trimming). */
+  public static final Set<String> MISSING_TOKENS = Set.of("", "na", "n/a", "nan", "null", "?");
+
+  /** The classpath resource of the bundled Iris data set. */
+  public static final String IRIS_RESOURCE = "iris.csv";
+
+  private CsvTables() {}
+
+  /** Reads {@code path}. */
+  public static Table read(Path path, LoadOptions options) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(path);
+    } catch (NoSuchFileException e) {
+      throw new DataException(DataError.FILE_NOT_FOUND, "data file not found: " + path, e);
+    } catch (IOException e) {
+      throw new DataException(DataError.UNREADABLE, "cannot read data file " + path + ": " + e.getMessage(), e);
+    }
+    if (Files.isDirectory(path)) {
+      throw new DataException(DataError.UNREADABLE, "data file " + path + " is a directory");
+    }
+    return parse(path.toString(), bytes, options);
+  }
+
+  /** Reads the Iris data set bundled in the jar. */
+  public static Table iris() {
+    try (InputStream in = CsvTables.class.getClassLoader().getResourceAsStream(IRIS_RESOURCE)) {
+      if (in == null) {
+        throw new DataException(DataError.FILE_NOT_FOUND, "bundled data set classpath:" + IRIS_RESOURCE + " is missing");
+      }
+      return parse("classpath:" + IRIS_RESOURCE, in.readAllBytes(), LoadOptions.iris());
+    } catch (IOException e) {
+      throw new DataException(DataError.UNREADABLE, "cannot read bundled classpath:" + IRIS_RESOURCE, e);
+    }
+  }
+
+  /** Parses CSV bytes; {@code source} is used in messages. */
+  public static Table parse(String source, byte[] bytes, LoadOptions options) {
+    String text = decode(source, bytes);
+    List<CSVRecord> records;
+    try (CSVParser parser = CSVParser.parse(new StringReader(text), CSVFormat.DEFAULT.builder().setTrim(true).get())) {
+      records = parser.getRecords();
+    } catch (IOException | java.io.UncheckedIOException e) {
+      throw new DataException(DataError.UNREADABLE, source + " is not valid CSV: " + e.getMessage(), e);
+    }
+    if (records.isEmpty()) {
+      throw new DataException(DataError.EMPTY, source + " is empty: no header row");
+    }
+    List<String> header = records.getFirst().toList();
+    Map<String, Integer> index = new HashMap<>();
+    for (int j = 0; j < header.size(); j++) {
+      String name = header.get(j);
+      if (name.isEmpty()) {
+        throw new DataException(DataError.DUPLICATE_COLUMN, source + ": column " + (j + 1) + " has an empty header name");
+      }
+      if (index.putIfAbsent(name, j) != null) {
+        throw new DataException(DataError.DUPLICATE_COLUMN, source + ": column '" + name + "' appears twice in the header");
+      }
+    }
+    Integer labelIndex = index.get(options.label());
+    if (labelIndex == null) {
+      throw new DataException(DataError.NO_LABEL_COLUMN,
+          source + " has no label column '" + options.label() + "' (columns: " + String.join(", ", header) + ")");
+    }
+    if (header.size() < 2) {
+      throw new DataException(DataError.NO_FEATURES, source + " has no feature columns besides the label '" + options.label() + "'");
+    }
+    for (String forced : options.categorical()) {
+      if (!index.containsKey(forced)) {
+        throw new DataException(DataError.SCHEMA_MISMATCH, source + " has no column '" + forced + "' (named as categorical)");
+      }
+    }
+    int rows = records.size() - 1;
+    if (rows == 0) {
+      throw new DataException(DataError.EMPTY, source + " has a header but no data rows");
+    }
+    String[][] cells = new String[rows][];
+    for (int i = 0; i < rows; i++) {
+      CSVRecord record = records.get(i + 1);
+      if (record.size() != header.size()) {
+        throw new DataException(DataError.RAGGED_ROW, source + ", row " + (i + 1) + ": " + record.size()
+            + " fields, but the header has " + header.size());
+      }
+      String[] row = new String[header.size()];
+      for (int j = 0; j < row.length; j++) {
+        String value = record.get(j);
+        row[j] = MISSING_TOKENS.contains(value.toLowerCase(Locale.ROOT)) ? null : value;
+      }
+      cells[i] = row;
+    }
+    return build(source, shortDigest(bytes), header, labelIndex, cells, options);
+  }
+
+  private static Table build(String source, String digest, List<String> header, int labelIndex, String[][] cells,
+      LoadOptions options) {
+    // Missing values: reject (first one wins the message) or drop whole rows.
+    List<String[]> kept = new ArrayList<>(cells.length);
+    for (int i = 0; i < cells.length; i++) {
+      String[] row = cells[i];
+      boolean drop = false;
+      for (int j = 0; j < row.length && !drop; j++) {
+        if (row[j] != null) {
+          continue;
+        }
+        if (options.missing() == MissingPolicy.DROP) {
+          drop = true;
+        } else if (j == labelIndex) {
+          throw new DataException(DataError.MISSING_VALUE, source + ", column '" + header.get(j) + "', row " + (i + 1)
+              + ": missing label (use --missing drop to drop such rows)");
+        } else if (options.missing() == MissingPolicy.REJECT) {
+          throw new DataException(DataError.MISSING_VALUE, source + ", column '" + header.get(j) + "', row " + (i + 1)
+              + ": missing value (policy --missing reject; use impute or drop)");
+        }
+      }
+      if (!drop) {
+        kept.add(row);
+      }
+    }
+    if (kept.isEmpty()) {
+      throw new DataException(DataError.EMPTY, source + ": no rows left after dropping rows with missing values");
+    }
+    int n = kept.size();
+    List<Column> columns = new ArrayList<>();
+    for (int j = 0; j < header.size(); j++) {
+      if (j == labelIndex) {
+        continue;
+      }
+      columns.add(column(source, header.get(j), j, kept, options.categorical().contains(header.get(j))));
+    }
+    String[] labels = new String[n];
+    for (int i = 0; i < n; i++) {
+      labels[i] = kept.get(i)[labelIndex];
+    }
+    List<String> classes = classOrder(labels);
+    if (classes.size() < 2) {
+      throw new DataException(DataError.SINGLE_CLASS, source + ", column '" + header.get(labelIndex)
+          + "': only one class (" + classes + "); classification needs at least two");
+    }
+    Map<String, Integer> classIndex = new HashMap<>();
+    for (int c = 0; c < classes.size(); c++) {
+      classIndex.put(classes.get(c), c);
+    }
+    int[] y = new int[n];
+    for (int i = 0; i < n; i++) {
+      y[i] = classIndex.get(labels[i]);
+    }
+    return new Table(source, digest, columns, header.get(labelIndex), classes, y);
+  }
+
+  private static Column column(String source, String name, int j, List<String[]> rows, boolean forceCategorical) {
+    int n = rows.size();
+    double[] numbers = new double[n];
+    int numeric = 0;
+    int present = 0;
+    int firstBad = -1;
+    for (int i = 0; i < n; i++) {
+      String value = rows.get(i)[j];
+      if (value == null) {
+        numbers[i] = Double.NaN;
+        continue;
+      }
+      present++;
+      double parsed = parseNumber(value);
+      if (Double.isFinite(parsed)) {
+        numbers[i] = parsed;
+        numeric++;
+      } else if (firstBad < 0) {
+        firstBad = i;
+      }
+    }
+    if (present == 0) {
+      throw new DataException(DataError.ALL_MISSING, source + ", column '" + name + "': every value is missing");
+    }
+    if (!forceCategorical && numeric == present) {
+      return new Column.Numeric(name, numbers);
+    }
+    if (!forceCategorical && numeric > present - numeric) {
+      throw new DataException(DataError.NON_NUMERIC, source + ", column '" + name + "', row " + (firstBad + 1) + ": '"
+          + rows.get(firstBad)[j] + "' is not a number (the column is numeric in " + numeric + " of " + present + " rows)");
+    }
+    String[] values = new String[n];
+    for (int i = 0; i < n; i++) {
+      values[i] = rows.get(i)[j];
+    }
+    return new Column.Categorical(name, values);
+  }
+
+  private static double parseNumber(String value) {
+    char first = value.charAt(0);
+    if (!(Character.isDigit(first) || first == '-' || first == '+' || first == '.')) {
+      return Double.NaN; // rejects "Infinity", "NaN", hex and other Java-only spellings early
+    }
+    try {
+      return Double.parseDouble(value);
+    } catch (NumberFormatException e) {
+      return Double.NaN;
+    }
+  }
+
+  private static List<String> classOrder(String[] labels) {
+    List<String> distinct = java.util.Arrays.stream(labels).distinct().toList();
+    boolean integers = distinct.stream().allMatch(s -> s.matches("[-+]?\\d{1,18}"));
+    if (integers) {
+      return distinct.stream().sorted(java.util.Comparator.comparingLong(Long::parseLong)).toList();
+    }
+    return distinct.stream().sorted().toList();
+  }
+
+  private static String decode(String source, byte[] bytes) {
+    try {
+      String text = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes))
+          .toString();
+      return text.startsWith("\uFEFF") ? text.substring(1) : text;
+    } catch (CharacterCodingException e) {
+      throw new DataException(DataError.UNREADABLE, source + " is not UTF-8 text", e);
+    }
+  }
+
+  static String shortDigest(byte[] bytes) {
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(bytes);
+      return HexFormat.of().formatHex(hash).substring(0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+    }
+  }
+}

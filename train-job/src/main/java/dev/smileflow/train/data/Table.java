@@ -1,0 +1,136 @@
+package dev.smileflow.train.data;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A loaded classification data set: feature columns in file order, the label column's name, the sorted class labels
+ * and each row's class index. Immutable; {@link #select} gives a row subset sharing the schema and classes.
+ */
+public final class Table {
+  private final String source;
+  private final String digest;
+  private final List<Column> columns;
+  private final String labelName;
+  private final List<String> classes;
+  private final int[] y;
+
+  Table(String source, String digest, List<Column> columns, String labelName, List<String> classes, int[] y) {
+    this.source = source;
+    this.digest = digest;
+    this.columns = List.copyOf(columns);
+    this.labelName = labelName;
+    this.classes = List.copyOf(classes);
+    this.y = y;
+  }
+
+  /** Where the data came from (a file path or {@code classpath:iris.csv}). */
+  public String source() {
+    return source;
+  }
+
+  /** A short (16 hex characters) SHA-256 prefix of the source bytes, for MLflow's dataset digest. */
+  public String digest() {
+    return digest;
+  }
+
+  /** Feature columns in file order. */
+  public List<Column> columns() {
+    return columns;
+  }
+
+  /** Feature names in file order. */
+  public List<String> featureNames() {
+    return columns.stream().map(Column::name).toList();
+  }
+
+  /** The label column's name. */
+  public String labelName() {
+    return labelName;
+  }
+
+  /** The class labels in index order (numeric order when every label is an integer, else string order). */
+  public List<String> classes() {
+    return classes;
+  }
+
+  /** Number of rows. */
+  public int rows() {
+    return y.length;
+  }
+
+  /** A copy of every row's class index. */
+  public int[] y() {
+    return y.clone();
+  }
+
+  /** The class index of one row. */
+  public int label(int row) {
+    return y[row];
+  }
+
+  /** Rows per class, in class order. */
+  public int[] classCounts() {
+    int[] counts = new int[classes.size()];
+    for (int label : y) {
+      counts[label]++;
+    }
+    return counts;
+  }
+
+  /** The column named {@code name}, if any. */
+  public java.util.Optional<Column> column(String name) {
+    return columns.stream().filter(c -> c.name().equals(name)).findFirst();
+  }
+
+  /** One row as feature name to value ({@code Double} or {@code String}; missing values are absent). */
+  public Map<String, Object> row(int row) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Column column : columns) {
+      switch (column) {
+        case Column.Numeric n when !n.isMissing(row) -> out.put(n.name(), n.value(row));
+        case Column.Categorical c when !c.isMissing(row) -> out.put(c.name(), c.value(row));
+        default -> { }
+      }
+    }
+    return out;
+  }
+
+  /** The given rows (in the given order) as a new table with the same schema and classes. */
+  public Table select(int[] rows) {
+    List<Column> selected = new ArrayList<>(columns.size());
+    for (Column column : columns) {
+      selected.add(switch (column) {
+        case Column.Numeric n -> n.select(rows);
+        case Column.Categorical c -> c.select(rows);
+      });
+    }
+    int[] labels = new int[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      labels[i] = y[rows[i]];
+    }
+    return new Table(source, digest, selected, labelName, classes, labels);
+  }
+
+  /** Total number of missing feature values. */
+  public long missingCount() {
+    long missing = 0;
+    for (Column column : columns) {
+      for (int i = 0; i < column.size(); i++) {
+        if (column.isMissing(i)) {
+          missing++;
+        }
+      }
+    }
+    return missing;
+  }
+
+  @Override
+  public String toString() {
+    return "Table[" + source + ", " + rows() + " rows, features=" + featureNames() + ", label=" + labelName
+        + ", classes=" + classes + ", counts=" + Arrays.toString(classCounts()) + "]";
+  }
+}

@@ -1,0 +1,186 @@
+package dev.smileflow.train.registry;
+
+import dev.smileflow.bundle.BundleException;
+import dev.smileflow.bundle.LoadedModel;
+import dev.smileflow.bundle.ModelBundle;
+import dev.smileflow.bundle.Prediction;
+import dev.smileflow.mlflow.MlflowClient;
+import dev.smileflow.mlflow.MlflowException;
+import dev.smileflow.mlflow.ModelVersion;
+import dev.smileflow.mlflow.ModelVersionSpec;
+import dev.smileflow.mlflow.Stage;
+import dev.smileflow.mlflow.Tag;
+import dev.smileflow.train.search.Evaluation;
+import dev.smileflow.train.search.Metric;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The registry steps of a job: find and score the current production version, register the winner, and promote it
+ * when the {@link PromotionGate} says so. Promotion sets the alias, then the deprecated stage (archiving the previous
+ * Production version); if the stage step fails the alias is moved back, so a version is never left half-promoted.
+ */
+public final class Registrar {
+  private static final Logger log = LoggerFactory.getLogger(Registrar.class);
+
+  private final MlflowClient client;
+  private final String modelName;
+  private final String alias;
+
+  public Registrar(MlflowClient client, String modelName, String alias) {
+    this.client = client;
+    this.modelName = modelName;
+    this.alias = alias;
+  }
+
+  /** The outcome of registration and the gate. */
+  public record Outcome(String version, PromotionGate.Decision decision, double challengerScore,
+      PromotionGate.Champion champion) {}
+
+  /** Rows to score the champion on: the hold-out rows by feature name and their true class labels. */
+  public record HoldoutRows(List<Map<String, Object>> rows, List<String> labels, List<String> classes) {
+    public HoldoutRows {
+      rows = List.copyOf(rows);
+      labels = List.copyOf(labels);
+      classes = List.copyOf(classes);
+    }
+  }
+
+  /**
+   * The production version (by alias) and its score on {@code holdout}, computed from its downloaded bundle; {@link
+   * PromotionGate.NoChampion} when there is none. Called before the challenger is registered.
+   */
+  public PromotionGate.Champion champion(HoldoutRows holdout, Metric metric, Path workDir) {
+    Optional<ModelVersion> current = client.registry().findVersionByAlias(modelName, alias);
+    if (current.isEmpty()) {
+      return new PromotionGate.NoChampion();
+    }
+    String version = current.get().version();
+    try {
+      Path dir = workDir.resolve("champion-v" + version);
+      client.artifacts().downloadDirectory(client.registry().getDownloadUri(modelName, version), dir);
+      LoadedModel model = ModelBundle.load(dir);
+      return new PromotionGate.Scored(version, score(model, holdout, metric));
+    } catch (BundleException | IllegalArgumentException | UncheckedIOException e) {
+      log.warn("production version {} of {} cannot be scored: {}", version, modelName, e.getMessage());
+      return new PromotionGate.Unscorable(version, e.getMessage() == null ? e.toString() : e.getMessage());
+    } catch (MlflowException e) {
+      if (e.kind() == MlflowException.Kind.NOT_FOUND) {
+        return new PromotionGate.Unscorable(version, e.getMessage());
+      }
+      throw e;
+    }
+  }
+
+  /** Scores a loaded bundle on rows; its class labels must include every true label. */
+  static double score(LoadedModel model, HoldoutRows holdout, Metric metric) {
+    List<String> labels = model.descriptor().classLabels();
+    int k = labels.size();
+    int n = holdout.rows().size();
+    int[] truth = new int[n];
+    int[] predicted = new int[n];
+    double[][] probabilities = new double[n][];
+    List<Prediction> predictions = model.predictAll(holdout.rows());
+    for (int i = 0; i < n; i++) {
+      int t = labels.indexOf(holdout.labels().get(i));
+      if (t < 0) {
+        throw new IllegalArgumentException("its classes " + labels + " do not include '" + holdout.labels().get(i) + "'");
+      }
+      truth[i] = t;
+      Prediction p = predictions.get(i);
+      predicted[i] = labels.indexOf(p.label());
+      double[] probs = new double[k];
+      for (int c = 0; c < k; c++) {
+        probs[c] = p.probabilities().getOrDefault(labels.get(c), 0.0);
+      }
+      probabilities[i] = probs;
+    }
+    return metric.of(new Evaluation(k, truth, predicted, probabilities));
+  }
+
+  /** Registers the LoggedModel as a new version and waits until it is READY. */
+  public ModelVersion register(String modelId, @Nullable String runId, Map<String, String> tags) {
+    client.registry().getOrCreateRegisteredModel(modelName, "Smile classifier trained by smileflow train-job");
+    ModelVersion created = client.registry().createModelVersion(
+        ModelVersionSpec.fromLoggedModel(modelName, modelId, runId).withTags(Tag.of(tags)));
+    log.info("registered {} version {}", modelName, created.version());
+    return client.registry().waitUntilReady(modelName, created.version(), Duration.ofMinutes(5));
+  }
+
+  /** Records the decision as version tags and promotes when it says so. */
+  public void apply(String version, PromotionGate gate, double challengerScore, PromotionGate.Champion champion,
+      PromotionGate.Decision decision) {
+    Map<String, String> tags = new LinkedHashMap<>();
+    tags.put("promotion.decision", decision.promote() ? "promoted" : "not_promoted");
+    tags.put("promotion.reason", decision.reason());
+    tags.put("promotion.metric", "holdout_" + gate.metric().key());
+    tags.put("promotion.challenger_score", fmt(challengerScore));
+    tags.put("promotion.min_score", gate.minScore() == null ? "none" : fmt(gate.minScore()));
+    tags.put("promotion.margin", fmt(gate.margin()));
+    switch (champion) {
+      case PromotionGate.NoChampion n -> tags.put("promotion.champion_version", "none");
+      case PromotionGate.Scored s -> {
+        tags.put("promotion.champion_version", s.version());
+        tags.put("promotion.champion_score", fmt(s.score()));
+      }
+      case PromotionGate.Unscorable u -> {
+        tags.put("promotion.champion_version", u.version());
+        tags.put("promotion.champion_score", "unscorable");
+      }
+    }
+    tags.forEach((k, v) -> client.registry().setModelVersionTag(modelName, version, k, v));
+    if (!decision.promote()) {
+      log.info("{} version {} not promoted: {}", modelName, version, decision.reason());
+      return;
+    }
+    Optional<String> previous = switch (champion) {
+      case PromotionGate.Scored s -> Optional.of(s.version());
+      case PromotionGate.Unscorable u -> Optional.of(u.version());
+      case PromotionGate.NoChampion n -> Optional.empty();
+    };
+    client.registry().setAlias(modelName, alias, version);
+    try {
+      client.registry().transitionStage(modelName, version, Stage.PRODUCTION, true);
+    } catch (RuntimeException e) {
+      rollBackAlias(previous, e);
+      throw e;
+    }
+    log.info("{} version {} promoted: alias '{}' and stage Production", modelName, version, alias);
+  }
+
+  private void rollBackAlias(Optional<String> previous, RuntimeException cause) {
+    try {
+      if (previous.isPresent()) {
+        client.registry().setAlias(modelName, alias, previous.get());
+      } else {
+        client.registry().deleteAlias(modelName, alias);
+      }
+    } catch (RuntimeException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  /** A fresh temporary directory for downloads. */
+  public static Path tempDir() {
+    try {
+      return Files.createTempDirectory("train-job-registry");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String fmt(double v) {
+    return String.format(Locale.ROOT, "%.6f", v);
+  }
+}

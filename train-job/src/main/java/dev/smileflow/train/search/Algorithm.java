@@ -1,0 +1,100 @@
+package dev.smileflow.train.search;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/** The candidate algorithms, each with its hyperparameter names and a small default grid. */
+public enum Algorithm {
+  LOGISTIC("logistic", false, Map.of("lambda", List.of(0.01, 0.1, 1.0)),
+      p -> new ModelSpec.Logistic(p.get("lambda"))),
+  SVM("svm", false, Map.of("c", List.of(1.0, 10.0), "sigma", List.of(1.0, 3.0)),
+      p -> new ModelSpec.Svm(p.get("c"), p.get("sigma"))),
+  RANDOM_FOREST("random_forest", false,
+      Map.of("trees", List.of(100.0), "mtry", List.of(0.0), "max_depth", List.of(4.0, 12.0)),
+      p -> new ModelSpec.RandomForestSpec(integer(p, "trees"), integer(p, "mtry"), integer(p, "max_depth"))),
+  GRADIENT_BOOSTING("gradient_boosting", false,
+      Map.of("trees", List.of(50.0), "max_nodes", List.of(4.0, 8.0), "shrinkage", List.of(0.1)),
+      p -> new ModelSpec.GradientBoosting(integer(p, "trees"), integer(p, "max_nodes"), p.get("shrinkage"))),
+  DECISION_TREE("decision_tree", false, Map.of("max_depth", List.of(3.0, 8.0), "node_size", List.of(3.0)),
+      p -> new ModelSpec.DecisionTreeSpec(integer(p, "max_depth"), integer(p, "node_size"))),
+  KNN("knn", false, Map.of("k", List.of(3.0, 7.0, 15.0)), p -> new ModelSpec.Knn(integer(p, "k"))),
+  NAIVE_BAYES("naive_bayes", false, Map.of("var_smoothing", List.of(1e-9)),
+      p -> new ModelSpec.NaiveBayesSpec(p.get("var_smoothing"))),
+  LDA("lda", true, Map.of("tolerance", List.of(1e-4)), p -> new ModelSpec.Lda(p.get("tolerance")));
+
+  private final String id;
+  private final boolean needsBlas;
+  private final Map<String, List<Double>> defaults;
+  private final Function<Map<String, Double>, ModelSpec> factory;
+
+  Algorithm(String id, boolean needsBlas, Map<String, List<Double>> defaults,
+      Function<Map<String, Double>, ModelSpec> factory) {
+    this.id = id;
+    this.needsBlas = needsBlas;
+    this.defaults = sorted(defaults);
+    this.factory = factory;
+  }
+
+  /** The name used on the command line, in search files and in MLflow ({@code random_forest}). */
+  public String id() {
+    return id;
+  }
+
+  /** Whether it needs Smile's native BLAS/LAPACK. */
+  public boolean needsBlas() {
+    return needsBlas;
+  }
+
+  /** Hyperparameter names, sorted. */
+  public Set<String> paramNames() {
+    return defaults.keySet();
+  }
+
+  /** The default grid: values per hyperparameter name. */
+  public Map<String, List<Double>> defaultGrid() {
+    return defaults;
+  }
+
+  /** Builds a candidate from one value per hyperparameter; unknown or missing names are errors. */
+  public ModelSpec spec(Map<String, Double> params) {
+    for (String name : params.keySet()) {
+      if (!defaults.containsKey(name)) {
+        throw new IllegalArgumentException(
+            "unknown hyperparameter " + id + "." + name + " (known: " + String.join(", ", defaults.keySet()) + ")");
+      }
+    }
+    for (String name : defaults.keySet()) {
+      if (!params.containsKey(name)) {
+        throw new IllegalArgumentException("hyperparameter " + id + "." + name + " has no value");
+      }
+    }
+    return factory.apply(params);
+  }
+
+  /** Parses an id ({@code random_forest}, case-insensitive, {@code -} accepted for {@code _}). */
+  public static Algorithm parse(String text) {
+    String wanted = text.trim().toLowerCase(Locale.ROOT).replace('-', '_');
+    return Arrays.stream(values()).filter(a -> a.id.equals(wanted)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("unknown algorithm '" + text + "' (known: "
+            + String.join(", ", Arrays.stream(values()).map(Algorithm::id).toList()) + ")"));
+  }
+
+  private static int integer(Map<String, Double> p, String name) {
+    double value = p.get(name);
+    if (value != Math.rint(value)) {
+      throw new IllegalArgumentException(name + " must be a whole number, got " + value);
+    }
+    return (int) value;
+  }
+
+  private static Map<String, List<Double>> sorted(Map<String, List<Double>> map) {
+    Map<String, List<Double>> out = new LinkedHashMap<>();
+    map.keySet().stream().sorted().forEach(k -> out.put(k, List.copyOf(map.get(k))));
+    return java.util.Collections.unmodifiableMap(out);
+  }
+}

@@ -1,0 +1,174 @@
+package dev.smileflow.train.search;
+
+import dev.smileflow.bundle.Predictor;
+import dev.smileflow.train.data.Preprocessing;
+import dev.smileflow.train.data.Split;
+import dev.smileflow.train.data.Table;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stratified k-fold cross-validation of many candidates. The preprocessing (standardization statistics, imputation
+ * values) is fitted on each fold's training rows only and shared by every candidate on that fold; the (candidate,
+ * fold) fits run on a fixed thread pool, each seeded with {@code seed + fold}, and are collected in candidate order,
+ * so the results do not depend on scheduling.
+ */
+public final class CrossValidator {
+  private static final Logger log = LoggerFactory.getLogger(CrossValidator.class);
+
+  private final int folds;
+  private final long seed;
+  private final int threads;
+
+  /** Listens to progress; called from worker threads. */
+  public interface Progress {
+    void fitted(int done, int total, String what);
+  }
+
+  public CrossValidator(int folds, long seed, int threads) {
+    if (folds < 2) {
+      throw new IllegalArgumentException("folds must be >= 2, got " + folds);
+    }
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    }
+    this.folds = folds;
+    this.seed = seed;
+    this.threads = threads;
+  }
+
+  private record Fold(int index, double[][] trainX, int[] trainY, double[][] testX, int[] testY, List<String> names) {}
+
+  /** Evaluates every candidate on the same folds of {@code table}. */
+  public SearchResult run(Table table, List<ModelSpec> candidates, Metric metric, Progress progress)
+      throws InterruptedException {
+    int[] y = table.y();
+    int[][] held = Split.folds(y, folds, seed);
+    List<Fold> data = new ArrayList<>(folds);
+    for (int f = 0; f < folds; f++) {
+      int[] test = held[f];
+      int[] train = Split.complement(table.rows(), test);
+      Preprocessing prep = Preprocessing.fit(table, train);
+      data.add(new Fold(f, prep.encode(table, train), pick(y, train), prep.encode(table, test), pick(y, test),
+          prep.encodedNames()));
+    }
+    int total = candidates.size() * folds;
+    var done = new java.util.concurrent.atomic.AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "cv-worker");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<List<Future<Object>>> futures = new ArrayList<>();
+      for (ModelSpec spec : candidates) {
+        List<Future<Object>> perFold = new ArrayList<>();
+        for (Fold fold : data) {
+          perFold.add(pool.submit(() -> {
+            Object outcome = fitAndScore(spec, fold, table.classes().size());
+            progress.fitted(done.incrementAndGet(), total, spec.label() + " fold " + (fold.index() + 1));
+            return outcome;
+          }));
+        }
+        futures.add(perFold);
+      }
+      List<CandidateResult> results = new ArrayList<>();
+      for (int c = 0; c < candidates.size(); c++) {
+        List<FoldScore> scores = new ArrayList<>();
+        String failure = null;
+        long size = 0;
+        for (Future<Object> future : futures.get(c)) {
+          Object outcome = await(future);
+          switch (outcome) {
+            case Scored s -> {
+              scores.add(s.score());
+              if (s.score().fold() == 0) {
+                size = s.sizeBytes();
+              }
+            }
+            case String reason -> failure = failure == null ? reason : failure;
+            default -> throw new IllegalStateException("unexpected outcome " + outcome);
+          }
+        }
+        if (failure != null) {
+          log.warn("candidate {} failed: {}", candidates.get(c).label(), failure);
+          results.add(new CandidateResult(c, candidates.get(c), List.of(), 0, failure));
+        } else {
+          results.add(new CandidateResult(c, candidates.get(c), scores, size, null));
+        }
+      }
+      if (results.stream().noneMatch(CandidateResult::succeeded)) {
+        throw new SearchException("every candidate failed; first reason: " + results.getFirst().failure());
+      }
+      return new SearchResult(results, metric, folds);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private record Scored(FoldScore score, long sizeBytes) {}
+
+  private Object fitAndScore(ModelSpec spec, Fold fold, int classes) {
+    if (Thread.currentThread().isInterrupted()) {
+      return "interrupted";
+    }
+    try {
+      long t0 = System.nanoTime();
+      Object model = spec.fit(fold.trainX(), fold.trainY(), fold.names(), seed + fold.index());
+      long t1 = System.nanoTime();
+      Evaluation e = score(Predictor.of(model, fold.names()), fold.testX(), fold.testY(), classes);
+      long t2 = System.nanoTime();
+      long size = fold.index() == 0 ? serializedSize(model) : 0;
+      return new Scored(new FoldScore(fold.index(), e.accuracy(), e.f1Macro(), e.logLoss(), (t1 - t0) / 1_000_000,
+          (t2 - t1) / 1_000_000), size);
+    } catch (RuntimeException | LinkageError e) {
+      return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+  }
+
+  /** Predicts every encoded row. */
+  static Evaluation score(Predictor predictor, double[][] x, int[] y, int classes) {
+    int[] predicted = new int[x.length];
+    double[][] probabilities = new double[x.length][classes];
+    for (int i = 0; i < x.length; i++) {
+      predicted[i] = predictor.predict(x[i], probabilities[i]);
+    }
+    return new Evaluation(classes, y, predicted, probabilities);
+  }
+
+  /** Bytes of the Java serialization of {@code model}. */
+  public static long serializedSize(Object model) {
+    var bytes = new ByteArrayOutputStream();
+    try (var out = new ObjectOutputStream(bytes)) {
+      out.writeObject(model);
+    } catch (IOException e) {
+      return -1;
+    }
+    return bytes.size();
+  }
+
+  private static Object await(Future<Object> future) throws InterruptedException {
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      return String.valueOf(e.getCause());
+    }
+  }
+
+  private static int[] pick(int[] values, int[] rows) {
+    int[] out = new int[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      out[i] = values[rows[i]];
+    }
+    return out;
+  }
+}

@@ -1,0 +1,320 @@
+package dev.smileflow.train.search;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import smile.classification.DecisionTree;
+import smile.classification.GradientTreeBoost;
+import smile.classification.KNN;
+import smile.classification.LDA;
+import smile.classification.LogisticRegression;
+import smile.classification.NaiveBayes;
+import smile.classification.OneVersusOne;
+import smile.classification.RandomForest;
+import smile.classification.SVM;
+import smile.data.DataFrame;
+import smile.data.formula.Formula;
+import smile.data.vector.ValueVector;
+import smile.math.MathEx;
+import smile.math.kernel.GaussianKernel;
+import smile.model.cart.SplitRule;
+import smile.stat.distribution.Distribution;
+import smile.stat.distribution.GaussianDistribution;
+
+/**
+ * One candidate: an algorithm with all its hyperparameters, validated in the record's compact constructor. {@link
+ * #fit} trains on encoded rows with labels {@code 0..k-1}, seeded so the same inputs give the same model.
+ */
+public sealed interface ModelSpec {
+  /** Column name of the label when a model is trained on a DataFrame (cannot clash with {@code name=level}). */
+  String LABEL = "__label__";
+
+  /** The algorithm. */
+  Algorithm algorithm();
+
+  /** Hyperparameters by name, as logged to MLflow and stored in the model. */
+  Map<String, String> params();
+
+  /** Trains on encoded rows; returns a Smile {@code Classifier<double[]>} or {@code DataFrameClassifier}. */
+  Object fit(double[][] x, int[] y, List<String> encodedNames, long seed);
+
+  /** A short display name, e.g. {@code svm(c=10, sigma=1)}. */
+  default String label() {
+    StringBuilder out = new StringBuilder(algorithm().id()).append('(');
+    String sep = "";
+    for (var e : params().entrySet()) {
+      out.append(sep).append(e.getKey()).append('=').append(e.getValue());
+      sep = ", ";
+    }
+    return out.append(')').toString();
+  }
+
+  /** L2-regularized multinomial logistic regression (L-BFGS). */
+  record Logistic(double lambda) implements ModelSpec {
+    public Logistic {
+      requireRange("logistic.lambda", lambda, 0, 1e6);
+    }
+
+    @Override
+    public Algorithm algorithm() {
+      return Algorithm.LOGISTIC;
+    }
+
+    @Override
+    public Map<String, String> params() {
+      return ordered("lambda", num(lambda));
+    }
+
+    @Override
+    public Object fit(double[][] x, int[] y, List<String> names, long seed) {
+      MathEx.setSeed(seed);
+      return LogisticRegression.fit(x, y, new LogisticRegression.Options(lambda, 1e-5, 500));
+    }
+  }
+
+  /** RBF-kernel SVM, one-versus-one with Platt-scaled probabilities; kernel width sigma, gamma = 1/(2 sigma^2). */
+  record Svm(double c, double sigma) implements ModelSpec {
+    public Svm {
+      requireRange("svm.c", c, 1e-6, 1e6);
+      requireRange("svm.sigma", sigma, 1e-6, 1e6);
+    }
+
+    @Override
+    public Algorithm algorithm() {
+      return Algorithm.SVM;
+    }
+
+    @Override
+    public Map<String, String> params() {
+      return ordered("c", num(c), "sigma", num(sigma), "kernel", "gaussian");
+    }
+
+    @Override
+    public Object fit(double[][] x, int[] y, List<String> names, long seed) {
+      MathEx.setSeed(seed);
+      double cost = c;
+      GaussianKernel kernel = new GaussianKernel(sigma);
+      // OneVersusOne trains the pairs on the common pool, whose threads have their own RNGs: seed each pair from
+      // the run's seed and the pair's labels, so the result does not depend on which thread trains it.
+      return OneVersusOne.fit(x, y, (xi, yi) -> {
+        MathEx.setSeed(seed ^ (31L * java.util.Arrays.hashCode(yi) + xi.length));
+        return SVM.fit(xi, yi, kernel, new SVM.Options(cost));
+      });
+    }
+  }
+
+  /** Random forest of CART trees; {@code mtry} 0 means sqrt(p). */
+  record RandomForestSpec(int trees, int mtry, int maxDepth) implements ModelSpec {
+    public RandomForestSpec {
+      requireRange("random_forest.trees", trees, 1, 5000);
+      requireRange("random_forest.mtry", mtry, 0, 100_000);
+      requireRange("random_forest.max_depth", maxDepth, 2, 1000);
+    }
+
+    @Override
+    public Algorithm algorithm() {
+      return Algorithm.RANDOM_FOREST;
+    }
+
+    @Override
+    public Map<String, String> params() {
+      return ordered("trees", Integer.toString(trees), "mtry", Integer.toString(mtry), "max_depth",
+          Integer.toString(maxDepth));
+    }
+
+    @Override
+    public Object fit(double[][] x, int[] y, List<String> names, long seed) {
+      MathEx.setSeed(seed);
+      int p = names.size();
+      int m = mtry == 0 ? Math.max(1, (int) Math.floor(Math.sqrt(p))) : Math.min(mtry, p);
+      long[] seeds = new SplittableRandom(seed).longs(trees).toArray();
+      var options = new RandomForest.Options(trees, m, SplitRule.GINI, maxDepth, 0, 1, 1.0, null, seeds, null);
+      return RandomForest.fit(Formula.lhs(LABEL), frame(x, y, names), options);
+    }
+  }
+
+  /** Gradient-boosted trees (softmax for more than two classes). */
+  record GradientBoosting(int trees, int maxNodes, double shrinkage) implements ModelSpec {
+    public GradientBoosting {
+      requireRange("gradient_boosting.trees", trees, 1, 5000);
+      requireRange("gradient_boosting.max_nodes", maxNodes, 2, 10_000);
+      requireRange("gradient_boosting.shrinkage", shrinkage, 1e-4, 1);
+    }
+
+    @Override
+    public Algorithm algorithm() {
+      return Algorithm.GRADIENT_BOOSTING;
+    }
+
+    @Override
+    public Map<String, String> params() {
+      return ordered("trees", Integer.toString(trees), "max_nodes", Integer.toString(maxNodes), "shrinkage",
+          num(shrinkage));
+    }
+
+    @Override
+    public Object fit(double[][] x, int[] y, List<String> names, long seed) {
+      MathEx.setSeed(seed);
+      var options = new GradientTreeBoost.Options(trees, 20, maxNodes, 5, shrinkage, 0.7, null, null);
+      return GradientTreeBoost.fit(Formula.lhs(LABEL), frame(x, y, names), options);
+    }
+  }
+
+  /** A single CART tree (Gini). */
+  record DecisionTreeSpec(int maxDepth, int nodeSize) implements ModelSpec {
+    public DecisionTreeSpec {
+      requireRange("decision_tree.max_depth", maxDepth, 1, 1000);
+      requireRange("decision_tree.node_size", nodeSize, 1, 100_000);
+    }
+
+    @Override
+    public Algorithm algorithm() {
+      return Algorithm.DECISION_TREE;
+    }
+
+    @Override
+    public Map<String, String> params() {
+      return ordered("max_depth", Integer.toString(maxDepth), "node_size", Integer.toString(nodeSize));
+    }
+
+    @Override
+    public Object fit(double[][] x, int[] y, List<String> names, long seed) {
+      MathEx.setSeed(seed);
+      var options = new DecisionTree.Options(SplitRule.GINI, maxDepth, 0, nodeSize);
+      return DecisionTree.fit(Formula.lhs(LABEL), frame(x, y, names), options);
+    }
+  }
+
+  /** k-nearest neighbours (Euclidean, on standardized features). */
+  record Knn(int k) implements ModelSpec {
+    public Knn {
+      requireRange("knn.k", k, 1, 1000);
+    }
+
+    @Override
+    public Algorithm algorithm() {
+      return Algorithm.KNN;
+    }
+
+    @Override
+    public Map<String, String> params() {
+      return ordered("k", Integer.toString(k));
+    }
+
+    @Override
+    public Object fit(double[][] x, int[] y, List<String> names, long seed) {
+      MathEx.setSeed(seed);
+      // KDTree skips a query point that is the very same array as a key, so keep private copies of the rows.
+      double[][] copy = new double[x.length][];
+      for (int i = 0; i < x.length; i++) {
+        copy[i] = x[i].clone();
+      }
+      return KNN.fit(copy, y, Math.min(k, x.length));
+    }
+  }
+
+  /** Gaussian naive Bayes; {@code var_smoothing} is added to every per-class variance. */
+  record NaiveBayesSpec(double varSmoothing) implements ModelSpec {
+    public NaiveBayesSpec {
+      requireRange("naive_bayes.var_smoothing", varSmoothing, 1e-12, 10);
+    }
+
+    @Override
+    public Algorithm algorithm() {
+      return Algorithm.NAIVE_BAYES;
+    }
+
+    @Override
+    public Map<String, String> params() {
+      return ordered("var_smoothing", num(varSmoothing));
+    }
+
+    @Override
+    public Object fit(double[][] x, int[] y, List<String> names, long seed) {
+      int k = 0;
+      for (int label : y) {
+        k = Math.max(k, label + 1);
+      }
+      int p = x[0].length;
+      double[] priori = new double[k];
+      double[][] sum = new double[k][p];
+      double[][] squares = new double[k][p];
+      for (int i = 0; i < x.length; i++) {
+        priori[y[i]]++;
+        for (int j = 0; j < p; j++) {
+          sum[y[i]][j] += x[i][j];
+          squares[y[i]][j] += x[i][j] * x[i][j];
+        }
+      }
+      Distribution[][] condprob = new Distribution[k][p];
+      for (int c = 0; c < k; c++) {
+        double n = priori[c];
+        for (int j = 0; j < p; j++) {
+          double mean = sum[c][j] / n;
+          double variance = Math.max(0, squares[c][j] / n - mean * mean) + varSmoothing;
+          condprob[c][j] = new GaussianDistribution(mean, Math.sqrt(variance));
+        }
+        priori[c] = n / x.length;
+      }
+      return new NaiveBayes(priori, condprob);
+    }
+  }
+
+  /** Smile's linear discriminant analysis (needs native BLAS/LAPACK). */
+  record Lda(double tolerance) implements ModelSpec {
+    public Lda {
+      requireRange("lda.tolerance", tolerance, 1e-12, 1e-1);
+    }
+
+    @Override
+    public Algorithm algorithm() {
+      return Algorithm.LDA;
+    }
+
+    @Override
+    public Map<String, String> params() {
+      return ordered("tolerance", num(tolerance));
+    }
+
+    @Override
+    public Object fit(double[][] x, int[] y, List<String> names, long seed) {
+      MathEx.setSeed(seed);
+      int k = 0;
+      for (int label : y) {
+        k = Math.max(k, label + 1);
+      }
+      double[] priori = new double[k];
+      for (int label : y) {
+        priori[label] += 1.0 / y.length;
+      }
+      return LDA.fit(x, y, priori, tolerance);
+    }
+  }
+
+  private static DataFrame frame(double[][] x, int[] y, List<String> names) {
+    return DataFrame.of(x, names.toArray(String[]::new)).add(ValueVector.of(LABEL, y));
+  }
+
+  private static Map<String, String> ordered(String... keyValues) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (int i = 0; i < keyValues.length; i += 2) {
+      out.put(keyValues[i], keyValues[i + 1]);
+    }
+    return java.util.Collections.unmodifiableMap(out);
+  }
+
+  /** A double without a trailing {@code .0} for whole numbers (so {@code c=10}, {@code lambda=0.1}). */
+  static String num(double value) {
+    if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+      return Long.toString((long) value);
+    }
+    return Double.toString(value);
+  }
+
+  private static void requireRange(String name, double value, double min, double max) {
+    if (!(value >= min && value <= max)) {
+      throw new IllegalArgumentException(name + " must be in [" + num(min) + ", " + num(max) + "], got " + num(value));
+    }
+  }
+}

@@ -1,0 +1,244 @@
+package dev.smileflow.train.tracking;
+
+import dev.smileflow.mlflow.Dataset;
+import dev.smileflow.mlflow.DatasetInput;
+import dev.smileflow.mlflow.Experiment;
+import dev.smileflow.mlflow.LoggedModel;
+import dev.smileflow.mlflow.LoggedModelSpec;
+import dev.smileflow.mlflow.LoggedModelStatus;
+import dev.smileflow.mlflow.MlflowClient;
+import dev.smileflow.mlflow.ModelOutput;
+import dev.smileflow.mlflow.Param;
+import dev.smileflow.mlflow.Run;
+import dev.smileflow.mlflow.RunSpec;
+import dev.smileflow.mlflow.RunStatus;
+import dev.smileflow.mlflow.Tag;
+import dev.smileflow.train.search.CandidateResult;
+import dev.smileflow.train.search.FoldScore;
+import dev.smileflow.train.search.Metric;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiFunction;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the job to an MLflow server. Keeps every run it opened until it is ended, so {@link #endAll} can mark what
+ * is left FAILED or KILLED after an error or interruption.
+ */
+public final class MlflowTracker implements Tracker {
+  private static final Logger log = LoggerFactory.getLogger(MlflowTracker.class);
+
+  private final MlflowClient client;
+  private final String experimentName;
+  private final Map<String, String> standardTags;
+  private final Set<String> open = new LinkedHashSet<>();
+  private @Nullable Experiment experiment;
+  private @Nullable Run parent;
+
+  /**
+   * @param standardTags tags every run carries ({@code mlflow.user}, {@code mlflow.source.*})
+   */
+  public MlflowTracker(MlflowClient client, String experimentName, Map<String, String> standardTags) {
+    this.client = client;
+    this.experimentName = experimentName;
+    this.standardTags = Map.copyOf(standardTags);
+  }
+
+  /** The experiment id (after {@link #startParent}). */
+  public String experimentId() {
+    return experiment().experimentId();
+  }
+
+  private Experiment experiment() {
+    if (experiment == null) {
+      throw new IllegalStateException("no parent run yet");
+    }
+    return experiment;
+  }
+
+  private Run parent() {
+    if (parent == null) {
+      throw new IllegalStateException("no parent run yet");
+    }
+    return parent;
+  }
+
+  @Override
+  public void startParent(String runName, Map<String, String> params, Map<String, String> tags) {
+    experiment = client.tracking().getOrCreateExperiment(experimentName);
+    Map<String, String> all = new LinkedHashMap<>(standardTags);
+    all.putAll(tags);
+    Run run = client.tracking().createRun(RunSpec.of(experiment.experimentId(), runName).withTags(Tag.of(all)));
+    synchronized (open) {
+      open.add(run.runId());
+    }
+    parent = run;
+    log.info("MLflow parent run {} in experiment '{}' ({})", run.runId(), experimentName, experiment.experimentId());
+    client.tracking().logBatch(run.runId(), List.of(), Param.of(params), List.of());
+  }
+
+  @Override
+  public void logDataset(DatasetInfo d) {
+    Dataset dataset = new Dataset(d.name(), d.digest(), d.sourceType(), d.source(), d.schema(), d.profile());
+    client.tracking().logInputs(parent().runId(), List.of(DatasetInput.of(dataset, "training")), List.of());
+  }
+
+  @Override
+  public void tagParent(Map<String, String> tags) {
+    if (!tags.isEmpty()) {
+      client.tracking().logBatch(parent().runId(), List.of(), List.of(), Tag.of(tags));
+    }
+  }
+
+  @Override
+  public void logParentMetrics(Map<String, Double> metrics) {
+    client.tracking().logBatch(parent().runId(), metrics(metrics, null), List.of(), List.of());
+  }
+
+  @Override
+  public void uploadToParent(List<Path> files, String dir) {
+    String uri = parent().info().artifactUri();
+    if (uri == null) {
+      throw new IllegalStateException("parent run has no artifact URI");
+    }
+    for (Path f : files) {
+      client.artifacts().uploadFile(uri, f, dir.isEmpty() ? f.getFileName().toString() : dir + "/" + f.getFileName());
+    }
+  }
+
+  @Override
+  public List<String> logCandidates(List<CandidateResult> candidates, Metric metric, int winnerIndex,
+      Map<String, Double> winnerHoldout) {
+    List<String> ids = new ArrayList<>();
+    for (CandidateResult c : candidates) {
+      Map<String, String> tags = new LinkedHashMap<>(standardTags);
+      tags.put("candidate.index", Integer.toString(c.index()));
+      tags.put("candidate.winner", Boolean.toString(c.index() == winnerIndex));
+      tags.put("algorithm", c.spec().algorithm().id());
+      if (c.failure() != null) {
+        tags.put("candidate.failure", truncate(c.failure(), 5000));
+      }
+      String name = String.format("%02d-%s", c.index() + 1, c.spec().label().replace(", ", ",").replace(' ', '_'));
+      Run run = client.tracking().createRun(RunSpec.of(experimentId(), name).withTags(Tag.of(tags))
+          .withParent(parent().runId()));
+      synchronized (open) {
+        open.add(run.runId());
+      }
+      Map<String, String> params = new LinkedHashMap<>();
+      params.put("algorithm", c.spec().algorithm().id());
+      params.putAll(c.spec().params());
+      List<dev.smileflow.mlflow.Metric> metrics = new ArrayList<>();
+      long now = System.currentTimeMillis();
+      if (c.succeeded()) {
+        Map<String, Double> summary = new LinkedHashMap<>();
+        for (Metric m : Metric.values()) {
+          summary.put("cv_" + m.key() + "_mean", c.mean(m));
+          summary.put("cv_" + m.key() + "_std", c.std(m));
+        }
+        summary.put("fit_time_ms", (double) c.fitMillis());
+        summary.put("score_time_ms", (double) c.scoreMillis());
+        summary.put("model_size_bytes", (double) c.modelSizeBytes());
+        if (c.index() == winnerIndex) {
+          winnerHoldout.forEach((k, v) -> summary.put("holdout_" + k, v));
+        }
+        metrics.addAll(metrics(summary, null));
+        for (FoldScore f : c.folds()) {
+          for (Metric m : Metric.values()) {
+            if (Double.isFinite(f.get(m))) {
+              metrics.add(dev.smileflow.mlflow.Metric.of("cv_" + m.key(), f.get(m), now, f.fold()));
+              metrics.add(dev.smileflow.mlflow.Metric.of("fold_" + (f.fold() + 1) + "_" + m.key(), f.get(m), now, 0));
+            }
+          }
+        }
+      }
+      client.tracking().logBatch(run.runId(), metrics, Param.of(params), List.of());
+      end(run.runId(), c.succeeded() ? RunStatus.FINISHED : RunStatus.FAILED);
+      ids.add(run.runId());
+    }
+    return ids;
+  }
+
+  @Override
+  public String logModel(String name, Map<String, String> params, Map<String, Double> metrics, Path dir,
+      BiFunction<String, String, Path> writer) {
+    Map<String, String> tags = new LinkedHashMap<>(standardTags);
+    LoggedModel model = client.loggedModels().create(LoggedModelSpec.of(experimentId(), name, parent().runId())
+        .withModelType("smile").withParams(Param.of(params)).withTags(Tag.of(tags)));
+    String id = model.modelId();
+    try {
+      String uri = model.artifactUri();
+      Path written = writer.apply(id, uri);
+      client.artifacts().uploadDirectory(uri, written);
+      client.tracking().logOutputs(parent().runId(), List.of(new ModelOutput(id, 0)));
+      client.tracking().logBatch(parent().runId(), metrics(metrics, id), List.of(), List.of());
+      client.loggedModels().finalizeModel(id, LoggedModelStatus.LOGGED_MODEL_READY);
+      log.info("LoggedModel {} READY at {}", id, uri);
+      return id;
+    } catch (RuntimeException e) {
+      try {
+        client.loggedModels().finalizeModel(id, LoggedModelStatus.LOGGED_MODEL_UPLOAD_FAILED);
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public @Nullable String parentRunId() {
+    return parent == null ? null : parent.runId();
+  }
+
+  /** Ends the parent run with {@code status}. */
+  public void endParent(RunStatus status) {
+    end(parent().runId(), status);
+  }
+
+  private void end(String runId, RunStatus status) {
+    client.tracking().endRun(runId, status);
+    synchronized (open) {
+      open.remove(runId);
+    }
+  }
+
+  @Override
+  public void endAll(String status) {
+    List<String> ids;
+    synchronized (open) {
+      ids = new ArrayList<>(open);
+    }
+    java.util.Collections.reverse(ids); // nested runs before the parent
+    for (String id : ids) {
+      try {
+        end(id, RunStatus.valueOf(status));
+        log.info("run {} marked {}", id, status);
+      } catch (RuntimeException e) {
+        log.warn("could not mark run {} {}: {}", id, status, e.getMessage());
+      }
+    }
+  }
+
+  private static List<dev.smileflow.mlflow.Metric> metrics(Map<String, Double> values, @Nullable String modelId) {
+    long now = System.currentTimeMillis();
+    List<dev.smileflow.mlflow.Metric> out = new ArrayList<>();
+    values.forEach((k, v) -> {
+      if (!Double.isFinite(v)) {
+        return; // MLflow would store it, but NaN (e.g. AUC of a class absent from a fold) is not a score
+      }
+      var m = dev.smileflow.mlflow.Metric.of(k, v, now, 0);
+      out.add(modelId == null ? m : m.withModelId(modelId));
+    });
+    return out;
+  }
+
+  private static String truncate(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max);
+  }
+}
