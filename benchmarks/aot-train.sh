@@ -29,11 +29,11 @@ done
 # One curl process with keep-alive sends every request (a config file with "next" between requests).
 requests=$(mktemp)
 add() { # METHOD PATH [CONTENT-TYPE BODY]
-  printf 'url = "%s%s"\nrequest = "%s"\noutput = "/dev/null"\nsilent\n' "$base" "$2" "$1" >>"$requests"
+  [ -s "$requests" ] && printf 'next\n' >>"$requests"
+  printf 'url = "%s%s"\nrequest = "%s"\noutput = "/dev/null"\nsilent\nwrite-out = "%%{http_code}\\n"\n' "$base" "$2" "$1" >>"$requests"
   if [ $# -ge 4 ]; then
     printf 'header = "Content-Type: %s"\ndata-binary = "%s"\n' "$3" "${4//\"/\\\"}" >>"$requests"
   fi
-  printf 'next\n' >>"$requests"
 }
 flowers=(
   '{"sepal_length": 5.1, "sepal_width": 3.5, "petal_length": 1.4, "petal_width": 0.2}'
@@ -54,8 +54,10 @@ for round in $(seq 1 ${AOT_TRAINING_ROUNDS:-250}); do
     add GET /v1/model; add GET /health/live; add GET /health/ready; add GET /metrics; add GET /openapi.json; add GET /docs
   fi
 done
-curl --config "$requests" || true
+statuses=$(curl --config "$requests" || true)
 rm -f "$requests"
+echo "aot-train: $(wc -l <<<"$statuses") requests, by status: $(sort <<<"$statuses" | uniq -c | awk '{printf "%s x%s ", $2, $1}')"
+grep -q '^200$' <<<"$statuses" || { echo "aot-train: no request succeeded, so the cache would miss the serving path" >&2; exit 1; }
 
 kill -TERM "$pid"
 wait "$pid" || true
