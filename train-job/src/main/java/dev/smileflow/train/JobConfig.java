@@ -71,6 +71,9 @@ public record JobConfig(
       throw new UsageException("--alias '" + alias + "' is not a valid MLflow alias (letters, digits, _ and -; not"
           + " 'latest' or v<number>)");
     }
+    if (modelName.contains("/") || modelName.contains(":")) {
+      throw new UsageException("--model-name '" + modelName + "' must not contain '/' or ':' (MLflow rejects them)");
+    }
     if (modelName.isBlank() || experiment.isBlank() || label.isBlank()) {
       throw new UsageException("--model-name, --experiment and --label must not be blank");
     }

@@ -23,9 +23,6 @@ class CrossValidatorTest {
     List<ModelSpec> candidates = everyPureJavaAlgorithm();
     SearchResult result = new CrossValidator(5, 42, 2).run(IRIS, candidates, Metric.ACCURACY, (d, t, w) -> { });
     for (CandidateResult c : result.candidates()) {
-      System.out.printf("%-50s acc %.3f±%.3f f1 %.3f logloss %.3f fit %d ms size %d%n", c.spec().label(),
-          c.mean(Metric.ACCURACY), c.std(Metric.ACCURACY), c.mean(Metric.F1_MACRO), c.mean(Metric.LOG_LOSS),
-          c.fitMillis(), c.modelSizeBytes());
       assertTrue(c.succeeded(), c.spec().label() + ": " + c.failure());
       assertEquals(5, c.folds().size());
       assertTrue(c.mean(Metric.ACCURACY) > 0.85, c.spec().label() + " accuracy " + c.mean(Metric.ACCURACY));

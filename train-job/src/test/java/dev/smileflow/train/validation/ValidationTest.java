@@ -1,0 +1,87 @@
+package dev.smileflow.train.validation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.smileflow.train.data.CsvTables;
+import dev.smileflow.train.data.DataError;
+import dev.smileflow.train.data.DataException;
+import dev.smileflow.train.data.LoadOptions;
+import dev.smileflow.train.data.MissingPolicy;
+import dev.smileflow.train.data.Table;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ValidationTest {
+  @TempDir Path dir;
+
+  private static Table table(String csv) {
+    return CsvTables.parse("t.csv", csv.getBytes(StandardCharsets.UTF_8),
+        new LoadOptions("y", MissingPolicy.REJECT, Set.of()));
+  }
+
+  @Test
+  void classWithTooFewRowsForTheFoldsStopsTheJobWithItsName() {
+    StringBuilder csv = new StringBuilder("x,y\n");
+    for (int i = 0; i < 20; i++) {
+      csv.append(i).append(",big\n");
+    }
+    csv.append("1,rare\n2,rare\n3,rare\n");
+    Table t = table(csv.toString());
+    DataException e = assertThrows(DataException.class, () -> DataValidator.validate(t, t, 5));
+    assertEquals(DataError.TOO_FEW_ROWS_PER_CLASS, e.code());
+    assertEquals("t.csv, column 'y': class 'rare' has 3 rows (3 after the hold-out split); stratified 5-fold CV needs"
+        + " at least 5 training rows per class", e.getMessage());
+  }
+
+  @Test
+  void duplicatesConstantColumnsAndImbalanceAreWarnings() {
+    StringBuilder csv = new StringBuilder("x,k,y\n");
+    for (int i = 0; i < 20; i++) {
+      csv.append(i % 10).append(",7,a\n");
+    }
+    for (int i = 0; i < 5; i++) {
+      csv.append(100 + i).append(",7,b\n");
+    }
+    Table t = table(csv.toString());
+    List<String> codes = DataValidator.validate(t, t, 5).stream().map(Finding::code).toList();
+    assertEquals(List.of("constant_column", "duplicate_rows", "class_imbalance"), codes);
+  }
+
+  @Test
+  void ksTestFlagsAShiftedFeatureAndNotTheSameOne() {
+    StringBuilder before = new StringBuilder("x,z,y\n");
+    StringBuilder after = new StringBuilder("x,z,y\n");
+    for (int i = 0; i < 200; i++) {
+      before.append(i % 50).append(',').append(i % 37).append(i % 2 == 0 ? ",a\n" : ",b\n");
+      after.append(i % 50 + 25).append(',').append(i % 37).append(i % 2 == 0 ? ",a\n" : ",b\n");
+    }
+    Profile reference = Profile.of(table(before.toString()));
+    List<Finding> findings = new ArrayList<>();
+    List<Drift.Result> drift = Drift.compare(reference, table(after.toString()), findings);
+    assertEquals(2, drift.size());
+    assertTrue(drift.get(0).drifted(), drift.get(0).toString());
+    assertEquals(0.0, drift.get(1).statistic(), 1e-12);
+    assertTrue(!drift.get(1).drifted());
+    assertTrue(findings.isEmpty());
+  }
+
+  @Test
+  void profileRoundTripsThroughJson() throws Exception {
+    Profile p = Profile.of(CsvTables.iris());
+    Path file = java.nio.file.Files.writeString(dir.resolve("p.json"), p.toJson());
+    assertEquals(p, Profile.read(file));
+  }
+
+  @Test
+  void ksStatisticOfDisjointSamplesIsOne() {
+    assertEquals(1.0, Drift.statistic(new double[] {1, 2, 3}, new double[] {4, 5, 6}), 1e-12);
+    assertTrue(Drift.pValue(1.0, 100, 100) < 1e-6);
+  }
+}
