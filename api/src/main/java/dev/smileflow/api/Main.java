@@ -38,7 +38,9 @@ public final class Main {
       return;
     }
     // Before the first logger exists: logback.xml reads these.
-    System.setProperty("smileflow.log.appender", config.logFormat().name());
+    if (config.logFormat() == ApiConfig.LogFormat.TEXT) {
+      System.setProperty("logback.configurationFile", "logback-text.xml");
+    }
     System.setProperty("smileflow.log.level", config.logLevel().toUpperCase(Locale.ROOT));
     Logger log = LoggerFactory.getLogger(Main.class);
     try {

@@ -66,10 +66,14 @@ public final class RequestObserver {
       metrics.request(ctx.method().name(), route, status, nanos);
       String id = requestId(ctx);
       MDC.put("request_id", id);
-      if (status >= 500) {
-        LOG.error("{} {} {} {} ms", ctx.method().name(), route, status, String.format("%.2f", nanos / 1e6));
+      String ms = String.format(java.util.Locale.ROOT, "%.2f", nanos / 1e6);
+      if (status == 500) {
+        LOG.error("{} {} {} {} ms", ctx.method().name(), route, status, ms);
+      } else if (route.startsWith("/health/") || route.equals("/metrics")) {
+        // Probes and scrapes arrive every few seconds: keep them out of the default log.
+        LOG.debug("{} {} {} {} ms", ctx.method().name(), route, status, ms);
       } else {
-        LOG.info("{} {} {} {} ms", ctx.method().name(), route, status, String.format("%.2f", nanos / 1e6));
+        LOG.info("{} {} {} {} ms", ctx.method().name(), route, status, ms);
       }
     } finally {
       MDC.remove("request_id");

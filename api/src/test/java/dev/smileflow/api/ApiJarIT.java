@@ -1,0 +1,230 @@
+package dev.smileflow.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.smileflow.bundle.testing.TestBundles;
+import dev.smileflow.mlflow.MlflowClient;
+import dev.smileflow.mlflow.testing.MlflowTestServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code java -jar api.jar} as a process: start-up, refusals with exit codes, logs, graceful shutdown. */
+class ApiJarIT {
+  private static final String VIRGINICA =
+      "{\"sepal_length\": 7.7, \"sepal_width\": 2.6, \"petal_length\": 6.9, \"petal_width\": 2.3}";
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @TempDir static Path dir;
+  static Path bundle;
+
+  @BeforeAll
+  static void writeBundle() throws IOException {
+    bundle = TestBundles.writeIris(dir.resolve("iris-bundle"), "logistic");
+  }
+
+  /** A running jar with its combined output in a file. */
+  record Api(Process process, Path log, int port) implements AutoCloseable {
+    String output() throws IOException {
+      return Files.readString(log);
+    }
+
+    void awaitReady() throws Exception {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      while (System.nanoTime() < deadline) {
+        if (!process.isAlive()) {
+          throw new AssertionError("api exited with " + process.exitValue() + ":\n" + output());
+        }
+        try {
+          if (get("/health/ready").statusCode() == 200) {
+            return;
+          }
+        } catch (IOException notYet) {
+          // not listening yet
+        }
+        Thread.sleep(100);
+      }
+      throw new AssertionError("api not ready in time:\n" + output());
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+      return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+          HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> classify() throws IOException, InterruptedException {
+      return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/classify"))
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(VIRGINICA)).build(),
+          HttpResponse.BodyHandlers.ofString());
+    }
+
+    int awaitExit() throws Exception {
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("api did not exit:\n" + output());
+      }
+      return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+      process.destroyForcibly();
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (var s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  static Api launch(Map<String, String> env) throws IOException {
+    Path jar = Path.of("target", "api.jar").toAbsolutePath();
+    assertTrue(Files.isRegularFile(jar), "build the jar first: " + jar);
+    String java = ProcessHandle.current().info().command().orElse("java");
+    var pb = new ProcessBuilder(java, "-jar", jar.toString());
+    pb.environment().keySet().removeIf(k -> k.startsWith("MLFLOW_") || k.startsWith("MODEL_") || k.equals("PORT")
+        || k.equals("API_KEY") || k.equals("TAG"));
+    int port = env.containsKey("PORT") ? Integer.parseInt(env.get("PORT")) : freePort();
+    pb.environment().put("PORT", Integer.toString(port));
+    pb.environment().put("HOST", "127.0.0.1");
+    pb.environment().putAll(env);
+    Path log = Files.createTempFile(dir, "api-", ".log");
+    pb.redirectErrorStream(true).redirectOutput(log.toFile());
+    return new Api(pb.start(), log, port);
+  }
+
+  @Test
+  void localDirectoryServesWithoutMlflowLogsJsonAndFinishesInFlightRequestsOnSigterm() throws Exception {
+    try (Api api = launch(Map.of("MODEL_URI", bundle.toString(), "LOG_FORMAT", "json", "TAG", "4.5.6"))) {
+      api.awaitReady();
+      var r = api.classify();
+      assertEquals(200, r.statusCode(), r.body());
+      assertTrue(r.body().contains("\"version\":\"4.5.6\""), r.body());
+      String requestId = r.headers().firstValue("X-Request-Id").orElseThrow();
+
+      // An in-flight request: headers sent, half of the body sent, then SIGTERM, then the rest.
+      byte[] body = VIRGINICA.getBytes(StandardCharsets.UTF_8);
+      try (Socket socket = new Socket("127.0.0.1", api.port())) {
+        socket.setSoTimeout(15_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST /v1/classify HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(body, 0, 10);
+        out.flush();
+        Thread.sleep(300);
+        long t0 = System.nanoTime();
+        api.process().destroy(); // SIGTERM
+        Thread.sleep(500);
+        out.write(body, 10, body.length - 10);
+        out.flush();
+        InputStream in = socket.getInputStream();
+        String response = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(response.startsWith("HTTP/1.1 200"), response);
+        assertTrue(response.contains("Iris-virginica"), response);
+        int exit = api.awaitExit();
+        long stopMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertEquals(143, exit);
+        assertTrue(stopMillis < 10_000, "stopped in " + stopMillis + " ms");
+      }
+      String log = api.output();
+      assertTrue(log.lines().allMatch(l -> l.startsWith("{\"time\":")), log);
+      assertTrue(log.contains("\"severity\":\"INFO\""), log);
+      assertTrue(log.contains("\"request_id\":\"" + requestId + "\""), log);
+      assertTrue(log.contains("ready: serving iris-bundle version local"), log);
+      assertTrue(log.contains("\"message\":\"stopped\""), log);
+    }
+  }
+
+  @Test
+  void fromTheRegistryItBecomesReadyAndLogsItsStartToReadyTime() throws Exception {
+    MlflowTestServer server = MlflowTestServer.shared();
+    try (MlflowClient client = server.newClient()) {
+      Publisher p = new Publisher(client, MlflowTestServer.uniqueName("api-jar-it"), MlflowTestServer.uniqueName("iris"));
+      String v = p.publish(bundle);
+      p.alias("production", v);
+      var env = new HashMap<>(server.env());
+      env.put("MODEL_NAME", p.modelName);
+      env.put("LOG_FORMAT", "text");
+      try (Api api = launch(env)) {
+        api.awaitReady();
+        var r = api.classify();
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.body().contains("\"model_version\":\"" + v + "\""), r.body());
+        Matcher m = Pattern.compile("ready: serving .* (\\d+) ms after JVM start").matcher(api.output());
+        assertTrue(m.find(), api.output());
+        System.out.println("api start-to-ready (registry, loopback): " + m.group(1) + " ms");
+        assertTrue(api.get("/metrics").body().contains("api_startup_seconds"));
+      }
+    }
+  }
+
+  @Test
+  void unreachableMlflowAtStartRefusesToStartWithTheReason() throws Exception {
+    try (Api api = launch(Map.of("MLFLOW_TRACKING_URI", "http://127.0.0.1:" + freePort(),
+        "MODEL_STARTUP_RETRY_SECONDS", "2", "LOG_FORMAT", "text"))) {
+      assertEquals(3, api.awaitExit());
+      String out = api.output();
+      assertTrue(out.contains("refusing to start (REGISTRY_UNREACHABLE)"), out);
+      assertTrue(out.contains("MLflow unreachable"), out);
+    }
+  }
+
+  @Test
+  void unauthorizedMlflowAtStartRefusesToStartAndNeverLogsTheCredentials() throws Exception {
+    HttpServer fake = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    fake.createContext("/", exchange -> {
+      byte[] b = "{\"error_code\":\"UNAUTHENTICATED\",\"message\":\"You are not authenticated\"}".getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"mlflow\"");
+      exchange.sendResponseHeaders(401, b.length);
+      exchange.getResponseBody().write(b);
+      exchange.close();
+    });
+    fake.start();
+    try (Api api = launch(Map.of("MLFLOW_TRACKING_URI", "http://127.0.0.1:" + fake.getAddress().getPort(),
+        "MLFLOW_TRACKING_USERNAME", "svc-user", "MLFLOW_TRACKING_PASSWORD", "s3cret-Passw0rd-xyz",
+        "LOG_FORMAT", "text"))) {
+      assertEquals(3, api.awaitExit());
+      String out = api.output();
+      assertTrue(out.contains("refusing to start (REGISTRY_UNAUTHORIZED)"), out);
+      assertFalse(out.contains("s3cret-Passw0rd-xyz"), out);
+    } finally {
+      fake.stop(0);
+    }
+  }
+
+  @Test
+  void invalidConfigurationFailsAtStartListingEveryProblem() throws Exception {
+    try (Api api = launch(Map.of("PORT", "80", "MODEL_URI", "/no/such/dir", "LOG_FORMAT", "xml",
+        "MAX_BODY_BYTES", "big"))) {
+      assertEquals(2, api.awaitExit());
+      String out = api.output();
+      assertTrue(out.contains("MODEL_URI: local model directory does not exist: /no/such/dir"), out);
+      assertTrue(out.contains("LOG_FORMAT: must be one of [json, text], got 'xml'"), out);
+      assertTrue(out.contains("MAX_BODY_BYTES: not a whole number: 'big'"), out);
+    }
+  }
+}
