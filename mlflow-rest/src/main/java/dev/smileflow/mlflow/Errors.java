@@ -123,7 +123,7 @@ final class Errors {
             return "";
         }
         String s = new String(body, StandardCharsets.UTF_8).strip();
-        if (contentType.contains("html") || s.startsWith("<")) {
+        if (s.startsWith("<")) {
             return "(HTML error page)";
         }
         return s;

@@ -30,10 +30,6 @@ public final class MlflowClient implements AutoCloseable {
         return new MlflowClient(new Transport(config));
     }
 
-    static MlflowClient create(Transport transport) {
-        return new MlflowClient(transport);
-    }
-
     public MlflowConfig config() {
         return transport.config();
     }

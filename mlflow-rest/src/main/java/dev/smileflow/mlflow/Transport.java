@@ -229,6 +229,11 @@ final class Transport implements AutoCloseable {
             try {
                 response = http.send(request.get(), HttpResponse.BodyHandlers.ofInputStream());
             } catch (IOException e) {
+                if (tlsFailure(e)) {
+                    throw new MlflowException(MlflowException.Kind.UNAVAILABLE, 0, null, "TLS handshake with "
+                            + uri.getHost() + " failed (" + describe(e) + "); make the JVM trust the server's"
+                            + " certificate, or for tests only set MLFLOW_TRACKING_INSECURE_TLS=true", e);
+                }
                 boolean notDelivered = surelyNotDelivered(e);
                 MlflowException failure = unavailable(method, uri, attempt, describe(e), e);
                 if (!last && (replay == Replay.ALWAYS || notDelivered)) {
@@ -306,6 +311,15 @@ final class Transport implements AutoCloseable {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ConnectException || t instanceof HttpConnectTimeoutException
                     || t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean tlsFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLHandshakeException) {
                 return true;
             }
         }

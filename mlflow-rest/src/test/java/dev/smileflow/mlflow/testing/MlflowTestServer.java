@@ -287,7 +287,10 @@ public final class MlflowTestServer implements AutoCloseable {
                     return new MlflowTestServer(uri, "local process pid " + process.pid() + " (" + mlflow + ")",
                             basicAuth == null ? new Auth.None() : basicAuth, server);
                 }
-                lastFailure = failure + "; server log tail:\n" + server.logTail();
+                String tail = server.logTail();
+                String hint = tail.contains("Flask-WTF") ? " (basic auth needs the mlflow[auth] extra, which"
+                        + " scripts/mlflow.sh does not install)" : "";
+                lastFailure = failure + hint + "; server log tail:\n" + tail;
                 server.killProcessTree();
                 if (process.isAlive() || !server.logTail().contains("address already in use")) {
                     break;
