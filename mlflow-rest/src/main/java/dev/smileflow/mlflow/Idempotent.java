@@ -11,6 +11,23 @@ final class Idempotent {
 
     private Idempotent() {}
 
+    /**
+     * For calls that MLflow rejects when repeated (e.g. {@code runs/outputs}, LoggedModel params: "UNIQUE constraint
+     * failed"): re-sends only after a look-up, and treats a rejection as success when {@code alreadyDone} holds.
+     */
+    static void apply(Transport transport, String what, Runnable send, java.util.function.BooleanSupplier alreadyDone) {
+        call(transport, what, () -> {
+            try {
+                send.run();
+            } catch (MlflowException e) {
+                if (e.kind() != MlflowException.Kind.INVALID || !alreadyDone.getAsBoolean()) {
+                    throw e;
+                }
+            }
+            return Boolean.TRUE;
+        }, () -> alreadyDone.getAsBoolean() ? Optional.of(Boolean.TRUE) : Optional.empty());
+    }
+
     static <T> T call(Transport transport, String what, Supplier<T> send, Supplier<Optional<T>> lookup) {
         int rounds = transport.config().maxRetries() + 1;
         for (int round = 1; ; round++) {

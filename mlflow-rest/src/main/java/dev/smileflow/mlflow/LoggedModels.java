@@ -69,11 +69,17 @@ public final class LoggedModels {
         transport.patch("mlflow/logged-models/" + Query.encode(modelId) + "/tags", body);
     }
 
-    /** Logs params on a LoggedModel. */
+    /**
+     * Logs params on a LoggedModel. Idempotent: MLflow rejects a repeated param, so a repeat (or a retry after a lost
+     * response) is checked against the model instead.
+     */
     public void logParams(String modelId, List<Param> params) {
         ObjectNode body = Json.object().put("model_id", modelId);
         body.set("params", Json.tree(params));
-        transport.post("mlflow/logged-models/" + Query.encode(modelId) + "/params", body, Transport.Replay.ALWAYS);
+        Idempotent.apply(transport, "logged-models params for " + modelId,
+                () -> transport.post("mlflow/logged-models/" + Query.encode(modelId) + "/params", body,
+                        Transport.Replay.IF_NOT_DELIVERED),
+                () -> get(modelId).data().params().containsAll(params));
     }
 
     /**

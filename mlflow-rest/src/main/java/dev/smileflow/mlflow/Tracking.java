@@ -222,14 +222,19 @@ public final class Tracking {
         transport.post("mlflow/runs/log-inputs", body, Transport.Replay.ALWAYS);
     }
 
-    /** Records LoggedModels as outputs of the run ({@code runs/outputs}, MLflow 3). Idempotent. */
+    /**
+     * Records LoggedModels as outputs of the run ({@code runs/outputs}, MLflow 3). Idempotent: MLflow rejects a
+     * repeated output, so a repeat (or a retry after a lost response) is checked against the run instead.
+     */
     public void logOutputs(String runId, List<ModelOutput> models) {
         ObjectNode body = Json.object().put("run_id", runId);
         ArrayNode array = body.putArray("models");
         for (ModelOutput m : models) {
             array.addObject().put("model_id", m.modelId()).put("step", m.step());
         }
-        transport.post("mlflow/runs/outputs", body, Transport.Replay.ALWAYS);
+        Idempotent.apply(transport, "runs/outputs for run " + runId,
+                () -> transport.post("mlflow/runs/outputs", body, Transport.Replay.IF_NOT_DELIVERED),
+                () -> getRun(runId).outputs().modelOutputs().containsAll(models));
     }
 
     private boolean landed(String runId, List<Metric> metrics) {

@@ -56,6 +56,8 @@ class ModelLifecycleIT {
                 LoggedModelStatus.LOGGED_MODEL_READY);
         assertEquals(LoggedModelStatus.LOGGED_MODEL_READY, ready.info().status());
         mlflow.loggedModels().setTags(created.modelId(), List.of(new Tag("stage", "candidate")));
+        mlflow.loggedModels().logParams(created.modelId(), List.of(new Param("seed", "42")));
+        mlflow.loggedModels().logParams(created.modelId(), List.of(new Param("seed", "42")));
 
         LoggedModel read = mlflow.loggedModels().get(created.modelId());
         assertEquals(LoggedModelStatus.LOGGED_MODEL_READY, read.info().status());
@@ -63,7 +65,8 @@ class ModelLifecycleIT {
         assertEquals("rf", Tag.toMap(read.info().tags()).get("algo"));
         assertEquals(run.runId(), read.info().sourceRunId());
         assertEquals("smile", read.info().modelType());
-        assertEquals(List.of(new Param("trees", "100")), read.data().params());
+        assertEquals(List.of(new Param("seed", "42"), new Param("trees", "100")), read.data().params().stream()
+                .sorted(java.util.Comparator.comparing(Param::key)).toList());
 
         Page<LoggedModel> found = mlflow.loggedModels().search(List.of(exp.experimentId()),
                 "name = 'iris-model'", 50, null);

@@ -91,6 +91,20 @@ class RetryIT {
     }
 
     @Test
+    void lostRunOutputsResponseIsCheckedNotRepeated() {
+        Experiment exp = direct.tracking().getOrCreateExperiment(MlflowTestServer.uniqueName("retry-outputs"));
+        Run run = direct.tracking().createRun(RunSpec.of(exp.experimentId(), "o"));
+        LoggedModel model = direct.loggedModels().create(LoggedModelSpec.of(exp.experimentId(), "m", run.runId()));
+        proxy.lose("/api/2.0/mlflow/runs/outputs", 1);
+
+        viaProxy.tracking().logOutputs(run.runId(), List.of(new ModelOutput(model.modelId(), 0)));
+
+        assertEquals(1, proxy.forwardedCount("/api/2.0/mlflow/runs/outputs"));
+        assertEquals(List.of(new ModelOutput(model.modelId(), 0)),
+                direct.tracking().getRun(run.runId()).outputs().modelOutputs());
+    }
+
+    @Test
     void idempotentCallsAreSimplyResentAfterALostResponse() {
         Experiment exp = direct.tracking().getOrCreateExperiment(MlflowTestServer.uniqueName("retry-tag"));
         Run run = direct.tracking().createRun(RunSpec.of(exp.experimentId(), "t"));

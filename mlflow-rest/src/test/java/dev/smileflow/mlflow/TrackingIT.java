@@ -196,10 +196,11 @@ class TrackingIT {
     }
 
     @Test
-    void loggedModelOutputShowsUpInTheRun() {
+    void loggedModelOutputShowsUpInTheRunOnceEvenWhenLoggedTwice() {
         Experiment exp = tracking.getOrCreateExperiment(MlflowTestServer.uniqueName("outputs"));
         Run run = tracking.createRun(RunSpec.of(exp.experimentId(), "o"));
         LoggedModel model = mlflow.loggedModels().create(LoggedModelSpec.of(exp.experimentId(), "m", run.runId()));
+        tracking.logOutputs(run.runId(), List.of(new ModelOutput(model.modelId(), 3)));
         tracking.logOutputs(run.runId(), List.of(new ModelOutput(model.modelId(), 3)));
         Run read = tracking.getRun(run.runId());
         assertEquals(List.of(new ModelOutput(model.modelId(), 3)), read.outputs().modelOutputs());

@@ -25,6 +25,9 @@ final class DockerServer implements MlflowTestServer.Stoppable {
     static MlflowTestServer start(String version) {
         GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse("ghcr.io/mlflow/mlflow:v" + version))
                 .withExposedPorts(5000)
+                .withEnv("MLFLOW_SERVER_ENABLE_JOB_EXECUTION", "false")
+                // A remote Docker host reaches the server under its own name: allow any Host header.
+                .withEnv("MLFLOW_SERVER_ALLOWED_HOSTS", "*")
                 .withCommand("mlflow", "server", "--host", "0.0.0.0", "--port", "5000", "--workers", "1",
                         "--backend-store-uri", "sqlite:////tmp/mlflow.db",
                         "--artifacts-destination", "/tmp/mlartifacts", "--serve-artifacts")
