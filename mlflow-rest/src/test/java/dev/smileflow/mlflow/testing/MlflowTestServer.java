@@ -81,7 +81,7 @@ public final class MlflowTestServer implements AutoCloseable {
                 shared = new MlflowTestServer(URI.create(explicit), "explicit " + URI_PROPERTY + "=" + explicit,
                         new Auth.None(), null);
             } else {
-                shared = startPrivate(null);
+                shared = startPrivate(null, URI_PROPERTY + " not set");
             }
             MlflowTestServer s = shared;
             Runtime.getRuntime().addShutdownHook(new Thread(s::close, "mlflow-test-server-stop"));
@@ -92,7 +92,7 @@ public final class MlflowTestServer implements AutoCloseable {
 
     /** A new private server (never the explicit URI), which the caller must {@link #close()}. */
     public static MlflowTestServer start() {
-        MlflowTestServer s = startPrivate(null);
+        MlflowTestServer s = startPrivate(null, URI_PROPERTY + " is not used for a private server");
         Runtime.getRuntime().addShutdownHook(new Thread(s::close, "mlflow-test-server-stop"));
         return s;
     }
@@ -106,7 +106,8 @@ public final class MlflowTestServer implements AutoCloseable {
         if (password.length() < 12) {
             throw new IllegalArgumentException("MLflow needs an admin password of at least 12 characters");
         }
-        MlflowTestServer s = startPrivate(new Auth.Basic(username, password));
+        MlflowTestServer s = startPrivate(new Auth.Basic(username, password),
+                URI_PROPERTY + " is not used for a private server");
         Runtime.getRuntime().addShutdownHook(new Thread(s::close, "mlflow-test-server-stop"));
         return s;
     }
@@ -179,7 +180,7 @@ public final class MlflowTestServer implements AutoCloseable {
         return v == null || v.isBlank() ? DEFAULT_VERSION : v.strip();
     }
 
-    private static MlflowTestServer startPrivate(Auth.@Nullable Basic basicAuth) {
+    private static MlflowTestServer startPrivate(Auth.@Nullable Basic basicAuth, String explicitNote) {
         List<String> tried = new ArrayList<>();
         if (basicAuth == null) {
             String docker = DockerProbe.unavailableReason();
@@ -192,14 +193,16 @@ public final class MlflowTestServer implements AutoCloseable {
             } else {
                 tried.add("Docker: " + docker);
             }
+        } else {
+            tried.add("Docker: not used for basic auth");
         }
         try {
             return ProcessServer.start(basicAuth);
         } catch (RuntimeException e) {
             tried.add("local mlflow executable: " + e.getMessage());
         }
-        throw new IllegalStateException("no MLflow server for the tests; tried: (a) " + URI_PROPERTY
-                + " not set" + (basicAuth == null ? "" : " (not used for basic auth)") + "; " + String.join("; ", tried));
+        throw new IllegalStateException("no MLflow server for the tests; tried: (a) " + explicitNote + "; (b) "
+                + String.join("; (c) ", tried));
     }
 
     // ---------------------------------------------------------------------------------------------- docker
