@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param algorithms the algorithms to search; empty = every available one
  * @param minScore the promotion quality bar, or null for none
  * @param threads worker threads for CV (at least 1)
+ * @param searchRows the most training rows the CV search uses (a stratified sample above that)
  * @param output where to keep the model bundle, or null for a temporary directory
  */
 public record JobConfig(
@@ -41,6 +42,7 @@ public record JobConfig(
     @Nullable Path searchFile,
     @Nullable Path referenceProfile,
     int threads,
+    int searchRows,
     @Nullable Path output,
     Map<String, String> runTags) {
 
@@ -57,6 +59,9 @@ public record JobConfig(
     }
     if (trials < 1) {
       throw new UsageException("--trials must be at least 1, got " + trials);
+    }
+    if (searchRows < 100) {
+      throw new UsageException("--search-rows must be at least 100, got " + searchRows);
     }
     if (threads < 1) {
       throw new UsageException("--threads must be at least 1, got " + threads);

@@ -105,11 +105,11 @@ final class TrainCommand implements Callable<Integer> {
   int trials = 8;
 
   @Option(names = "--param", paramLabel = "ALGO.NAME=VALUES",
-      description = "Override a search space, e.g. svm.c=1,10,100 or svm.sigma=0.1:10:log (repeatable).")
+      description = "Override a search space, e.g. svm.c=1,10,100 or svm.sigma_scale=0.1:10:log (repeatable).")
   @Nullable List<String> params;
 
   @Option(names = "--search-file", paramLabel = "PATH", defaultValue = "${env:TRAIN_SEARCH_FILE}",
-      description = "JSON or YAML search spaces, e.g. {svm: {c: [1, 10], sigma: {min: 0.1, max: 10, log: true}}}"
+      description = "JSON or YAML search spaces, e.g. {svm: {c: [1, 10], sigma_scale: {min: 0.1, max: 10, log: true}}}"
           + " (env TRAIN_SEARCH_FILE).")
   @Nullable Path searchFile;
 
@@ -121,6 +121,11 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "N", defaultValue = "${env:TRAIN_THREADS:-0}",
       description = "CV worker threads, 0 = one per core (env TRAIN_THREADS, default ${DEFAULT-VALUE}).")
   int threads;
+
+  @Option(names = "--search-rows", paramLabel = "N", defaultValue = "${env:TRAIN_SEARCH_ROWS:-20000}",
+      description = "Cross-validate on a stratified sample of at most N training rows; the winner is refitted on all"
+          + " of them (env TRAIN_SEARCH_ROWS, default ${DEFAULT-VALUE}).")
+  int searchRows = 20_000;
 
   @Option(names = "--output", paramLabel = "DIR", defaultValue = "${env:TRAIN_OUTPUT}",
       description = "Also keep the model bundle and reports in DIR (env TRAIN_OUTPUT).")
@@ -166,7 +171,7 @@ final class TrainCommand implements Callable<Integer> {
       return new JobConfig(data, label, categorical == null ? Set.of() : Set.copyOf(categorical),
           MissingPolicy.parse(missing), experiment, modelName, alias, folds, seed, testFraction, Metric.parse(metric),
           minScore, promoteMargin, !noPromote, dryRun, chosen, random, trials, params == null ? List.of() : params,
-          searchFile, referenceProfile, workers, output, runTags);
+          searchFile, referenceProfile, workers, searchRows, output, runTags);
     } catch (UsageException e) {
       throw e;
     } catch (IllegalArgumentException e) {

@@ -51,8 +51,8 @@ import org.slf4j.LoggerFactory;
 final class TrainJob {
   private static final Logger log = LoggerFactory.getLogger(TrainJob.class);
 
-  /** Training rows above which the quadratic-cost algorithms (svm, knn) are left out unless named explicitly. */
-  static final int KERNEL_ROW_LIMIT = 20_000;
+  /** Search rows above which the quadratic-cost algorithms (svm, knn) are left out unless named explicitly. */
+  static final int KERNEL_ROW_LIMIT = 10_000;
 
   private final JobConfig config;
   private final Tracker tracker;
@@ -119,12 +119,20 @@ final class TrainJob {
     findings.forEach(f -> log.warn("validation: {}", f.message()));
     cancel.check("validation");
 
-    // 2. Candidates.
+    // 2. Candidates, searched on at most --search-rows training rows (a stratified sample); the winner is refitted on
+    // the whole training split.
+    Table searchRows = train;
+    if (train.rows() > config.searchRows()) {
+      double drop = 1.0 - (double) config.searchRows() / train.rows();
+      searchRows = train.select(Split.holdout(train.y(), drop, config.seed() + 1).train());
+      log.info("searching on a stratified sample of {} of the {} training rows (--search-rows)", searchRows.rows(),
+          train.rows());
+    }
     List<String> skipped = new ArrayList<>();
-    List<ModelSpec> candidates = candidates(train.rows(), skipped);
+    List<ModelSpec> candidates = candidates(searchRows.rows(), skipped);
     skipped.forEach(s -> log.warn("skipped: {}", s));
     log.info("searching {} candidates with {}-fold stratified CV on {} training rows ({} threads, seed {})",
-        candidates.size(), config.folds(), train.rows(), config.threads(), config.seed());
+        candidates.size(), config.folds(), searchRows.rows(), config.threads(), config.seed());
 
     // 3. Parent run.
     String runName = "train-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC)
@@ -150,7 +158,7 @@ final class TrainJob {
     SearchResult search;
     try {
       search = new CrossValidator(config.folds(), config.seed(), config.threads())
-          .run(train, candidates, config.metric(), progress);
+          .run(searchRows, candidates, config.metric(), progress);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new JobInterruptedException("interrupted during cross-validation");
@@ -245,17 +253,17 @@ final class TrainJob {
     return result;
   }
 
-  private List<ModelSpec> candidates(int trainRows, List<String> skipped) {
+  private List<ModelSpec> candidates(int searchRows, List<String> skipped) {
     boolean explicit = !config.algorithms().isEmpty();
     List<Algorithm> algorithms = new ArrayList<>(explicit ? config.algorithms() : List.of(Algorithm.values()));
     if (algorithms.contains(Algorithm.LDA) && !NativeBlas.available()) {
       algorithms.remove(Algorithm.LDA);
       skipped.add("lda: Smile's native BLAS/LAPACK (libopenblas.so) is not installed");
     }
-    if (!explicit && trainRows > KERNEL_ROW_LIMIT) {
+    if (!explicit && searchRows > KERNEL_ROW_LIMIT) {
       for (Algorithm slow : List.of(Algorithm.SVM, Algorithm.KNN)) {
         algorithms.remove(slow);
-        skipped.add(slow.id() + ": " + trainRows + " training rows exceed " + KERNEL_ROW_LIMIT
+        skipped.add(slow.id() + ": " + searchRows + " search rows exceed " + KERNEL_ROW_LIMIT
             + " (name it in --algorithms to include it)");
       }
     }
@@ -301,6 +309,7 @@ final class TrainJob {
     p.put("model_name", config.modelName());
     p.put("alias", config.alias());
     p.put("threads", Integer.toString(config.threads()));
+    p.put("search_rows", Integer.toString(Math.min(config.searchRows(), train.rows())));
     return p;
   }
 

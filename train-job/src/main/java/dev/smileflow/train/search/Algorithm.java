@@ -12,8 +12,8 @@ import java.util.function.Function;
 public enum Algorithm {
   LOGISTIC("logistic", false, Map.of("lambda", List.of(0.01, 0.1, 1.0)),
       p -> new ModelSpec.Logistic(p.get("lambda"))),
-  SVM("svm", false, Map.of("c", List.of(1.0, 10.0), "sigma", List.of(1.0, 3.0)),
-      p -> new ModelSpec.Svm(p.get("c"), p.get("sigma"))),
+  SVM("svm", false, Map.of("c", List.of(1.0, 10.0), "sigma_scale", List.of(0.5, 1.0, 2.0)),
+      p -> new ModelSpec.Svm(p.get("c"), p.get("sigma_scale"))),
   RANDOM_FOREST("random_forest", false,
       Map.of("trees", List.of(100.0), "mtry", List.of(0.0), "max_depth", List.of(4.0, 12.0)),
       p -> new ModelSpec.RandomForestSpec(integer(p, "trees"), integer(p, "mtry"), integer(p, "max_depth"))),

@@ -73,11 +73,15 @@ public sealed interface ModelSpec {
     }
   }
 
-  /** RBF-kernel SVM, one-versus-one with Platt-scaled probabilities; kernel width sigma, gamma = 1/(2 sigma^2). */
-  record Svm(double c, double sigma) implements ModelSpec {
+  /**
+   * RBF-kernel SVM, one-versus-one with Platt-scaled probabilities. The kernel width is {@code sigma_scale *
+   * sqrt(p / 2)} for p encoded (standardized) columns, so {@code sigma_scale = 1} is scikit-learn's {@code
+   * gamma="scale"} (gamma = 1 / (2 sigma^2) = 1 / p) whatever the number of features.
+   */
+  record Svm(double c, double sigmaScale) implements ModelSpec {
     public Svm {
       requireRange("svm.c", c, 1e-6, 1e6);
-      requireRange("svm.sigma", sigma, 1e-6, 1e6);
+      requireRange("svm.sigma_scale", sigmaScale, 1e-4, 1e4);
     }
 
     @Override
@@ -87,14 +91,19 @@ public sealed interface ModelSpec {
 
     @Override
     public Map<String, String> params() {
-      return ordered("c", num(c), "sigma", num(sigma), "kernel", "gaussian");
+      return ordered("c", num(c), "sigma_scale", num(sigmaScale), "kernel", "gaussian");
+    }
+
+    /** The Gaussian kernel's sigma for {@code width} encoded columns. */
+    public double sigma(int width) {
+      return sigmaScale * Math.sqrt(Math.max(1, width) / 2.0);
     }
 
     @Override
     public Object fit(double[][] x, int[] y, List<String> names, long seed) {
       MathEx.setSeed(seed);
       double cost = c;
-      GaussianKernel kernel = new GaussianKernel(sigma);
+      GaussianKernel kernel = new GaussianKernel(sigma(names.size()));
       // OneVersusOne trains the pairs on the common pool, whose threads have their own RNGs: seed each pair from
       // the run's seed and the pair's labels, so the result does not depend on which thread trains it.
       return OneVersusOne.fit(x, y, (xi, yi) -> {

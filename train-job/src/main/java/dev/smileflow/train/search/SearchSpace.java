@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
  * #grid()} enumerates every combination of listed values (a range is an error there); {@link #random} draws a seeded
  * number of combinations per algorithm, uniformly from lists and uniformly (or log-uniformly) from ranges.
  *
- * <p>Search file format (JSON or YAML): {@code {"svm": {"c": [1, 10, 100], "sigma": {"min": 0.1, "max": 10, "log":
+ * <p>Search file format (JSON or YAML): {@code {"svm": {"c": [1, 10, 100], "sigma_scale": {"min": 0.1, "max": 10, "log":
  * true}}}}; algorithms and hyperparameters it does not mention keep their defaults.
  */
 public final class SearchSpace {
@@ -227,7 +227,7 @@ public final class SearchSpace {
 
   private static boolean isInteger(Algorithm algorithm, String param) {
     return algorithm.defaultGrid().get(param).stream().allMatch(v -> v == Math.rint(v))
-        && !param.equals("c") && !param.equals("sigma") && !param.equals("lambda");
+        && !param.equals("c") && !param.equals("sigma_scale") && !param.equals("lambda");
   }
 
   private static double number(String text, String context) {
