@@ -198,11 +198,17 @@ class ModelLifecycleIT {
     }
 
     @Test
-    void registeringAnExistingModelNameTwiceIsRaceSafe() {
+    void registeringAnExistingModelNameTwiceIsRaceSafe() throws Exception {
         String name = MlflowTestServer.uniqueName("twice");
-        RegisteredModel a = mlflow.registry().getOrCreateRegisteredModel(name, null);
-        RegisteredModel b = mlflow.registry().getOrCreateRegisteredModel(name, null);
-        assertEquals(a.name(), b.name());
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+            var futures = new java.util.ArrayList<java.util.concurrent.Future<RegisteredModel>>();
+            for (int i = 0; i < 4; i++) {
+                futures.add(pool.submit(() -> mlflow.registry().getOrCreateRegisteredModel(name, null)));
+            }
+            for (var f : futures) {
+                assertEquals(name, f.get().name());
+            }
+        }
         MlflowException e = assertThrows(MlflowException.class, () -> new Transport(mlflow.config())
                 .post("mlflow/registered-models/create", Json.object().put("name", name), Transport.Replay.ALWAYS));
         assertEquals(MlflowException.Kind.ALREADY_EXISTS, e.kind());

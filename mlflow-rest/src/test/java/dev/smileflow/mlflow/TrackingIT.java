@@ -14,6 +14,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,6 +52,22 @@ class TrackingIT {
         assertEquals(MlflowException.Kind.NOT_FOUND, e.kind());
         assertEquals("RESOURCE_DOES_NOT_EXIST", e.errorCode());
         assertEquals(404, e.httpStatus());
+    }
+
+    @Test
+    void concurrentGetOrCreateOfOneNameYieldsOneExperiment() throws Exception {
+        String name = MlflowTestServer.uniqueName("race");
+        try (ExecutorService pool = Executors.newFixedThreadPool(6)) {
+            List<Future<String>> ids = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                ids.add(pool.submit(() -> tracking.getOrCreateExperiment(name).experimentId()));
+            }
+            Set<String> distinct = new HashSet<>();
+            for (Future<String> f : ids) {
+                distinct.add(f.get());
+            }
+            assertEquals(Set.of(tracking.getExperimentByName(name).experimentId()), distinct);
+        }
     }
 
     @Test
