@@ -6,7 +6,8 @@
 #   2. wrk, 64 connections: POST /v1/classify beside GET /health/live (the cheapest route), requests/s, p50,
 #      p99, and the api's peak resident memory under that load;
 #   3. locust (locust/locustfile.py mix) at 50 and 200 users without think time: requests/s, p50/p95/p99,
-#      failures, peak resident memory.
+#      failures, peak resident memory;
+#   4. wrk again with the api pinned to one core (taskset), like a 1 vCPU instance.
 # The api always runs with Dockerfile.api's ENTRYPOINT flags (SerialGC, MaxRAMPercentage=70, ...).
 #   benchmarks/run.sh            writes benchmarks/reports/<UTC time>/ and prints summary.md
 # Env: MLFLOW_PORT (5000), PORT (8080), COLD_RUNS (5), WRK_SECONDS (20), LOCUST_RUN_TIME (60s).
@@ -26,6 +27,7 @@ trap stop_all EXIT INT TERM
 java="$JAVA_HOME/bin/java"
 mapfile -t flags < <(entrypoint_flags "$root/Dockerfile.api")
 base="http://127.0.0.1:$api_port"
+wrk_cmd=(wrk -t2)
 body='{"sepal_length": 7.7, "sepal_width": 2.6, "petal_length": 6.9, "petal_width": 2.3}'
 
 rss_mib() { awk '/^VmRSS/{printf "%.0f", $2/1024}' "/proc/$1/status" 2>/dev/null || echo 0; }
@@ -79,7 +81,7 @@ wrk_run() {
   rm -f "$out/stop"
   sample_rss "$api_pid" "$out/rss-$name" "$out/stop" &
   local sampler=$!
-  wrk -t2 -c64 -d"${secs}s" --latency -s "$lua" "$base$path" >"$out/wrk-$name.txt" 2>&1
+  "${wrk_cmd[@]}" -c64 -d"${secs}s" --latency -s "$lua" "$base$path" >"$out/wrk-$name.txt" 2>&1
   touch "$out/stop"; wait "$sampler"
   result="$(sed -n 's/^RESULT //p' "$out/wrk-$name.txt") $(cat "$out/rss-$name")"
 }
@@ -164,6 +166,25 @@ for users in 50 200; do
   echo "| $users | $n | $f | $rps | $p50 | $p95 | $p99 | $code | $rss |" >>"$summary"
 done
 echo >>"$summary"
+
+log "one core: api pinned to CPU 0 (taskset), wrk on CPU 1"
+stop_pid "$api_pid"
+PORT=$api_port LOG_LEVEL=WARN start_bg "$out/api-1cpu.log" taskset -c 0 "$java" "${flags[@]}" "-XX:AOTCache=$out/api.aot" -jar "$root/api/target/api.jar"
+api_pid=$bg_pid
+wait_http "$base/health/ready" 120 "$api_pid" || die "api not ready (1 CPU)"
+wrk_cmd=(taskset -c 1 wrk -t1)
+wrk_run warmup-1cpu /v1/classify "$out/classify.lua" "$wrk_seconds"
+wrk_run classify-1cpu /v1/classify "$out/classify.lua" "$wrk_seconds"; read -r c_rps c_p50 c_p99 c_n c_non2xx c_err c_rss <<<"$result"
+wrk_run live-1cpu /health/live "$out/report.lua" "$wrk_seconds"; read -r l_rps l_p50 l_p99 l_n l_non2xx l_err l_rss <<<"$result"
+{
+  echo "## One core (like a 1 vCPU instance): api pinned to CPU 0, wrk -t1 -c64 pinned to CPU 1, ${wrk_seconds} s after a ${wrk_seconds} s warm-up"
+  echo
+  echo "| route | req/s | p50 ms | p99 ms | requests | non-2xx | socket errors | peak RSS MiB |"
+  echo "|---|---|---|---|---|---|---|---|"
+  echo "| POST /v1/classify | $c_rps | $c_p50 | $c_p99 | $c_n | $c_non2xx | $c_err | $c_rss |"
+  echo "| GET /health/live | $l_rps | $l_p50 | $l_p99 | $l_n | $l_non2xx | $l_err | $l_rss |"
+  echo
+} >>"$summary"
 echo "Reports (CSV, HTML, logs): ${out#"$root"/}" >>"$summary"
 stop_all
 cat "$summary"
