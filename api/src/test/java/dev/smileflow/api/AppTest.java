@@ -204,6 +204,14 @@ class AppTest {
   }
 
   @Test
+  void chunkedBodyOverTheLimitIsA413Too() {
+    byte[] big = ("{\"pad\": \"" + "y".repeat(5000) + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    var r = api.send(HttpRequest.newBuilder(api.uri("/v1/classify")).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))));
+    assertError(r, 413, "PayloadTooLarge", "ApiClassify", "body: larger than the limit of 2048 bytes");
+  }
+
+  @Test
   void wrongMethodIsA405InTheEnvelope() {
     assertError(api.get("/v1/classify"), 405, "MethodNotAllowed", "ApiClassify",
         "method: GET not allowed on /v1/classify");

@@ -70,6 +70,35 @@ class GuardsTest {
   }
 
   @Test
+  void aRequestInFlightDuringASwapFinishesOnTheModelItStartedWith() throws Exception {
+    try (RunningApi api = RunningApi.start(Map.of("MODEL_URI", dir.toString()))) {
+      var entered = new java.util.concurrent.CountDownLatch(1);
+      var release = new java.util.concurrent.CountDownLatch(1);
+      api.live.swap(model(bundle(row -> {
+        entered.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return new dev.smileflow.api.model.Prediction("a", 0.9, Map.of("a", 0.9, "b", 0.1));
+      })));
+      var inFlight = java.util.concurrent.CompletableFuture.supplyAsync(() -> api.postJson("/v1/classify", ROW));
+      entered.await();
+      var next = new ServedModel("m", "8", "models:/m@production", "run-2", ServedModel.Origin.REGISTRY, Instant.now(),
+          bundle(row -> new dev.smileflow.api.model.Prediction("b", 0.8, Map.of("a", 0.2, "b", 0.8))));
+      api.live.swap(next);
+      var during = api.postJson("/v1/classify", ROW);
+      assertEquals("8", during.json().at("/data/model_version").asText(), "new requests see the new model at once");
+      release.countDown();
+      var finished = inFlight.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertEquals(200, finished.status());
+      assertEquals("7", finished.json().at("/data/model_version").asText());
+      assertEquals("a", finished.json().at("/data/pred_label").asText());
+    }
+  }
+
+  @Test
   void aBugIsA500WithTheRequestIdAndNoStackTrace() {
     try (RunningApi api = RunningApi.start(Map.of("MODEL_URI", dir.toString()))) {
       api.live.swap(model(bundle(row -> {
