@@ -41,6 +41,7 @@ class GuardsTest {
       var classify = api.postJson("/v1/classify", ROW);
       assertEquals(503, classify.status());
       assertEquals("model: not loaded yet, retry shortly", classify.errorMessage());
+      assertEquals("5", classify.headers().firstValue("Retry-After").orElseThrow());
       assertEquals(503, api.postJson("/v1/classify/batch", "{\"rows\": [" + ROW + "]}").status());
       assertEquals(503, api.get("/v1/model").status());
       assertEquals(400, api.postJson("/v1/classify", "{").status(), "a malformed body is still the client's mistake");

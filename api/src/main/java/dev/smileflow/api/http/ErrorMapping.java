@@ -91,6 +91,9 @@ public final class ErrorMapping {
   }
 
   static void write(Context ctx, ApiException.Kind kind, String message, String tag) {
+    if (kind == ApiException.Kind.MODEL_NOT_READY) {
+      ctx.header("Retry-After", "5");
+    }
     JsonBodies.write(ctx, kind.status(), Envelope.failure(
         new Envelope.ErrorBody(kind.raised(), operation(ctx), message, Integer.toString(kind.status())), tag));
   }
