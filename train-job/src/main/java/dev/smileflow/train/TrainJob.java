@@ -38,7 +38,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -385,9 +384,5 @@ final class TrainJob {
 
   private static String truncate(String s) {
     return s.length() <= 5000 ? s : s.substring(0, 5000);
-  }
-
-  static int[] all(int n) {
-    return IntStream.range(0, n).toArray();
   }
 }

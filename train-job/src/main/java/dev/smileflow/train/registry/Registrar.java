@@ -12,9 +12,7 @@ import dev.smileflow.mlflow.Stage;
 import dev.smileflow.mlflow.Tag;
 import dev.smileflow.train.search.Evaluation;
 import dev.smileflow.train.search.Metric;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -160,6 +158,7 @@ public final class Registrar {
   }
 
   private void rollBackAlias(Optional<String> previous, RuntimeException cause) {
+    boolean interrupted = Thread.interrupted(); // an interrupt must not stop the roll-back itself
     try {
       if (previous.isPresent()) {
         client.registry().setAlias(modelName, alias, previous.get());
@@ -168,15 +167,10 @@ public final class Registrar {
       }
     } catch (RuntimeException e) {
       cause.addSuppressed(e);
-    }
-  }
-
-  /** A fresh temporary directory for downloads. */
-  public static Path tempDir() {
-    try {
-      return Files.createTempDirectory("train-job-registry");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
