@@ -1,0 +1,55 @@
+package dev.smileflow.api;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The api's internal dependency rules. */
+class ArchitectureTest {
+  static JavaClasses classes;
+
+  @BeforeAll
+  static void importClasses() {
+    classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("dev.smileflow.api");
+  }
+
+  @Test
+  void theModelPackageKnowsNothingOfHttp() {
+    noClasses().that().resideInAPackage("dev.smileflow.api.model..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "dev.smileflow.api.http..", "org.eclipse.jetty..")
+        .check(classes);
+  }
+
+  @Test
+  void metricsDependOnNeitherModelNorHttp() {
+    noClasses().that().resideInAPackage("dev.smileflow.api.metrics..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.smileflow.api.model..", "dev.smileflow.api.http..")
+        .check(classes);
+  }
+
+  @Test
+  void onlyTheAdaptersTouchTheOtherModules() {
+    classes().that().resideInAPackage("dev.smileflow.api..")
+        .and().haveNameNotMatching(".*\\.(MlflowRegistry|ApiConfig|Main)(\\$.*)?")
+        .should().onlyDependOnClassesThat().resideOutsideOfPackage("dev.smileflow.mlflow..")
+        .check(classes);
+    classes().that().resideInAPackage("dev.smileflow.api..")
+        .and().haveNameNotMatching(".*\\.SmileBundleReader(\\$.*)?")
+        .should().onlyDependOnClassesThat().resideOutsideOfPackage("dev.smileflow.bundle..")
+        .check(classes);
+  }
+
+  @Test
+  void onlyMainReadsTheEnvironment() {
+    noClasses().that().resideInAPackage("dev.smileflow.api..").and().doNotHaveSimpleName("Main")
+        .should().callMethod(System.class, "getenv")
+        .orShould().callMethod(System.class, "getenv", String.class)
+        .check(classes);
+  }
+}
