@@ -258,7 +258,7 @@ public final class MlflowTestServer implements AutoCloseable {
                         "--backend-store-uri", "sqlite:///" + dir.resolve("mlflow.db").toAbsolutePath(),
                         "--artifacts-destination", dir.resolve("artifacts").toAbsolutePath().toString(),
                         "--serve-artifacts"));
-                ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                ProcessBuilder pb = new ProcessBuilder().directory(dir.toFile()).redirectErrorStream(true)
                         .redirectOutput(log.toFile());
                 pb.environment().put("PYTHONUNBUFFERED", "1");
                 // The GenAI job runner (huey consumers) is not needed by these tests and costs processes and CPU.
@@ -266,7 +266,6 @@ public final class MlflowTestServer implements AutoCloseable {
                 pb.environment().keySet().removeIf(k -> k.startsWith("MLFLOW_TRACKING_") || k.equals(URI_PROPERTY));
                 if (basicAuth != null) {
                     cmd.addAll(List.of("--app-name", "basic-auth"));
-                    pb.command(cmd);
                     Path ini = dir.resolve("basic_auth.ini");
                     writeAuthConfig(ini, dir, basicAuth);
                     pb.environment().put("MLFLOW_AUTH_CONFIG_PATH", ini.toString());
@@ -274,6 +273,7 @@ public final class MlflowTestServer implements AutoCloseable {
                     pb.environment().put("MLFLOW_AUTH_ADMIN_PASSWORD", basicAuth.password());
                     pb.environment().put("MLFLOW_FLASK_SERVER_SECRET_KEY", "smileflow-test-" + port);
                 }
+                pb.command(underWatchdog(cmd));
                 Instant started = Instant.now();
                 Process process;
                 try {
@@ -301,6 +301,20 @@ public final class MlflowTestServer implements AutoCloseable {
             }
             deleteTree(dir);
             throw new IllegalStateException("MLflow server did not become healthy: " + lastFailure);
+        }
+
+        /**
+         * Runs {@code cmd} in its own process group under a bash watchdog that holds our stdin pipe: when this JVM
+         * dies without closing the server (SIGKILL, surefire timeout), the pipe closes and the watchdog kills the whole
+         * group, so no orphaned MLflow server keeps eating the machine.
+         */
+        static List<String> underWatchdog(List<String> cmd) {
+            String script = "set -m; \"$@\" & child=$!; "
+                    + "trap 'kill -TERM -- -$child 2>/dev/null; wait $child; exit 0' TERM INT; "
+                    + "while read -r _; do :; done; kill -TERM -- -$child 2>/dev/null; wait $child";
+            List<String> wrapped = new ArrayList<>(List.of("bash", "-c", script, "mlflow-watchdog"));
+            wrapped.addAll(cmd);
+            return wrapped;
         }
 
         private static void writeAuthConfig(Path ini, Path dir, Auth.Basic auth) {
@@ -352,6 +366,11 @@ public final class MlflowTestServer implements AutoCloseable {
 
         void killProcessTree() {
             List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+            try {
+                process.getOutputStream().close(); // tells the watchdog to stop the server's process group
+            } catch (IOException ignored) {
+                // already closed
+            }
             tree.forEach(ProcessHandle::destroy);
             process.destroy();
             try {
@@ -359,13 +378,16 @@ public final class MlflowTestServer implements AutoCloseable {
                     process.destroyForcibly();
                     process.waitFor(10, TimeUnit.SECONDS);
                 }
+                for (ProcessHandle h : tree) {
+                    try {
+                        h.onExit().get(5, TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                        h.destroyForcibly();
+                    }
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            }
-            for (ProcessHandle h : tree) {
-                if (h.isAlive()) {
-                    h.destroyForcibly();
-                }
+                tree.forEach(ProcessHandle::destroyForcibly);
             }
         }
 
