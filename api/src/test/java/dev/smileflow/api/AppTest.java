@@ -295,6 +295,7 @@ class AppTest {
     assertTrue(m.contains("model_loads_total{outcome=\"success\"}"), m);
     assertTrue(m.contains("model_info{model_name=\"iris-logistic\",model_version=\"local\",origin=\"local\"} 1"), m);
     assertTrue(m.contains("jvm_memory_used_bytes"), m);
+    assertTrue(m.contains("model_inference_seconds_count "), m);
     assertTrue(m.contains("model_swaps_total"), m);
   }
 

@@ -90,7 +90,9 @@ public final class ClassifyRoutes {
   }
 
   private Map<String, Object> predict(ServedModel model, RowValidator.Row row) {
+    long t0 = System.nanoTime();
     Prediction p = model.bundle().scorer().predict(row.values());
+    metrics.inference(System.nanoTime() - t0);
     metrics.prediction(p.label(), model.version());
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("pred_confidence", p.confidence());

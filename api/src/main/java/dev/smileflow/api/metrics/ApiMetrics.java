@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The service's meters, in one Prometheus registry. Names (Prometheus form): {@code
  * http_server_requests_seconds}, {@code model_predictions_total}, {@code model_loads_total}, {@code
  * model_swaps_total}, {@code model_load_failures_total}, {@code model_refresh_errors_total}, {@code
- * model_input_out_of_range_total}, {@code model_info}, {@code api_startup_seconds}, plus JVM meters.
+ * model_input_out_of_range_total}, {@code model_inference_seconds}, {@code model_info}, {@code api_startup_seconds}, plus JVM meters.
  */
 public final class ApiMetrics implements AutoCloseable {
   /** The latency buckets: fine below 100 ms where a classifier lives, coarse above. */
@@ -32,10 +32,18 @@ public final class ApiMetrics implements AutoCloseable {
     Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500)
   };
 
+  /** Model time per row: microseconds to a few milliseconds. */
+  private static final Duration[] INFERENCE_BUCKETS = {
+    Duration.ofNanos(20_000), Duration.ofNanos(50_000), Duration.ofNanos(100_000), Duration.ofNanos(250_000),
+    Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+    Duration.ofMillis(50)
+  };
+
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
   private final MultiGauge modelInfo;
   private final AtomicLong startupMillis = new AtomicLong(-1);
+  private final Timer inference;
 
   public ApiMetrics() {
     new ClassLoaderMetrics().bindTo(registry);
@@ -50,6 +58,10 @@ public final class ApiMetrics implements AutoCloseable {
     Gauge.builder("api.startup", startupMillis, v -> v.get() < 0 ? Double.NaN : v.get() / 1000.0)
         .description("Seconds from JVM start to ready (model loaded and warmed up)")
         .baseUnit("seconds")
+        .register(registry);
+    inference = Timer.builder("model.inference")
+        .description("Time the model takes to classify one row")
+        .serviceLevelObjectives(INFERENCE_BUCKETS)
         .register(registry);
     // Pre-register the model event counters so they scrape as 0 before the first event.
     modelLoads("success");
@@ -78,6 +90,11 @@ public final class ApiMetrics implements AutoCloseable {
       return "CLIENT_ERROR";
     }
     return "SERVER_ERROR";
+  }
+
+  /** Records the time the model itself took for one row (without HTTP, parsing and validation). */
+  public void inference(long nanos) {
+    inference.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** Counts one prediction. */
