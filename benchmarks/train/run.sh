@@ -71,7 +71,7 @@ PY
   echo "## Training time as the data grows (--dry-run, default search, synthetic 10 features x 4 classes)"
   echo
   echo "Command: \`java -jar train-job/target/train-job.jar --dry-run --data synthetic-N.csv --label label\`."
-  echo "Above 20,000 training rows svm and knn are skipped by default (quadratic cost)."
+  echo "CV runs on a stratified sample of at most 20,000 training rows (--search-rows); above 10,000 search rows svm and knn are skipped by default (quadratic cost)."
   echo
   echo "| rows | candidates | wall time (s) | job's own timer (s) | winner | CV accuracy | hold-out accuracy |"
   echo "|---|---|---|---|---|---|---|"
