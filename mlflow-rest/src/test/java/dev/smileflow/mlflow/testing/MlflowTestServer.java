@@ -242,15 +242,16 @@ public final class MlflowTestServer implements AutoCloseable {
         static MlflowTestServer start(Auth.@Nullable Basic basicAuth) {
             Path root = projectRoot();
             String mlflow = installMlflow(root);
-            Path dir;
-            try {
-                dir = Files.createTempDirectory("mlflow-test-");
-                Files.createDirectories(dir.resolve("artifacts"));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create a temporary directory for MLflow", e);
-            }
             String lastFailure = "";
+            Path dir = null;
             for (int attempt = 1; attempt <= 3; attempt++) {
+                // a fresh directory per attempt: the watchdog deletes the old one when a failed attempt is stopped
+                try {
+                    dir = Files.createTempDirectory("mlflow-test-");
+                    Files.createDirectories(dir.resolve("artifacts"));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot create a temporary directory for MLflow", e);
+                }
                 int port = freePort();
                 Path log = dir.resolve("server-" + attempt + ".log");
                 List<String> cmd = new ArrayList<>(List.of(mlflow, "server", "--host", "127.0.0.1",
@@ -274,6 +275,7 @@ public final class MlflowTestServer implements AutoCloseable {
                     pb.environment().put("MLFLOW_FLASK_SERVER_SECRET_KEY", "smileflow-test-" + port);
                 }
                 pb.command(underWatchdog(cmd));
+                pb.environment().put("SMILEFLOW_TEST_DATA_DIR", dir.toAbsolutePath().toString());
                 Instant started = Instant.now();
                 Process process;
                 try {
@@ -295,23 +297,27 @@ public final class MlflowTestServer implements AutoCloseable {
                         + " scripts/mlflow.sh does not install)" : "";
                 lastFailure = failure + hint + "; server log tail:\n" + tail;
                 server.killProcessTree();
-                if (process.isAlive() || !server.logTail().contains("address already in use")) {
+                if (!tail.contains("address already in use")) {
                     break;
                 }
             }
-            deleteTree(dir);
+            if (dir != null) {
+                deleteTree(dir);
+            }
             throw new IllegalStateException("MLflow server did not become healthy: " + lastFailure);
         }
 
         /**
          * Runs {@code cmd} in its own process group under a bash watchdog that holds our stdin pipe: when this JVM
          * dies without closing the server (SIGKILL, surefire timeout), the pipe closes and the watchdog kills the whole
-         * group, so no orphaned MLflow server keeps eating the machine.
+         * group and deletes the server's temporary data directory, so no orphaned MLflow server keeps eating the
+         * machine.
          */
         static List<String> underWatchdog(List<String> cmd) {
             String script = "set -m; \"$@\" & child=$!; "
                     + "trap 'kill -TERM -- -$child 2>/dev/null; wait $child; exit 0' TERM INT; "
-                    + "while read -r _; do :; done; kill -TERM -- -$child 2>/dev/null; wait $child";
+                    + "while read -r _; do :; done; kill -TERM -- -$child 2>/dev/null; wait $child; "
+                    + "rm -rf -- \"$SMILEFLOW_TEST_DATA_DIR\"";
             List<String> wrapped = new ArrayList<>(List.of("bash", "-c", script, "mlflow-watchdog"));
             wrapped.addAll(cmd);
             return wrapped;
