@@ -138,6 +138,17 @@ final class TrainJob {
         .format(Instant.now());
     Map<String, String> tags = new LinkedHashMap<>(config.runTags());
     tags.put("validation.status", findings.isEmpty() ? "passed" : "passed_with_warnings");
+    tags.put("data.schema", truncate(String.join(", ", table.columns().stream()
+        .map(c -> c.name() + ":" + switch (c) {
+          case dev.smileflow.train.data.Column.Numeric n -> "double";
+          case dev.smileflow.train.data.Column.Categorical k -> "string" + k.levels();
+        }).toList()) + " -> " + table.labelName() + ":string"));
+    StringBuilder counts = new StringBuilder();
+    for (int c = 0; c < table.classes().size(); c++) {
+      counts.append(c == 0 ? "" : ", ").append(table.classes().get(c)).append('=').append(table.classCounts()[c]);
+    }
+    tags.put("data.class_counts", truncate(counts.toString()));
+    tags.put("data.missing_values", Long.toString(table.missingCount()));
     tags.put("validation.warnings", Integer.toString(findings.size()));
     for (int i = 0; i < findings.size(); i++) {
       tags.put("validation." + findings.get(i).code() + (i == 0 ? "" : "." + i), truncate(findings.get(i).message()));
