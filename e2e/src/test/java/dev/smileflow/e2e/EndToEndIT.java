@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlflow.api.proto.ModelRegistry.ModelVersion;
 import org.mlflow.api.proto.Service.Run;
-import org.mlflow.api.proto.Service.RunInfo;
+import org.mlflow.api.proto.Service.ViewType;
 import org.mlflow.tracking.MlflowClient;
 
 /**
@@ -102,12 +102,12 @@ class EndToEndIT {
       String experimentId =
           official.getExperimentByName(experiment).orElseThrow(() -> new AssertionError("no experiment " + experiment))
               .getExperimentId();
-      List<RunInfo> runs = official.searchRuns(List.of(experimentId), "");
+      List<Run> runs = official.searchRuns(List.of(experimentId), "", ViewType.ALL, 1000).getItems();
       assertFalse(runs.isEmpty(), "runs are visible to the official client");
       long parents = 0;
       long children = 0;
-      for (RunInfo info : runs) {
-        Run run = official.getRun(info.getRunId());
+      for (Run found : runs) {
+        Run run = official.getRun(found.getInfo().getRunId());
         assertEquals("FINISHED", run.getInfo().getStatus().name(), "no run is left " + run.getInfo().getStatus());
         boolean nested = run.getData().getTagsList().stream().anyMatch(t -> t.getKey().equals("mlflow.parentRunId"));
         if (nested) {
