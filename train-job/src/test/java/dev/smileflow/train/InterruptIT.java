@@ -64,6 +64,7 @@ class InterruptIT {
       String log = Files.readString(dir.resolve("job.log"));
       assertEquals(130, job.exitValue(), log);
       assertTrue(log.contains("error: interrupted"), log);
+      assertFalse(log.contains("|-INFO in ch.qos.logback"), "logback's start-up status is not printed:\n" + log);
       List<Run> runs = client.tracking().searchAllRuns(RunSearch.of(parent.get().info().experimentId(), null));
       for (Run run : runs) {
         assertEquals(RunStatus.KILLED, run.info().status(), run.info().runName() + "\n" + log);
