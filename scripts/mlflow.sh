@@ -12,19 +12,28 @@ version=$(sed -n 's:.*<mlflow.version>\(.*\)</mlflow.version>.*:\1:p' "$root/pom
 cache=${SMILEFLOW_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/smileflow}
 venv="$cache/mlflow-$version"
 
+# The auth extra brings MLflow's basic-auth app, so tests can run against a server that demands credentials.
+spec="mlflow[auth]==$version"
+
 install() {
-  if [ -x "$venv/bin/mlflow" ] && [ -f "$venv/.complete" ]; then
+  if [ -x "$venv/bin/mlflow" ] && [ "$(cat "$venv/.complete" 2>/dev/null)" = "$spec" ]; then
+    echo "$venv/bin/mlflow"; return 0
+  fi
+  if [ -x "$venv/bin/pip" ] && [ -f "$venv/.complete" ]; then  # same version, fewer extras: top it up
+    echo "adding $spec to $venv" >&2
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "$spec" >&2
+    echo "$spec" > "$venv/.complete"
     echo "$venv/bin/mlflow"; return 0
   fi
   command -v python3 >/dev/null || { echo "error: python3 is needed to install the MLflow server (apt-get install python3 python3-venv)" >&2; exit 1; }
-  echo "installing mlflow==$version into $venv (once; later runs reuse it)" >&2
+  echo "installing $spec into $venv (once; later runs reuse it)" >&2
   rm -rf "$venv"
   mkdir -p "$cache"
   if ! python3 -m venv "$venv" >&2; then
     echo "error: python3 -m venv failed; install the venv module (apt-get install python3-venv)" >&2; exit 1
   fi
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "mlflow==$version" >&2
-  touch "$venv/.complete"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "$spec" >&2
+  echo "$spec" > "$venv/.complete"
   echo "$venv/bin/mlflow"
 }
 
