@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param minScore the promotion quality bar, or null for none
  * @param threads worker threads for CV (at least 1)
  * @param searchRows the most training rows the CV search uses (a stratified sample above that)
+ * @param referenceProfile a local data_profile.json, {@code runs:/<id>[/path]} or {@code models:/<name>@<alias>}
  * @param output where to keep the model bundle, or null for a temporary directory
  */
 public record JobConfig(
@@ -40,7 +41,7 @@ public record JobConfig(
     int trials,
     List<String> params,
     @Nullable Path searchFile,
-    @Nullable Path referenceProfile,
+    @Nullable String referenceProfile,
     int threads,
     int searchRows,
     @Nullable Path output,

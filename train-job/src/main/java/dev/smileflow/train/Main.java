@@ -4,6 +4,7 @@ import dev.smileflow.mlflow.MlflowClient;
 import dev.smileflow.mlflow.MlflowConfig;
 import dev.smileflow.train.registry.Registrar;
 import dev.smileflow.train.tracking.MlflowTracker;
+import dev.smileflow.train.tracking.ReferenceProfiles;
 import dev.smileflow.train.tracking.Tracker;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -82,7 +83,9 @@ public final class Main {
       Cancellation cancel, boolean terminal) {
     ProgressBar progress = new ProgressBar(terminal, err);
     if (config.dryRun()) {
-      TrainJob.Result result = new TrainJob(config, Tracker.dryRun(), null, cancel, progress).run();
+      TrainJob.Result result = new TrainJob(config, Tracker.dryRun(), null, cancel, progress, (ref, dir) -> {
+        throw new UsageException("--reference-profile " + ref + " needs MLflow; use a local file with --dry-run");
+      }).run();
       Summary.print(out, result, config);
       return ExitCodes.OK;
     }
@@ -95,7 +98,8 @@ public final class Main {
     try (MlflowClient client = MlflowClient.create(mlflow)) {
       MlflowTracker tracker = new MlflowTracker(client, config.experiment(), config.runTags());
       Registrar registrar = new Registrar(client, config.modelName(), config.alias());
-      TrainJob.Result result = new TrainJob(config, tracker, registrar, cancel, progress).run();
+      TrainJob.Result result = new TrainJob(config, tracker, registrar, cancel, progress,
+          (ref, dir) -> ReferenceProfiles.download(client, ref, dir)).run();
       Summary.print(out, result, config);
       return ExitCodes.OK;
     }

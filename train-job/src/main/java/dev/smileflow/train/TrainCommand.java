@@ -113,10 +113,10 @@ final class TrainCommand implements Callable<Integer> {
           + " (env TRAIN_SEARCH_FILE).")
   @Nullable Path searchFile;
 
-  @Option(names = "--reference-profile", paramLabel = "PATH", defaultValue = "${env:TRAIN_REFERENCE_PROFILE}",
-      description = "A previous data_profile.json: report drift per numeric feature (KS test) (env"
-          + " TRAIN_REFERENCE_PROFILE).")
-  @Nullable Path referenceProfile;
+  @Option(names = "--reference-profile", paramLabel = "REF", defaultValue = "${env:TRAIN_REFERENCE_PROFILE}",
+      description = "Reference data profile for drift (KS test per numeric feature): a data_profile.json file,"
+          + " runs:/<run id> or models:/<name>@<alias> (env TRAIN_REFERENCE_PROFILE).")
+  @Nullable String referenceProfile;
 
   @Option(names = "--threads", paramLabel = "N", defaultValue = "${env:TRAIN_THREADS:-0}",
       description = "CV worker threads, 0 = one per core (env TRAIN_THREADS, default ${DEFAULT-VALUE}).")

@@ -20,6 +20,7 @@ import dev.smileflow.train.search.NativeBlas;
 import dev.smileflow.train.search.SearchResult;
 import dev.smileflow.train.search.SearchSpace;
 import dev.smileflow.train.tracking.DatasetInfo;
+import dev.smileflow.train.tracking.ReferenceProfiles;
 import dev.smileflow.train.tracking.Tracker;
 import dev.smileflow.train.validation.DataValidator;
 import dev.smileflow.train.validation.Drift;
@@ -38,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiFunction;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,14 +60,20 @@ final class TrainJob {
   private final @Nullable Registrar registrar;
   private final Cancellation cancel;
   private final CrossValidator.Progress progress;
+  private final BiFunction<String, Path, Path> profileResolver;
 
+  /**
+   * @param profileResolver turns a {@code runs:/} or {@code models:/} reference profile into a local file (given a
+   *     work directory)
+   */
   TrainJob(JobConfig config, Tracker tracker, @Nullable Registrar registrar, Cancellation cancel,
-      CrossValidator.Progress progress) {
+      CrossValidator.Progress progress, BiFunction<String, Path, Path> profileResolver) {
     this.config = config;
     this.tracker = tracker;
     this.registrar = registrar;
     this.cancel = cancel;
     this.progress = progress;
+    this.profileResolver = profileResolver;
   }
 
   /** What the job did, for the summary. */
@@ -106,8 +114,11 @@ final class TrainJob {
     Table test = table.select(split.test());
     List<Finding> findings = new ArrayList<>(DataValidator.validate(table, train, config.folds()));
     List<Drift.Result> drift = List.of();
-    if (config.referenceProfile() != null) {
-      drift = Drift.compare(Profile.read(config.referenceProfile()), train, findings);
+    Path work = workDir();
+    String reference = config.referenceProfile();
+    if (reference != null) {
+      Path file = ReferenceProfiles.isMlflowUri(reference) ? profileResolver.apply(reference, work) : Path.of(reference);
+      drift = Drift.compare(Profile.read(file), train, findings);
       for (Drift.Result d : drift) {
         if (d.drifted()) {
           findings.add(new Finding("drift", String.format(Locale.ROOT, "column '%s' drifted: KS D=%.3f, p=%.2g",
@@ -156,9 +167,12 @@ final class TrainJob {
     for (int i = 0; i < skipped.size(); i++) {
       tags.put("search.skipped." + i, truncate(skipped.get(i)));
     }
+    for (Drift.Result d : drift) {
+      tags.put("drift." + d.feature(), String.format(Locale.ROOT, "D=%.4f p=%.3g%s", d.statistic(), d.pValue(),
+          d.drifted() ? " drifted" : ""));
+    }
     tracker.startParent(runName, jobParams(table, train), tags);
     tracker.logDataset(DatasetInfo.of(table, train.rows()));
-    Path work = workDir();
     Profile profile = Profile.of(train);
     Path profileFile = write(work.resolve("data_profile.json"), profile.toJson());
     tracker.uploadToParent(List.of(profileFile), "data");

@@ -113,6 +113,18 @@ class TrainJobIT {
       assertTrue(v2.tag("promotion.champion_score").isPresent());
       assertEquals(Stage.PRODUCTION, client.registry().getModelVersion(model, "1").currentStage());
     }
+
+    // Drift against the production model's training profile, fetched from MLflow: same data, no drift.
+    MainTest.Outcome third = train(SERVER.env(), "--experiment", experiment, "--model-name", model, "--algorithms",
+        "naive_bayes", "--no-promote", "--reference-profile", "models:/" + model + "@production");
+    assertEquals(0, third.code(), third.err());
+    assertTrue(third.out().contains("Not promoted: promotion disabled (--no-promote)"), third.out());
+    try (MlflowClient client = SERVER.newClient()) {
+      Run latest = runs(client, experiment).stream().filter(r -> r.data().tag("mlflow.parentRunId").isEmpty())
+          .filter(r -> r.data().tag("registered_version").orElse("").equals("3")).findFirst().orElseThrow();
+      assertEquals("D=0.0000 p=1.00", latest.data().tag("drift.petal_length").orElseThrow());
+      assertEquals("not_promoted", client.registry().getModelVersion(model, "3").tag("promotion.decision").orElseThrow());
+    }
   }
 
   @Test

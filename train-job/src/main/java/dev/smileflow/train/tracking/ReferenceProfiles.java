@@ -1,0 +1,74 @@
+package dev.smileflow.train.tracking;
+
+import dev.smileflow.mlflow.MlflowClient;
+import dev.smileflow.mlflow.ModelVersion;
+import dev.smileflow.mlflow.Run;
+import dev.smileflow.train.data.DataError;
+import dev.smileflow.train.data.DataException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Finds a reference data profile for drift checks: a local file, {@code runs:/<run id>[/<path>]} (default path {@value
+ * #PROFILE_PATH}), or a registered model's training profile, {@code models:/<name>@<alias>} or {@code
+ * models:/<name>/<version>} (the profile logged by the run that produced that version).
+ */
+public final class ReferenceProfiles {
+  /** Where train-job logs the training profile in its parent run. */
+  public static final String PROFILE_PATH = "data/data_profile.json";
+
+  private ReferenceProfiles() {}
+
+  /** Whether {@code reference} names something in MLflow rather than a local file. */
+  public static boolean isMlflowUri(String reference) {
+    return reference.startsWith("runs:/") || reference.startsWith("models:/");
+  }
+
+  /** Downloads the referenced profile into {@code workDir} and returns the local file. */
+  public static Path download(MlflowClient client, String reference, Path workDir) {
+    String runId;
+    String path = PROFILE_PATH;
+    if (reference.startsWith("runs:/")) {
+      String rest = reference.substring("runs:/".length());
+      int slash = rest.indexOf('/');
+      runId = slash < 0 ? rest : rest.substring(0, slash);
+      if (slash >= 0 && slash + 1 < rest.length()) {
+        path = rest.substring(slash + 1);
+      }
+    } else {
+      String rest = reference.substring("models:/".length());
+      ModelVersion version;
+      int at = rest.indexOf('@');
+      int slash = rest.indexOf('/');
+      if (at > 0) {
+        version = client.registry().getVersionByAlias(rest.substring(0, at), rest.substring(at + 1));
+      } else if (slash > 0) {
+        version = client.registry().getModelVersion(rest.substring(0, slash), rest.substring(slash + 1));
+      } else {
+        throw new DataException(DataError.REFERENCE_PROFILE, "reference profile " + reference
+            + ": use models:/<name>@<alias> or models:/<name>/<version>");
+      }
+      if (version.runId() == null || version.runId().isBlank()) {
+        throw new DataException(DataError.REFERENCE_PROFILE, "reference profile " + reference + ": version "
+            + version.version() + " has no run");
+      }
+      runId = version.runId();
+    }
+    Run run = client.tracking().getRun(runId);
+    String artifactUri = run.info().artifactUri();
+    if (artifactUri == null) {
+      throw new DataException(DataError.REFERENCE_PROFILE, "reference profile " + reference + ": run " + runId
+          + " has no artifact URI");
+    }
+    try {
+      Path target = Files.createTempFile(workDir, "reference-profile", ".json");
+      Files.delete(target);
+      client.artifacts().downloadFile(artifactUri, path, target);
+      return target;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a file in " + workDir, e);
+    }
+  }
+}
