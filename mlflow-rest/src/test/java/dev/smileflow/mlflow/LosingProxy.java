@@ -8,8 +8,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,6 +28,8 @@ final class LosingProxy implements AutoCloseable {
     private final URI target;
     private final Map<String, AtomicInteger> toLose = new ConcurrentHashMap<>();
     final Map<String, AtomicInteger> forwarded = new ConcurrentHashMap<>();
+    /** The {@code Authorization} header values forwarded, in order ("" when a request had none). */
+    final List<String> authorizations = new CopyOnWriteArrayList<>();
 
     LosingProxy(URI target) throws IOException {
         this.target = target;
@@ -59,6 +63,11 @@ final class LosingProxy implements AutoCloseable {
         String ct = ex.getRequestHeaders().getFirst("Content-Type");
         if (ct != null) {
             b.header("Content-Type", ct);
+        }
+        String authorization = ex.getRequestHeaders().getFirst("Authorization");
+        authorizations.add(authorization == null ? "" : authorization);
+        if (authorization != null) {
+            b.header("Authorization", authorization);
         }
         HttpResponse<byte[]> r;
         try {

@@ -293,8 +293,8 @@ public final class MlflowTestServer implements AutoCloseable {
                             basicAuth == null ? new Auth.None() : basicAuth, server);
                 }
                 String tail = server.logTail();
-                String hint = tail.contains("Flask-WTF") ? " (basic auth needs the mlflow[auth] extra, which"
-                        + " scripts/mlflow.sh does not install)" : "";
+                String hint = tail.contains("Flask-WTF") ? " (basic auth needs the mlflow[auth] extra: run"
+                        + " scripts/mlflow.sh install, which adds it to an older virtualenv)" : "";
                 lastFailure = failure + hint + "; server log tail:\n" + tail;
                 server.killProcessTree();
                 if (!tail.contains("address already in use")) {

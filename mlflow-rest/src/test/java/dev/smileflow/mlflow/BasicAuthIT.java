@@ -1,0 +1,128 @@
+package dev.smileflow.mlflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.smileflow.mlflow.testing.MlflowTestServer;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The client against MLflow's real basic-auth app ({@code --app-name basic-auth}): one server for the class. */
+class BasicAuthIT {
+
+    static final String ADMIN = "smileflow-admin";
+    static final String PASSWORD = "Adm1n-secret-for-tests";
+    static final String WRONG_PASSWORD = "not-the-Adm1n-secret";
+
+    static MlflowTestServer server;
+
+    @BeforeAll
+    static void startServer() {
+        server = MlflowTestServer.startWithBasicAuth(ADMIN, PASSWORD);
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    /** Retries that would be noticed: a client that retried a 401 would take seconds and send several requests. */
+    static MlflowConfig config(Auth auth) {
+        return MlflowConfig.of(server.uri()).withAuth(auth).withRetries(3, Duration.ofSeconds(1));
+    }
+
+    static void assertUnauthenticated(MlflowException e, String... secrets) {
+        assertEquals(MlflowException.Kind.UNAUTHENTICATED, e.kind(), e.getMessage());
+        assertEquals(401, e.httpStatus());
+        String message = e.getMessage();
+        assertEquals(1, message.lines().count(), message);
+        assertTrue(message.contains("HTTP 401"), message);
+        assertTrue(message.contains("MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD"), message);
+        assertFalse(message.contains(" attempts)"), "a 401 is not retried: " + message);
+        for (String secret : secrets) {
+            assertFalse(message.contains(secret), "the message shows a secret: " + message);
+        }
+    }
+
+    @Test
+    void clientWithoutCredentialsIsUnauthenticatedWithAOneLineHint() {
+        try (MlflowClient anonymous = MlflowClient.create(config(new Auth.None()))) {
+            MlflowException e = assertThrows(MlflowException.class,
+                    () -> anonymous.tracking().getOrCreateExperiment(MlflowTestServer.uniqueName("anon")));
+            assertUnauthenticated(e, PASSWORD);
+            assertTrue(e.getMessage().contains("/api/2.0/mlflow/experiments/get-by-name"), e.getMessage());
+        }
+    }
+
+    @Test
+    void wrongPasswordIsUnauthenticatedAndTheMessageNeverShowsAPassword() {
+        try (MlflowClient wrong = MlflowClient.create(config(new Auth.Basic(ADMIN, WRONG_PASSWORD)))) {
+            MlflowException e = assertThrows(MlflowException.class, wrong::serverVersion);
+            assertUnauthenticated(e, WRONG_PASSWORD, PASSWORD);
+            MlflowException create = assertThrows(MlflowException.class,
+                    () -> wrong.tracking().createRun(RunSpec.of("0", "never")));
+            assertUnauthenticated(create, WRONG_PASSWORD, PASSWORD);
+            assertFalse(wrong.config().toString().contains(WRONG_PASSWORD), wrong.config().toString());
+        }
+    }
+
+    @Test
+    void rightCredentialsCreateAnExperimentAndARunAndReadThemBack() {
+        try (MlflowClient admin = MlflowClient.create(config(new Auth.Basic(ADMIN, PASSWORD)))) {
+            assertEquals(MlflowTestServer.DEFAULT_VERSION, admin.serverVersion());
+            String name = MlflowTestServer.uniqueName("auth-exp");
+            Experiment experiment = admin.tracking().getOrCreateExperiment(name, List.of(new Tag("team", "auth")));
+            Run run = admin.tracking().createRun(RunSpec.of(experiment.experimentId(), "with-credentials"));
+            admin.tracking().logBatch(run.runId(), List.of(Metric.of("accuracy", 0.97, System.currentTimeMillis(), 0)),
+                    List.of(new Param("algorithm", "logistic")), List.of());
+            admin.tracking().endRun(run.runId(), RunStatus.FINISHED);
+
+            Experiment readExperiment = admin.tracking().getExperimentByName(name);
+            assertEquals(experiment.experimentId(), readExperiment.experimentId());
+            assertEquals("auth", Tag.toMap(readExperiment.tags()).get("team"));
+            Run read = admin.tracking().getRun(run.runId());
+            assertEquals("with-credentials", read.info().runName());
+            assertEquals(RunStatus.FINISHED, read.info().status());
+            assertEquals(List.of(new Param("algorithm", "logistic")), read.data().params());
+            assertEquals(0.97, read.data().metrics().getFirst().value());
+            assertEquals(List.of(run.runId()), admin.tracking()
+                    .searchAllRuns(RunSearch.of(experiment.experimentId(), null)).stream().map(Run::runId).toList());
+        }
+    }
+
+    @Test
+    void fixtureClientAndChildEnvironmentCarryTheAdminCredentials() {
+        assertEquals(Map.of("MLFLOW_TRACKING_URI", server.uri().toString(), "MLFLOW_TRACKING_USERNAME", ADMIN,
+                "MLFLOW_TRACKING_PASSWORD", PASSWORD), server.env());
+        try (MlflowClient fromEnv = MlflowClient.create(MlflowConfig.fromEnv(server.env()));
+             MlflowClient fixture = server.newClient()) {
+            assertEquals(MlflowTestServer.DEFAULT_VERSION, fromEnv.serverVersion());
+            assertEquals(MlflowTestServer.DEFAULT_VERSION, fixture.serverVersion());
+        }
+        assertFalse(server.toString().contains(PASSWORD), server.toString());
+    }
+
+    @Test
+    void bearerTokenIsSentAsBearerAndItsRejectionFailsFastWithoutRetries() throws IOException {
+        try (LosingProxy proxy = new LosingProxy(server.uri());
+             MlflowClient bearer = MlflowClient.create(MlflowConfig.of(proxy.uri())
+                     .withAuth(new Auth.Bearer("tok-abc123-secret")).withRetries(3, Duration.ofSeconds(4)))) {
+            long started = System.nanoTime();
+            MlflowException e = assertThrows(MlflowException.class,
+                    () -> bearer.tracking().createRun(RunSpec.of("0", "bearer")));
+            long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+
+            assertUnauthenticated(e, "tok-abc123-secret");
+            assertEquals(List.of("Bearer tok-abc123-secret"), proxy.authorizations);
+            assertEquals(1, proxy.forwardedCount("/api/2.0/mlflow/runs/create"), "sent once, never retried");
+            assertTrue(millis < 1500, "failed after " + millis + " ms; a retry would wait at least 2 s");
+        }
+    }
+}
