@@ -69,12 +69,12 @@ public final class CrossValidator {
       return t;
     });
     try {
-      List<List<Future<Object>>> futures = new ArrayList<>();
+      List<List<Future<Outcome>>> futures = new ArrayList<>();
       for (ModelSpec spec : candidates) {
-        List<Future<Object>> perFold = new ArrayList<>();
+        List<Future<Outcome>> perFold = new ArrayList<>();
         for (Fold fold : data) {
           perFold.add(pool.submit(() -> {
-            Object outcome = fitAndScore(spec, fold, table.classes().size());
+            Outcome outcome = fitAndScore(spec, fold, table.classes().size());
             progress.fitted(done.incrementAndGet(), total, spec.label() + " fold " + (fold.index() + 1));
             return outcome;
           }));
@@ -86,17 +86,15 @@ public final class CrossValidator {
         List<FoldScore> scores = new ArrayList<>();
         String failure = null;
         long size = 0;
-        for (Future<Object> future : futures.get(c)) {
-          Object outcome = await(future);
-          switch (outcome) {
+        for (Future<Outcome> future : futures.get(c)) {
+          switch (await(future)) {
             case Scored s -> {
               scores.add(s.score());
               if (s.score().fold() == 0) {
                 size = s.sizeBytes();
               }
             }
-            case String reason -> failure = failure == null ? reason : failure;
-            default -> throw new IllegalStateException("unexpected outcome " + outcome);
+            case Failed f -> failure = failure == null ? f.reason() : failure;
           }
         }
         if (failure != null) {
@@ -115,11 +113,16 @@ public final class CrossValidator {
     }
   }
 
-  private record Scored(FoldScore score, long sizeBytes) {}
+  /** What one (candidate, fold) task produced. */
+  private sealed interface Outcome permits Scored, Failed {}
 
-  private Object fitAndScore(ModelSpec spec, Fold fold, int classes) {
+  private record Scored(FoldScore score, long sizeBytes) implements Outcome {}
+
+  private record Failed(String reason) implements Outcome {}
+
+  private Outcome fitAndScore(ModelSpec spec, Fold fold, int classes) {
     if (Thread.currentThread().isInterrupted()) {
-      return "interrupted";
+      return new Failed("interrupted");
     }
     try {
       long t0 = System.nanoTime();
@@ -131,7 +134,7 @@ public final class CrossValidator {
       return new Scored(new FoldScore(fold.index(), e.accuracy(), e.f1Macro(), e.logLoss(), (t1 - t0) / 1_000_000,
           (t2 - t1) / 1_000_000), size);
     } catch (RuntimeException | LinkageError e) {
-      return e.getClass().getSimpleName() + ": " + e.getMessage();
+      return new Failed(e.getClass().getSimpleName() + ": " + e.getMessage());
     }
   }
 
@@ -156,11 +159,11 @@ public final class CrossValidator {
     return bytes.size();
   }
 
-  private static Object await(Future<Object> future) throws InterruptedException {
+  private static Outcome await(Future<Outcome> future) throws InterruptedException {
     try {
       return future.get();
     } catch (ExecutionException e) {
-      return String.valueOf(e.getCause());
+      return new Failed(String.valueOf(e.getCause()));
     }
   }
 
