@@ -19,7 +19,7 @@ while [ $# -gt 0 ]; do
     -o|--out) out=$2; shift 2 ;;
     --host) host=$2; shift 2 ;;
     --) shift; break ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) die "unknown argument $1 (see --help)" ;;
   esac
 done
