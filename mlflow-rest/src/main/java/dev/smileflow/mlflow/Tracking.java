@@ -80,6 +80,13 @@ public final class Tracking {
         return experiment;
     }
 
+    /** Sets (or overwrites) an experiment tag; idempotent. */
+    public void setExperimentTag(String experimentId, String key, String value) {
+        transport.post("mlflow/experiments/set-experiment-tag",
+                Json.object().put("experiment_id", experimentId).put("key", key).put("value", value),
+                Transport.Replay.ALWAYS);
+    }
+
     // ---------------------------------------------------------------------------------------------- runs
 
     /**

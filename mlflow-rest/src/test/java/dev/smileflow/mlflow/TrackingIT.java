@@ -55,6 +55,15 @@ class TrackingIT {
     }
 
     @Test
+    void experimentTagIsSetAndThenOverwritten() {
+        Experiment experiment = tracking.getOrCreateExperiment(MlflowTestServer.uniqueName("exp-tag"));
+        tracking.setExperimentTag(experiment.experimentId(), "mlflow.experimentKind", "genai_development");
+        tracking.setExperimentTag(experiment.experimentId(), "mlflow.experimentKind", "custom_model_development");
+        Experiment read = tracking.getExperiment(experiment.experimentId());
+        assertEquals("custom_model_development", Tag.toMap(read.tags()).get("mlflow.experimentKind"));
+    }
+
+    @Test
     void concurrentGetOrCreateOfOneNameYieldsOneExperiment() throws Exception {
         String name = MlflowTestServer.uniqueName("race");
         try (ExecutorService pool = Executors.newFixedThreadPool(6)) {
