@@ -15,8 +15,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -181,6 +183,63 @@ class ApiBasicAuthIT {
       assertTrue(out.contains("HTTP 401"), out);
       assertFalse(out.contains(PASSWORD), out);
     }
+  }
+
+  @Test
+  void revokedCredentialsKeepTheServedModelAndARestoredPasswordResumesFollowing() throws Exception {
+    String user = MlflowTestServer.uniqueName("api-reader");
+    String password = "Api-reader-secret-31";
+    String changed = "Api-reader-changed-32";
+    adminCall("POST", "/api/2.0/mlflow/users/create",
+        "{\"username\": \"" + user + "\", \"password\": \"" + password + "\"}");
+    Publisher p = publishedModel("auth-revoked");
+    var env = env(p.modelName, Map.of("MLFLOW_TRACKING_USERNAME", user, "MLFLOW_TRACKING_PASSWORD", password));
+    env.put("MODEL_REFRESH_SECONDS", "1");
+    try (Api api = Api.launch(env)) {
+      api.awaitReady();
+      assertEquals("1", api.classifiedVersion());
+
+      // The admin changes the api's password, then promotes version 2: polls now get 401.
+      adminCall("PATCH", "/api/2.0/mlflow/users/update-password",
+          "{\"username\": \"" + user + "\", \"password\": \"" + changed + "\"}");
+      p.alias("production", p.publish(bundle));
+      String unauthorized = "model_refresh_errors_total{reason=\"REGISTRY_UNAUTHORIZED\"";
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!metrics(api).contains(unauthorized) && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+      }
+      assertTrue(metrics(api).contains(unauthorized), metrics(api));
+      assertEquals("1", api.classifiedVersion(), "the loaded model keeps serving while MLflow refuses the api");
+      assertTrue(api.process().isAlive());
+
+      // The old password is valid again: the next polls find version 2 and swap it in.
+      adminCall("PATCH", "/api/2.0/mlflow/users/update-password",
+          "{\"username\": \"" + user + "\", \"password\": \"" + password + "\"}");
+      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      String served = api.classifiedVersion();
+      while (!served.equals("2") && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+        served = api.classifiedVersion();
+      }
+      assertEquals("2", served, api.output());
+      String out = api.output();
+      assertTrue(out.contains("registry check failed (REGISTRY_UNAUTHORIZED)"), out);
+      assertFalse(out.contains(password) || out.contains(changed) || out.contains(PASSWORD), out);
+    }
+  }
+
+  private static String metrics(Api api) throws IOException, InterruptedException {
+    return Api.send(HttpRequest.newBuilder(api.uri("/metrics"))).body();
+  }
+
+  /** A call to MLflow's auth REST API as the admin; must answer 200. */
+  private static void adminCall(String method, String path, String json) throws IOException, InterruptedException {
+    String basic = Base64.getEncoder()
+        .encodeToString((ADMIN + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(server.uri().resolve(path))
+        .header("Authorization", "Basic " + basic).header("Content-Type", "application/json")
+        .method(method, HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), method + " " + path + ": " + r.body());
   }
 
   @Test
