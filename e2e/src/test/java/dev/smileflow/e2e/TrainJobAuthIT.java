@@ -12,6 +12,7 @@ import dev.smileflow.mlflow.RunSearch;
 import dev.smileflow.mlflow.RunStatus;
 import dev.smileflow.mlflow.testing.MlflowTestServer;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code java -jar train-job.jar} against MLflow's real basic-auth app (one server for the class): the right
- * credentials train, register and promote; a wrong password or a user who may not register stops the job with exit 4,
+ * credentials train, register and promote, and {@code api.jar} with them serves the result; a wrong password or a user who may not register stops the job with exit 4,
  * a one-line reason, no password in the output and no run left RUNNING (checked with the admin's credentials).
  */
 class TrainJobAuthIT {
@@ -40,6 +41,9 @@ class TrainJobAuthIT {
   private static final String READER = "e2e-reader";
   private static final String READER_PASSWORD = "E2e-reader-secret-66";
   private static final Duration JOB_TIMEOUT = Duration.ofMinutes(5);
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final String SETOSA =
+      "{\"sepal_length\": 5.1, \"sepal_width\": 3.5, \"petal_length\": 1.4, \"petal_width\": 0.2}";
 
   @TempDir Path tmp;
   static MlflowTestServer server;
@@ -91,7 +95,7 @@ class TrainJobAuthIT {
   }
 
   @Test
-  void rightCredentialsTrainRegisterAndPromote() throws Exception {
+  void rightCredentialsTrainRegisterPromoteAndTheApiServesIt() throws Exception {
     String experiment = MlflowTestServer.uniqueName("auth-exp");
     String model = MlflowTestServer.uniqueName("auth-iris");
     JarProcess.Result result = JarProcess.run(JarProcess.jar("trainJob.jar"),
@@ -106,6 +110,47 @@ class TrainJobAuthIT {
     assertTrue(runs.size() >= 4, "a parent run and its candidates, got " + runs.size());
     assertTrue(runs.stream().allMatch(r -> r.info().status() == RunStatus.FINISHED),
         "every run FINISHED: " + runs.stream().map(r -> r.info().status()).toList());
+
+    // The api, given the same credentials, serves what train-job promoted.
+    Map<String, String> apiEnv = env(experiment, model, ADMIN, PASSWORD);
+    int port = freePort();
+    apiEnv.put("PORT", Integer.toString(port));
+    apiEnv.put("HOST", "127.0.0.1");
+    try (JarProcess api = JarProcess.start(JarProcess.jar("api.jar"), apiEnv, tmp.resolve("api.log"))) {
+      awaitReady(api, port);
+      HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + port + "/v1/classify"))
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(SETOSA)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, answer.statusCode(), answer.body());
+      assertTrue(answer.body().contains("\"pred_label\":\"Iris-setosa\""), answer.body());
+      assertTrue(answer.body().contains("\"model_version\":\"1\""), answer.body());
+      assertNoSecretIn(api.output());
+    }
+  }
+
+  private static void awaitReady(JarProcess api, int port) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (System.nanoTime() < deadline) {
+      assertTrue(api.isAlive(), "the api exited before it was ready:\n" + api.output());
+      try {
+        HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + port + "/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
+        if (ready.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notListeningYet) {
+        // keep polling
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("the api was not ready within 90 s:\n" + api.output());
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 
   @Test
@@ -164,9 +209,7 @@ class TrainJobAuthIT {
         .POST(HttpRequest.BodyPublishers.ofString(
             "{\"username\": \"" + username + "\", \"password\": \"" + password + "\"}"))
         .build();
-    try (HttpClient http = HttpClient.newHttpClient()) {
-      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-      assertEquals(200, response.statusCode(), response.body());
-    }
+    HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode(), response.body());
   }
 }

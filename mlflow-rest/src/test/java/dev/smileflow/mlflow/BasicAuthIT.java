@@ -7,7 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.smileflow.mlflow.testing.MlflowTestServer;
 import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -110,10 +115,51 @@ class BasicAuthIT {
     }
 
     @Test
+    void passwordWithAColonSpacesAndNonAsciiCharactersIsSentAsUtf8() throws Exception {
+        String user = MlflowTestServer.uniqueName("utf8-user");
+        String password = "pä:ss wörd-€-ß-12";
+        createUser(user, password);
+        try (MlflowClient client = MlflowClient.create(config(new Auth.Basic(user, password)))) {
+            String name = MlflowTestServer.uniqueName("utf8-exp");
+            Experiment created = client.tracking().getOrCreateExperiment(name);
+            assertEquals(created.experimentId(), client.tracking().getExperimentByName(name).experimentId());
+        }
+        try (MlflowClient almost = MlflowClient.create(config(new Auth.Basic(user, "pa:ss word-E-s-12")))) {
+            assertUnauthenticated(assertThrows(MlflowException.class, almost::serverVersion), password);
+        }
+    }
+
+    @Test
+    void basicCredentialsFromTheEnvironmentWinOverAToken() {
+        Map<String, String> env = new HashMap<>(server.env());
+        env.put("MLFLOW_TRACKING_TOKEN", "ignored-token");
+        try (MlflowClient client = MlflowClient.create(MlflowConfig.fromEnv(env))) {
+            assertEquals(MlflowTestServer.DEFAULT_VERSION, client.serverVersion());
+        }
+        try (MlflowClient tokenOnly = MlflowClient.create(MlflowConfig.fromEnv(
+                Map.of("MLFLOW_TRACKING_URI", server.uri().toString(), "MLFLOW_TRACKING_TOKEN", "only-token")))) {
+            assertUnauthenticated(assertThrows(MlflowException.class, tokenOnly::serverVersion), "only-token");
+        }
+    }
+
+    /** Creates a user through MLflow's auth REST API ({@code users/create}), as the admin. */
+    static void createUser(String username, String password) throws IOException, InterruptedException {
+        String body = Json.object().put("username", username).put("password", password).toString();
+        HttpRequest request = HttpRequest.newBuilder(server.uri().resolve("/api/2.0/mlflow/users/create"))
+                .header("Authorization", new Auth.Basic(ADMIN, PASSWORD).header().orElseThrow())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), response.body());
+        }
+    }
+
+    @Test
     void bearerTokenIsSentAsBearerAndItsRejectionFailsFastWithoutRetries() throws IOException {
         try (LosingProxy proxy = new LosingProxy(server.uri());
              MlflowClient bearer = MlflowClient.create(MlflowConfig.of(proxy.uri())
-                     .withAuth(new Auth.Bearer("tok-abc123-secret")).withRetries(3, Duration.ofSeconds(4)))) {
+                     .withAuth(new Auth.Bearer("tok-abc123-secret")).withRetries(3, Duration.ofSeconds(10)))) {
             long started = System.nanoTime();
             MlflowException e = assertThrows(MlflowException.class,
                     () -> bearer.tracking().createRun(RunSpec.of("0", "bearer")));
@@ -122,7 +168,7 @@ class BasicAuthIT {
             assertUnauthenticated(e, "tok-abc123-secret");
             assertEquals(List.of("Bearer tok-abc123-secret"), proxy.authorizations);
             assertEquals(1, proxy.forwardedCount("/api/2.0/mlflow/runs/create"), "sent once, never retried");
-            assertTrue(millis < 1500, "failed after " + millis + " ms; a retry would wait at least 2 s");
+            assertTrue(millis < 4000, "failed after " + millis + " ms; a retry would wait at least 5 s");
         }
     }
 }
