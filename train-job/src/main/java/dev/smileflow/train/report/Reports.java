@@ -1,5 +1,7 @@
 package dev.smileflow.train.report;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.smileflow.train.search.Evaluation;
 import java.awt.Color;
 import java.io.IOException;
@@ -18,6 +20,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** Writes the hold-out evaluation of the chosen model as plots and a text report. */
 public final class Reports {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   /** File names inside the report directory. */
   public static final String CONFUSION_PNG = "confusion_matrix.png";
 
@@ -127,17 +131,30 @@ public final class Reports {
 
   /** The same report as JSON: {@code {"classes": {label: {precision, recall, f1, support, auc}}, "accuracy": ...}}. */
   public static String json(Evaluation evaluation, List<String> classes) {
-    StringBuilder out = new StringBuilder("{\"classes\": {");
-    String sep = "";
+    ObjectNode root = JSON.createObjectNode();
+    ObjectNode perClass = root.putObject("classes");
     for (Evaluation.ClassScore s : evaluation.perClass()) {
-      out.append(sep).append(quote(classes.get(s.classIndex()))).append(String.format(Locale.ROOT,
-          ": {\"precision\": %s, \"recall\": %s, \"f1\": %s, \"support\": %d, \"auc_ovr\": %s}", num(s.precision()),
-          num(s.recall()), num(s.f1()), s.support(), num(evaluation.roc(s.classIndex()).auc())));
-      sep = ", ";
+      ObjectNode c = perClass.putObject(classes.get(s.classIndex()));
+      putFinite(c, "precision", s.precision());
+      putFinite(c, "recall", s.recall());
+      putFinite(c, "f1", s.f1());
+      c.put("support", s.support());
+      putFinite(c, "auc_ovr", evaluation.roc(s.classIndex()).auc());
     }
-    out.append(String.format(Locale.ROOT, "}, \"accuracy\": %s, \"f1_macro\": %s, \"log_loss\": %s, \"rows\": %d}",
-        num(evaluation.accuracy()), num(evaluation.f1Macro()), num(evaluation.logLoss()), evaluation.size()));
-    return out.toString();
+    putFinite(root, "accuracy", evaluation.accuracy());
+    putFinite(root, "f1_macro", evaluation.f1Macro());
+    putFinite(root, "log_loss", evaluation.logLoss());
+    root.put("rows", evaluation.size());
+    return root.toString();
+  }
+
+  /** JSON has no NaN or infinity: a metric that is not a finite number is written as null. */
+  private static void putFinite(ObjectNode node, String field, double value) {
+    if (Double.isFinite(value)) {
+      node.put(field, value);
+    } else {
+      node.putNull(field);
+    }
   }
 
   private static Path png(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path file) throws IOException {
@@ -154,27 +171,5 @@ public final class Reports {
       throw new IOException("no PNG writer available");
     }
     return file;
-  }
-
-  private static String num(double v) {
-    return Double.isFinite(v) ? String.format(Locale.ROOT, "%.6f", v) : "null";
-  }
-
-  private static String quote(String s) {
-    StringBuilder out = new StringBuilder("\"");
-    for (char ch : s.toCharArray()) {
-      switch (ch) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        default -> {
-          if (ch < 0x20) {
-            out.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
-          } else {
-            out.append(ch);
-          }
-        }
-      }
-    }
-    return out.append('"').toString();
   }
 }

@@ -3,6 +3,8 @@ package dev.smileflow.train.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.smileflow.train.search.Evaluation;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +28,9 @@ class ReportsTest {
     String text = Files.readString(dir.resolve(Reports.REPORT_TXT));
     assertTrue(text.contains("         no      1.000      0.500      0.667          2"), text);
     assertTrue(text.contains("accuracy"), text);
-    assertTrue(Files.readString(dir.resolve(Reports.REPORT_JSON)).contains("\"yes\": {\"precision\": 0.666667"));
+    JsonNode json = new ObjectMapper().readTree(Files.readString(dir.resolve(Reports.REPORT_JSON)));
+    assertEquals(2.0 / 3, json.path("classes").path("yes").path("precision").asDouble(), 1e-9);
+    assertEquals(2, json.path("classes").path("no").path("support").asInt());
+    assertEquals(0.75, json.path("accuracy").asDouble(), 1e-9);
   }
 }
