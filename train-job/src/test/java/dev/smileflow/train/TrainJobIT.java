@@ -16,6 +16,7 @@ import dev.smileflow.mlflow.Run;
 import dev.smileflow.mlflow.RunSearch;
 import dev.smileflow.mlflow.RunStatus;
 import dev.smileflow.mlflow.Stage;
+import dev.smileflow.mlflow.Tag;
 import dev.smileflow.mlflow.testing.MlflowTestServer;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -61,6 +62,10 @@ class TrainJobIT {
       String source = String.valueOf(v1.source());
       assertTrue(source.startsWith("models:/m-"), "registered from the LoggedModel: " + source);
       String modelId = source.substring("models:/".length());
+
+      Experiment exp = client.tracking().getExperimentByName(experiment);
+      assertEquals("custom_model_development", Tag.toMap(exp.tags()).get("mlflow.experimentKind"),
+          "the MLflow UI opens the experiment in its model-training view");
 
       List<Run> runs = runs(client, experiment);
       List<Run> parents = runs.stream().filter(r -> r.data().tag("mlflow.parentRunId").isEmpty()).toList();

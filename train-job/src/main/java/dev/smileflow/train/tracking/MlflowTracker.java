@@ -33,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * is left FAILED or KILLED after an error or interruption.
  */
 public final class MlflowTracker implements Tracker {
+  /** Experiment tag that tells MLflow's UI which view to open the experiment in. */
+  static final String EXPERIMENT_KIND_TAG = "mlflow.experimentKind";
+  static final String EXPERIMENT_KIND = "custom_model_development";
+
   private static final Logger log = LoggerFactory.getLogger(MlflowTracker.class);
 
   private final MlflowClient client;
@@ -73,6 +77,10 @@ public final class MlflowTracker implements Tracker {
   @Override
   public void startParent(String runName, Map<String, String> params, Map<String, String> tags) {
     experiment = client.tracking().getOrCreateExperiment(experimentName);
+    if (!Tag.toMap(experiment.tags()).containsKey(EXPERIMENT_KIND_TAG)) {
+      // MLflow 3's UI opens an experiment without a kind in its GenAI view; ours is classic model training.
+      client.tracking().setExperimentTag(experiment.experimentId(), EXPERIMENT_KIND_TAG, EXPERIMENT_KIND);
+    }
     Map<String, String> all = new LinkedHashMap<>(standardTags);
     all.putAll(tags);
     Run run = client.tracking().createRun(RunSpec.of(experiment.experimentId(), runName).withTags(Tag.of(all)));
