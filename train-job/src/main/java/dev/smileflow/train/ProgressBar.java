@@ -13,6 +13,7 @@ final class ProgressBar implements CrossValidator.Progress {
   private final boolean terminal;
   private final PrintWriter err;
   private int lastDecile = -1;
+  private int shown;
 
   ProgressBar(boolean terminal, PrintWriter err) {
     this.terminal = terminal;
@@ -27,6 +28,11 @@ final class ProgressBar implements CrossValidator.Progress {
 
   @Override
   public synchronized void fitted(int done, int total, String what) {
+    // Fits finish on several threads, so counts can arrive out of order: only ever move forward.
+    if (done <= shown) {
+      return;
+    }
+    shown = done;
     if (terminal) {
       int filled = (int) ((long) WIDTH * done / total);
       String label = what.length() > 48 ? what.substring(0, 45) + "..." : what;
@@ -38,7 +44,7 @@ final class ProgressBar implements CrossValidator.Progress {
       return;
     }
     int decile = (int) (10L * done / total);
-    if (decile != lastDecile) {
+    if (decile > lastDecile) {
       lastDecile = decile;
       log.info("cross-validation {}/{} fits ({}%)", done, total, 100L * done / total);
     }
