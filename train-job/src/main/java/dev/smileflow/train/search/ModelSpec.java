@@ -241,10 +241,7 @@ public sealed interface ModelSpec {
 
     @Override
     public Object fit(double[][] x, int[] y, List<String> names, long seed) {
-      int k = 0;
-      for (int label : y) {
-        k = Math.max(k, label + 1);
-      }
+      int k = classCount(y);
       int p = x[0].length;
       double[] priori = new double[k];
       double[][] sum = new double[k][p];
@@ -289,16 +286,22 @@ public sealed interface ModelSpec {
     @Override
     public Object fit(double[][] x, int[] y, List<String> names, long seed) {
       MathEx.setSeed(seed);
-      int k = 0;
-      for (int label : y) {
-        k = Math.max(k, label + 1);
-      }
+      int k = classCount(y);
       double[] priori = new double[k];
       for (int label : y) {
         priori[label] += 1.0 / y.length;
       }
       return LDA.fit(x, y, priori, tolerance);
     }
+  }
+
+  /** The number of classes of labels {@code 0..k-1}: the largest label plus one. */
+  private static int classCount(int[] y) {
+    int k = 0;
+    for (int label : y) {
+      k = Math.max(k, label + 1);
+    }
+    return k;
   }
 
   private static DataFrame frame(double[][] x, int[] y, List<String> names) {
