@@ -16,15 +16,18 @@ import org.jspecify.annotations.Nullable;
  * Everything the service is configured with, read once from the environment by {@link #fromEnv}.
  *
  * @param model where the model comes from
- * @param mlflow the MLflow client configuration (from {@code MLFLOW_*}); null for a local model directory
+ * @param mlflow the MLflow client configuration (from {@code MLFLOW_*}); null for a local model
+ *     directory
  * @param host the interface to listen on ({@code 0.0.0.0} unless {@code HOST} says otherwise)
  * @param port {@code PORT}, 0 for an ephemeral port
  * @param tag the release shown as {@code version} in every response ({@code TAG})
  * @param logLevel {@code LOG_LEVEL}
  * @param logFormat {@code LOG_FORMAT}
  * @param refreshInterval {@code MODEL_REFRESH_SECONDS}; zero turns polling off
- * @param cacheDir {@code MODEL_CACHE_DIR}: where the last-known-good model is kept, or null for none
- * @param startupRetry {@code MODEL_STARTUP_RETRY_SECONDS}: how long start-up retries an unreachable registry
+ * @param cacheDir {@code MODEL_CACHE_DIR}: where the last-known-good model is kept, or null for
+ *     none
+ * @param startupRetry {@code MODEL_STARTUP_RETRY_SECONDS}: how long start-up retries an unreachable
+ *     registry
  * @param maxBatchRows {@code MAX_BATCH_ROWS}
  * @param maxBodyBytes {@code MAX_BODY_BYTES}
  * @param apiKey {@code API_KEY}: when set, {@code /v1/*} needs it in {@code X-API-Key}; null = off
@@ -82,12 +85,37 @@ public record ApiConfig(
   /** Never prints secrets: credentials and the API key are masked. */
   @Override
   public String toString() {
-    return "ApiConfig[model=" + model.uri() + ", mlflow=" + mlflow + ", host=" + host + ", port=" + port
-        + ", tag=" + tag + ", logLevel=" + logLevel + ", logFormat=" + logFormat
-        + ", refreshInterval=" + refreshInterval + ", cacheDir=" + cacheDir + ", startupRetry=" + startupRetry
-        + ", maxBatchRows=" + maxBatchRows + ", maxBodyBytes=" + maxBodyBytes
-        + ", apiKey=" + (apiKey == null ? "off" : "***") + ", flagOutOfRange=" + flagOutOfRange
-        + ", virtualThreads=" + virtualThreads + "]";
+    return "ApiConfig[model="
+        + model.uri()
+        + ", mlflow="
+        + mlflow
+        + ", host="
+        + host
+        + ", port="
+        + port
+        + ", tag="
+        + tag
+        + ", logLevel="
+        + logLevel
+        + ", logFormat="
+        + logFormat
+        + ", refreshInterval="
+        + refreshInterval
+        + ", cacheDir="
+        + cacheDir
+        + ", startupRetry="
+        + startupRetry
+        + ", maxBatchRows="
+        + maxBatchRows
+        + ", maxBodyBytes="
+        + maxBodyBytes
+        + ", apiKey="
+        + (apiKey == null ? "off" : "***")
+        + ", flagOutOfRange="
+        + flagOutOfRange
+        + ", virtualThreads="
+        + virtualThreads
+        + "]";
   }
 
   /**
@@ -103,7 +131,8 @@ public record ApiConfig(
     String tag = reader.string("TAG", "dev");
     String level = reader.string("LOG_LEVEL", "INFO").toUpperCase(Locale.ROOT);
     if (!List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR").contains(level)) {
-      reader.problem("LOG_LEVEL: must be one of TRACE, DEBUG, INFO, WARN, ERROR, got '" + level + "'");
+      reader.problem(
+          "LOG_LEVEL: must be one of TRACE, DEBUG, INFO, WARN, ERROR, got '" + level + "'");
     }
     LogFormat format = reader.choice("LOG_FORMAT", LogFormat.JSON, LogFormat.class);
     long refresh = reader.number("MODEL_REFRESH_SECONDS", 30, 0, 86_400);
@@ -126,8 +155,21 @@ public record ApiConfig(
     if (!reader.problems.isEmpty()) {
       throw new InvalidConfigException(reader.problems);
     }
-    return new ApiConfig(Objects.requireNonNull(model), mlflow, host, port, tag, level, format,
-        Duration.ofSeconds(refresh), cacheDir, Duration.ofSeconds(retry), maxRows, maxBody, apiKey, flag,
+    return new ApiConfig(
+        Objects.requireNonNull(model),
+        mlflow,
+        host,
+        port,
+        tag,
+        level,
+        format,
+        Duration.ofSeconds(refresh),
+        cacheDir,
+        Duration.ofSeconds(retry),
+        maxRows,
+        maxBody,
+        apiKey,
+        flag,
         threads.equals("virtual"));
   }
 
@@ -195,8 +237,13 @@ public record ApiConfig(
       try {
         return Enum.valueOf(type, v.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        problem(key + ": must be one of " + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT)
-            + ", got '" + v + "'");
+        problem(
+            key
+                + ": must be one of "
+                + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT)
+                + ", got '"
+                + v
+                + "'");
         return fallback;
       }
     }
@@ -208,7 +255,8 @@ public record ApiConfig(
       String stage = get("MODEL_STAGE");
       if (uri != null) {
         if (name != null || alias != null || stage != null) {
-          problem("MODEL_URI: cannot be combined with MODEL_NAME, MODEL_ALIAS or MODEL_STAGE (the URI names the model)");
+          problem(
+              "MODEL_URI: cannot be combined with MODEL_NAME, MODEL_ALIAS or MODEL_STAGE (the URI names the model)");
         }
         try {
           ModelSource source = ModelSource.parse(uri);
@@ -225,13 +273,20 @@ public record ApiConfig(
         problem("MODEL_ALIAS and MODEL_STAGE: set only one of them");
       }
       try {
-        ModelSource.Selector selector = stage != null
-            ? new ModelSource.Selector.Stage(stage)
-            : new ModelSource.Selector.Alias(alias == null ? "production" : alias);
+        ModelSource.Selector selector =
+            stage != null
+                ? new ModelSource.Selector.Stage(stage)
+                : new ModelSource.Selector.Alias(alias == null ? "production" : alias);
         return new ModelSource.Registered(name == null ? "iris-classifier" : name, selector);
       } catch (IllegalArgumentException e) {
-        problem((stage != null ? "MODEL_STAGE" : name != null && e.getMessage().contains("name") ? "MODEL_NAME" : "MODEL_ALIAS")
-            + ": " + e.getMessage());
+        problem(
+            (stage != null
+                    ? "MODEL_STAGE"
+                    : name != null && e.getMessage().contains("name")
+                        ? "MODEL_NAME"
+                        : "MODEL_ALIAS")
+                + ": "
+                + e.getMessage());
         return null;
       }
     }
@@ -249,20 +304,23 @@ public record ApiConfig(
     }
 
     /**
-     * The MLflow client settings, checked by the client's own parser. Unless set explicitly, the api uses
-     * one quick retry and a 30 s timeout per call: start-up and the poller do their own backoff.
+     * The MLflow client settings, checked by the client's own parser. Unless set explicitly, the
+     * api uses one quick retry and a 30 s timeout per call: start-up and the poller do their own
+     * backoff.
      */
     @Nullable MlflowConfig mlflow(@Nullable ModelSource model) {
       if (!(model instanceof ModelSource.Registered)) {
         return null;
       }
       if (get("MLFLOW_TRACKING_URI") == null) {
-        problem("MLFLOW_TRACKING_URI: required when the model comes from the registry (or set MODEL_URI to a local directory)");
+        problem(
+            "MLFLOW_TRACKING_URI: required when the model comes from the registry (or set MODEL_URI to a local directory)");
         return null;
       }
       try {
         MlflowConfig config = MlflowConfig.fromEnv(env);
-        if (get("MLFLOW_HTTP_REQUEST_MAX_RETRIES") == null && get("MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR") == null) {
+        if (get("MLFLOW_HTTP_REQUEST_MAX_RETRIES") == null
+            && get("MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR") == null) {
           config = config.withRetries(1, Duration.ofMillis(250));
         }
         if (get("MLFLOW_HTTP_REQUEST_TIMEOUT") == null) {

@@ -13,15 +13,16 @@ import java.util.List;
 public final class App {
 
   /** Every route the service serves; the OpenAPI document must describe exactly these. */
-  public static final List<String> ROUTES = List.of(
-      "POST /v1/classify",
-      "POST /v1/classify/batch",
-      "GET /v1/model",
-      "GET /health/live",
-      "GET /health/ready",
-      "GET /metrics",
-      "GET /openapi.json",
-      "GET /docs");
+  public static final List<String> ROUTES =
+      List.of(
+          "POST /v1/classify",
+          "POST /v1/classify/batch",
+          "GET /v1/model",
+          "GET /health/live",
+          "GET /health/ready",
+          "GET /metrics",
+          "GET /openapi.json",
+          "GET /docs");
 
   /** How long a stopping server waits for in-flight requests (below Cloud Run's 10 s). */
   static final long STOP_TIMEOUT_MS = 8_000;
@@ -30,7 +31,9 @@ public final class App {
 
   /** The service's Javalin app for {@code config}, serving whatever {@code live} holds. */
   public static Javalin create(ApiConfig config, LiveModel live, ApiMetrics metrics) {
-    var classify = new ClassifyRoutes(live, metrics, config.tag(), config.maxBatchRows(), config.flagOutOfRange());
+    var classify =
+        new ClassifyRoutes(
+            live, metrics, config.tag(), config.maxBatchRows(), config.flagOutOfRange());
     var info = new InfoRoutes(live, metrics, config.model(), config.tag());
     var observer = new RequestObserver(metrics, config.apiKey());
     return Javalin.create(c -> {

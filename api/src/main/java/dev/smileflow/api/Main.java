@@ -18,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code java -jar api.jar}: reads the configuration once, starts the HTTP server (live at once, ready
- * only with a model), loads the model, then follows the registry. Exit codes: 2 invalid
+ * {@code java -jar api.jar}: reads the configuration once, starts the HTTP server (live at once,
+ * ready only with a model), loads the model, then follows the registry. Exit codes: 2 invalid
  * configuration, 3 no model could be loaded at start, 1 anything else.
  */
 public final class Main {
@@ -54,21 +54,39 @@ public final class Main {
     }
   }
 
-  /** Starts everything; returns 0 once ready (the server keeps the JVM alive), or the exit code when start-up fails. */
+  /**
+   * Starts everything; returns 0 once ready (the server keeps the JVM alive), or the exit code when
+   * start-up fails.
+   */
   private static int run(ApiConfig config, Logger log) {
     log.info("starting api {} with {}", config.tag(), config);
     var metrics = new ApiMetrics();
     var live = new LiveModel(metrics, Clock.systemUTC());
-    ModelRegistry registry = config.usesRegistry() ? MlflowRegistry.create(java.util.Objects.requireNonNull(config.mlflow())) : null;
-    var fetcher = new ModelFetcher(config.model(), registry, new SmileBundleReader(), config.cacheDir(), Clock.systemUTC());
+    ModelRegistry registry =
+        config.usesRegistry()
+            ? MlflowRegistry.create(java.util.Objects.requireNonNull(config.mlflow()))
+            : null;
+    var fetcher =
+        new ModelFetcher(
+            config.model(),
+            registry,
+            new SmileBundleReader(),
+            config.cacheDir(),
+            Clock.systemUTC());
     var refresher = new ModelRefresher(fetcher, live, metrics);
     Javalin app = App.create(config, live, metrics);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("shutting down: finishing in-flight requests (up to {} ms)", App.STOP_TIMEOUT_MS);
-      refresher.close();
-      app.stop();
-      log.info("stopped");
-    }, "shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.info(
+                      "shutting down: finishing in-flight requests (up to {} ms)",
+                      App.STOP_TIMEOUT_MS);
+                  refresher.close();
+                  app.stop();
+                  log.info("stopped");
+                },
+                "shutdown"));
     app.start();
     log.info("listening on {}:{}; not ready until the model is loaded", config.host(), app.port());
     try {
@@ -80,8 +98,13 @@ public final class Main {
     Duration sinceJvmStart = Duration.ofMillis(ManagementFactory.getRuntimeMXBean().getUptime());
     metrics.ready(sinceJvmStart);
     var model = live.current().orElseThrow();
-    log.info("ready: serving {} version {} ({}) on port {}, {} ms after JVM start", model.name(), model.version(),
-        model.origin().name().toLowerCase(Locale.ROOT), app.port(), sinceJvmStart.toMillis());
+    log.info(
+        "ready: serving {} version {} ({}) on port {}, {} ms after JVM start",
+        model.name(),
+        model.version(),
+        model.origin().name().toLowerCase(Locale.ROOT),
+        app.port(),
+        sinceJvmStart.toMillis());
     refresher.start(config.refreshInterval());
     return 0;
   }

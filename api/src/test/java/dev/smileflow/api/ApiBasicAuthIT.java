@@ -59,14 +59,25 @@ class ApiBasicAuthIT {
     }
   }
 
-  /** The jar as a process with the test's environment only (none of this JVM's MLflow or model settings). */
+  /**
+   * The jar as a process with the test's environment only (none of this JVM's MLflow or model
+   * settings).
+   */
   private record Api(Process process, Path log, int port) implements AutoCloseable {
     static Api launch(Map<String, String> env) throws IOException {
       Path jar = Path.of("target", "api.jar").toAbsolutePath();
       assertTrue(Files.isRegularFile(jar), "build the jar first: " + jar);
-      var pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar", jar.toString());
-      pb.environment().keySet().removeIf(k -> k.startsWith("MLFLOW_") || k.startsWith("MODEL_") || k.equals("PORT")
-          || k.equals("API_KEY") || k.equals("TAG"));
+      var pb =
+          new ProcessBuilder(
+              ProcessHandle.current().info().command().orElse("java"), "-jar", jar.toString());
+      pb.environment()
+          .keySet()
+          .removeIf(k ->
+              k.startsWith("MLFLOW_")
+                  || k.startsWith("MODEL_")
+                  || k.equals("PORT")
+                  || k.equals("API_KEY")
+                  || k.equals("TAG"));
       int port = freePort();
       pb.environment().put("PORT", Integer.toString(port));
       pb.environment().put("HOST", "127.0.0.1");
@@ -114,15 +125,19 @@ class ApiBasicAuthIT {
 
     /** The model version the api answers {@code /v1/classify} with. */
     String classifiedVersion() throws IOException, InterruptedException {
-      HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/v1/classify"))
-          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(VIRGINICA)));
+      HttpResponse<String> r =
+          send(
+              HttpRequest.newBuilder(uri("/v1/classify"))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(VIRGINICA)));
       assertEquals(200, r.statusCode(), r.body());
       JsonNode data = JSON.readTree(r.body()).path("data");
       assertEquals("Iris-virginica", data.path("pred_label").asText(), r.body());
       return data.path("model_version").asText();
     }
 
-    static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+    static HttpResponse<String> send(HttpRequest.Builder request)
+        throws IOException, InterruptedException {
       return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -140,7 +155,11 @@ class ApiBasicAuthIT {
 
   /** A registered model whose alias {@code production} points at a freshly published version. */
   private static Publisher publishedModel(String prefix) {
-    Publisher p = new Publisher(admin, MlflowTestServer.uniqueName(prefix + "-exp"), MlflowTestServer.uniqueName(prefix));
+    Publisher p =
+        new Publisher(
+            admin,
+            MlflowTestServer.uniqueName(prefix + "-exp"),
+            MlflowTestServer.uniqueName(prefix));
     p.alias("production", p.publish(bundle));
     return p;
   }
@@ -158,8 +177,15 @@ class ApiBasicAuthIT {
   void wrongPasswordRefusesToStartNamingTheCauseAndNeverPrintsAPassword() throws Exception {
     Publisher p = publishedModel("auth-wrong");
     long started = System.nanoTime();
-    try (Api api = Api.launch(env(p.modelName,
-        Map.of("MLFLOW_TRACKING_USERNAME", ADMIN, "MLFLOW_TRACKING_PASSWORD", WRONG_PASSWORD)))) {
+    try (Api api =
+        Api.launch(
+            env(
+                p.modelName,
+                Map.of(
+                    "MLFLOW_TRACKING_USERNAME",
+                    ADMIN,
+                    "MLFLOW_TRACKING_PASSWORD",
+                    WRONG_PASSWORD)))) {
       assertEquals(3, api.awaitExit());
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
       String out = api.output();
@@ -190,17 +216,24 @@ class ApiBasicAuthIT {
     String user = MlflowTestServer.uniqueName("api-reader");
     String password = "Api-reader-secret-31";
     String changed = "Api-reader-changed-32";
-    adminCall("POST", "/api/2.0/mlflow/users/create",
+    adminCall(
+        "POST",
+        "/api/2.0/mlflow/users/create",
         "{\"username\": \"" + user + "\", \"password\": \"" + password + "\"}");
     Publisher p = publishedModel("auth-revoked");
-    var env = env(p.modelName, Map.of("MLFLOW_TRACKING_USERNAME", user, "MLFLOW_TRACKING_PASSWORD", password));
+    var env =
+        env(
+            p.modelName,
+            Map.of("MLFLOW_TRACKING_USERNAME", user, "MLFLOW_TRACKING_PASSWORD", password));
     env.put("MODEL_REFRESH_SECONDS", "1");
     try (Api api = Api.launch(env)) {
       api.awaitReady();
       assertEquals("1", api.classifiedVersion());
 
       // The admin changes the api's password, then promotes version 2: polls now get 401.
-      adminCall("PATCH", "/api/2.0/mlflow/users/update-password",
+      adminCall(
+          "PATCH",
+          "/api/2.0/mlflow/users/update-password",
           "{\"username\": \"" + user + "\", \"password\": \"" + changed + "\"}");
       p.alias("production", p.publish(bundle));
       String unauthorized = "model_refresh_errors_total{reason=\"REGISTRY_UNAUTHORIZED\"";
@@ -209,11 +242,16 @@ class ApiBasicAuthIT {
         Thread.sleep(200);
       }
       assertTrue(metrics(api).contains(unauthorized), metrics(api));
-      assertEquals("1", api.classifiedVersion(), "the loaded model keeps serving while MLflow refuses the api");
+      assertEquals(
+          "1",
+          api.classifiedVersion(),
+          "the loaded model keeps serving while MLflow refuses the api");
       assertTrue(api.process().isAlive());
 
       // The old password is valid again: the next polls find version 2 and swap it in.
-      adminCall("PATCH", "/api/2.0/mlflow/users/update-password",
+      adminCall(
+          "PATCH",
+          "/api/2.0/mlflow/users/update-password",
           "{\"username\": \"" + user + "\", \"password\": \"" + password + "\"}");
       deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       String served = api.classifiedVersion();
@@ -233,19 +271,29 @@ class ApiBasicAuthIT {
   }
 
   /** A call to MLflow's auth REST API as the admin; must answer 200. */
-  private static void adminCall(String method, String path, String json) throws IOException, InterruptedException {
-    String basic = Base64.getEncoder()
-        .encodeToString((ADMIN + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(server.uri().resolve(path))
-        .header("Authorization", "Basic " + basic).header("Content-Type", "application/json")
-        .method(method, HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+  private static void adminCall(String method, String path, String json)
+      throws IOException, InterruptedException {
+    String basic =
+        Base64.getEncoder()
+            .encodeToString((ADMIN + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(server.uri().resolve(path))
+                .header("Authorization", "Basic " + basic)
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(json))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), method + " " + path + ": " + r.body());
   }
 
   @Test
   void rightCredentialsServeThePublishedModelAndFollowAPromotion() throws Exception {
     Publisher p = publishedModel("auth-right");
-    var env = env(p.modelName, Map.of("MLFLOW_TRACKING_USERNAME", ADMIN, "MLFLOW_TRACKING_PASSWORD", PASSWORD));
+    var env =
+        env(
+            p.modelName,
+            Map.of("MLFLOW_TRACKING_USERNAME", ADMIN, "MLFLOW_TRACKING_PASSWORD", PASSWORD));
     env.put("MODEL_REFRESH_SECONDS", "1");
     try (Api api = Api.launch(env)) {
       api.awaitReady();
@@ -254,7 +302,8 @@ class ApiBasicAuthIT {
       assertEquals(p.modelName, model.path("data").path("name").asText(), model.toString());
       assertEquals("registry", model.path("data").path("source").asText(), model.toString());
 
-      // Polling keeps authenticating: a promotion made with the admin client reaches the running api.
+      // Polling keeps authenticating: a promotion made with the admin client reaches the running
+      // api.
       p.alias("production", p.publish(bundle));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       String served = api.classifiedVersion();

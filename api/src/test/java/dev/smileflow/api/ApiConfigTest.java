@@ -15,12 +15,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ApiConfigTest {
-  private static final Map<String, String> MLFLOW = Map.of("MLFLOW_TRACKING_URI", "http://127.0.0.1:5000");
+  private static final Map<String, String> MLFLOW =
+      Map.of("MLFLOW_TRACKING_URI", "http://127.0.0.1:5000");
 
   @Test
   void defaultsFollowTheProductionAliasOfIrisClassifier() {
     ApiConfig c = ApiConfig.fromEnv(MLFLOW);
-    assertEquals(new ModelSource.Registered("iris-classifier", new Selector.Alias("production")), c.model());
+    assertEquals(
+        new ModelSource.Registered("iris-classifier", new Selector.Alias("production")), c.model());
     assertEquals("models:/iris-classifier@production", c.model().uri());
     assertEquals(8080, c.port());
     assertEquals("0.0.0.0", c.host());
@@ -34,15 +36,29 @@ class ApiConfigTest {
 
   @Test
   void nameAndStageSelectTheLatestVersionInThatStage() {
-    ApiConfig c = ApiConfig.fromEnv(Map.of("MLFLOW_TRACKING_URI", "http://h:1", "MODEL_NAME", "m", "MODEL_STAGE", "Production"));
+    ApiConfig c =
+        ApiConfig.fromEnv(
+            Map.of(
+                "MLFLOW_TRACKING_URI",
+                "http://h:1",
+                "MODEL_NAME",
+                "m",
+                "MODEL_STAGE",
+                "Production"));
     assertEquals(new ModelSource.Registered("m", new Selector.Stage("Production")), c.model());
   }
 
   @Test
   void modelUriFormsAreParsed() {
-    assertEquals(new ModelSource.Registered("m", new Selector.Alias("champ")), ModelSource.parse("models:/m@champ"));
-    assertEquals(new ModelSource.Registered("m", new Selector.Version("3")), ModelSource.parse("models:/m/3"));
-    assertEquals(new ModelSource.Registered("m", new Selector.Stage("Production")), ModelSource.parse("models:/m/Production"));
+    assertEquals(
+        new ModelSource.Registered("m", new Selector.Alias("champ")),
+        ModelSource.parse("models:/m@champ"));
+    assertEquals(
+        new ModelSource.Registered("m", new Selector.Version("3")),
+        ModelSource.parse("models:/m/3"));
+    assertEquals(
+        new ModelSource.Registered("m", new Selector.Stage("Production")),
+        ModelSource.parse("models:/m/Production"));
     assertEquals(new ModelSource.LocalDirectory(Path.of("/tmp/x")), ModelSource.parse("/tmp/x"));
     assertThrows(IllegalArgumentException.class, () -> ModelSource.parse("models:/m"));
     assertThrows(IllegalArgumentException.class, () -> ModelSource.parse("models:/m/3/x"));
@@ -58,9 +74,26 @@ class ApiConfigTest {
 
   @Test
   void everyProblemIsListedInOneMessage() {
-    var e = assertThrows(InvalidConfigException.class, () -> ApiConfig.fromEnv(Map.of(
-        "PORT", "eighty", "MODEL_ALIAS", "prod", "MODEL_STAGE", "Production", "MODEL_REFRESH_SECONDS", "-1",
-        "LOG_FORMAT", "xml", "MAX_BATCH_ROWS", "0", "API_KEY", "short")));
+    var e =
+        assertThrows(
+            InvalidConfigException.class,
+            () ->
+                ApiConfig.fromEnv(
+                    Map.of(
+                        "PORT",
+                        "eighty",
+                        "MODEL_ALIAS",
+                        "prod",
+                        "MODEL_STAGE",
+                        "Production",
+                        "MODEL_REFRESH_SECONDS",
+                        "-1",
+                        "LOG_FORMAT",
+                        "xml",
+                        "MAX_BATCH_ROWS",
+                        "0",
+                        "API_KEY",
+                        "short")));
     String m = e.getMessage();
     assertTrue(m.contains("PORT: not a whole number: 'eighty'"), m);
     assertTrue(m.contains("MODEL_ALIAS and MODEL_STAGE: set only one of them"), m);
@@ -75,25 +108,47 @@ class ApiConfigTest {
 
   @Test
   void missingLocalDirectoryAndBadUriAreReported() {
-    var e = assertThrows(InvalidConfigException.class,
-        () -> ApiConfig.fromEnv(Map.of("MODEL_URI", "/does/not/exist")));
-    assertTrue(e.getMessage().contains("MODEL_URI: local model directory does not exist: /does/not/exist"));
-    var e2 = assertThrows(InvalidConfigException.class,
-        () -> ApiConfig.fromEnv(Map.of("MODEL_URI", "models:/x", "MLFLOW_TRACKING_URI", "ftp://h")));
-    assertTrue(e2.getMessage().contains("MODEL_URI: expected models:/<name>@<alias>"), e2.getMessage());
+    var e =
+        assertThrows(
+            InvalidConfigException.class,
+            () -> ApiConfig.fromEnv(Map.of("MODEL_URI", "/does/not/exist")));
+    assertTrue(
+        e.getMessage()
+            .contains("MODEL_URI: local model directory does not exist: /does/not/exist"));
+    var e2 =
+        assertThrows(
+            InvalidConfigException.class,
+            () ->
+                ApiConfig.fromEnv(
+                    Map.of("MODEL_URI", "models:/x", "MLFLOW_TRACKING_URI", "ftp://h")));
+    assertTrue(
+        e2.getMessage().contains("MODEL_URI: expected models:/<name>@<alias>"), e2.getMessage());
   }
 
   @Test
   void mlflowSettingsAreCheckedByTheClientsParser() {
-    var e = assertThrows(InvalidConfigException.class, () -> ApiConfig.fromEnv(Map.of(
-        "MLFLOW_TRACKING_URI", "http://h:1", "MLFLOW_TRACKING_USERNAME", "u")));
+    var e =
+        assertThrows(
+            InvalidConfigException.class,
+            () ->
+                ApiConfig.fromEnv(
+                    Map.of("MLFLOW_TRACKING_URI", "http://h:1", "MLFLOW_TRACKING_USERNAME", "u")));
     assertTrue(e.getMessage().contains("MLFLOW_TRACKING_PASSWORD"), e.getMessage());
   }
 
   @Test
   void toStringNeverShowsSecrets() {
-    ApiConfig c = ApiConfig.fromEnv(Map.of("MLFLOW_TRACKING_URI", "http://h:1", "MLFLOW_TRACKING_USERNAME", "user",
-        "MLFLOW_TRACKING_PASSWORD", "hunter2-password", "API_KEY", "0123456789abcdef-key"));
+    ApiConfig c =
+        ApiConfig.fromEnv(
+            Map.of(
+                "MLFLOW_TRACKING_URI",
+                "http://h:1",
+                "MLFLOW_TRACKING_USERNAME",
+                "user",
+                "MLFLOW_TRACKING_PASSWORD",
+                "hunter2-password",
+                "API_KEY",
+                "0123456789abcdef-key"));
     String s = c.toString();
     assertFalse(s.contains("hunter2"), s);
     assertFalse(s.contains("0123456789abcdef"), s);

@@ -30,7 +30,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code java -jar api.jar} as a process: start-up, refusals with exit codes, logs, graceful shutdown. */
+/**
+ * {@code java -jar api.jar} as a process: start-up, refusals with exit codes, logs, graceful
+ * shutdown.
+ */
 class ApiJarIT {
   private static final String VIRGINICA =
       "{\"sepal_length\": 7.7, \"sepal_width\": 2.6, \"petal_length\": 6.9, \"petal_width\": 2.3}";
@@ -69,13 +72,17 @@ class ApiJarIT {
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-      return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+      return HTTP.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
           HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> classify() throws IOException, InterruptedException {
-      return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/classify"))
-          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(VIRGINICA)).build(),
+      return HTTP.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/classify"))
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(VIRGINICA))
+              .build(),
           HttpResponse.BodyHandlers.ofString());
     }
 
@@ -104,8 +111,14 @@ class ApiJarIT {
     assertTrue(Files.isRegularFile(jar), "build the jar first: " + jar);
     String java = ProcessHandle.current().info().command().orElse("java");
     var pb = new ProcessBuilder(java, "-jar", jar.toString());
-    pb.environment().keySet().removeIf(k -> k.startsWith("MLFLOW_") || k.startsWith("MODEL_") || k.equals("PORT")
-        || k.equals("API_KEY") || k.equals("TAG"));
+    pb.environment()
+        .keySet()
+        .removeIf(k ->
+            k.startsWith("MLFLOW_")
+                || k.startsWith("MODEL_")
+                || k.equals("PORT")
+                || k.equals("API_KEY")
+                || k.equals("TAG"));
     int port = env.containsKey("PORT") ? Integer.parseInt(env.get("PORT")) : freePort();
     pb.environment().put("PORT", Integer.toString(port));
     pb.environment().put("HOST", "127.0.0.1");
@@ -116,8 +129,10 @@ class ApiJarIT {
   }
 
   @Test
-  void localDirectoryServesWithoutMlflowLogsJsonAndFinishesInFlightRequestsOnSigterm() throws Exception {
-    try (Api api = launch(Map.of("MODEL_URI", bundle.toString(), "LOG_FORMAT", "json", "TAG", "4.5.6"))) {
+  void localDirectoryServesWithoutMlflowLogsJsonAndFinishesInFlightRequestsOnSigterm()
+      throws Exception {
+    try (Api api =
+        launch(Map.of("MODEL_URI", bundle.toString(), "LOG_FORMAT", "json", "TAG", "4.5.6"))) {
       api.awaitReady();
       var r = api.classify();
       assertEquals(200, r.statusCode(), r.body());
@@ -129,8 +144,12 @@ class ApiJarIT {
       try (Socket socket = new Socket("127.0.0.1", api.port())) {
         socket.setSoTimeout(15_000);
         OutputStream out = socket.getOutputStream();
-        out.write(("POST /v1/classify HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-            + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(
+            ("POST /v1/classify HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: "
+                    + body.length
+                    + "\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         out.write(body, 0, 10);
         out.flush();
         Thread.sleep(300);
@@ -161,7 +180,11 @@ class ApiJarIT {
   void fromTheRegistryItBecomesReadyAndLogsItsStartToReadyTime() throws Exception {
     MlflowTestServer server = MlflowTestServer.shared();
     try (MlflowClient client = server.newClient()) {
-      Publisher p = new Publisher(client, MlflowTestServer.uniqueName("api-jar-it"), MlflowTestServer.uniqueName("iris"));
+      Publisher p =
+          new Publisher(
+              client,
+              MlflowTestServer.uniqueName("api-jar-it"),
+              MlflowTestServer.uniqueName("iris"));
       String v = p.publish(bundle);
       p.alias("production", v);
       var env = new HashMap<>(server.env());
@@ -172,7 +195,8 @@ class ApiJarIT {
         var r = api.classify();
         assertEquals(200, r.statusCode(), r.body());
         assertTrue(r.body().contains("\"model_version\":\"" + v + "\""), r.body());
-        Matcher m = Pattern.compile("ready: serving .* (\\d+) ms after JVM start").matcher(api.output());
+        Matcher m =
+            Pattern.compile("ready: serving .* (\\d+) ms after JVM start").matcher(api.output());
         assertTrue(m.find(), api.output());
         System.out.println("api start-to-ready (registry, loopback): " + m.group(1) + " ms");
         assertTrue(api.get("/metrics").body().contains("api_startup_seconds"));
@@ -182,8 +206,15 @@ class ApiJarIT {
 
   @Test
   void unreachableMlflowAtStartRefusesToStartWithTheReason() throws Exception {
-    try (Api api = launch(Map.of("MLFLOW_TRACKING_URI", "http://127.0.0.1:" + freePort(),
-        "MODEL_STARTUP_RETRY_SECONDS", "2", "LOG_FORMAT", "text"))) {
+    try (Api api =
+        launch(
+            Map.of(
+                "MLFLOW_TRACKING_URI",
+                "http://127.0.0.1:" + freePort(),
+                "MODEL_STARTUP_RETRY_SECONDS",
+                "2",
+                "LOG_FORMAT",
+                "text"))) {
       assertEquals(3, api.awaitExit());
       String out = api.output();
       assertTrue(out.contains("refusing to start (REGISTRY_UNREACHABLE)"), out);
@@ -194,18 +225,30 @@ class ApiJarIT {
   @Test
   void unauthorizedMlflowAtStartRefusesToStartAndNeverLogsTheCredentials() throws Exception {
     HttpServer fake = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    fake.createContext("/", exchange -> {
-      byte[] b = "{\"error_code\":\"UNAUTHENTICATED\",\"message\":\"You are not authenticated\"}".getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"mlflow\"");
-      exchange.sendResponseHeaders(401, b.length);
-      exchange.getResponseBody().write(b);
-      exchange.close();
-    });
+    fake.createContext(
+        "/",
+        exchange -> {
+          byte[] b =
+              "{\"error_code\":\"UNAUTHENTICATED\",\"message\":\"You are not authenticated\"}"
+                  .getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", "application/json");
+          exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"mlflow\"");
+          exchange.sendResponseHeaders(401, b.length);
+          exchange.getResponseBody().write(b);
+          exchange.close();
+        });
     fake.start();
-    try (Api api = launch(Map.of("MLFLOW_TRACKING_URI", "http://127.0.0.1:" + fake.getAddress().getPort(),
-        "MLFLOW_TRACKING_USERNAME", "svc-user", "MLFLOW_TRACKING_PASSWORD", "s3cret-Passw0rd-xyz",
-        "LOG_FORMAT", "text"))) {
+    try (Api api =
+        launch(
+            Map.of(
+                "MLFLOW_TRACKING_URI",
+                "http://127.0.0.1:" + fake.getAddress().getPort(),
+                "MLFLOW_TRACKING_USERNAME",
+                "svc-user",
+                "MLFLOW_TRACKING_PASSWORD",
+                "s3cret-Passw0rd-xyz",
+                "LOG_FORMAT",
+                "text"))) {
       assertEquals(3, api.awaitExit());
       String out = api.output();
       assertTrue(out.contains("refusing to start (REGISTRY_UNAUTHORIZED)"), out);
@@ -217,11 +260,21 @@ class ApiJarIT {
 
   @Test
   void invalidConfigurationFailsAtStartListingEveryProblem() throws Exception {
-    try (Api api = launch(Map.of("PORT", "80", "MODEL_URI", "/no/such/dir", "LOG_FORMAT", "xml",
-        "MAX_BODY_BYTES", "big"))) {
+    try (Api api =
+        launch(
+            Map.of(
+                "PORT",
+                "80",
+                "MODEL_URI",
+                "/no/such/dir",
+                "LOG_FORMAT",
+                "xml",
+                "MAX_BODY_BYTES",
+                "big"))) {
       assertEquals(2, api.awaitExit());
       String out = api.output();
-      assertTrue(out.contains("MODEL_URI: local model directory does not exist: /no/such/dir"), out);
+      assertTrue(
+          out.contains("MODEL_URI: local model directory does not exist: /no/such/dir"), out);
       assertTrue(out.contains("LOG_FORMAT: must be one of [json, text], got 'xml'"), out);
       assertTrue(out.contains("MAX_BODY_BYTES: not a whole number: 'big'"), out);
     }

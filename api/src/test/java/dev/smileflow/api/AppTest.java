@@ -32,10 +32,24 @@ class AppTest {
   @BeforeAll
   static void start() throws Exception {
     Path bundle = TestBundles.writeIris(dir.resolve("iris-logistic"), "logistic");
-    api = RunningApi.start(Map.of("MODEL_URI", bundle.toString(), "MAX_BODY_BYTES", "2048", "MAX_BATCH_ROWS", "3",
-        "FLAG_OUT_OF_RANGE", "true"));
-    var fetcher = new ModelFetcher(new ModelSource.LocalDirectory(bundle), null, new SmileBundleReader(), null,
-        Clock.systemUTC());
+    api =
+        RunningApi.start(
+            Map.of(
+                "MODEL_URI",
+                bundle.toString(),
+                "MAX_BODY_BYTES",
+                "2048",
+                "MAX_BATCH_ROWS",
+                "3",
+                "FLAG_OUT_OF_RANGE",
+                "true"));
+    var fetcher =
+        new ModelFetcher(
+            new ModelSource.LocalDirectory(bundle),
+            null,
+            new SmileBundleReader(),
+            null,
+            Clock.systemUTC());
     api.live.swap(fetcher.loadLocal());
   }
 
@@ -44,7 +58,8 @@ class AppTest {
     api.close();
   }
 
-  private static void assertError(RunningApi.Reply r, int status, String raised, String raisedOn, String message) {
+  private static void assertError(
+      RunningApi.Reply r, int status, String raised, String raisedOn, String message) {
     assertEquals(status, r.status(), r.body());
     JsonNode j = r.json();
     assertEquals("failed", j.get("message").asText());
@@ -89,30 +104,50 @@ class AppTest {
 
   @Test
   void fieldOrderInTheBodyDoesNotMatterValuesMatchByName() {
-    var shuffled = api.postJson("/v1/classify",
-        "{\"petal_width\": 2.3, \"petal_length\": 6.9, \"sepal_width\": 2.6, \"sepal_length\": 7.7}");
-    assertEquals(api.postJson("/v1/classify", VIRGINICA).json().get("data"), shuffled.json().get("data"));
+    var shuffled =
+        api.postJson(
+            "/v1/classify",
+            "{\"petal_width\": 2.3, \"petal_length\": 6.9, \"sepal_width\": 2.6, \"sepal_length\": 7.7}");
+    assertEquals(
+        api.postJson("/v1/classify", VIRGINICA).json().get("data"), shuffled.json().get("data"));
   }
 
   @Test
   void valuesOutsideTheTrainingRangeAreFlaggedAndCounted() {
-    var r = api.postJson("/v1/classify",
-        "{\"sepal_length\": 70.0, \"sepal_width\": 2.6, \"petal_length\": 6.9, \"petal_width\": 2.3}");
+    var r =
+        api.postJson(
+            "/v1/classify",
+            "{\"sepal_length\": 70.0, \"sepal_width\": 2.6, \"petal_length\": 6.9, \"petal_width\": 2.3}");
     assertEquals(200, r.status(), r.body());
     assertEquals("sepal_length", r.json().at("/data/out_of_range/0").asText());
-    assertTrue(api.get("/metrics").body().contains("model_input_out_of_range_total{field=\"sepal_length\"}"));
+    assertTrue(
+        api.get("/metrics")
+            .body()
+            .contains("model_input_out_of_range_total{field=\"sepal_length\"}"));
   }
 
   @Test
   void missingFieldIsRejectedWithItsName() {
-    assertError(api.postJson("/v1/classify", "{\"sepal_width\": 2.6, \"petal_length\": 6.9, \"petal_width\": 2.3}"),
-        400, "ValidationError", "ApiClassify", "sepal_length: field required");
+    assertError(
+        api.postJson(
+            "/v1/classify", "{\"sepal_width\": 2.6, \"petal_length\": 6.9, \"petal_width\": 2.3}"),
+        400,
+        "ValidationError",
+        "ApiClassify",
+        "sepal_length: field required");
   }
 
   @Test
   void everyProblemIsListedNotOnlyTheFirst() {
-    var r = api.postJson("/v1/classify", "{\"sepal_width\": \"wide\", \"petal_length\": null, \"petal_width\": 2.3}");
-    assertError(r, 400, "ValidationError", "ApiClassify",
+    var r =
+        api.postJson(
+            "/v1/classify",
+            "{\"sepal_width\": \"wide\", \"petal_length\": null, \"petal_width\": 2.3}");
+    assertError(
+        r,
+        400,
+        "ValidationError",
+        "ApiClassify",
         "sepal_length: field required; sepal_width: must be a number, got a string; petal_length: must not be null");
   }
 
@@ -125,40 +160,60 @@ class AppTest {
 
   @Test
   void stringValueIsRejectedWithItsName() {
-    assertError(api.postJson("/v1/classify", VIRGINICA.replace("7.7", "\"7.7\"")), 400, "ValidationError",
-        "ApiClassify", "sepal_length: must be a number, got a string");
+    assertError(
+        api.postJson("/v1/classify", VIRGINICA.replace("7.7", "\"7.7\"")),
+        400,
+        "ValidationError",
+        "ApiClassify",
+        "sepal_length: must be a number, got a string");
   }
 
   @Test
   void nullValueIsRejectedWithItsName() {
-    assertError(api.postJson("/v1/classify", VIRGINICA.replace("2.3", "null")), 400, "ValidationError",
-        "ApiClassify", "petal_width: must not be null");
+    assertError(
+        api.postJson("/v1/classify", VIRGINICA.replace("2.3", "null")),
+        400,
+        "ValidationError",
+        "ApiClassify",
+        "petal_width: must not be null");
   }
 
   @Test
   void booleanAndNestedValuesAreRejectedWithTheirNames() {
     var r = api.postJson("/v1/classify", VIRGINICA.replace("7.7", "true").replace("2.3", "[2.3]"));
-    assertEquals("sepal_length: must be a number, got a boolean; petal_width: must be a number, got an array",
+    assertEquals(
+        "sepal_length: must be a number, got a boolean; petal_width: must be a number, got an array",
         r.errorMessage());
   }
 
   @Test
   void numberOutOfDoubleRangeIsRejectedWithItsName() {
-    assertError(api.postJson("/v1/classify", VIRGINICA.replace("6.9", "1e999")), 400, "ValidationError",
-        "ApiClassify", "petal_length: must be a finite number (within double range)");
+    assertError(
+        api.postJson("/v1/classify", VIRGINICA.replace("6.9", "1e999")),
+        400,
+        "ValidationError",
+        "ApiClassify",
+        "petal_length: must be a finite number (within double range)");
   }
 
   @Test
   void nanAndInfinityLiteralsAreRejectedWithTheirNames() {
-    var r = api.postJson("/v1/classify", VIRGINICA.replace("6.9", "NaN").replace("2.6", "-Infinity"));
+    var r =
+        api.postJson("/v1/classify", VIRGINICA.replace("6.9", "NaN").replace("2.6", "-Infinity"));
     assertEquals(400, r.status());
-    assertEquals("sepal_width: must be a finite number (within double range); "
-        + "petal_length: must be a finite number (within double range)", r.errorMessage());
+    assertEquals(
+        "sepal_width: must be a finite number (within double range); "
+            + "petal_length: must be a finite number (within double range)",
+        r.errorMessage());
   }
 
   @Test
   void emptyBodyIsA400() {
-    assertError(api.postJson("/v1/classify", ""), 400, "ValidationError", "ApiClassify",
+    assertError(
+        api.postJson("/v1/classify", ""),
+        400,
+        "ValidationError",
+        "ApiClassify",
         "body: required (a JSON object)");
   }
 
@@ -177,43 +232,69 @@ class AppTest {
 
   @Test
   void duplicateFieldIsRejectedWithItsName() {
-    assertError(api.postJson("/v1/classify", VIRGINICA.replace("}", ", \"sepal_length\": 1.0}")), 400,
-        "ValidationError", "ApiClassify", "sepal_length: duplicate field");
+    assertError(
+        api.postJson("/v1/classify", VIRGINICA.replace("}", ", \"sepal_length\": 1.0}")),
+        400,
+        "ValidationError",
+        "ApiClassify",
+        "sepal_length: duplicate field");
   }
 
   @Test
   void aJsonArrayInsteadOfAnObjectIsA400() {
-    assertError(api.postJson("/v1/classify", "[1,2,3,4]"), 400, "ValidationError", "ApiClassify",
+    assertError(
+        api.postJson("/v1/classify", "[1,2,3,4]"),
+        400,
+        "ValidationError",
+        "ApiClassify",
         "body: must be a JSON object of input fields, got an array");
   }
 
   @Test
   void wrongContentTypeIsA415() {
-    assertError(api.post("/v1/classify", "text/plain", VIRGINICA), 415, "UnsupportedMediaType", "ApiClassify",
+    assertError(
+        api.post("/v1/classify", "text/plain", VIRGINICA),
+        415,
+        "UnsupportedMediaType",
+        "ApiClassify",
         "Content-Type: must be application/json, got 'text/plain'");
     assertEquals(415, api.post("/v1/classify", null, VIRGINICA).status());
-    assertEquals(200, api.post("/v1/classify", "application/json; charset=utf-8", VIRGINICA).status());
+    assertEquals(
+        200, api.post("/v1/classify", "application/json; charset=utf-8", VIRGINICA).status());
   }
 
   @Test
   void bodyOverTheLimitIsA413InTheEnvelope() {
     String big = "{\"sepal_length\": 7.7, \"pad\": \"" + "x".repeat(4000) + "\"}";
     var r = api.postJson("/v1/classify", big);
-    assertError(r, 413, "PayloadTooLarge", "ApiClassify", "body: larger than the limit of 2048 bytes");
+    assertError(
+        r, 413, "PayloadTooLarge", "ApiClassify", "body: larger than the limit of 2048 bytes");
     assertFalse(r.body().contains("xxxx"));
   }
 
   @Test
   void chunkedBodyOverTheLimitIsA413Too() {
-    byte[] big = ("{\"pad\": \"" + "y".repeat(5000) + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    var r = api.send(HttpRequest.newBuilder(api.uri("/v1/classify")).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))));
-    assertError(r, 413, "PayloadTooLarge", "ApiClassify", "body: larger than the limit of 2048 bytes");
+    byte[] big =
+        ("{\"pad\": \"" + "y".repeat(5000) + "\"}")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    var r =
+        api.send(
+            HttpRequest.newBuilder(api.uri("/v1/classify"))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(big))));
+    assertError(
+        r, 413, "PayloadTooLarge", "ApiClassify", "body: larger than the limit of 2048 bytes");
   }
 
   @Test
   void wrongMethodIsA405InTheEnvelope() {
-    assertError(api.get("/v1/classify"), 405, "MethodNotAllowed", "ApiClassify",
+    assertError(
+        api.get("/v1/classify"),
+        405,
+        "MethodNotAllowed",
+        "ApiClassify",
         "method: GET not allowed on /v1/classify");
   }
 
@@ -224,8 +305,12 @@ class AppTest {
 
   @Test
   void batchReturnsOneResultPerRowInOrder() {
-    var r = api.postJson("/v1/classify/batch", "{\"rows\": [" + VIRGINICA
-        + ", {\"sepal_length\": 5.1, \"sepal_width\": 3.5, \"petal_length\": 1.4, \"petal_width\": 0.2}]}");
+    var r =
+        api.postJson(
+            "/v1/classify/batch",
+            "{\"rows\": ["
+                + VIRGINICA
+                + ", {\"sepal_length\": 5.1, \"sepal_width\": 3.5, \"petal_length\": 1.4, \"petal_width\": 0.2}]}");
     assertEquals(200, r.status(), r.body());
     JsonNode p = r.json().at("/data/predictions");
     assertEquals(2, p.size());
@@ -236,25 +321,38 @@ class AppTest {
 
   @Test
   void batchRowProblemsNameTheRowAndField() {
-    var r = api.postJson("/v1/classify/batch", "{\"rows\": [" + VIRGINICA + ", {\"sepal_length\": 5.1}]}");
-    assertError(r, 400, "ValidationError", "ApiClassifyBatch", "rows[1].sepal_width: field required; "
-        + "rows[1].petal_length: field required; rows[1].petal_width: field required");
+    var r =
+        api.postJson(
+            "/v1/classify/batch", "{\"rows\": [" + VIRGINICA + ", {\"sepal_length\": 5.1}]}");
+    assertError(
+        r,
+        400,
+        "ValidationError",
+        "ApiClassifyBatch",
+        "rows[1].sepal_width: field required; "
+            + "rows[1].petal_length: field required; rows[1].petal_width: field required");
   }
 
   @Test
   void batchOverTheRowLimitIsRejected() {
     var r = api.postJson("/v1/classify/batch", "{\"rows\": [{},{},{},{}]}");
-    assertError(r, 400, "ValidationError", "ApiClassifyBatch", "rows: at most 3 rows per request, got 4");
+    assertError(
+        r, 400, "ValidationError", "ApiClassifyBatch", "rows: at most 3 rows per request, got 4");
   }
 
   @Test
   void batchWithoutRowsOrWithEmptyRowsIsRejected() {
     assertEquals("rows: field required", api.postJson("/v1/classify/batch", "{}").errorMessage());
-    assertEquals("rows: must contain at least one row", api.postJson("/v1/classify/batch", "{\"rows\":[]}").errorMessage());
-    assertEquals("rows: must be a list of row objects, got an object",
+    assertEquals(
+        "rows: must contain at least one row",
+        api.postJson("/v1/classify/batch", "{\"rows\":[]}").errorMessage());
+    assertEquals(
+        "rows: must be a list of row objects, got an object",
         api.postJson("/v1/classify/batch", "{\"rows\":{}}").errorMessage());
-    assertEquals("extra: unknown field (expected [rows])",
-        api.postJson("/v1/classify/batch", "{\"rows\":[" + VIRGINICA + "], \"extra\": 1}").errorMessage());
+    assertEquals(
+        "extra: unknown field (expected [rows])",
+        api.postJson("/v1/classify/batch", "{\"rows\":[" + VIRGINICA + "], \"extra\": 1}")
+            .errorMessage());
   }
 
   @Test
@@ -289,11 +387,21 @@ class AppTest {
     api.postJson("/v1/classify", VIRGINICA);
     api.postJson("/v1/classify", "{}");
     String m = api.get("/metrics").body();
-    assertTrue(m.contains("http_server_requests_seconds_bucket{method=\"POST\",outcome=\"SUCCESS\",status=\"200\",uri=\"/v1/classify\""), m);
-    assertTrue(m.contains("http_server_requests_seconds_count{method=\"POST\",outcome=\"CLIENT_ERROR\",status=\"400\",uri=\"/v1/classify\"}"), m);
-    assertTrue(m.contains("model_predictions_total{label=\"Iris-virginica\",model_version=\"local\"}"), m);
+    assertTrue(
+        m.contains(
+            "http_server_requests_seconds_bucket{method=\"POST\",outcome=\"SUCCESS\",status=\"200\",uri=\"/v1/classify\""),
+        m);
+    assertTrue(
+        m.contains(
+            "http_server_requests_seconds_count{method=\"POST\",outcome=\"CLIENT_ERROR\",status=\"400\",uri=\"/v1/classify\"}"),
+        m);
+    assertTrue(
+        m.contains("model_predictions_total{label=\"Iris-virginica\",model_version=\"local\"}"), m);
     assertTrue(m.contains("model_loads_total{outcome=\"success\"}"), m);
-    assertTrue(m.contains("model_info{model_name=\"iris-logistic\",model_version=\"local\",origin=\"local\"} 1"), m);
+    assertTrue(
+        m.contains(
+            "model_info{model_name=\"iris-logistic\",model_version=\"local\",origin=\"local\"} 1"),
+        m);
     assertTrue(m.contains("jvm_memory_used_bytes"), m);
     assertTrue(m.contains("model_inference_seconds_count "), m);
     assertTrue(m.contains("model_swaps_total"), m);
@@ -301,7 +409,11 @@ class AppTest {
 
   @Test
   void requestIdIsEchoedOrCreated() {
-    var given = api.send(HttpRequest.newBuilder(api.uri("/health/live")).header("X-Request-Id", "abc-123").GET());
+    var given =
+        api.send(
+            HttpRequest.newBuilder(api.uri("/health/live"))
+                .header("X-Request-Id", "abc-123")
+                .GET());
     assertEquals("abc-123", given.headers().firstValue("X-Request-Id").orElseThrow());
     var created = api.get("/health/live");
     assertEquals(36, created.headers().firstValue("X-Request-Id").orElseThrow().length());
@@ -314,15 +426,22 @@ class AppTest {
     JsonNode spec = r.json();
     assertEquals("3.1.0", spec.get("openapi").asText());
     Set<String> documented = new TreeSet<>();
-    spec.get("paths").properties().forEach(p ->
-        p.getValue().fieldNames().forEachRemaining(m -> documented.add(m.toUpperCase() + " " + p.getKey())));
+    spec.get("paths")
+        .properties()
+        .forEach(p ->
+            p.getValue()
+                .fieldNames()
+                .forEachRemaining(m -> documented.add(m.toUpperCase() + " " + p.getKey())));
     assertEquals(new TreeSet<>(App.ROUTES), documented);
     for (String route : App.ROUTES) {
       String[] mp = route.split(" ");
       var reply = mp[0].equals("GET") ? api.get(mp[1]) : api.postJson(mp[1], VIRGINICA);
       assertTrue(reply.status() != 404 && reply.status() != 405, route + " -> " + reply.status());
-      assertTrue(spec.at("/paths/" + mp[1].replace("/", "~1") + "/" + mp[0].toLowerCase()).get("responses")
-          .has(Integer.toString(reply.status())), route + " answered " + reply.status() + ", not documented");
+      assertTrue(
+          spec.at("/paths/" + mp[1].replace("/", "~1") + "/" + mp[0].toLowerCase())
+              .get("responses")
+              .has(Integer.toString(reply.status())),
+          route + " answered " + reply.status() + ", not documented");
     }
   }
 

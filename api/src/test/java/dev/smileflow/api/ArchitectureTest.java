@@ -15,41 +15,67 @@ class ArchitectureTest {
 
   @BeforeAll
   static void importClasses() {
-    classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .importPackages("dev.smileflow.api");
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.smileflow.api");
   }
 
   @Test
   void theModelPackageKnowsNothingOfHttp() {
-    noClasses().that().resideInAPackage("dev.smileflow.api.model..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "dev.smileflow.api.http..", "org.eclipse.jetty..")
+    noClasses()
+        .that()
+        .resideInAPackage("dev.smileflow.api.model..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.javalin..", "dev.smileflow.api.http..", "org.eclipse.jetty..")
         .check(classes);
   }
 
   @Test
   void metricsDependOnNeitherModelNorHttp() {
-    noClasses().that().resideInAPackage("dev.smileflow.api.metrics..")
-        .should().dependOnClassesThat().resideInAnyPackage("dev.smileflow.api.model..", "dev.smileflow.api.http..")
+    noClasses()
+        .that()
+        .resideInAPackage("dev.smileflow.api.metrics..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.smileflow.api.model..", "dev.smileflow.api.http..")
         .check(classes);
   }
 
   @Test
   void onlyTheAdaptersTouchTheOtherModules() {
-    classes().that().resideInAPackage("dev.smileflow.api..")
-        .and().haveNameNotMatching(".*\\.(MlflowRegistry|ApiConfig|Main)(\\$.*)?")
-        .should().onlyDependOnClassesThat().resideOutsideOfPackage("dev.smileflow.mlflow..")
+    classes()
+        .that()
+        .resideInAPackage("dev.smileflow.api..")
+        .and()
+        .haveNameNotMatching(".*\\.(MlflowRegistry|ApiConfig|Main)(\\$.*)?")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideOutsideOfPackage("dev.smileflow.mlflow..")
         .check(classes);
-    classes().that().resideInAPackage("dev.smileflow.api..")
-        .and().haveNameNotMatching(".*\\.SmileBundleReader(\\$.*)?")
-        .should().onlyDependOnClassesThat().resideOutsideOfPackage("dev.smileflow.bundle..")
+    classes()
+        .that()
+        .resideInAPackage("dev.smileflow.api..")
+        .and()
+        .haveNameNotMatching(".*\\.SmileBundleReader(\\$.*)?")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideOutsideOfPackage("dev.smileflow.bundle..")
         .check(classes);
   }
 
   @Test
   void onlyMainReadsTheEnvironment() {
-    noClasses().that().resideInAPackage("dev.smileflow.api..").and().doNotHaveSimpleName("Main")
-        .should().callMethod(System.class, "getenv")
-        .orShould().callMethod(System.class, "getenv", String.class)
+    noClasses()
+        .that()
+        .resideInAPackage("dev.smileflow.api..")
+        .and()
+        .doNotHaveSimpleName("Main")
+        .should()
+        .callMethod(System.class, "getenv")
+        .orShould()
+        .callMethod(System.class, "getenv", String.class)
         .check(classes);
   }
 }

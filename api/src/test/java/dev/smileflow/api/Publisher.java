@@ -28,12 +28,18 @@ final class Publisher {
 
   /** Uploads {@code bundle} as a LoggedModel and registers it; returns the new version number. */
   String publish(Path bundle) {
-    LoggedModel model = client.loggedModels().create(LoggedModelSpec.of(experimentId, "iris", null));
+    LoggedModel model =
+        client.loggedModels().create(LoggedModelSpec.of(experimentId, "iris", null));
     client.artifacts().uploadDirectory(model.artifactUri(), bundle);
     client.loggedModels().finalizeModel(model.modelId(), LoggedModelStatus.LOGGED_MODEL_READY);
-    ModelVersion v = client.registry().createModelVersion(
-        ModelVersionSpec.fromLoggedModel(modelName, model.modelId(), null));
-    return client.registry().waitUntilReady(modelName, v.version(), Duration.ofSeconds(30)).version();
+    ModelVersion v =
+        client
+            .registry()
+            .createModelVersion(ModelVersionSpec.fromLoggedModel(modelName, model.modelId(), null));
+    return client
+        .registry()
+        .waitUntilReady(modelName, v.version(), Duration.ofSeconds(30))
+        .version();
   }
 
   void alias(String alias, String version) {

@@ -34,7 +34,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The api against a real MLflow server: resolve, download over the proxy, verify, load, follow, refuse. */
+/**
+ * The api against a real MLflow server: resolve, download over the proxy, verify, load, follow,
+ * refuse.
+ */
 class RegistryServingIT {
   private static final String VIRGINICA =
       "{\"sepal_length\": 7.7, \"sepal_width\": 2.6, \"petal_length\": 6.9, \"petal_width\": 2.3}";
@@ -59,18 +62,25 @@ class RegistryServingIT {
   }
 
   private static Publisher publisher() {
-    return new Publisher(client, MlflowTestServer.uniqueName("api-it"), MlflowTestServer.uniqueName("iris"));
+    return new Publisher(
+        client, MlflowTestServer.uniqueName("api-it"), MlflowTestServer.uniqueName("iris"));
   }
 
   /** A started api whose model comes from the registry through the real read path. */
-  private record Served(RunningApi api, MlflowRegistry registry, ModelFetcher fetcher) implements AutoCloseable {
+  private record Served(RunningApi api, MlflowRegistry registry, ModelFetcher fetcher)
+      implements AutoCloseable {
     static Served start(Map<String, String> extra) {
       var env = new HashMap<>(server.env());
       env.putAll(extra);
       RunningApi api = RunningApi.start(env);
       MlflowRegistry registry = MlflowRegistry.create(api.config.mlflow());
-      var fetcher = new ModelFetcher(api.config.model(), registry, new SmileBundleReader(), api.config.cacheDir(),
-          Clock.systemUTC());
+      var fetcher =
+          new ModelFetcher(
+              api.config.model(),
+              registry,
+              new SmileBundleReader(),
+              api.config.cacheDir(),
+              Clock.systemUTC());
       api.live.swap(new ModelStartup(fetcher, api.config.startupRetry(), Thread::sleep).load());
       return new Served(api, registry, fetcher);
     }
@@ -107,10 +117,25 @@ class RegistryServingIT {
     String v2 = p.publish(knn);
     client.registry().transitionStage(p.modelName, v1, Stage.PRODUCTION, true);
     try (Served byNumber = Served.start(Map.of("MODEL_URI", "models:/" + p.modelName + "/" + v2));
-        Served byStage = Served.start(Map.of("MODEL_URI", "models:/" + p.modelName + "/Production"))) {
-      assertEquals(v2, byNumber.api().postJson("/v1/classify", VIRGINICA).json().at("/data/model_version").asText());
+        Served byStage =
+            Served.start(Map.of("MODEL_URI", "models:/" + p.modelName + "/Production"))) {
+      assertEquals(
+          v2,
+          byNumber
+              .api()
+              .postJson("/v1/classify", VIRGINICA)
+              .json()
+              .at("/data/model_version")
+              .asText());
       assertEquals("knn", byNumber.api().get("/v1/model").json().at("/data/algorithm").asText());
-      assertEquals(v1, byStage.api().postJson("/v1/classify", VIRGINICA).json().at("/data/model_version").asText());
+      assertEquals(
+          v1,
+          byStage
+              .api()
+              .postJson("/v1/classify", VIRGINICA)
+              .json()
+              .at("/data/model_version")
+              .asText());
     }
   }
 
@@ -157,7 +182,9 @@ class RegistryServingIT {
       assertTrue(clients.awaitTermination(20, TimeUnit.SECONDS));
       assertEquals(Set.of(), failures);
       assertEquals(Set.of(v1, v2), versions, "both versions served, ok=" + ok.get());
-      assertEquals(v2, s.api().postJson("/v1/classify", VIRGINICA).json().at("/data/model_version").asText());
+      assertEquals(
+          v2,
+          s.api().postJson("/v1/classify", VIRGINICA).json().at("/data/model_version").asText());
       assertTrue(s.api().get("/metrics").body().contains("model_swaps_total 1.0"));
     }
   }
@@ -181,7 +208,11 @@ class RegistryServingIT {
       JsonNode refused = s.api().get("/v1/model").json().at("/data/last_refused");
       assertEquals(bad, refused.get("version").asText());
       assertEquals("CHECKSUM_MISMATCH", refused.get("code").asText());
-      assertTrue(s.api().get("/metrics").body().contains("model_load_failures_total{reason=\"CHECKSUM_MISMATCH\"} 1.0"));
+      assertTrue(
+          s.api()
+              .get("/metrics")
+              .body()
+              .contains("model_load_failures_total{reason=\"CHECKSUM_MISMATCH\"} 1.0"));
       p.alias("production", v1);
       refresher.checkOnce();
       assertEquals(v1, s.api().get("/v1/model").json().at("/data/version").asText());
@@ -194,7 +225,8 @@ class RegistryServingIT {
     String v1 = p.publish(logistic);
     p.alias("production", v1);
     Path cache = dir.resolve("cache-" + System.nanoTime());
-    try (Served first = Served.start(Map.of("MODEL_NAME", p.modelName, "MODEL_CACHE_DIR", cache.toString()))) {
+    try (Served first =
+        Served.start(Map.of("MODEL_NAME", p.modelName, "MODEL_CACHE_DIR", cache.toString()))) {
       assertEquals("registry", first.api().get("/v1/model").json().at("/data/source").asText());
     }
     try (Stream<Path> cached = Files.walk(cache)) {
@@ -204,8 +236,17 @@ class RegistryServingIT {
     try (var socket = new ServerSocket(0)) {
       deadPort = socket.getLocalPort();
     }
-    try (Served down = Served.start(Map.of("MLFLOW_TRACKING_URI", "http://127.0.0.1:" + deadPort,
-        "MODEL_NAME", p.modelName, "MODEL_CACHE_DIR", cache.toString(), "MODEL_STARTUP_RETRY_SECONDS", "1"))) {
+    try (Served down =
+        Served.start(
+            Map.of(
+                "MLFLOW_TRACKING_URI",
+                "http://127.0.0.1:" + deadPort,
+                "MODEL_NAME",
+                p.modelName,
+                "MODEL_CACHE_DIR",
+                cache.toString(),
+                "MODEL_STARTUP_RETRY_SECONDS",
+                "1"))) {
       JsonNode model = down.api().get("/v1/model").json().get("data");
       assertEquals("cache", model.get("source").asText());
       assertEquals(v1, model.get("version").asText());

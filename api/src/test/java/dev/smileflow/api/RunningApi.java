@@ -19,7 +19,8 @@ import java.util.Map;
 /** The real app on an ephemeral loopback port, with a plain JDK client. */
 public final class RunningApi implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   public final ApiConfig config;
   public final ApiMetrics metrics;
@@ -82,8 +83,10 @@ public final class RunningApi implements AutoCloseable {
 
   public Reply send(HttpRequest.Builder request) {
     try {
-      HttpResponse<String> r = CLIENT.send(request.timeout(Duration.ofSeconds(20)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          CLIENT.send(
+              request.timeout(Duration.ofSeconds(20)).build(),
+              HttpResponse.BodyHandlers.ofString());
       return new Reply(r.statusCode(), r.headers(), r.body());
     } catch (IOException e) {
       throw new UncheckedIOException(e);

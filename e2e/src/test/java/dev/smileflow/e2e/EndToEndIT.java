@@ -31,12 +31,14 @@ import org.mlflow.api.proto.Service.ViewType;
 import org.mlflow.tracking.MlflowClient;
 
 /**
- * The whole product path: train-job against a real MLflow server, the api serving what it registered, a
- * second training that promotes a new version, and the running api following that promotion.
+ * The whole product path: train-job against a real MLflow server, the api serving what it
+ * registered, a second training that promotes a new version, and the running api following that
+ * promotion.
  */
 class EndToEndIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final String SETOSA =
       "{\"sepal_length\": 5.1, \"sepal_width\": 3.5, \"petal_length\": 1.4, \"petal_width\": 0.2}";
   private static final String VIRGINICA =
@@ -55,7 +57,8 @@ class EndToEndIT {
     env.put("MODEL_NAME", model);
 
     long started = System.nanoTime();
-    JarProcess.Result first = JarProcess.run(trainJar(), env, tmp.resolve("train-1.log"), Duration.ofMinutes(5));
+    JarProcess.Result first =
+        JarProcess.run(trainJar(), env, tmp.resolve("train-1.log"), Duration.ofMinutes(5));
     long trainMillis = (System.nanoTime() - started) / 1_000_000;
     assertEquals(0, first.exitCode(), "train-job failed:\n" + first.output());
     System.out.printf("train-job on Iris, start to registered version: %d ms%n", trainMillis);
@@ -73,7 +76,8 @@ class EndToEndIT {
 
       JsonNode setosa = classify(port, SETOSA);
       assertEquals("success", setosa.path("message").asText(), setosa.toString());
-      assertEquals("Iris-setosa", setosa.path("data").path("pred_label").asText(), setosa.toString());
+      assertEquals(
+          "Iris-setosa", setosa.path("data").path("pred_label").asText(), setosa.toString());
       assertEquals(productionVersion, setosa.path("data").path("model_version").asText());
       assertEquals("e2e", setosa.path("version").asText());
       assertTrue(setosa.path("error").isNull());
@@ -81,12 +85,17 @@ class EndToEndIT {
       assertTrue(confidence > 0.5 && confidence <= 1.0, "confidence " + confidence);
 
       JsonNode virginica = classify(port, VIRGINICA);
-      assertEquals("Iris-virginica", virginica.path("data").path("pred_label").asText(), virginica.toString());
+      assertEquals(
+          "Iris-virginica",
+          virginica.path("data").path("pred_label").asText(),
+          virginica.toString());
 
-      JarProcess.Result second = JarProcess.run(trainJar(), env, tmp.resolve("train-2.log"), Duration.ofMinutes(5));
+      JarProcess.Result second =
+          JarProcess.run(trainJar(), env, tmp.resolve("train-2.log"), Duration.ofMinutes(5));
       assertEquals(0, second.exitCode(), "second train-job failed:\n" + second.output());
       String promoted = aliasVersion(tracking, model, "production");
-      assertEquals("2", promoted, "an equally good model on the same data is promoted:\n" + second.output());
+      assertEquals(
+          "2", promoted, "an equally good model on the same data is promoted:\n" + second.output());
 
       String served = awaitServedVersion(api, port, promoted, Duration.ofSeconds(90));
       assertEquals(promoted, served, "the running api follows the promotion without a restart");
@@ -97,23 +106,35 @@ class EndToEndIT {
   }
 
   /** MLflow's own Java client, as an independent reader of what train-job logged and registered. */
-  private static void readBackThroughTheOfficialClient(String tracking, String experiment, String model) {
+  private static void readBackThroughTheOfficialClient(
+      String tracking, String experiment, String model) {
     try (MlflowClient official = new MlflowClient(tracking)) {
       String experimentId =
-          official.getExperimentByName(experiment).orElseThrow(() -> new AssertionError("no experiment " + experiment))
+          official
+              .getExperimentByName(experiment)
+              .orElseThrow(() -> new AssertionError("no experiment " + experiment))
               .getExperimentId();
-      List<Run> runs = official.searchRuns(List.of(experimentId), "", ViewType.ALL, 1000).getItems();
+      List<Run> runs =
+          official.searchRuns(List.of(experimentId), "", ViewType.ALL, 1000).getItems();
       assertFalse(runs.isEmpty(), "runs are visible to the official client");
       long parents = 0;
       long children = 0;
       for (Run found : runs) {
         Run run = official.getRun(found.getInfo().getRunId());
-        assertEquals("FINISHED", run.getInfo().getStatus().name(), "no run is left " + run.getInfo().getStatus());
-        boolean nested = run.getData().getTagsList().stream().anyMatch(t -> t.getKey().equals("mlflow.parentRunId"));
+        assertEquals(
+            "FINISHED",
+            run.getInfo().getStatus().name(),
+            "no run is left " + run.getInfo().getStatus());
+        boolean nested =
+            run.getData().getTagsList().stream()
+                .anyMatch(t -> t.getKey().equals("mlflow.parentRunId"));
         if (nested) {
           children++;
-          assertFalse(run.getData().getParamsList().isEmpty(), "a candidate run carries its hyperparameters");
-          assertFalse(run.getData().getMetricsList().isEmpty(), "a candidate run carries its CV metrics");
+          assertFalse(
+              run.getData().getParamsList().isEmpty(),
+              "a candidate run carries its hyperparameters");
+          assertFalse(
+              run.getData().getMetricsList().isEmpty(), "a candidate run carries its CV metrics");
         } else {
           parents++;
         }
@@ -128,18 +149,27 @@ class EndToEndIT {
     }
   }
 
-  private static String aliasVersion(String tracking, String model, String alias) throws IOException, InterruptedException {
-    URI uri = URI.create(tracking + "/api/2.0/mlflow/registered-models/alias?name=" + enc(model) + "&alias=" + enc(alias));
-    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+  private static String aliasVersion(String tracking, String model, String alias)
+      throws IOException, InterruptedException {
+    URI uri =
+        URI.create(
+            tracking
+                + "/api/2.0/mlflow/registered-models/alias?name="
+                + enc(model)
+                + "&alias="
+                + enc(alias));
+    HttpResponse<String> response =
+        HTTP.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(200, response.statusCode(), response.body());
     return JSON.readTree(response.body()).path("model_version").path("version").asText();
   }
 
   private static JsonNode classify(int port, String body) throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/classify"))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/classify"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
     HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     assertEquals(200, response.statusCode(), response.body());
     return JSON.readTree(response.body());
@@ -152,9 +182,12 @@ class EndToEndIT {
         fail("the api exited before it was ready:\n" + api.output());
       }
       try {
-        HttpResponse<String> ready = HTTP.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).GET().build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> ready =
+            HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+                    .GET()
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (ready.statusCode() == 200) {
           return;
         }
@@ -166,14 +199,19 @@ class EndToEndIT {
     fail("the api was not ready within 90 s:\n" + api.output());
   }
 
-  /** Classifies until the api answers with {@code expected} as its model version, or the timeout passes. */
-  private static String awaitServedVersion(JarProcess api, int port, String expected, Duration timeout)
+  /**
+   * Classifies until the api answers with {@code expected} as its model version, or the timeout
+   * passes.
+   */
+  private static String awaitServedVersion(
+      JarProcess api, int port, String expected, Duration timeout)
       throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     String served = "";
     while (System.nanoTime() < deadline) {
       JsonNode answer = classify(port, VIRGINICA); // every request during the swap must succeed
-      assertEquals("Iris-virginica", answer.path("data").path("pred_label").asText(), answer.toString());
+      assertEquals(
+          "Iris-virginica", answer.path("data").path("pred_label").asText(), answer.toString());
       served = answer.path("data").path("model_version").asText();
       if (served.equals(expected)) {
         return served;

@@ -20,16 +20,19 @@ final class JarProcess implements AutoCloseable {
   }
 
   /** Starts {@code java -jar jar args...} with {@code env} added to this JVM's environment. */
-  static JarProcess start(Path jar, Map<String, String> env, Path log, String... args) throws IOException {
+  static JarProcess start(Path jar, Map<String, String> env, Path log, String... args)
+      throws IOException {
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException(jar + " does not exist: build it first (scripts/mvn package)");
+      throw new IllegalStateException(
+          jar + " does not exist: build it first (scripts/mvn package)");
     }
     List<String> command = new ArrayList<>();
     command.add(javaExecutable());
     command.add("-jar");
     command.add(jar.toString());
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(env);
     return new JarProcess(builder.start(), log);
   }
@@ -39,7 +42,8 @@ final class JarProcess implements AutoCloseable {
       throws IOException, InterruptedException {
     try (JarProcess p = start(jar, env, log, args)) {
       if (!p.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new AssertionError(jar.getFileName() + " did not finish within " + timeout + "; output:\n" + p.output());
+        throw new AssertionError(
+            jar.getFileName() + " did not finish within " + timeout + "; output:\n" + p.output());
       }
       return new Result(p.process.exitValue(), p.output());
     }
@@ -82,7 +86,8 @@ final class JarProcess implements AutoCloseable {
   static Path jar(String property) {
     String value = System.getProperty(property);
     if (value == null) {
-      throw new IllegalStateException("system property " + property + " is not set (failsafe sets it from the pom)");
+      throw new IllegalStateException(
+          "system property " + property + " is not set (failsafe sets it from the pom)");
     }
     return Path.of(value);
   }

@@ -30,9 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code java -jar train-job.jar} against MLflow's real basic-auth app (one server for the class): the right
- * credentials train, register and promote, and {@code api.jar} with them serves the result; a wrong password or a user who may not register stops the job with exit 4,
- * a one-line reason, no password in the output and no run left RUNNING (checked with the admin's credentials).
+ * {@code java -jar train-job.jar} against MLflow's real basic-auth app (one server for the class):
+ * the right credentials train, register and promote, and {@code api.jar} with them serves the
+ * result; a wrong password or a user who may not register stops the job with exit 4, a one-line
+ * reason, no password in the output and no run left RUNNING (checked with the admin's credentials).
  */
 class TrainJobAuthIT {
   private static final String ADMIN = "e2e-admin";
@@ -41,7 +42,8 @@ class TrainJobAuthIT {
   private static final String READER = "e2e-reader";
   private static final String READER_PASSWORD = "E2e-reader-secret-66";
   private static final Duration JOB_TIMEOUT = Duration.ofMinutes(5);
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final String SETOSA =
       "{\"sepal_length\": 5.1, \"sepal_width\": 3.5, \"petal_length\": 1.4, \"petal_width\": 0.2}";
 
@@ -65,7 +67,8 @@ class TrainJobAuthIT {
     }
   }
 
-  private static Map<String, String> env(String experiment, String model, String user, String password) {
+  private static Map<String, String> env(
+      String experiment, String model, String user, String password) {
     Map<String, String> env = new HashMap<>();
     env.put("MLFLOW_TRACKING_URI", server.uri().toString());
     env.put("MLFLOW_TRACKING_USERNAME", user);
@@ -90,7 +93,9 @@ class TrainJobAuthIT {
     for (String secret : List.of(PASSWORD, WRONG_PASSWORD, READER_PASSWORD)) {
       assertFalse(output.contains(secret), "the output shows a password:\n" + output);
     }
-    String basic = Base64.getEncoder().encodeToString((ADMIN + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+    String basic =
+        Base64.getEncoder()
+            .encodeToString((ADMIN + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
     assertFalse(output.contains(basic), "the output shows an Authorization header:\n" + output);
   }
 
@@ -98,8 +103,12 @@ class TrainJobAuthIT {
   void rightCredentialsTrainRegisterPromoteAndTheApiServesIt() throws Exception {
     String experiment = MlflowTestServer.uniqueName("auth-exp");
     String model = MlflowTestServer.uniqueName("auth-iris");
-    JarProcess.Result result = JarProcess.run(JarProcess.jar("trainJob.jar"),
-        env(experiment, model, ADMIN, PASSWORD), tmp.resolve("train.log"), JOB_TIMEOUT);
+    JarProcess.Result result =
+        JarProcess.run(
+            JarProcess.jar("trainJob.jar"),
+            env(experiment, model, ADMIN, PASSWORD),
+            tmp.resolve("train.log"),
+            JOB_TIMEOUT);
 
     assertEquals(0, result.exitCode(), "train-job failed:\n" + result.output());
     assertNoSecretIn(result.output());
@@ -108,7 +117,8 @@ class TrainJobAuthIT {
     assertEquals(List.of("production"), production.aliases());
     List<Run> runs = runs(admin.tracking().getExperimentByName(experiment).experimentId());
     assertTrue(runs.size() >= 4, "a parent run and its candidates, got " + runs.size());
-    assertTrue(runs.stream().allMatch(r -> r.info().status() == RunStatus.FINISHED),
+    assertTrue(
+        runs.stream().allMatch(r -> r.info().status() == RunStatus.FINISHED),
         "every run FINISHED: " + runs.stream().map(r -> r.info().status()).toList());
 
     // The api, given the same credentials, serves what train-job promoted.
@@ -116,12 +126,16 @@ class TrainJobAuthIT {
     int port = freePort();
     apiEnv.put("PORT", Integer.toString(port));
     apiEnv.put("HOST", "127.0.0.1");
-    try (JarProcess api = JarProcess.start(JarProcess.jar("api.jar"), apiEnv, tmp.resolve("api.log"))) {
+    try (JarProcess api =
+        JarProcess.start(JarProcess.jar("api.jar"), apiEnv, tmp.resolve("api.log"))) {
       awaitReady(api, port);
-      HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(
-              URI.create("http://127.0.0.1:" + port + "/v1/classify"))
-          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(SETOSA)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> answer =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/classify"))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(SETOSA))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertEquals(200, answer.statusCode(), answer.body());
       assertTrue(answer.body().contains("\"pred_label\":\"Iris-setosa\""), answer.body());
       assertTrue(answer.body().contains("\"model_version\":\"1\""), answer.body());
@@ -134,8 +148,11 @@ class TrainJobAuthIT {
     while (System.nanoTime() < deadline) {
       assertTrue(api.isAlive(), "the api exited before it was ready:\n" + api.output());
       try {
-        HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + port + "/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> ready =
+            HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (ready.statusCode() == 200) {
           return;
         }
@@ -160,8 +177,12 @@ class TrainJobAuthIT {
     Experiment existing = admin.tracking().getOrCreateExperiment(experiment);
 
     long started = System.nanoTime();
-    JarProcess.Result result = JarProcess.run(JarProcess.jar("trainJob.jar"),
-        env(experiment, model, ADMIN, WRONG_PASSWORD), tmp.resolve("train.log"), JOB_TIMEOUT);
+    JarProcess.Result result =
+        JarProcess.run(
+            JarProcess.jar("trainJob.jar"),
+            env(experiment, model, ADMIN, WRONG_PASSWORD),
+            tmp.resolve("train.log"),
+            JOB_TIMEOUT);
     long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
 
     assertEquals(4, result.exitCode(), result.output());
@@ -169,7 +190,8 @@ class TrainJobAuthIT {
     assertTrue(reason.contains("401"), reason);
     assertTrue(reason.contains("MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD"), reason);
     assertNoSecretIn(result.output());
-    assertEquals(List.of(), runs(existing.experimentId()), "no run was opened with wrong credentials");
+    assertEquals(
+        List.of(), runs(existing.experimentId()), "no run was opened with wrong credentials");
     assertTrue(admin.registry().findVersionByAlias(model, "production").isEmpty());
     System.out.printf("train-job with a wrong password: exit 4 after %d ms: %s%n", millis, reason);
   }
@@ -179,12 +201,18 @@ class TrainJobAuthIT {
     createUser(READER, READER_PASSWORD);
     String experiment = MlflowTestServer.uniqueName("auth-reader");
     String model = MlflowTestServer.uniqueName("auth-reader-iris");
-    // The admin owns the registered model; the reader only has the server's default READ permission on it, while the
-    // experiment the reader creates is its own: training and run logging work, registering a version is refused.
+    // The admin owns the registered model; the reader only has the server's default READ permission
+    // on it, while the
+    // experiment the reader creates is its own: training and run logging work, registering a
+    // version is refused.
     admin.registry().getOrCreateRegisteredModel(model, null);
 
-    JarProcess.Result result = JarProcess.run(JarProcess.jar("trainJob.jar"),
-        env(experiment, model, READER, READER_PASSWORD), tmp.resolve("train.log"), JOB_TIMEOUT);
+    JarProcess.Result result =
+        JarProcess.run(
+            JarProcess.jar("trainJob.jar"),
+            env(experiment, model, READER, READER_PASSWORD),
+            tmp.resolve("train.log"),
+            JOB_TIMEOUT);
 
     assertEquals(4, result.exitCode(), result.output());
     String reason = reason(result.output());
@@ -192,23 +220,30 @@ class TrainJobAuthIT {
     assertNoSecretIn(result.output());
     List<Run> runs = runs(admin.tracking().getExperimentByName(experiment).experimentId());
     assertFalse(runs.isEmpty(), "the reader could log its runs");
-    assertTrue(runs.stream().noneMatch(r -> r.info().status() == RunStatus.RUNNING),
+    assertTrue(
+        runs.stream().noneMatch(r -> r.info().status() == RunStatus.RUNNING),
         "runs left RUNNING: " + runs.stream().map(r -> r.info().status()).toList());
-    assertTrue(runs.stream().anyMatch(r -> r.info().status() == RunStatus.FAILED),
+    assertTrue(
+        runs.stream().anyMatch(r -> r.info().status() == RunStatus.FAILED),
         "the job marks its runs FAILED: " + runs.stream().map(r -> r.info().status()).toList());
     assertEquals(List.of(), admin.registry().searchAllModelVersions("name = '" + model + "'"));
     System.out.printf("train-job as a user without EDIT on the model: %s%n", reason);
   }
 
   /** Creates a non-admin user through MLflow's auth REST API, as the admin. */
-  private static void createUser(String username, String password) throws IOException, InterruptedException {
-    String basic = Base64.getEncoder().encodeToString((ADMIN + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
-    HttpRequest request = HttpRequest.newBuilder(URI.create(server.uri() + "/api/2.0/mlflow/users/create"))
-        .header("Authorization", "Basic " + basic)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(
-            "{\"username\": \"" + username + "\", \"password\": \"" + password + "\"}"))
-        .build();
+  private static void createUser(String username, String password)
+      throws IOException, InterruptedException {
+    String basic =
+        Base64.getEncoder()
+            .encodeToString((ADMIN + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(server.uri() + "/api/2.0/mlflow/users/create"))
+            .header("Authorization", "Basic " + basic)
+            .header("Content-Type", "application/json")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"username\": \"" + username + "\", \"password\": \"" + password + "\"}"))
+            .build();
     HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     assertEquals(200, response.statusCode(), response.body());
   }

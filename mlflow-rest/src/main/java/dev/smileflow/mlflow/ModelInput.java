@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /** A LoggedModel used as an input of a run. */
 public record ModelInput(String modelId) {
-    public ModelInput {
-        Objects.requireNonNull(modelId, "modelId");
-    }
+  public ModelInput {
+    Objects.requireNonNull(modelId, "modelId");
+  }
 }

@@ -6,34 +6,43 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What {@code model-versions/create} needs. For an MLflow 3 LoggedModel use {@link #fromLoggedModel}: source
- * {@code models:/m-…} plus {@code model_id}.
+ * What {@code model-versions/create} needs. For an MLflow 3 LoggedModel use {@link
+ * #fromLoggedModel}: source {@code models:/m-…} plus {@code model_id}.
  */
 public record ModelVersionSpec(
-        String name, String source, @Nullable String runId, @Nullable String modelId, List<Tag> tags,
-        @Nullable String description) {
+    String name,
+    String source,
+    @Nullable String runId,
+    @Nullable String modelId,
+    List<Tag> tags,
+    @Nullable String description) {
 
-    public ModelVersionSpec {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(source, "source");
-        tags = tags == null ? List.of() : List.copyOf(tags);
-        if (name.isBlank() || source.isBlank()) {
-            throw new IllegalArgumentException("model version needs a registered model name and a source");
-        }
+  public ModelVersionSpec {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(source, "source");
+    tags = tags == null ? List.of() : List.copyOf(tags);
+    if (name.isBlank() || source.isBlank()) {
+      throw new IllegalArgumentException(
+          "model version needs a registered model name and a source");
     }
+  }
 
-    /** A version of {@code name} from LoggedModel {@code modelId} produced by run {@code runId} (may be null). */
-    public static ModelVersionSpec fromLoggedModel(String name, String modelId, @Nullable String runId) {
-        return new ModelVersionSpec(name, "models:/" + modelId, runId, modelId, List.of(), null);
-    }
+  /**
+   * A version of {@code name} from LoggedModel {@code modelId} produced by run {@code runId} (may
+   * be null).
+   */
+  public static ModelVersionSpec fromLoggedModel(
+      String name, String modelId, @Nullable String runId) {
+    return new ModelVersionSpec(name, "models:/" + modelId, runId, modelId, List.of(), null);
+  }
 
-    public ModelVersionSpec withTags(List<Tag> more) {
-        List<Tag> all = new ArrayList<>(tags);
-        all.addAll(more);
-        return new ModelVersionSpec(name, source, runId, modelId, all, description);
-    }
+  public ModelVersionSpec withTags(List<Tag> more) {
+    List<Tag> all = new ArrayList<>(tags);
+    all.addAll(more);
+    return new ModelVersionSpec(name, source, runId, modelId, all, description);
+  }
 
-    public ModelVersionSpec withDescription(String text) {
-        return new ModelVersionSpec(name, source, runId, modelId, tags, text);
-    }
+  public ModelVersionSpec withDescription(String text) {
+    return new ModelVersionSpec(name, source, runId, modelId, tags, text);
+  }
 }

@@ -6,13 +6,13 @@ import org.jspecify.annotations.Nullable;
 
 /** One page of search results; pass {@link #nextPageToken()} back to get the next one. */
 public record Page<T>(List<T> items, @Nullable String nextPageToken) {
-    public Page {
-        items = List.copyOf(items);
-        nextPageToken = nextPageToken == null || nextPageToken.isEmpty() ? null : nextPageToken;
-    }
+  public Page {
+    items = List.copyOf(items);
+    nextPageToken = nextPageToken == null || nextPageToken.isEmpty() ? null : nextPageToken;
+  }
 
-    /** The token of the next page, empty on the last page. */
-    public Optional<String> next() {
-        return Optional.ofNullable(nextPageToken);
-    }
+  /** The token of the next page, empty on the last page. */
+  public Optional<String> next() {
+    return Optional.ofNullable(nextPageToken);
+  }
 }

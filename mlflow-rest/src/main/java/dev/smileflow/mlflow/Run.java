@@ -5,15 +5,15 @@ import java.util.Objects;
 
 /** A run as {@code runs/get} returns it. */
 public record Run(RunInfo info, RunData data, RunInputs inputs, RunOutputs outputs) {
-    public Run {
-        Objects.requireNonNull(info, "info");
-        data = data == null ? new RunData(List.of(), List.of(), List.of()) : data;
-        inputs = inputs == null ? RunInputs.empty() : inputs;
-        outputs = outputs == null ? RunOutputs.empty() : outputs;
-    }
+  public Run {
+    Objects.requireNonNull(info, "info");
+    data = data == null ? new RunData(List.of(), List.of(), List.of()) : data;
+    inputs = inputs == null ? RunInputs.empty() : inputs;
+    outputs = outputs == null ? RunOutputs.empty() : outputs;
+  }
 
-    /** Shortcut for {@code info().runId()}. */
-    public String runId() {
-        return info.runId();
-    }
+  /** Shortcut for {@code info().runId()}. */
+  public String runId() {
+    return info.runId();
+  }
 }

@@ -4,12 +4,12 @@ import java.util.List;
 
 /** A run's inputs: datasets and LoggedModels. */
 public record RunInputs(List<DatasetInput> datasetInputs, List<ModelInput> modelInputs) {
-    public RunInputs {
-        datasetInputs = datasetInputs == null ? List.of() : List.copyOf(datasetInputs);
-        modelInputs = modelInputs == null ? List.of() : List.copyOf(modelInputs);
-    }
+  public RunInputs {
+    datasetInputs = datasetInputs == null ? List.of() : List.copyOf(datasetInputs);
+    modelInputs = modelInputs == null ? List.of() : List.copyOf(modelInputs);
+  }
 
-    static RunInputs empty() {
-        return new RunInputs(List.of(), List.of());
-    }
+  static RunInputs empty() {
+    return new RunInputs(List.of(), List.of());
+  }
 }

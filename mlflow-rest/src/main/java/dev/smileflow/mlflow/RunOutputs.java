@@ -4,11 +4,11 @@ import java.util.List;
 
 /** A run's outputs: the LoggedModels it produced. */
 public record RunOutputs(List<ModelOutput> modelOutputs) {
-    public RunOutputs {
-        modelOutputs = modelOutputs == null ? List.of() : List.copyOf(modelOutputs);
-    }
+  public RunOutputs {
+    modelOutputs = modelOutputs == null ? List.of() : List.copyOf(modelOutputs);
+  }
 
-    static RunOutputs empty() {
-        return new RunOutputs(List.of());
-    }
+  static RunOutputs empty() {
+    return new RunOutputs(List.of());
+  }
 }

@@ -10,252 +10,299 @@ import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
-/** Experiments, runs, params/metrics/tags, datasets and run outputs ({@code /api/2.0/mlflow/experiments|runs}). */
+/**
+ * Experiments, runs, params/metrics/tags, datasets and run outputs ({@code
+ * /api/2.0/mlflow/experiments|runs}).
+ */
 public final class Tracking {
 
-    /** Run tag holding the client-generated id that makes {@code runs/create} safe to retry. */
-    public static final String REQUEST_ID_TAG = "smileflow.clientRequestId";
-    static final int MAX_PARAMS_TAGS_PER_BATCH = 100;
-    static final int MAX_METRICS_PER_BATCH = 1000;
-    static final int MAX_ENTITIES_PER_BATCH = 1000;
+  /** Run tag holding the client-generated id that makes {@code runs/create} safe to retry. */
+  public static final String REQUEST_ID_TAG = "smileflow.clientRequestId";
 
-    private final Transport transport;
+  static final int MAX_PARAMS_TAGS_PER_BATCH = 100;
+  static final int MAX_METRICS_PER_BATCH = 1000;
+  static final int MAX_ENTITIES_PER_BATCH = 1000;
 
-    Tracking(Transport transport) {
-        this.transport = transport;
+  private final Transport transport;
+
+  Tracking(Transport transport) {
+    this.transport = transport;
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // experiments
+
+  /** The experiment named {@code name}, active or deleted; empty when there is none. */
+  public Optional<Experiment> findExperimentByName(String name) {
+    try {
+      return Optional.of(getExperimentByName(name));
+    } catch (MlflowException e) {
+      if (e.kind() == MlflowException.Kind.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
     }
+  }
 
-    // ---------------------------------------------------------------------------------------------- experiments
+  /**
+   * The experiment named {@code name} (possibly deleted). @throws MlflowException NOT_FOUND when
+   * absent
+   */
+  public Experiment getExperimentByName(String name) {
+    JsonNode r = transport.get("mlflow/experiments/get-by-name", Query.of("experiment_name", name));
+    return Json.field(r, "experiment", Experiment.class, "experiments/get-by-name");
+  }
 
-    /** The experiment named {@code name}, active or deleted; empty when there is none. */
-    public Optional<Experiment> findExperimentByName(String name) {
-        try {
-            return Optional.of(getExperimentByName(name));
-        } catch (MlflowException e) {
-            if (e.kind() == MlflowException.Kind.NOT_FOUND) {
-                return Optional.empty();
-            }
-            throw e;
+  public Experiment getExperiment(String experimentId) {
+    JsonNode r = transport.get("mlflow/experiments/get", Query.of("experiment_id", experimentId));
+    return Json.field(r, "experiment", Experiment.class, "experiments/get");
+  }
+
+  /**
+   * The active experiment named {@code name}: created if absent (race-safe), restored if deleted.
+   */
+  public Experiment getOrCreateExperiment(String name) {
+    return getOrCreateExperiment(name, List.of());
+  }
+
+  /** As {@link #getOrCreateExperiment(String)}, with tags for a newly created experiment. */
+  public Experiment getOrCreateExperiment(String name, List<Tag> tags) {
+    Optional<Experiment> existing = findExperimentByName(name);
+    if (existing.isEmpty()) {
+      ObjectNode body = Json.object().put("name", name);
+      body.set("tags", Json.tree(tags));
+      try {
+        // Creating twice is harmless: the second attempt fails with ALREADY_EXISTS and we re-get.
+        transport.post("mlflow/experiments/create", body, Transport.Replay.ALWAYS);
+      } catch (MlflowException e) {
+        if (e.kind() != MlflowException.Kind.ALREADY_EXISTS) {
+          throw e;
         }
+      }
+      existing = Optional.of(getExperimentByName(name));
     }
-
-    /** The experiment named {@code name} (possibly deleted). @throws MlflowException NOT_FOUND when absent */
-    public Experiment getExperimentByName(String name) {
-        JsonNode r = transport.get("mlflow/experiments/get-by-name", Query.of("experiment_name", name));
-        return Json.field(r, "experiment", Experiment.class, "experiments/get-by-name");
+    Experiment experiment = existing.get();
+    if (experiment.deleted()) {
+      transport.post(
+          "mlflow/experiments/restore",
+          Json.object().put("experiment_id", experiment.experimentId()),
+          Transport.Replay.ALWAYS);
+      experiment = getExperiment(experiment.experimentId());
     }
+    return experiment;
+  }
 
-    public Experiment getExperiment(String experimentId) {
-        JsonNode r = transport.get("mlflow/experiments/get", Query.of("experiment_id", experimentId));
-        return Json.field(r, "experiment", Experiment.class, "experiments/get");
+  /** Sets (or overwrites) an experiment tag; idempotent. */
+  public void setExperimentTag(String experimentId, String key, String value) {
+    transport.post(
+        "mlflow/experiments/set-experiment-tag",
+        Json.object().put("experiment_id", experimentId).put("key", key).put("value", value),
+        Transport.Replay.ALWAYS);
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // runs
+
+  /**
+   * Creates a run. Safe to retry: the run carries tag {@value #REQUEST_ID_TAG}; when a response is
+   * lost the run is looked up by that tag before the request is sent again, so a retry never
+   * creates a second run.
+   */
+  public Run createRun(RunSpec spec) {
+    String requestId = UUID.randomUUID().toString();
+    List<Tag> tags = new ArrayList<>(spec.allTags());
+    if (spec.runName() != null
+        && tags.stream().noneMatch(t -> t.key().equals(RunSpec.RUN_NAME_TAG))) {
+      tags.add(new Tag(RunSpec.RUN_NAME_TAG, spec.runName()));
     }
-
-    /** The active experiment named {@code name}: created if absent (race-safe), restored if deleted. */
-    public Experiment getOrCreateExperiment(String name) {
-        return getOrCreateExperiment(name, List.of());
+    tags.add(new Tag(REQUEST_ID_TAG, requestId));
+    ObjectNode body =
+        Json.object()
+            .put("experiment_id", spec.experimentId())
+            .put("start_time", spec.startTime().toEpochMilli());
+    if (spec.runName() != null) {
+      body.put("run_name", spec.runName());
     }
+    body.set("tags", Json.tree(tags));
+    return Idempotent.call(
+        transport,
+        "runs/create in experiment " + spec.experimentId(),
+        () ->
+            Json.field(
+                transport.post("mlflow/runs/create", body, Transport.Replay.IF_NOT_DELIVERED),
+                "run",
+                Run.class,
+                "runs/create"),
+        () ->
+            searchRuns(
+                    new RunSearch(
+                        List.of(spec.experimentId()),
+                        "tags.`" + REQUEST_ID_TAG + "` = '" + requestId + "'",
+                        List.of(),
+                        10,
+                        null,
+                        "ALL"))
+                .items()
+                .stream()
+                .findFirst());
+  }
 
-    /** As {@link #getOrCreateExperiment(String)}, with tags for a newly created experiment. */
-    public Experiment getOrCreateExperiment(String name, List<Tag> tags) {
-        Optional<Experiment> existing = findExperimentByName(name);
-        if (existing.isEmpty()) {
-            ObjectNode body = Json.object().put("name", name);
-            body.set("tags", Json.tree(tags));
-            try {
-                // Creating twice is harmless: the second attempt fails with ALREADY_EXISTS and we re-get.
-                transport.post("mlflow/experiments/create", body, Transport.Replay.ALWAYS);
-            } catch (MlflowException e) {
-                if (e.kind() != MlflowException.Kind.ALREADY_EXISTS) {
-                    throw e;
-                }
-            }
-            existing = Optional.of(getExperimentByName(name));
-        }
-        Experiment experiment = existing.get();
-        if (experiment.deleted()) {
-            transport.post("mlflow/experiments/restore", Json.object().put("experiment_id", experiment.experimentId()),
-                    Transport.Replay.ALWAYS);
-            experiment = getExperiment(experiment.experimentId());
-        }
-        return experiment;
+  public Run getRun(String runId) {
+    JsonNode r = transport.get("mlflow/runs/get", Query.of("run_id", runId));
+    return Json.field(r, "run", Run.class, "runs/get");
+  }
+
+  /** Sets a run's status and end time (null end time: leave unset). */
+  public RunInfo updateRun(String runId, RunStatus status, @Nullable Instant endTime) {
+    ObjectNode body = Json.object().put("run_id", runId).put("status", status.name());
+    if (endTime != null) {
+      body.put("end_time", endTime.toEpochMilli());
     }
+    JsonNode r = transport.post("mlflow/runs/update", body, Transport.Replay.ALWAYS);
+    return Json.field(r, "run_info", RunInfo.class, "runs/update");
+  }
 
-    /** Sets (or overwrites) an experiment tag; idempotent. */
-    public void setExperimentTag(String experimentId, String key, String value) {
-        transport.post("mlflow/experiments/set-experiment-tag",
-                Json.object().put("experiment_id", experimentId).put("key", key).put("value", value),
-                Transport.Replay.ALWAYS);
+  /** Ends a run now with {@code status} (FINISHED, FAILED or KILLED). */
+  public RunInfo endRun(String runId, RunStatus status) {
+    if (!status.terminal()) {
+      throw new IllegalArgumentException("a run ends FINISHED, FAILED or KILLED, not " + status);
     }
+    return updateRun(runId, status, Instant.now());
+  }
 
-    // ---------------------------------------------------------------------------------------------- runs
-
-    /**
-     * Creates a run. Safe to retry: the run carries tag {@value #REQUEST_ID_TAG}; when a response is lost the run is
-     * looked up by that tag before the request is sent again, so a retry never creates a second run.
-     */
-    public Run createRun(RunSpec spec) {
-        String requestId = UUID.randomUUID().toString();
-        List<Tag> tags = new ArrayList<>(spec.allTags());
-        if (spec.runName() != null && tags.stream().noneMatch(t -> t.key().equals(RunSpec.RUN_NAME_TAG))) {
-            tags.add(new Tag(RunSpec.RUN_NAME_TAG, spec.runName()));
-        }
-        tags.add(new Tag(REQUEST_ID_TAG, requestId));
-        ObjectNode body = Json.object()
-                .put("experiment_id", spec.experimentId())
-                .put("start_time", spec.startTime().toEpochMilli());
-        if (spec.runName() != null) {
-            body.put("run_name", spec.runName());
-        }
-        body.set("tags", Json.tree(tags));
-        return Idempotent.call(transport, "runs/create in experiment " + spec.experimentId(),
-                () -> Json.field(transport.post("mlflow/runs/create", body, Transport.Replay.IF_NOT_DELIVERED),
-                        "run", Run.class, "runs/create"),
-                () -> searchRuns(new RunSearch(List.of(spec.experimentId()),
-                        "tags.`" + REQUEST_ID_TAG + "` = '" + requestId + "'", List.of(), 10, null, "ALL"))
-                        .items().stream().findFirst());
+  /** One page of runs. */
+  public Page<Run> searchRuns(RunSearch search) {
+    ObjectNode body = Json.object();
+    body.set("experiment_ids", Json.tree(search.experimentIds()));
+    if (search.filter() != null) {
+      body.put("filter", search.filter());
     }
-
-    public Run getRun(String runId) {
-        JsonNode r = transport.get("mlflow/runs/get", Query.of("run_id", runId));
-        return Json.field(r, "run", Run.class, "runs/get");
+    body.set("order_by", Json.tree(search.orderBy()));
+    body.put("max_results", search.maxResults()).put("run_view_type", search.viewType());
+    if (search.pageToken() != null) {
+      body.put("page_token", search.pageToken());
     }
+    JsonNode r = transport.post("mlflow/runs/search", body, Transport.Replay.ALWAYS);
+    return new Page<>(Json.list(r, "runs", Run.class, "runs/search"), text(r, "next_page_token"));
+  }
 
-    /** Sets a run's status and end time (null end time: leave unset). */
-    public RunInfo updateRun(String runId, RunStatus status, @Nullable Instant endTime) {
-        ObjectNode body = Json.object().put("run_id", runId).put("status", status.name());
-        if (endTime != null) {
-            body.put("end_time", endTime.toEpochMilli());
-        }
-        JsonNode r = transport.post("mlflow/runs/update", body, Transport.Replay.ALWAYS);
-        return Json.field(r, "run_info", RunInfo.class, "runs/update");
-    }
-
-    /** Ends a run now with {@code status} (FINISHED, FAILED or KILLED). */
-    public RunInfo endRun(String runId, RunStatus status) {
-        if (!status.terminal()) {
-            throw new IllegalArgumentException("a run ends FINISHED, FAILED or KILLED, not " + status);
-        }
-        return updateRun(runId, status, Instant.now());
-    }
-
-    /** One page of runs. */
-    public Page<Run> searchRuns(RunSearch search) {
-        ObjectNode body = Json.object();
-        body.set("experiment_ids", Json.tree(search.experimentIds()));
-        if (search.filter() != null) {
-            body.put("filter", search.filter());
-        }
-        body.set("order_by", Json.tree(search.orderBy()));
-        body.put("max_results", search.maxResults()).put("run_view_type", search.viewType());
-        if (search.pageToken() != null) {
-            body.put("page_token", search.pageToken());
-        }
-        JsonNode r = transport.post("mlflow/runs/search", body, Transport.Replay.ALWAYS);
-        return new Page<>(Json.list(r, "runs", Run.class, "runs/search"), text(r, "next_page_token"));
-    }
-
-    /** All runs matching {@code search}, following every page. */
-    public List<Run> searchAllRuns(RunSearch search) {
-        List<Run> all = new ArrayList<>();
-        RunSearch page = search;
-        while (true) {
-            Page<Run> p = searchRuns(page);
-            all.addAll(p.items());
-            if (p.nextPageToken() == null) {
-                return all;
-            }
-            page = page.pageToken(p.nextPageToken());
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------- logging
-
-    /**
-     * Logs metrics, params and tags, split into as many {@code runs/log-batch} calls as MLflow's limits need (at most
-     * 100 params, 100 tags, 1000 metrics and 1000 entities per call). Params and tags are idempotent and retried
-     * freely; a batch with metrics is re-sent after a lost response only when a look-up shows it did not land.
-     */
-    public void logBatch(String runId, List<Metric> metrics, List<Param> params, List<Tag> tags) {
-        for (Batch b : Batch.split(metrics, params, tags)) {
-            ObjectNode body = Json.object().put("run_id", runId);
-            body.set("metrics", Json.tree(b.metrics()));
-            body.set("params", Json.tree(b.params()));
-            body.set("tags", Json.tree(b.tags()));
-            if (b.metrics().isEmpty()) {
-                transport.post("mlflow/runs/log-batch", body, Transport.Replay.ALWAYS);
-            } else {
-                Idempotent.call(transport, "runs/log-batch for run " + runId,
-                        () -> transport.post("mlflow/runs/log-batch", body, Transport.Replay.IF_NOT_DELIVERED),
-                        () -> landed(runId, b.metrics()) ? Optional.of(Json.object()) : Optional.empty());
-            }
-        }
-    }
-
-    /** Logs metrics (see {@link #logBatch}). */
-    public void logMetrics(String runId, List<Metric> metrics) {
-        logBatch(runId, metrics, List.of(), List.of());
-    }
-
-    /** Logs params (see {@link #logBatch}). */
-    public void logParams(String runId, List<Param> params) {
-        logBatch(runId, List.of(), params, List.of());
-    }
-
-    public void setTag(String runId, String key, String value) {
-        ObjectNode body = Json.object().put("run_id", runId).put("key", key).put("value", value);
-        transport.post("mlflow/runs/set-tag", body, Transport.Replay.ALWAYS);
-    }
-
-    /** Every value ever logged for {@code key}, following pages. */
-    public List<Metric> getMetricHistory(String runId, String key) {
-        List<Metric> all = new ArrayList<>();
-        String token = null;
-        do {
-            JsonNode r = transport.get("mlflow/metrics/get-history", Query.of("run_id", runId)
-                    .add("metric_key", key).add("max_results", 25_000).add("page_token", token));
-            all.addAll(Json.list(r, "metrics", Metric.class, "metrics/get-history"));
-            token = text(r, "next_page_token");
-        } while (token != null);
+  /** All runs matching {@code search}, following every page. */
+  public List<Run> searchAllRuns(RunSearch search) {
+    List<Run> all = new ArrayList<>();
+    RunSearch page = search;
+    while (true) {
+      Page<Run> p = searchRuns(page);
+      all.addAll(p.items());
+      if (p.nextPageToken() == null) {
         return all;
+      }
+      page = page.pageToken(p.nextPageToken());
     }
+  }
 
-    /** Records datasets (and optionally LoggedModels) as the run's inputs. Idempotent. */
-    public void logInputs(String runId, List<DatasetInput> datasets, List<ModelInput> models) {
-        ObjectNode body = Json.object().put("run_id", runId);
-        body.set("datasets", Json.tree(datasets));
-        if (!models.isEmpty()) {
-            body.set("models", Json.tree(models));
-        }
-        transport.post("mlflow/runs/log-inputs", body, Transport.Replay.ALWAYS);
-    }
+  // ----------------------------------------------------------------------------------------------
+  // logging
 
-    /**
-     * Records LoggedModels as outputs of the run ({@code runs/outputs}, MLflow 3). Idempotent: MLflow rejects a
-     * repeated output, so a repeat (or a retry after a lost response) is checked against the run instead.
-     */
-    public void logOutputs(String runId, List<ModelOutput> models) {
-        ObjectNode body = Json.object().put("run_id", runId);
-        ArrayNode array = body.putArray("models");
-        for (ModelOutput m : models) {
-            array.addObject().put("model_id", m.modelId()).put("step", m.step());
-        }
-        Idempotent.apply(transport, "runs/outputs for run " + runId,
-                () -> transport.post("mlflow/runs/outputs", body, Transport.Replay.IF_NOT_DELIVERED),
-                () -> getRun(runId).outputs().modelOutputs().containsAll(models));
+  /**
+   * Logs metrics, params and tags, split into as many {@code runs/log-batch} calls as MLflow's
+   * limits need (at most 100 params, 100 tags, 1000 metrics and 1000 entities per call). Params and
+   * tags are idempotent and retried freely; a batch with metrics is re-sent after a lost response
+   * only when a look-up shows it did not land.
+   */
+  public void logBatch(String runId, List<Metric> metrics, List<Param> params, List<Tag> tags) {
+    for (Batch b : Batch.split(metrics, params, tags)) {
+      ObjectNode body = Json.object().put("run_id", runId);
+      body.set("metrics", Json.tree(b.metrics()));
+      body.set("params", Json.tree(b.params()));
+      body.set("tags", Json.tree(b.tags()));
+      if (b.metrics().isEmpty()) {
+        transport.post("mlflow/runs/log-batch", body, Transport.Replay.ALWAYS);
+      } else {
+        Idempotent.call(
+            transport,
+            "runs/log-batch for run " + runId,
+            () -> transport.post("mlflow/runs/log-batch", body, Transport.Replay.IF_NOT_DELIVERED),
+            () -> landed(runId, b.metrics()) ? Optional.of(Json.object()) : Optional.empty());
+      }
     }
+  }
 
-    private boolean landed(String runId, List<Metric> metrics) {
-        // A batch is written in one transaction: if its first and last metric are stored, all of it is.
-        return stored(runId, metrics.getFirst()) && stored(runId, metrics.getLast());
-    }
+  /** Logs metrics (see {@link #logBatch}). */
+  public void logMetrics(String runId, List<Metric> metrics) {
+    logBatch(runId, metrics, List.of(), List.of());
+  }
 
-    private boolean stored(String runId, Metric m) {
-        return getMetricHistory(runId, m.key()).stream().anyMatch(h -> h.timestamp() == m.timestamp()
-                && h.step() == m.step() && Double.compare(h.value(), m.value()) == 0);
-    }
+  /** Logs params (see {@link #logBatch}). */
+  public void logParams(String runId, List<Param> params) {
+    logBatch(runId, List.of(), params, List.of());
+  }
 
-    static @Nullable String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() || v.asText().isEmpty() ? null : v.asText();
+  public void setTag(String runId, String key, String value) {
+    ObjectNode body = Json.object().put("run_id", runId).put("key", key).put("value", value);
+    transport.post("mlflow/runs/set-tag", body, Transport.Replay.ALWAYS);
+  }
+
+  /** Every value ever logged for {@code key}, following pages. */
+  public List<Metric> getMetricHistory(String runId, String key) {
+    List<Metric> all = new ArrayList<>();
+    String token = null;
+    do {
+      JsonNode r =
+          transport.get(
+              "mlflow/metrics/get-history",
+              Query.of("run_id", runId)
+                  .add("metric_key", key)
+                  .add("max_results", 25_000)
+                  .add("page_token", token));
+      all.addAll(Json.list(r, "metrics", Metric.class, "metrics/get-history"));
+      token = text(r, "next_page_token");
+    } while (token != null);
+    return all;
+  }
+
+  /** Records datasets (and optionally LoggedModels) as the run's inputs. Idempotent. */
+  public void logInputs(String runId, List<DatasetInput> datasets, List<ModelInput> models) {
+    ObjectNode body = Json.object().put("run_id", runId);
+    body.set("datasets", Json.tree(datasets));
+    if (!models.isEmpty()) {
+      body.set("models", Json.tree(models));
     }
+    transport.post("mlflow/runs/log-inputs", body, Transport.Replay.ALWAYS);
+  }
+
+  /**
+   * Records LoggedModels as outputs of the run ({@code runs/outputs}, MLflow 3). Idempotent: MLflow
+   * rejects a repeated output, so a repeat (or a retry after a lost response) is checked against
+   * the run instead.
+   */
+  public void logOutputs(String runId, List<ModelOutput> models) {
+    ObjectNode body = Json.object().put("run_id", runId);
+    ArrayNode array = body.putArray("models");
+    for (ModelOutput m : models) {
+      array.addObject().put("model_id", m.modelId()).put("step", m.step());
+    }
+    Idempotent.apply(
+        transport,
+        "runs/outputs for run " + runId,
+        () -> transport.post("mlflow/runs/outputs", body, Transport.Replay.IF_NOT_DELIVERED),
+        () -> getRun(runId).outputs().modelOutputs().containsAll(models));
+  }
+
+  private boolean landed(String runId, List<Metric> metrics) {
+    // A batch is written in one transaction: if its first and last metric are stored, all of it is.
+    return stored(runId, metrics.getFirst()) && stored(runId, metrics.getLast());
+  }
+
+  private boolean stored(String runId, Metric m) {
+    return getMetricHistory(runId, m.key()).stream()
+        .anyMatch(h ->
+            h.timestamp() == m.timestamp()
+                && h.step() == m.step()
+                && Double.compare(h.value(), m.value()) == 0);
+  }
+
+  static @Nullable String text(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    return v == null || v.isNull() || v.asText().isEmpty() ? null : v.asText();
+  }
 }

@@ -1,10 +1,11 @@
 /**
- * A typed client for the MLflow 3.x REST API on {@code java.net.http} and Jackson: configuration from the
- * {@code MLFLOW_*} environment ({@link dev.smileflow.mlflow.MlflowConfig}), one entry point
- * ({@link dev.smileflow.mlflow.MlflowClient}) handing out small concept clients for tracking, logged models, the model
- * registry and the artifact proxy, immutable records for MLflow's entities, and one typed error
- * ({@link dev.smileflow.mlflow.MlflowException}). One package-private transport adds authentication, timeouts and
- * retries that never duplicate data; no Python is needed.
+ * A typed client for the MLflow 3.x REST API on {@code java.net.http} and Jackson: configuration
+ * from the {@code MLFLOW_*} environment ({@link dev.smileflow.mlflow.MlflowConfig}), one entry
+ * point ({@link dev.smileflow.mlflow.MlflowClient}) handing out small concept clients for tracking,
+ * logged models, the model registry and the artifact proxy, immutable records for MLflow's
+ * entities, and one typed error ({@link dev.smileflow.mlflow.MlflowException}). One package-private
+ * transport adds authentication, timeouts and retries that never duplicate data; no Python is
+ * needed.
  */
 @NullMarked
 package dev.smileflow.mlflow;

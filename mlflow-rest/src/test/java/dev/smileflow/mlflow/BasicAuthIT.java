@@ -19,156 +19,201 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The client against MLflow's real basic-auth app ({@code --app-name basic-auth}): one server for the class. */
+/**
+ * The client against MLflow's real basic-auth app ({@code --app-name basic-auth}): one server for
+ * the class.
+ */
 class BasicAuthIT {
 
-    static final String ADMIN = "smileflow-admin";
-    static final String PASSWORD = "Adm1n-secret-for-tests";
-    static final String WRONG_PASSWORD = "not-the-Adm1n-secret";
+  static final String ADMIN = "smileflow-admin";
+  static final String PASSWORD = "Adm1n-secret-for-tests";
+  static final String WRONG_PASSWORD = "not-the-Adm1n-secret";
 
-    static MlflowTestServer server;
+  static MlflowTestServer server;
 
-    @BeforeAll
-    static void startServer() {
-        server = MlflowTestServer.startWithBasicAuth(ADMIN, PASSWORD);
+  @BeforeAll
+  static void startServer() {
+    server = MlflowTestServer.startWithBasicAuth(ADMIN, PASSWORD);
+  }
+
+  @AfterAll
+  static void stopServer() {
+    server.close();
+  }
+
+  /**
+   * Retries that would be noticed: a client that retried a 401 would take seconds and send several
+   * requests.
+   */
+  static MlflowConfig config(Auth auth) {
+    return MlflowConfig.of(server.uri()).withAuth(auth).withRetries(3, Duration.ofSeconds(1));
+  }
+
+  static void assertUnauthenticated(MlflowException e, String... secrets) {
+    assertEquals(MlflowException.Kind.UNAUTHENTICATED, e.kind(), e.getMessage());
+    assertEquals(401, e.httpStatus());
+    String message = e.getMessage();
+    assertEquals(1, message.lines().count(), message);
+    assertTrue(message.contains("HTTP 401"), message);
+    assertTrue(message.contains("MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD"), message);
+    assertFalse(message.contains(" attempts)"), "a 401 is not retried: " + message);
+    for (String secret : secrets) {
+      assertFalse(message.contains(secret), "the message shows a secret: " + message);
     }
+  }
 
-    @AfterAll
-    static void stopServer() {
-        server.close();
+  @Test
+  void clientWithoutCredentialsIsUnauthenticatedWithAOneLineHint() {
+    try (MlflowClient anonymous = MlflowClient.create(config(new Auth.None()))) {
+      MlflowException e =
+          assertThrows(
+              MlflowException.class,
+              () ->
+                  anonymous.tracking().getOrCreateExperiment(MlflowTestServer.uniqueName("anon")));
+      assertUnauthenticated(e, PASSWORD);
+      assertTrue(
+          e.getMessage().contains("/api/2.0/mlflow/experiments/get-by-name"), e.getMessage());
     }
+  }
 
-    /** Retries that would be noticed: a client that retried a 401 would take seconds and send several requests. */
-    static MlflowConfig config(Auth auth) {
-        return MlflowConfig.of(server.uri()).withAuth(auth).withRetries(3, Duration.ofSeconds(1));
+  @Test
+  void wrongPasswordIsUnauthenticatedAndTheMessageNeverShowsAPassword() {
+    try (MlflowClient wrong = MlflowClient.create(config(new Auth.Basic(ADMIN, WRONG_PASSWORD)))) {
+      MlflowException e = assertThrows(MlflowException.class, wrong::serverVersion);
+      assertUnauthenticated(e, WRONG_PASSWORD, PASSWORD);
+      MlflowException create =
+          assertThrows(
+              MlflowException.class, () -> wrong.tracking().createRun(RunSpec.of("0", "never")));
+      assertUnauthenticated(create, WRONG_PASSWORD, PASSWORD);
+      assertFalse(wrong.config().toString().contains(WRONG_PASSWORD), wrong.config().toString());
     }
+  }
 
-    static void assertUnauthenticated(MlflowException e, String... secrets) {
-        assertEquals(MlflowException.Kind.UNAUTHENTICATED, e.kind(), e.getMessage());
-        assertEquals(401, e.httpStatus());
-        String message = e.getMessage();
-        assertEquals(1, message.lines().count(), message);
-        assertTrue(message.contains("HTTP 401"), message);
-        assertTrue(message.contains("MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD"), message);
-        assertFalse(message.contains(" attempts)"), "a 401 is not retried: " + message);
-        for (String secret : secrets) {
-            assertFalse(message.contains(secret), "the message shows a secret: " + message);
-        }
+  @Test
+  void rightCredentialsCreateAnExperimentAndARunAndReadThemBack() {
+    try (MlflowClient admin = MlflowClient.create(config(new Auth.Basic(ADMIN, PASSWORD)))) {
+      assertEquals(MlflowTestServer.DEFAULT_VERSION, admin.serverVersion());
+      String name = MlflowTestServer.uniqueName("auth-exp");
+      Experiment experiment =
+          admin.tracking().getOrCreateExperiment(name, List.of(new Tag("team", "auth")));
+      Run run =
+          admin.tracking().createRun(RunSpec.of(experiment.experimentId(), "with-credentials"));
+      admin
+          .tracking()
+          .logBatch(
+              run.runId(),
+              List.of(Metric.of("accuracy", 0.97, System.currentTimeMillis(), 0)),
+              List.of(new Param("algorithm", "logistic")),
+              List.of());
+      admin.tracking().endRun(run.runId(), RunStatus.FINISHED);
+
+      Experiment readExperiment = admin.tracking().getExperimentByName(name);
+      assertEquals(experiment.experimentId(), readExperiment.experimentId());
+      assertEquals("auth", Tag.toMap(readExperiment.tags()).get("team"));
+      Run read = admin.tracking().getRun(run.runId());
+      assertEquals("with-credentials", read.info().runName());
+      assertEquals(RunStatus.FINISHED, read.info().status());
+      assertEquals(List.of(new Param("algorithm", "logistic")), read.data().params());
+      assertEquals(0.97, read.data().metrics().getFirst().value());
+      assertEquals(
+          List.of(run.runId()),
+          admin.tracking().searchAllRuns(RunSearch.of(experiment.experimentId(), null)).stream()
+              .map(Run::runId)
+              .toList());
     }
+  }
 
-    @Test
-    void clientWithoutCredentialsIsUnauthenticatedWithAOneLineHint() {
-        try (MlflowClient anonymous = MlflowClient.create(config(new Auth.None()))) {
-            MlflowException e = assertThrows(MlflowException.class,
-                    () -> anonymous.tracking().getOrCreateExperiment(MlflowTestServer.uniqueName("anon")));
-            assertUnauthenticated(e, PASSWORD);
-            assertTrue(e.getMessage().contains("/api/2.0/mlflow/experiments/get-by-name"), e.getMessage());
-        }
+  @Test
+  void fixtureClientAndChildEnvironmentCarryTheAdminCredentials() {
+    assertEquals(
+        Map.of(
+            "MLFLOW_TRACKING_URI",
+            server.uri().toString(),
+            "MLFLOW_TRACKING_USERNAME",
+            ADMIN,
+            "MLFLOW_TRACKING_PASSWORD",
+            PASSWORD),
+        server.env());
+    try (MlflowClient fromEnv = MlflowClient.create(MlflowConfig.fromEnv(server.env()));
+        MlflowClient fixture = server.newClient()) {
+      assertEquals(MlflowTestServer.DEFAULT_VERSION, fromEnv.serverVersion());
+      assertEquals(MlflowTestServer.DEFAULT_VERSION, fixture.serverVersion());
     }
+    assertFalse(server.toString().contains(PASSWORD), server.toString());
+  }
 
-    @Test
-    void wrongPasswordIsUnauthenticatedAndTheMessageNeverShowsAPassword() {
-        try (MlflowClient wrong = MlflowClient.create(config(new Auth.Basic(ADMIN, WRONG_PASSWORD)))) {
-            MlflowException e = assertThrows(MlflowException.class, wrong::serverVersion);
-            assertUnauthenticated(e, WRONG_PASSWORD, PASSWORD);
-            MlflowException create = assertThrows(MlflowException.class,
-                    () -> wrong.tracking().createRun(RunSpec.of("0", "never")));
-            assertUnauthenticated(create, WRONG_PASSWORD, PASSWORD);
-            assertFalse(wrong.config().toString().contains(WRONG_PASSWORD), wrong.config().toString());
-        }
+  @Test
+  void passwordWithAColonSpacesAndNonAsciiCharactersIsSentAsUtf8() throws Exception {
+    String user = MlflowTestServer.uniqueName("utf8-user");
+    String password = "pä:ss wörd-€-ß-12";
+    createUser(user, password);
+    try (MlflowClient client = MlflowClient.create(config(new Auth.Basic(user, password)))) {
+      String name = MlflowTestServer.uniqueName("utf8-exp");
+      Experiment created = client.tracking().getOrCreateExperiment(name);
+      assertEquals(
+          created.experimentId(), client.tracking().getExperimentByName(name).experimentId());
     }
-
-    @Test
-    void rightCredentialsCreateAnExperimentAndARunAndReadThemBack() {
-        try (MlflowClient admin = MlflowClient.create(config(new Auth.Basic(ADMIN, PASSWORD)))) {
-            assertEquals(MlflowTestServer.DEFAULT_VERSION, admin.serverVersion());
-            String name = MlflowTestServer.uniqueName("auth-exp");
-            Experiment experiment = admin.tracking().getOrCreateExperiment(name, List.of(new Tag("team", "auth")));
-            Run run = admin.tracking().createRun(RunSpec.of(experiment.experimentId(), "with-credentials"));
-            admin.tracking().logBatch(run.runId(), List.of(Metric.of("accuracy", 0.97, System.currentTimeMillis(), 0)),
-                    List.of(new Param("algorithm", "logistic")), List.of());
-            admin.tracking().endRun(run.runId(), RunStatus.FINISHED);
-
-            Experiment readExperiment = admin.tracking().getExperimentByName(name);
-            assertEquals(experiment.experimentId(), readExperiment.experimentId());
-            assertEquals("auth", Tag.toMap(readExperiment.tags()).get("team"));
-            Run read = admin.tracking().getRun(run.runId());
-            assertEquals("with-credentials", read.info().runName());
-            assertEquals(RunStatus.FINISHED, read.info().status());
-            assertEquals(List.of(new Param("algorithm", "logistic")), read.data().params());
-            assertEquals(0.97, read.data().metrics().getFirst().value());
-            assertEquals(List.of(run.runId()), admin.tracking()
-                    .searchAllRuns(RunSearch.of(experiment.experimentId(), null)).stream().map(Run::runId).toList());
-        }
+    try (MlflowClient almost =
+        MlflowClient.create(config(new Auth.Basic(user, "pa:ss word-E-s-12")))) {
+      assertUnauthenticated(assertThrows(MlflowException.class, almost::serverVersion), password);
     }
+  }
 
-    @Test
-    void fixtureClientAndChildEnvironmentCarryTheAdminCredentials() {
-        assertEquals(Map.of("MLFLOW_TRACKING_URI", server.uri().toString(), "MLFLOW_TRACKING_USERNAME", ADMIN,
-                "MLFLOW_TRACKING_PASSWORD", PASSWORD), server.env());
-        try (MlflowClient fromEnv = MlflowClient.create(MlflowConfig.fromEnv(server.env()));
-             MlflowClient fixture = server.newClient()) {
-            assertEquals(MlflowTestServer.DEFAULT_VERSION, fromEnv.serverVersion());
-            assertEquals(MlflowTestServer.DEFAULT_VERSION, fixture.serverVersion());
-        }
-        assertFalse(server.toString().contains(PASSWORD), server.toString());
+  @Test
+  void basicCredentialsFromTheEnvironmentWinOverAToken() {
+    Map<String, String> env = new HashMap<>(server.env());
+    env.put("MLFLOW_TRACKING_TOKEN", "ignored-token");
+    try (MlflowClient client = MlflowClient.create(MlflowConfig.fromEnv(env))) {
+      assertEquals(MlflowTestServer.DEFAULT_VERSION, client.serverVersion());
     }
-
-    @Test
-    void passwordWithAColonSpacesAndNonAsciiCharactersIsSentAsUtf8() throws Exception {
-        String user = MlflowTestServer.uniqueName("utf8-user");
-        String password = "pä:ss wörd-€-ß-12";
-        createUser(user, password);
-        try (MlflowClient client = MlflowClient.create(config(new Auth.Basic(user, password)))) {
-            String name = MlflowTestServer.uniqueName("utf8-exp");
-            Experiment created = client.tracking().getOrCreateExperiment(name);
-            assertEquals(created.experimentId(), client.tracking().getExperimentByName(name).experimentId());
-        }
-        try (MlflowClient almost = MlflowClient.create(config(new Auth.Basic(user, "pa:ss word-E-s-12")))) {
-            assertUnauthenticated(assertThrows(MlflowException.class, almost::serverVersion), password);
-        }
+    try (MlflowClient tokenOnly =
+        MlflowClient.create(
+            MlflowConfig.fromEnv(
+                Map.of(
+                    "MLFLOW_TRACKING_URI",
+                    server.uri().toString(),
+                    "MLFLOW_TRACKING_TOKEN",
+                    "only-token")))) {
+      assertUnauthenticated(
+          assertThrows(MlflowException.class, tokenOnly::serverVersion), "only-token");
     }
+  }
 
-    @Test
-    void basicCredentialsFromTheEnvironmentWinOverAToken() {
-        Map<String, String> env = new HashMap<>(server.env());
-        env.put("MLFLOW_TRACKING_TOKEN", "ignored-token");
-        try (MlflowClient client = MlflowClient.create(MlflowConfig.fromEnv(env))) {
-            assertEquals(MlflowTestServer.DEFAULT_VERSION, client.serverVersion());
-        }
-        try (MlflowClient tokenOnly = MlflowClient.create(MlflowConfig.fromEnv(
-                Map.of("MLFLOW_TRACKING_URI", server.uri().toString(), "MLFLOW_TRACKING_TOKEN", "only-token")))) {
-            assertUnauthenticated(assertThrows(MlflowException.class, tokenOnly::serverVersion), "only-token");
-        }
+  /** Creates a user through MLflow's auth REST API ({@code users/create}), as the admin. */
+  static void createUser(String username, String password)
+      throws IOException, InterruptedException {
+    String body = Json.object().put("username", username).put("password", password).toString();
+    HttpRequest request =
+        HttpRequest.newBuilder(server.uri().resolve("/api/2.0/mlflow/users/create"))
+            .header("Authorization", new Auth.Basic(ADMIN, PASSWORD).header().orElseThrow())
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+            .build();
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, response.statusCode(), response.body());
     }
+  }
 
-    /** Creates a user through MLflow's auth REST API ({@code users/create}), as the admin. */
-    static void createUser(String username, String password) throws IOException, InterruptedException {
-        String body = Json.object().put("username", username).put("password", password).toString();
-        HttpRequest request = HttpRequest.newBuilder(server.uri().resolve("/api/2.0/mlflow/users/create"))
-                .header("Authorization", new Auth.Basic(ADMIN, PASSWORD).header().orElseThrow())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, response.statusCode(), response.body());
-        }
+  @Test
+  void bearerTokenIsSentAsBearerAndItsRejectionFailsFastWithoutRetries() throws IOException {
+    try (LosingProxy proxy = new LosingProxy(server.uri());
+        MlflowClient bearer =
+            MlflowClient.create(
+                MlflowConfig.of(proxy.uri())
+                    .withAuth(new Auth.Bearer("tok-abc123-secret"))
+                    .withRetries(3, Duration.ofSeconds(10)))) {
+      long started = System.nanoTime();
+      MlflowException e =
+          assertThrows(
+              MlflowException.class, () -> bearer.tracking().createRun(RunSpec.of("0", "bearer")));
+      long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+
+      assertUnauthenticated(e, "tok-abc123-secret");
+      assertEquals(List.of("Bearer tok-abc123-secret"), proxy.authorizations);
+      assertEquals(
+          1, proxy.forwardedCount("/api/2.0/mlflow/runs/create"), "sent once, never retried");
+      assertTrue(millis < 4000, "failed after " + millis + " ms; a retry would wait at least 5 s");
     }
-
-    @Test
-    void bearerTokenIsSentAsBearerAndItsRejectionFailsFastWithoutRetries() throws IOException {
-        try (LosingProxy proxy = new LosingProxy(server.uri());
-             MlflowClient bearer = MlflowClient.create(MlflowConfig.of(proxy.uri())
-                     .withAuth(new Auth.Bearer("tok-abc123-secret")).withRetries(3, Duration.ofSeconds(10)))) {
-            long started = System.nanoTime();
-            MlflowException e = assertThrows(MlflowException.class,
-                    () -> bearer.tracking().createRun(RunSpec.of("0", "bearer")));
-            long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
-
-            assertUnauthenticated(e, "tok-abc123-secret");
-            assertEquals(List.of("Bearer tok-abc123-secret"), proxy.authorizations);
-            assertEquals(1, proxy.forwardedCount("/api/2.0/mlflow/runs/create"), "sent once, never retried");
-            assertTrue(millis < 4000, "failed after " + millis + " ms; a retry would wait at least 5 s");
-        }
-    }
+  }
 }

@@ -13,28 +13,32 @@ import org.junit.jupiter.api.Test;
 
 class MlflowConfigTest {
 
-    @Test
-    void onlyTheTrackingUriGivesTheDefaults() {
-        MlflowConfig c = MlflowConfig.fromEnv(Map.of("MLFLOW_TRACKING_URI", "http://127.0.0.1:5000"));
-        assertEquals(URI.create("http://127.0.0.1:5000"), c.trackingUri());
-        assertInstanceOf(Auth.None.class, c.auth());
-        assertFalse(c.insecureTls());
-        assertEquals(Duration.ofSeconds(60), c.requestTimeout());
-        assertEquals(5, c.maxRetries());
-        assertEquals(Duration.ofSeconds(1), c.backoffFactor());
-    }
+  @Test
+  void onlyTheTrackingUriGivesTheDefaults() {
+    MlflowConfig c = MlflowConfig.fromEnv(Map.of("MLFLOW_TRACKING_URI", "http://127.0.0.1:5000"));
+    assertEquals(URI.create("http://127.0.0.1:5000"), c.trackingUri());
+    assertInstanceOf(Auth.None.class, c.auth());
+    assertFalse(c.insecureTls());
+    assertEquals(Duration.ofSeconds(60), c.requestTimeout());
+    assertEquals(5, c.maxRetries());
+    assertEquals(Duration.ofSeconds(1), c.backoffFactor());
+  }
 
-    @Test
-    void pathPrefixIsKeptAndTrailingSlashDropped() {
-        MlflowConfig c = MlflowConfig.fromEnv(Map.of("MLFLOW_TRACKING_URI", "https://ml.example.com/mlflow/"));
-        assertEquals(URI.create("https://ml.example.com/mlflow"), c.trackingUri());
-        assertEquals(URI.create("https://ml.example.com/mlflow/api/2.0/mlflow/runs/get?run_id=a%20b"),
-                new Transport(c).api("mlflow/runs/get", Query.of("run_id", "a b")));
-    }
+  @Test
+  void pathPrefixIsKeptAndTrailingSlashDropped() {
+    MlflowConfig c =
+        MlflowConfig.fromEnv(Map.of("MLFLOW_TRACKING_URI", "https://ml.example.com/mlflow/"));
+    assertEquals(URI.create("https://ml.example.com/mlflow"), c.trackingUri());
+    assertEquals(
+        URI.create("https://ml.example.com/mlflow/api/2.0/mlflow/runs/get?run_id=a%20b"),
+        new Transport(c).api("mlflow/runs/get", Query.of("run_id", "a b")));
+  }
 
-    @Test
-    void basicAuthWinsOverTokenAndEveryValueIsRead() {
-        MlflowConfig c = MlflowConfig.fromEnv(Map.of(
+  @Test
+  void basicAuthWinsOverTokenAndEveryValueIsRead() {
+    MlflowConfig c =
+        MlflowConfig.fromEnv(
+            Map.of(
                 "MLFLOW_TRACKING_URI", "http://mlflow:5000",
                 "MLFLOW_TRACKING_USERNAME", "alice",
                 "MLFLOW_TRACKING_PASSWORD", "s3cret-pass",
@@ -43,63 +47,97 @@ class MlflowConfigTest {
                 "MLFLOW_HTTP_REQUEST_TIMEOUT", "2.5",
                 "MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0",
                 "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR", "0.1"));
-        assertEquals(new Auth.Basic("alice", "s3cret-pass"), c.auth());
-        assertTrue(c.insecureTls());
-        assertEquals(Duration.ofMillis(2500), c.requestTimeout());
-        assertEquals(0, c.maxRetries());
-        assertEquals(Duration.ofMillis(100), c.backoffFactor());
-        assertEquals("Basic YWxpY2U6czNjcmV0LXBhc3M=", c.auth().header().orElseThrow());
-    }
+    assertEquals(new Auth.Basic("alice", "s3cret-pass"), c.auth());
+    assertTrue(c.insecureTls());
+    assertEquals(Duration.ofMillis(2500), c.requestTimeout());
+    assertEquals(0, c.maxRetries());
+    assertEquals(Duration.ofMillis(100), c.backoffFactor());
+    assertEquals("Basic YWxpY2U6czNjcmV0LXBhc3M=", c.auth().header().orElseThrow());
+  }
 
-    @Test
-    void tokenAloneGivesBearerAuth() {
-        MlflowConfig c = MlflowConfig.fromEnv(Map.of("MLFLOW_TRACKING_URI", "http://h:1",
-                "MLFLOW_TRACKING_TOKEN", "tok-123"));
-        assertEquals("Bearer tok-123", c.auth().header().orElseThrow());
-    }
+  @Test
+  void tokenAloneGivesBearerAuth() {
+    MlflowConfig c =
+        MlflowConfig.fromEnv(
+            Map.of("MLFLOW_TRACKING_URI", "http://h:1", "MLFLOW_TRACKING_TOKEN", "tok-123"));
+    assertEquals("Bearer tok-123", c.auth().header().orElseThrow());
+  }
 
-    @Test
-    void toStringNeverShowsPasswordOrToken() {
-        MlflowConfig basic = MlflowConfig.fromEnv(Map.of("MLFLOW_TRACKING_URI", "http://h:1",
-                "MLFLOW_TRACKING_USERNAME", "alice", "MLFLOW_TRACKING_PASSWORD", "s3cret-pass"));
-        MlflowConfig bearer = MlflowConfig.fromEnv(Map.of("MLFLOW_TRACKING_URI", "http://h:1",
-                "MLFLOW_TRACKING_TOKEN", "tok-123"));
-        assertFalse(basic.toString().contains("s3cret-pass"), basic.toString());
-        assertTrue(basic.toString().contains("alice"));
-        assertFalse(bearer.toString().contains("tok-123"), bearer.toString());
-        assertFalse(basic.auth().toString().contains("s3cret-pass"));
-        assertFalse(bearer.auth().toString().contains("tok-123"));
-    }
+  @Test
+  void toStringNeverShowsPasswordOrToken() {
+    MlflowConfig basic =
+        MlflowConfig.fromEnv(
+            Map.of(
+                "MLFLOW_TRACKING_URI",
+                "http://h:1",
+                "MLFLOW_TRACKING_USERNAME",
+                "alice",
+                "MLFLOW_TRACKING_PASSWORD",
+                "s3cret-pass"));
+    MlflowConfig bearer =
+        MlflowConfig.fromEnv(
+            Map.of("MLFLOW_TRACKING_URI", "http://h:1", "MLFLOW_TRACKING_TOKEN", "tok-123"));
+    assertFalse(basic.toString().contains("s3cret-pass"), basic.toString());
+    assertTrue(basic.toString().contains("alice"));
+    assertFalse(bearer.toString().contains("tok-123"), bearer.toString());
+    assertFalse(basic.auth().toString().contains("s3cret-pass"));
+    assertFalse(bearer.auth().toString().contains("tok-123"));
+  }
 
-    @Test
-    void everyInvalidValueIsListedInOneMessage() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MlflowConfig.fromEnv(Map.of(
-                "MLFLOW_TRACKING_URI", "file:///tmp/mlruns",
-                "MLFLOW_TRACKING_USERNAME", "alice",
-                "MLFLOW_TRACKING_INSECURE_TLS", "maybe",
-                "MLFLOW_HTTP_REQUEST_TIMEOUT", "0",
-                "MLFLOW_HTTP_REQUEST_MAX_RETRIES", "many",
-                "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR", "-1")));
-        String m = e.getMessage();
-        for (String name : new String[] {"MLFLOW_TRACKING_URI", "MLFLOW_TRACKING_PASSWORD",
-                "MLFLOW_TRACKING_INSECURE_TLS", "MLFLOW_HTTP_REQUEST_TIMEOUT", "MLFLOW_HTTP_REQUEST_MAX_RETRIES",
-                "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR"}) {
-            assertTrue(m.contains(name), name + " missing from: " + m);
-        }
+  @Test
+  void everyInvalidValueIsListedInOneMessage() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                MlflowConfig.fromEnv(
+                    Map.of(
+                        "MLFLOW_TRACKING_URI", "file:///tmp/mlruns",
+                        "MLFLOW_TRACKING_USERNAME", "alice",
+                        "MLFLOW_TRACKING_INSECURE_TLS", "maybe",
+                        "MLFLOW_HTTP_REQUEST_TIMEOUT", "0",
+                        "MLFLOW_HTTP_REQUEST_MAX_RETRIES", "many",
+                        "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR", "-1")));
+    String m = e.getMessage();
+    for (String name :
+        new String[] {
+          "MLFLOW_TRACKING_URI",
+          "MLFLOW_TRACKING_PASSWORD",
+          "MLFLOW_TRACKING_INSECURE_TLS",
+          "MLFLOW_HTTP_REQUEST_TIMEOUT",
+          "MLFLOW_HTTP_REQUEST_MAX_RETRIES",
+          "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR"
+        }) {
+      assertTrue(m.contains(name), name + " missing from: " + m);
     }
+  }
 
-    @Test
-    void missingTrackingUriIsNamed() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MlflowConfig.fromEnv(Map.of()));
-        assertTrue(e.getMessage().contains("MLFLOW_TRACKING_URI is required"), e.getMessage());
-    }
+  @Test
+  void missingTrackingUriIsNamed() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> MlflowConfig.fromEnv(Map.of()));
+    assertTrue(e.getMessage().contains("MLFLOW_TRACKING_URI is required"), e.getMessage());
+  }
 
-    @Test
-    void credentialsInTheUriAndTooManyRetriesAreRejected() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> MlflowConfig.fromEnv(Map.of(
-                "MLFLOW_TRACKING_URI", "http://bob:pw@h:1"))).getMessage().contains("credentials"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> MlflowConfig.fromEnv(Map.of(
-                "MLFLOW_TRACKING_URI", "http://h:1", "MLFLOW_HTTP_REQUEST_MAX_RETRIES", "500")))
-                .getMessage().contains("MLFLOW_HTTP_REQUEST_MAX_RETRIES"));
-    }
+  @Test
+  void credentialsInTheUriAndTooManyRetriesAreRejected() {
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> MlflowConfig.fromEnv(Map.of("MLFLOW_TRACKING_URI", "http://bob:pw@h:1")))
+            .getMessage()
+            .contains("credentials"));
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    MlflowConfig.fromEnv(
+                        Map.of(
+                            "MLFLOW_TRACKING_URI",
+                            "http://h:1",
+                            "MLFLOW_HTTP_REQUEST_MAX_RETRIES",
+                            "500")))
+            .getMessage()
+            .contains("MLFLOW_HTTP_REQUEST_MAX_RETRIES"));
+  }
 }

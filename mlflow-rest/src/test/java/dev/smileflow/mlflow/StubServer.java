@@ -13,93 +13,105 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-/** A scripted in-process HTTP server for unit-level edge cases (401, 429, 503, malformed JSON...). */
+/**
+ * A scripted in-process HTTP server for unit-level edge cases (401, 429, 503, malformed JSON...).
+ */
 final class StubServer implements AutoCloseable {
 
-    /** One scripted answer. */
-    record Reply(int status, String contentType, String body, Map<String, String> headers, long delayMs) {
-        static Reply json(int status, String body) {
-            return new Reply(status, "application/json", body, Map.of(), 0);
-        }
-
-        static Reply text(int status, String body) {
-            return new Reply(status, "text/plain", body, Map.of(), 0);
-        }
-
-        Reply withHeader(String name, String value) {
-            return new Reply(status, contentType, body, Map.of(name, value), delayMs);
-        }
-
-        Reply delayed(long ms) {
-            return new Reply(status, contentType, body, headers, ms);
-        }
+  /** One scripted answer. */
+  record Reply(
+      int status, String contentType, String body, Map<String, String> headers, long delayMs) {
+    static Reply json(int status, String body) {
+      return new Reply(status, "application/json", body, Map.of(), 0);
     }
 
-    /** What the stub saw. */
-    record Seen(String method, String path, String query, Map<String, List<String>> headers, String body) {
-        String header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                    .map(e -> e.getValue().getFirst()).findFirst().orElse(null);
-        }
+    static Reply text(int status, String body) {
+      return new Reply(status, "text/plain", body, Map.of(), 0);
     }
 
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    private final ConcurrentLinkedQueue<Reply> script = new ConcurrentLinkedQueue<>();
-    final List<Seen> seen = new CopyOnWriteArrayList<>();
-
-    StubServer(int port) throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-        server.createContext("/", this::handle);
-        server.setExecutor(executor);
-        server.start();
+    Reply withHeader(String name, String value) {
+      return new Reply(status, contentType, body, Map.of(name, value), delayMs);
     }
 
-    StubServer() throws IOException {
-        this(0);
+    Reply delayed(long ms) {
+      return new Reply(status, contentType, body, headers, ms);
     }
+  }
 
-    StubServer then(Reply... replies) {
-        script.addAll(List.of(replies));
-        return this;
+  /** What the stub saw. */
+  record Seen(
+      String method, String path, String query, Map<String, List<String>> headers, String body) {
+    String header(String name) {
+      return headers.entrySet().stream()
+          .filter(e -> e.getKey().equalsIgnoreCase(name))
+          .map(e -> e.getValue().getFirst())
+          .findFirst()
+          .orElse(null);
     }
+  }
 
-    URI uri() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-    }
+  private final HttpServer server;
+  private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+  private final ConcurrentLinkedQueue<Reply> script = new ConcurrentLinkedQueue<>();
+  final List<Seen> seen = new CopyOnWriteArrayList<>();
 
-    private void handle(HttpExchange ex) throws IOException {
-        String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        seen.add(new Seen(ex.getRequestMethod(), ex.getRequestURI().getRawPath(), ex.getRequestURI().getRawQuery(),
-                Map.copyOf(ex.getRequestHeaders()), body));
-        Reply r = script.poll();
-        if (r == null) {
-            r = Reply.json(200, "{}");
-        }
-        if (r.delayMs() > 0) {
-            try {
-                Thread.sleep(r.delayMs());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        byte[] bytes = r.body().getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().add("Content-Type", r.contentType());
-        r.headers().forEach((k, v) -> ex.getResponseHeaders().add(k, v));
-        try {
-            ex.sendResponseHeaders(r.status(), bytes.length == 0 ? -1 : bytes.length);
-            if (bytes.length > 0) {
-                ex.getResponseBody().write(bytes);
-            }
-        } catch (IOException clientGone) {
-            // the client timed out and hung up
-        }
-        ex.close();
-    }
+  StubServer(int port) throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+    server.createContext("/", this::handle);
+    server.setExecutor(executor);
+    server.start();
+  }
 
-    @Override
-    public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+  StubServer() throws IOException {
+    this(0);
+  }
+
+  StubServer then(Reply... replies) {
+    script.addAll(List.of(replies));
+    return this;
+  }
+
+  URI uri() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+    seen.add(
+        new Seen(
+            ex.getRequestMethod(),
+            ex.getRequestURI().getRawPath(),
+            ex.getRequestURI().getRawQuery(),
+            Map.copyOf(ex.getRequestHeaders()),
+            body));
+    Reply r = script.poll();
+    if (r == null) {
+      r = Reply.json(200, "{}");
     }
+    if (r.delayMs() > 0) {
+      try {
+        Thread.sleep(r.delayMs());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    byte[] bytes = r.body().getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().add("Content-Type", r.contentType());
+    r.headers().forEach((k, v) -> ex.getResponseHeaders().add(k, v));
+    try {
+      ex.sendResponseHeaders(r.status(), bytes.length == 0 ? -1 : bytes.length);
+      if (bytes.length > 0) {
+        ex.getResponseBody().write(bytes);
+      }
+    } catch (IOException clientGone) {
+      // the client timed out and hung up
+    }
+    ex.close();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
 }

@@ -23,223 +23,255 @@ import org.junit.jupiter.api.Test;
 
 class TrackingIT {
 
-    static MlflowClient mlflow;
-    static Tracking tracking;
+  static MlflowClient mlflow;
+  static Tracking tracking;
 
-    @BeforeAll
-    static void connect() {
-        mlflow = MlflowTestServer.shared().newClient();
-        tracking = mlflow.tracking();
+  @BeforeAll
+  static void connect() {
+    mlflow = MlflowTestServer.shared().newClient();
+    tracking = mlflow.tracking();
+  }
+
+  @AfterAll
+  static void close() {
+    mlflow.close();
+  }
+
+  @Test
+  void getOrCreateExperimentCreatesOnceAndReturnsTheSameExperimentAfterwards() {
+    String name = MlflowTestServer.uniqueName("exp");
+    assertTrue(tracking.findExperimentByName(name).isEmpty());
+    Experiment first = tracking.getOrCreateExperiment(name, List.of(new Tag("team", "ml")));
+    Experiment second = tracking.getOrCreateExperiment(name);
+    assertEquals(first.experimentId(), second.experimentId());
+    assertEquals(name, second.name());
+    assertEquals("ml", Tag.toMap(second.tags()).get("team"));
+    assertTrue(
+        second.artifactLocation().startsWith("mlflow-artifacts:/"), second.artifactLocation());
+    MlflowException e =
+        assertThrows(
+            MlflowException.class,
+            () -> tracking.getExperimentByName(MlflowTestServer.uniqueName("absent")));
+    assertEquals(MlflowException.Kind.NOT_FOUND, e.kind());
+    assertEquals("RESOURCE_DOES_NOT_EXIST", e.errorCode());
+    assertEquals(404, e.httpStatus());
+  }
+
+  @Test
+  void experimentTagIsSetAndThenOverwritten() {
+    Experiment experiment = tracking.getOrCreateExperiment(MlflowTestServer.uniqueName("exp-tag"));
+    tracking.setExperimentTag(
+        experiment.experimentId(), "mlflow.experimentKind", "genai_development");
+    tracking.setExperimentTag(
+        experiment.experimentId(), "mlflow.experimentKind", "custom_model_development");
+    Experiment read = tracking.getExperiment(experiment.experimentId());
+    assertEquals("custom_model_development", Tag.toMap(read.tags()).get("mlflow.experimentKind"));
+  }
+
+  @Test
+  void concurrentGetOrCreateOfOneNameYieldsOneExperiment() throws Exception {
+    String name = MlflowTestServer.uniqueName("race");
+    try (ExecutorService pool = Executors.newFixedThreadPool(6)) {
+      List<Future<String>> ids = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        ids.add(pool.submit(() -> tracking.getOrCreateExperiment(name).experimentId()));
+      }
+      Set<String> distinct = new HashSet<>();
+      for (Future<String> f : ids) {
+        distinct.add(f.get());
+      }
+      assertEquals(Set.of(tracking.getExperimentByName(name).experimentId()), distinct);
     }
+  }
 
-    @AfterAll
-    static void close() {
-        mlflow.close();
+  @Test
+  void getOrCreateExperimentRestoresADeletedExperiment() {
+    String name = MlflowTestServer.uniqueName("deleted");
+    Experiment created = tracking.getOrCreateExperiment(name);
+    ObjectNode body = Json.object().put("experiment_id", created.experimentId());
+    transport().post("mlflow/experiments/delete", body, Transport.Replay.ALWAYS);
+    assertTrue(tracking.getExperimentByName(name).deleted());
+
+    Experiment restored = tracking.getOrCreateExperiment(name);
+    assertEquals(created.experimentId(), restored.experimentId());
+    assertFalse(restored.deleted());
+  }
+
+  @Test
+  void createdRunCarriesNameTagsParentAndStartTime() {
+    Experiment exp = tracking.getOrCreateExperiment(MlflowTestServer.uniqueName("runs"));
+    Run parent = tracking.createRun(RunSpec.of(exp.experimentId(), "parent"));
+    Instant start = Instant.ofEpochMilli(1_700_000_000_000L);
+    Run child =
+        tracking.createRun(
+            RunSpec.of(exp.experimentId(), "child-1")
+                .withStartTime(start)
+                .withParent(parent.runId())
+                .withTag("mlflow.source.type", "JOB"));
+
+    Run read = tracking.getRun(child.runId());
+    assertEquals("child-1", read.info().runName());
+    assertEquals(RunStatus.RUNNING, read.info().status());
+    assertEquals(start.toEpochMilli(), read.info().startTime());
+    assertEquals(parent.runId(), read.data().tag(RunSpec.PARENT_RUN_ID_TAG).orElseThrow());
+    assertEquals("JOB", read.data().tag("mlflow.source.type").orElseThrow());
+    assertEquals("child-1", read.data().tag("mlflow.runName").orElseThrow());
+    assertTrue(
+        read.info().artifactUri().startsWith("mlflow-artifacts:/" + exp.experimentId() + "/"));
+  }
+
+  @Test
+  void logBatchSplitsLargeBatchesAndEverythingReadsBack() {
+    Experiment exp = tracking.getOrCreateExperiment(MlflowTestServer.uniqueName("batch"));
+    Run run = tracking.createRun(RunSpec.of(exp.experimentId(), "big"));
+    List<Param> params = new ArrayList<>();
+    for (int i = 0; i < 250; i++) {
+      params.add(new Param("p" + i, "v" + i));
     }
-
-    @Test
-    void getOrCreateExperimentCreatesOnceAndReturnsTheSameExperimentAfterwards() {
-        String name = MlflowTestServer.uniqueName("exp");
-        assertTrue(tracking.findExperimentByName(name).isEmpty());
-        Experiment first = tracking.getOrCreateExperiment(name, List.of(new Tag("team", "ml")));
-        Experiment second = tracking.getOrCreateExperiment(name);
-        assertEquals(first.experimentId(), second.experimentId());
-        assertEquals(name, second.name());
-        assertEquals("ml", Tag.toMap(second.tags()).get("team"));
-        assertTrue(second.artifactLocation().startsWith("mlflow-artifacts:/"), second.artifactLocation());
-        MlflowException e = assertThrows(MlflowException.class,
-                () -> tracking.getExperimentByName(MlflowTestServer.uniqueName("absent")));
-        assertEquals(MlflowException.Kind.NOT_FOUND, e.kind());
-        assertEquals("RESOURCE_DOES_NOT_EXIST", e.errorCode());
-        assertEquals(404, e.httpStatus());
+    List<Tag> tags = new ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      tags.add(new Tag("t" + i, "w" + i));
     }
-
-    @Test
-    void experimentTagIsSetAndThenOverwritten() {
-        Experiment experiment = tracking.getOrCreateExperiment(MlflowTestServer.uniqueName("exp-tag"));
-        tracking.setExperimentTag(experiment.experimentId(), "mlflow.experimentKind", "genai_development");
-        tracking.setExperimentTag(experiment.experimentId(), "mlflow.experimentKind", "custom_model_development");
-        Experiment read = tracking.getExperiment(experiment.experimentId());
-        assertEquals("custom_model_development", Tag.toMap(read.tags()).get("mlflow.experimentKind"));
+    List<Metric> metrics = new ArrayList<>();
+    for (int step = 0; step < 2500; step++) {
+      metrics.add(Metric.of("loss", 1.0 / (step + 1), 1_000L + step, step));
     }
+    metrics.add(Metric.of("nan", Double.NaN, 5, 0));
+    metrics.add(Metric.of("inf", Double.POSITIVE_INFINITY, 5, 0));
+    tracking.logBatch(run.runId(), metrics, params, tags);
 
-    @Test
-    void concurrentGetOrCreateOfOneNameYieldsOneExperiment() throws Exception {
-        String name = MlflowTestServer.uniqueName("race");
-        try (ExecutorService pool = Executors.newFixedThreadPool(6)) {
-            List<Future<String>> ids = new ArrayList<>();
-            for (int i = 0; i < 6; i++) {
-                ids.add(pool.submit(() -> tracking.getOrCreateExperiment(name).experimentId()));
-            }
-            Set<String> distinct = new HashSet<>();
-            for (Future<String> f : ids) {
-                distinct.add(f.get());
-            }
-            assertEquals(Set.of(tracking.getExperimentByName(name).experimentId()), distinct);
-        }
+    Run read = tracking.getRun(run.runId());
+    assertEquals(250, read.data().params().size());
+    assertEquals("v249", read.data().param("p249").orElseThrow());
+    assertEquals("w149", read.data().tag("t149").orElseThrow());
+    List<Metric> history = tracking.getMetricHistory(run.runId(), "loss");
+    assertEquals(2500, history.size());
+    Set<Long> steps = new HashSet<>();
+    history.forEach(m -> steps.add(m.step()));
+    assertEquals(2500, steps.size());
+    assertTrue(Double.isNaN(read.data().metric("nan").orElseThrow()));
+    // MLflow's SQL store clamps infinities to the largest double
+    assertEquals(Double.MAX_VALUE, read.data().metric("inf").orElseThrow());
+  }
+
+  @Test
+  void reloggingAParamWithAnotherValueIsRejectedAsInvalid() {
+    Experiment exp = tracking.getOrCreateExperiment(MlflowTestServer.uniqueName("params"));
+    Run run = tracking.createRun(RunSpec.of(exp.experimentId(), "p"));
+    tracking.logParams(run.runId(), List.of(new Param("alpha", "1")));
+    tracking.logParams(run.runId(), List.of(new Param("alpha", "1")));
+    MlflowException e =
+        assertThrows(
+            MlflowException.class,
+            () -> tracking.logParams(run.runId(), List.of(new Param("alpha", "2"))));
+    assertEquals(MlflowException.Kind.INVALID, e.kind());
+    assertEquals("INVALID_PARAMETER_VALUE", e.errorCode());
+    assertFalse(e.message().contains("\n"));
+  }
+
+  @Test
+  void updateRunFinishesItWithEndTimeAndSetTagOverwrites() {
+    Experiment exp = tracking.getOrCreateExperiment(MlflowTestServer.uniqueName("update"));
+    Run run = tracking.createRun(RunSpec.of(exp.experimentId(), "u"));
+    tracking.setTag(run.runId(), "phase", "one");
+    tracking.setTag(run.runId(), "phase", "two");
+    Instant end = Instant.ofEpochMilli(System.currentTimeMillis() + 1000);
+    RunInfo info = tracking.updateRun(run.runId(), RunStatus.FINISHED, end);
+    assertEquals(RunStatus.FINISHED, info.status());
+    Run read = tracking.getRun(run.runId());
+    assertEquals(RunStatus.FINISHED, read.info().status());
+    assertEquals(end.toEpochMilli(), read.info().endTime());
+    assertEquals("two", read.data().tag("phase").orElseThrow());
+    RunInfo failed =
+        tracking.endRun(
+            tracking.createRun(RunSpec.of(exp.experimentId(), "f")).runId(), RunStatus.FAILED);
+    assertEquals(RunStatus.FAILED, failed.status());
+    assertNotNull(failed.endTime());
+  }
+
+  @Test
+  void searchRunsFiltersOrdersAndPaginates() {
+    Experiment exp = tracking.getOrCreateExperiment(MlflowTestServer.uniqueName("search"));
+    Run parent = tracking.createRun(RunSpec.of(exp.experimentId(), "parent"));
+    for (int i = 0; i < 5; i++) {
+      Run c =
+          tracking.createRun(RunSpec.of(exp.experimentId(), "c" + i).withParent(parent.runId()));
+      tracking.logMetrics(c.runId(), List.of(Metric.of("acc", i / 10.0, 1, 0)));
     }
+    RunSearch children =
+        RunSearch.of(exp.experimentId(), "tags.mlflow.parentRunId = '" + parent.runId() + "'")
+            .orderBy(List.of("metrics.acc DESC"));
+    List<Run> all = tracking.searchAllRuns(children.maxResults(2));
+    assertEquals(
+        List.of("c4", "c3", "c2", "c1", "c0"), all.stream().map(r -> r.info().runName()).toList());
 
-    @Test
-    void getOrCreateExperimentRestoresADeletedExperiment() {
-        String name = MlflowTestServer.uniqueName("deleted");
-        Experiment created = tracking.getOrCreateExperiment(name);
-        ObjectNode body = Json.object().put("experiment_id", created.experimentId());
-        transport().post("mlflow/experiments/delete", body, Transport.Replay.ALWAYS);
-        assertTrue(tracking.getExperimentByName(name).deleted());
+    Page<Run> first = tracking.searchRuns(children.maxResults(2));
+    assertEquals(2, first.items().size());
+    assertNotNull(first.nextPageToken());
+    Page<Run> last = tracking.searchRuns(children.maxResults(10));
+    assertEquals(5, last.items().size());
+    assertNull(last.nextPageToken());
+    assertEquals(
+        1,
+        tracking.searchRuns(RunSearch.of(exp.experimentId(), "metrics.acc > 0.35")).items().size());
+  }
 
-        Experiment restored = tracking.getOrCreateExperiment(name);
-        assertEquals(created.experimentId(), restored.experimentId());
-        assertFalse(restored.deleted());
-    }
+  @Test
+  void datasetInputShowsUpInTheRunWithItsContext() {
+    Experiment exp = tracking.getOrCreateExperiment(MlflowTestServer.uniqueName("datasets"));
+    Run run = tracking.createRun(RunSpec.of(exp.experimentId(), "d"));
+    Dataset iris =
+        new Dataset(
+            "iris",
+            "1a2b3c4d",
+            "local",
+            "{\"uri\": \"file:///data/iris.csv\"}",
+            "{\"mlflow_colspec\": [{\"type\": \"double\", \"name\": \"sepal_length\", \"required\": true}]}",
+            "{\"num_rows\": 150, \"num_elements\": 750}");
+    tracking.logInputs(run.runId(), List.of(DatasetInput.of(iris, "training")), List.of());
 
-    @Test
-    void createdRunCarriesNameTagsParentAndStartTime() {
-        Experiment exp = tracking.getOrCreateExperiment(MlflowTestServer.uniqueName("runs"));
-        Run parent = tracking.createRun(RunSpec.of(exp.experimentId(), "parent"));
-        Instant start = Instant.ofEpochMilli(1_700_000_000_000L);
-        Run child = tracking.createRun(RunSpec.of(exp.experimentId(), "child-1").withStartTime(start)
-                .withParent(parent.runId()).withTag("mlflow.source.type", "JOB"));
+    Run read = tracking.getRun(run.runId());
+    assertEquals(1, read.inputs().datasetInputs().size());
+    DatasetInput in = read.inputs().datasetInputs().getFirst();
+    assertEquals(iris, in.dataset());
+    assertEquals("training", in.context().orElseThrow());
+    assertEquals(
+        1,
+        tracking
+            .searchRuns(RunSearch.of(exp.experimentId(), "datasets.context = 'training'"))
+            .items()
+            .size());
+  }
 
-        Run read = tracking.getRun(child.runId());
-        assertEquals("child-1", read.info().runName());
-        assertEquals(RunStatus.RUNNING, read.info().status());
-        assertEquals(start.toEpochMilli(), read.info().startTime());
-        assertEquals(parent.runId(), read.data().tag(RunSpec.PARENT_RUN_ID_TAG).orElseThrow());
-        assertEquals("JOB", read.data().tag("mlflow.source.type").orElseThrow());
-        assertEquals("child-1", read.data().tag("mlflow.runName").orElseThrow());
-        assertTrue(read.info().artifactUri().startsWith("mlflow-artifacts:/" + exp.experimentId() + "/"));
-    }
+  @Test
+  void datasetDigestLongerThan36CharactersIsRefusedBeforeSending() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new Dataset("d", "a".repeat(64), "local", "{}", null, null));
+    assertTrue(e.getMessage().contains("digest"), e.getMessage());
+  }
 
-    @Test
-    void logBatchSplitsLargeBatchesAndEverythingReadsBack() {
-        Experiment exp = tracking.getOrCreateExperiment(MlflowTestServer.uniqueName("batch"));
-        Run run = tracking.createRun(RunSpec.of(exp.experimentId(), "big"));
-        List<Param> params = new ArrayList<>();
-        for (int i = 0; i < 250; i++) {
-            params.add(new Param("p" + i, "v" + i));
-        }
-        List<Tag> tags = new ArrayList<>();
-        for (int i = 0; i < 150; i++) {
-            tags.add(new Tag("t" + i, "w" + i));
-        }
-        List<Metric> metrics = new ArrayList<>();
-        for (int step = 0; step < 2500; step++) {
-            metrics.add(Metric.of("loss", 1.0 / (step + 1), 1_000L + step, step));
-        }
-        metrics.add(Metric.of("nan", Double.NaN, 5, 0));
-        metrics.add(Metric.of("inf", Double.POSITIVE_INFINITY, 5, 0));
-        tracking.logBatch(run.runId(), metrics, params, tags);
+  @Test
+  void loggedModelOutputShowsUpInTheRunOnceEvenWhenLoggedTwice() {
+    Experiment exp = tracking.getOrCreateExperiment(MlflowTestServer.uniqueName("outputs"));
+    Run run = tracking.createRun(RunSpec.of(exp.experimentId(), "o"));
+    LoggedModel model =
+        mlflow.loggedModels().create(LoggedModelSpec.of(exp.experimentId(), "m", run.runId()));
+    tracking.logOutputs(run.runId(), List.of(new ModelOutput(model.modelId(), 3)));
+    tracking.logOutputs(run.runId(), List.of(new ModelOutput(model.modelId(), 3)));
+    Run read = tracking.getRun(run.runId());
+    assertEquals(List.of(new ModelOutput(model.modelId(), 3)), read.outputs().modelOutputs());
+  }
 
-        Run read = tracking.getRun(run.runId());
-        assertEquals(250, read.data().params().size());
-        assertEquals("v249", read.data().param("p249").orElseThrow());
-        assertEquals("w149", read.data().tag("t149").orElseThrow());
-        List<Metric> history = tracking.getMetricHistory(run.runId(), "loss");
-        assertEquals(2500, history.size());
-        Set<Long> steps = new HashSet<>();
-        history.forEach(m -> steps.add(m.step()));
-        assertEquals(2500, steps.size());
-        assertTrue(Double.isNaN(read.data().metric("nan").orElseThrow()));
-        // MLflow's SQL store clamps infinities to the largest double
-        assertEquals(Double.MAX_VALUE, read.data().metric("inf").orElseThrow());
-    }
+  @Test
+  void serverVersionIsThePinnedOne() {
+    assertEquals(
+        System.getProperty("mlflow.version", MlflowTestServer.DEFAULT_VERSION),
+        mlflow.serverVersion());
+  }
 
-    @Test
-    void reloggingAParamWithAnotherValueIsRejectedAsInvalid() {
-        Experiment exp = tracking.getOrCreateExperiment(MlflowTestServer.uniqueName("params"));
-        Run run = tracking.createRun(RunSpec.of(exp.experimentId(), "p"));
-        tracking.logParams(run.runId(), List.of(new Param("alpha", "1")));
-        tracking.logParams(run.runId(), List.of(new Param("alpha", "1")));
-        MlflowException e = assertThrows(MlflowException.class,
-                () -> tracking.logParams(run.runId(), List.of(new Param("alpha", "2"))));
-        assertEquals(MlflowException.Kind.INVALID, e.kind());
-        assertEquals("INVALID_PARAMETER_VALUE", e.errorCode());
-        assertFalse(e.message().contains("\n"));
-    }
-
-    @Test
-    void updateRunFinishesItWithEndTimeAndSetTagOverwrites() {
-        Experiment exp = tracking.getOrCreateExperiment(MlflowTestServer.uniqueName("update"));
-        Run run = tracking.createRun(RunSpec.of(exp.experimentId(), "u"));
-        tracking.setTag(run.runId(), "phase", "one");
-        tracking.setTag(run.runId(), "phase", "two");
-        Instant end = Instant.ofEpochMilli(System.currentTimeMillis() + 1000);
-        RunInfo info = tracking.updateRun(run.runId(), RunStatus.FINISHED, end);
-        assertEquals(RunStatus.FINISHED, info.status());
-        Run read = tracking.getRun(run.runId());
-        assertEquals(RunStatus.FINISHED, read.info().status());
-        assertEquals(end.toEpochMilli(), read.info().endTime());
-        assertEquals("two", read.data().tag("phase").orElseThrow());
-        RunInfo failed = tracking.endRun(tracking.createRun(RunSpec.of(exp.experimentId(), "f")).runId(),
-                RunStatus.FAILED);
-        assertEquals(RunStatus.FAILED, failed.status());
-        assertNotNull(failed.endTime());
-    }
-
-    @Test
-    void searchRunsFiltersOrdersAndPaginates() {
-        Experiment exp = tracking.getOrCreateExperiment(MlflowTestServer.uniqueName("search"));
-        Run parent = tracking.createRun(RunSpec.of(exp.experimentId(), "parent"));
-        for (int i = 0; i < 5; i++) {
-            Run c = tracking.createRun(RunSpec.of(exp.experimentId(), "c" + i).withParent(parent.runId()));
-            tracking.logMetrics(c.runId(), List.of(Metric.of("acc", i / 10.0, 1, 0)));
-        }
-        RunSearch children = RunSearch.of(exp.experimentId(), "tags.mlflow.parentRunId = '" + parent.runId() + "'")
-                .orderBy(List.of("metrics.acc DESC"));
-        List<Run> all = tracking.searchAllRuns(children.maxResults(2));
-        assertEquals(List.of("c4", "c3", "c2", "c1", "c0"), all.stream().map(r -> r.info().runName()).toList());
-
-        Page<Run> first = tracking.searchRuns(children.maxResults(2));
-        assertEquals(2, first.items().size());
-        assertNotNull(first.nextPageToken());
-        Page<Run> last = tracking.searchRuns(children.maxResults(10));
-        assertEquals(5, last.items().size());
-        assertNull(last.nextPageToken());
-        assertEquals(1, tracking.searchRuns(RunSearch.of(exp.experimentId(), "metrics.acc > 0.35")).items().size());
-    }
-
-    @Test
-    void datasetInputShowsUpInTheRunWithItsContext() {
-        Experiment exp = tracking.getOrCreateExperiment(MlflowTestServer.uniqueName("datasets"));
-        Run run = tracking.createRun(RunSpec.of(exp.experimentId(), "d"));
-        Dataset iris = new Dataset("iris", "1a2b3c4d", "local", "{\"uri\": \"file:///data/iris.csv\"}",
-                "{\"mlflow_colspec\": [{\"type\": \"double\", \"name\": \"sepal_length\", \"required\": true}]}",
-                "{\"num_rows\": 150, \"num_elements\": 750}");
-        tracking.logInputs(run.runId(), List.of(DatasetInput.of(iris, "training")), List.of());
-
-        Run read = tracking.getRun(run.runId());
-        assertEquals(1, read.inputs().datasetInputs().size());
-        DatasetInput in = read.inputs().datasetInputs().getFirst();
-        assertEquals(iris, in.dataset());
-        assertEquals("training", in.context().orElseThrow());
-        assertEquals(1, tracking.searchRuns(RunSearch.of(exp.experimentId(), "datasets.context = 'training'"))
-                .items().size());
-    }
-
-    @Test
-    void datasetDigestLongerThan36CharactersIsRefusedBeforeSending() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new Dataset("d", "a".repeat(64), "local", "{}", null, null));
-        assertTrue(e.getMessage().contains("digest"), e.getMessage());
-    }
-
-    @Test
-    void loggedModelOutputShowsUpInTheRunOnceEvenWhenLoggedTwice() {
-        Experiment exp = tracking.getOrCreateExperiment(MlflowTestServer.uniqueName("outputs"));
-        Run run = tracking.createRun(RunSpec.of(exp.experimentId(), "o"));
-        LoggedModel model = mlflow.loggedModels().create(LoggedModelSpec.of(exp.experimentId(), "m", run.runId()));
-        tracking.logOutputs(run.runId(), List.of(new ModelOutput(model.modelId(), 3)));
-        tracking.logOutputs(run.runId(), List.of(new ModelOutput(model.modelId(), 3)));
-        Run read = tracking.getRun(run.runId());
-        assertEquals(List.of(new ModelOutput(model.modelId(), 3)), read.outputs().modelOutputs());
-    }
-
-    @Test
-    void serverVersionIsThePinnedOne() {
-        assertEquals(System.getProperty("mlflow.version", MlflowTestServer.DEFAULT_VERSION), mlflow.serverVersion());
-    }
-
-    private static Transport transport() {
-        return new Transport(MlflowTestServer.shared().config());
-    }
+  private static Transport transport() {
+    return new Transport(MlflowTestServer.shared().config());
+  }
 }

@@ -24,7 +24,8 @@ public final class ClassifyRoutes {
   private final int maxBatchRows;
   private final boolean flagOutOfRange;
 
-  public ClassifyRoutes(LiveModel live, ApiMetrics metrics, String tag, int maxBatchRows, boolean flagOutOfRange) {
+  public ClassifyRoutes(
+      LiveModel live, ApiMetrics metrics, String tag, int maxBatchRows, boolean flagOutOfRange) {
     this.live = Objects.requireNonNull(live);
     this.metrics = Objects.requireNonNull(metrics);
     this.tag = Objects.requireNonNull(tag);
@@ -52,30 +53,38 @@ public final class ClassifyRoutes {
     JsonBodies.requireJson(ctx);
     JsonNode body = JsonBodies.parse(ctx.bodyAsBytes());
     if (!body.isObject()) {
-      throw ApiException.validation("body: must be a JSON object {\"rows\": [...]}, got " + RowValidator.kind(body));
+      throw ApiException.validation(
+          "body: must be a JSON object {\"rows\": [...]}, got " + RowValidator.kind(body));
     }
     List<FieldProblem> problems = new ArrayList<>();
     for (var it = body.fieldNames(); it.hasNext(); ) {
       String f = it.next();
       if (!f.equals("rows")) {
-        problems.add(new FieldProblem(f.length() > 64 ? f.substring(0, 64) + "…" : f, "unknown field (expected [rows])"));
+        problems.add(
+            new FieldProblem(
+                f.length() > 64 ? f.substring(0, 64) + "…" : f, "unknown field (expected [rows])"));
       }
     }
     JsonNode rows = body.get("rows");
     if (rows == null || rows.isNull()) {
       problems.add(new FieldProblem("rows", rows == null ? "field required" : "must not be null"));
     } else if (!rows.isArray()) {
-      problems.add(new FieldProblem("rows", "must be a list of row objects, got " + RowValidator.kind(rows)));
+      problems.add(
+          new FieldProblem(
+              "rows", "must be a list of row objects, got " + RowValidator.kind(rows)));
     } else if (rows.isEmpty()) {
       problems.add(new FieldProblem("rows", "must contain at least one row"));
     } else if (rows.size() > maxBatchRows) {
-      problems.add(new FieldProblem("rows", "at most " + maxBatchRows + " rows per request, got " + rows.size()));
+      problems.add(
+          new FieldProblem(
+              "rows", "at most " + maxBatchRows + " rows per request, got " + rows.size()));
     }
     reject(problems);
     ServedModel model = live.current().orElseThrow(ApiException::notReady);
     List<RowValidator.Row> checked = new ArrayList<>(rows.size());
     for (int i = 0; i < rows.size(); i++) {
-      checked.add(RowValidator.check(model.bundle().inputs(), rows.get(i), "rows[" + i + "].", problems));
+      checked.add(
+          RowValidator.check(model.bundle().inputs(), rows.get(i), "rows[" + i + "].", problems));
     }
     reject(problems);
     List<Map<String, Object>> predictions = new ArrayList<>(checked.size());
@@ -109,7 +118,11 @@ public final class ClassifyRoutes {
     if (problems.isEmpty()) {
       return;
     }
-    String shown = problems.stream().limit(MAX_PROBLEMS_SHOWN).map(FieldProblem::toString).collect(Collectors.joining("; "));
+    String shown =
+        problems.stream()
+            .limit(MAX_PROBLEMS_SHOWN)
+            .map(FieldProblem::toString)
+            .collect(Collectors.joining("; "));
     if (problems.size() > MAX_PROBLEMS_SHOWN) {
       shown += "; and " + (problems.size() - MAX_PROBLEMS_SHOWN) + " more";
     }

@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
  * failure carries {@code error}; {@code version} is the service release ({@code TAG}).
  */
 @JsonPropertyOrder({"message", "data", "error", "version"})
-public record Envelope(String message, @Nullable Object data, @Nullable ErrorBody error, String version) {
+public record Envelope(
+    String message, @Nullable Object data, @Nullable ErrorBody error, String version) {
 
   /**
    * The error part.

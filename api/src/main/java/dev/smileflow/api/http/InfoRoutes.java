@@ -17,7 +17,10 @@ import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
-/** {@code GET /v1/model}, the health probes, {@code /metrics}, {@code /openapi.json} and {@code /docs}. */
+/**
+ * {@code GET /v1/model}, the health probes, {@code /metrics}, {@code /openapi.json} and {@code
+ * /docs}.
+ */
 public final class InfoRoutes {
   private final LiveModel live;
   private final ApiMetrics metrics;
@@ -50,14 +53,25 @@ public final class InfoRoutes {
   public void model(Context ctx) {
     ServedModel m = live.current().orElse(null);
     if (m == null) {
-      String refused = live.lastRefusal().map(r -> " (last refused: version " + r.version() + ", " + r.code() + ")").orElse("");
+      String refused =
+          live.lastRefusal()
+              .map(r -> " (last refused: version " + r.version() + ", " + r.code() + ")")
+              .orElse("");
       throw new ApiException(ApiException.Kind.MODEL_NOT_READY, "model: not loaded yet" + refused);
     }
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("name", m.name());
     data.put("version", m.version());
-    data.put("alias", source instanceof ModelSource.Registered(_, ModelSource.Selector.Alias(String alias)) ? alias : null);
-    data.put("stage", source instanceof ModelSource.Registered(_, ModelSource.Selector.Stage(String stage)) ? stage : null);
+    data.put(
+        "alias",
+        source instanceof ModelSource.Registered(_, ModelSource.Selector.Alias(String alias))
+            ? alias
+            : null);
+    data.put(
+        "stage",
+        source instanceof ModelSource.Registered(_, ModelSource.Selector.Stage(String stage))
+            ? stage
+            : null);
     data.put("run_id", m.runId());
     data.put("algorithm", m.bundle().algorithm());
     data.put("signature", signature(m));
@@ -68,14 +82,18 @@ public final class InfoRoutes {
     data.put("uri", m.location());
     data.put("model_sha256", m.bundle().sha256());
     data.put("last_checked_at", live.lastCheck().map(Object::toString).orElse(null));
-    data.put("last_refused", live.lastRefusal().map(r -> {
-      Map<String, Object> ref = new LinkedHashMap<>();
-      ref.put("version", r.version());
-      ref.put("code", r.code());
-      ref.put("message", r.message());
-      ref.put("at", r.at().toString());
-      return ref;
-    }).orElse(null));
+    data.put(
+        "last_refused",
+        live.lastRefusal()
+            .map(r -> {
+              Map<String, Object> ref = new LinkedHashMap<>();
+              ref.put("version", r.version());
+              ref.put("code", r.code());
+              ref.put("message", r.message());
+              ref.put("at", r.at().toString());
+              return ref;
+            })
+            .orElse(null));
     JsonBodies.write(ctx, 200, Envelope.success(data, tag));
   }
 
@@ -109,7 +127,8 @@ public final class InfoRoutes {
   /** Readiness: 200 only while a model is loaded. */
   public void ready(Context ctx) {
     ServedModel m = live.current().orElseThrow(ApiException::notReady);
-    JsonBodies.write(ctx, 200, Envelope.success(Map.of("status", "ready", "model_version", m.version()), tag));
+    JsonBodies.write(
+        ctx, 200, Envelope.success(Map.of("status", "ready", "model_version", m.version()), tag));
   }
 
   /** Prometheus text exposition. */

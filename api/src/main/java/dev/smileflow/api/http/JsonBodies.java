@@ -16,16 +16,24 @@ import java.util.Locale;
 
 /** Strict JSON in (never echoed back in errors) and envelope JSON out. */
 final class JsonBodies {
-  static final ObjectMapper MAPPER = JsonMapper.builder()
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-      // NaN and Infinity are parsed so the error can name the field instead of failing the whole body.
-      .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .build();
+  static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          // NaN and Infinity are parsed so the error can name the field instead of failing the
+          // whole body.
+          .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
 
   static {
-    MAPPER.getFactory().setStreamReadConstraints(
-        StreamReadConstraints.builder().maxNestingDepth(32).maxNumberLength(400).maxStringLength(100_000).build());
+    MAPPER
+        .getFactory()
+        .setStreamReadConstraints(
+            StreamReadConstraints.builder()
+                .maxNestingDepth(32)
+                .maxNumberLength(400)
+                .maxStringLength(100_000)
+                .build());
   }
 
   private JsonBodies() {}
@@ -35,8 +43,10 @@ final class JsonBodies {
     String type = ctx.contentType();
     String mime = type == null ? "" : type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
     if (!mime.equals("application/json")) {
-      throw new ApiException(ApiException.Kind.UNSUPPORTED_MEDIA_TYPE,
-          "Content-Type: must be application/json, got " + (type == null ? "none" : "'" + mime + "'"));
+      throw new ApiException(
+          ApiException.Kind.UNSUPPORTED_MEDIA_TYPE,
+          "Content-Type: must be application/json, got "
+              + (type == null ? "none" : "'" + mime + "'"));
     }
   }
 
@@ -57,11 +67,15 @@ final class JsonBodies {
         throw ApiException.validation(dup + ": duplicate field");
       }
       var loc = e.getLocation();
-      throw ApiException.validation("body: not valid JSON (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")");
+      throw ApiException.validation(
+          "body: not valid JSON (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")");
     } catch (JsonProcessingException e) {
       var loc = e.getLocation();
-      throw ApiException.validation("body: not valid JSON" + (loc == null ? "" : " (line " + loc.getLineNr() + ", column "
-          + loc.getColumnNr() + ")"));
+      throw ApiException.validation(
+          "body: not valid JSON"
+              + (loc == null
+                  ? ""
+                  : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Per-request plumbing: a request id (from {@code X-Request-Id} when sane, else a new one) in the MDC
- * and the response, optional API-key auth for {@code /v1/*}, and one log line and one latency sample
- * per request. Bodies and credentials are never logged.
+ * Per-request plumbing: a request id (from {@code X-Request-Id} when sane, else a new one) in the
+ * MDC and the response, optional API-key auth for {@code /v1/*}, and one log line and one latency
+ * sample per request. Bodies and credentials are never logged.
  */
 public final class RequestObserver {
   private static final Logger LOG = LoggerFactory.getLogger("dev.smileflow.api.access");
@@ -36,7 +36,8 @@ public final class RequestObserver {
   public void before(Context ctx) {
     ctx.attribute(START_ATTR, System.nanoTime());
     String given = ctx.header("X-Request-Id");
-    String id = given != null && SANE_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
+    String id =
+        given != null && SANE_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
     ctx.attribute(ID_ATTR, id);
     ctx.header("X-Request-Id", id);
     MDC.put("request_id", id);

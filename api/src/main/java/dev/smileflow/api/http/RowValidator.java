@@ -12,8 +12,8 @@ import java.util.Set;
 
 /**
  * Checks one JSON row against the model's signature: every input present, nothing unknown, numbers
- * finite, categories among their levels. Values are matched by name, never by position, and are never
- * echoed back in messages.
+ * finite, categories among their levels. Values are matched by name, never by position, and are
+ * never echoed back in messages.
  */
 final class RowValidator {
   private static final int MAX_NAME_SHOWN = 64;
@@ -29,13 +29,15 @@ final class RowValidator {
   private RowValidator() {}
 
   /**
-   * Checks {@code node}; appends problems (field names prefixed with {@code prefix}) and returns the
-   * row, which is only meaningful when no problem was added.
+   * Checks {@code node}; appends problems (field names prefixed with {@code prefix}) and returns
+   * the row, which is only meaningful when no problem was added.
    */
-  static Row check(List<InputField> inputs, JsonNode node, String prefix, List<FieldProblem> problems) {
+  static Row check(
+      List<InputField> inputs, JsonNode node, String prefix, List<FieldProblem> problems) {
     String where = prefix.isEmpty() ? "body" : prefix.substring(0, prefix.length() - 1);
     if (!node.isObject()) {
-      problems.add(new FieldProblem(where, "must be a JSON object of input fields, got " + kind(node)));
+      problems.add(
+          new FieldProblem(where, "must be a JSON object of input fields, got " + kind(node)));
       return new Row(Map.of(), List.of());
     }
     Map<String, Object> values = new LinkedHashMap<>();
@@ -69,7 +71,9 @@ final class RowValidator {
         }
         case InputField.Categorical c -> {
           if (!v.isTextual()) {
-            problems.add(new FieldProblem(name, "must be a string, one of " + c.levels() + ", got " + kind(v)));
+            problems.add(
+                new FieldProblem(
+                    name, "must be a string, one of " + c.levels() + ", got " + kind(v)));
           } else if (!c.levels().contains(v.textValue())) {
             problems.add(new FieldProblem(name, "unknown level, must be one of " + c.levels()));
           } else {
@@ -81,8 +85,10 @@ final class RowValidator {
     for (var it = node.fieldNames(); it.hasNext(); ) {
       String given = it.next();
       if (!known.contains(given)) {
-        problems.add(new FieldProblem(prefix + shown(given), "unknown field (expected "
-            + inputs.stream().map(InputField::name).toList() + ")"));
+        problems.add(
+            new FieldProblem(
+                prefix + shown(given),
+                "unknown field (expected " + inputs.stream().map(InputField::name).toList() + ")"));
       }
     }
     return new Row(values, outOfRange);

@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The service's meters, in one Prometheus registry. Names (Prometheus form): {@code
  * http_server_requests_seconds}, {@code model_predictions_total}, {@code model_loads_total}, {@code
  * model_swaps_total}, {@code model_load_failures_total}, {@code model_refresh_errors_total}, {@code
- * model_input_out_of_range_total}, {@code model_inference_seconds}, {@code model_info}, {@code api_startup_seconds}, plus JVM meters.
+ * model_input_out_of_range_total}, {@code model_inference_seconds}, {@code model_info}, {@code
+ * api_startup_seconds}, plus JVM meters.
  */
 public final class ApiMetrics implements AutoCloseable {
   /** The latency buckets: fine below 100 ms where a classifier lives, coarse above. */
@@ -34,12 +35,20 @@ public final class ApiMetrics implements AutoCloseable {
 
   /** Model time per row: microseconds to a few milliseconds. */
   private static final Duration[] INFERENCE_BUCKETS = {
-    Duration.ofNanos(20_000), Duration.ofNanos(50_000), Duration.ofNanos(100_000), Duration.ofNanos(250_000),
-    Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+    Duration.ofNanos(20_000),
+    Duration.ofNanos(50_000),
+    Duration.ofNanos(100_000),
+    Duration.ofNanos(250_000),
+    Duration.ofNanos(500_000),
+    Duration.ofMillis(1),
+    Duration.ofMillis(2),
+    Duration.ofMillis(5),
+    Duration.ofMillis(10),
     Duration.ofMillis(50)
   };
 
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
   private final MultiGauge modelInfo;
   private final AtomicLong startupMillis = new AtomicLong(-1);
@@ -52,28 +61,40 @@ public final class ApiMetrics implements AutoCloseable {
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
-    modelInfo = MultiGauge.builder("model.info")
-        .description("1 for the model version being served, with its name, version and origin")
-        .register(registry);
+    modelInfo =
+        MultiGauge.builder("model.info")
+            .description("1 for the model version being served, with its name, version and origin")
+            .register(registry);
     Gauge.builder("api.startup", startupMillis, v -> v.get() < 0 ? Double.NaN : v.get() / 1000.0)
         .description("Seconds from JVM start to ready (model loaded and warmed up)")
         .baseUnit("seconds")
         .register(registry);
-    inference = Timer.builder("model.inference")
-        .description("Time the model takes to classify one row")
-        .serviceLevelObjectives(INFERENCE_BUCKETS)
-        .register(registry);
+    inference =
+        Timer.builder("model.inference")
+            .description("Time the model takes to classify one row")
+            .serviceLevelObjectives(INFERENCE_BUCKETS)
+            .register(registry);
     // Pre-register the model event counters so they scrape as 0 before the first event.
     modelLoads("success");
     modelLoads("refused");
-    Counter.builder("model.swaps").description("Times a newly loaded version replaced the served one").register(registry);
+    Counter.builder("model.swaps")
+        .description("Times a newly loaded version replaced the served one")
+        .register(registry);
   }
 
   /** Records one HTTP request; {@code route} is the route template, or NOT_FOUND. */
   public void request(String method, String route, int status, long nanos) {
     Timer.builder("http.server.requests")
         .description("HTTP request latency by route and status")
-        .tags("method", method, "uri", route, "status", Integer.toString(status), "outcome", outcome(status))
+        .tags(
+            "method",
+            method,
+            "uri",
+            route,
+            "status",
+            Integer.toString(status),
+            "outcome",
+            outcome(status))
         .serviceLevelObjectives(BUCKETS)
         .register(registry)
         .record(nanos, TimeUnit.NANOSECONDS);
@@ -129,7 +150,9 @@ public final class ApiMetrics implements AutoCloseable {
       registry.counter("model.swaps").increment();
     }
     modelInfo.register(
-        List.of(MultiGauge.Row.of(Tags.of("model_name", name, "model_version", version, "origin", origin), 1.0)),
+        List.of(
+            MultiGauge.Row.of(
+                Tags.of("model_name", name, "model_version", version, "origin", origin), 1.0)),
         true);
   }
 

@@ -14,7 +14,8 @@ public sealed interface InputField {
     public Numeric {
       Objects.requireNonNull(name, "name");
       if (Double.isNaN(min) || Double.isNaN(max) || min > max) {
-        throw new IllegalArgumentException("invalid training range for " + name + ": [" + min + ", " + max + "]");
+        throw new IllegalArgumentException(
+            "invalid training range for " + name + ": [" + min + ", " + max + "]");
       }
     }
 

@@ -59,20 +59,38 @@ public final class LiveModel {
   public void swap(ServedModel model) {
     ServedModel previous = current.getAndSet(Objects.requireNonNull(model));
     boolean swapped = previous != null;
-    metrics.modelLoaded(model.name(), model.version(), model.origin().name().toLowerCase(java.util.Locale.ROOT), swapped);
+    metrics.modelLoaded(
+        model.name(),
+        model.version(),
+        model.origin().name().toLowerCase(java.util.Locale.ROOT),
+        swapped);
     if (swapped) {
-      LOG.info("model swapped: {} version {} -> {} ({}), sha256 {}", model.name(), previous.version(), model.version(),
-          model.origin(), model.bundle().sha256());
+      LOG.info(
+          "model swapped: {} version {} -> {} ({}), sha256 {}",
+          model.name(),
+          previous.version(),
+          model.version(),
+          model.origin(),
+          model.bundle().sha256());
     } else {
-      LOG.info("model loaded: {} version {} from {} ({}), algorithm {}, sha256 {}", model.name(), model.version(),
-          model.location(), model.origin(), model.bundle().algorithm(), model.bundle().sha256());
+      LOG.info(
+          "model loaded: {} version {} from {} ({}), algorithm {}, sha256 {}",
+          model.name(),
+          model.version(),
+          model.location(),
+          model.origin(),
+          model.bundle().algorithm(),
+          model.bundle().sha256());
     }
   }
 
   /** Marks the served model as matching the registry again (after a start from the cache). */
   void confirmOrigin(ServedModel model, ServedModel.Origin origin) {
     if (current.compareAndSet(model, model.withOrigin(origin))) {
-      LOG.info("registry reachable again: cached model {} version {} is the current version", model.name(), model.version());
+      LOG.info(
+          "registry reachable again: cached model {} version {} is the current version",
+          model.name(),
+          model.version());
     }
   }
 
@@ -80,7 +98,11 @@ public final class LiveModel {
   public void refuse(String version, String code, String message) {
     lastRefusal.set(new Refusal(version, code, message, clock.instant()));
     metrics.modelRefused(code);
-    LOG.warn("model version {} refused ({}): {}; still serving {}", version, code, message,
+    LOG.warn(
+        "model version {} refused ({}): {}; still serving {}",
+        version,
+        code,
+        message,
         current().map(m -> "version " + m.version()).orElse("nothing"));
   }
 

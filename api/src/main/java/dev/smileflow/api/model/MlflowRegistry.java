@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Adapter to the mlflow-rest client: resolves {@code models:/name@alias}, {@code models:/name/3} and
- * {@code models:/name/Stage} (and {@code models:/name/latest}) to a version, asks {@code
- * get-download-uri} where its files are (a version's source is {@code models:/m-…}, its files live at
- * {@code mlflow-artifacts:/…}) and downloads them over the artifact proxy.
+ * Adapter to the mlflow-rest client: resolves {@code models:/name@alias}, {@code models:/name/3}
+ * and {@code models:/name/Stage} (and {@code models:/name/latest}) to a version, asks {@code
+ * get-download-uri} where its files are (a version's source is {@code models:/m-…}, its files live
+ * at {@code mlflow-artifacts:/…}) and downloads them over the artifact proxy.
  */
 public final class MlflowRegistry implements ModelRegistry, AutoCloseable {
   private final MlflowClient client;
@@ -33,17 +33,27 @@ public final class MlflowRegistry implements ModelRegistry, AutoCloseable {
   public RegistryVersion resolve(ModelSource.Registered source) {
     String name = source.name();
     try {
-      ModelVersion v = switch (source.selector()) {
-        case ModelSource.Selector.Alias a -> client.registry().getVersionByAlias(name, a.alias());
-        case ModelSource.Selector.Version n -> client.registry().getModelVersion(name, n.number());
-        case ModelSource.Selector.Stage s -> latest(name, s.stage());
-      };
+      ModelVersion v =
+          switch (source.selector()) {
+            case ModelSource.Selector.Alias a ->
+                client.registry().getVersionByAlias(name, a.alias());
+            case ModelSource.Selector.Version n ->
+                client.registry().getModelVersion(name, n.number());
+            case ModelSource.Selector.Stage s -> latest(name, s.stage());
+          };
       if (v.status() != ModelVersionStatus.READY) {
-        throw new RegistryException(RegistryException.Kind.FAILED,
-            source.uri() + " points at version " + v.version() + " which is " + v.status() + ", not READY");
+        throw new RegistryException(
+            RegistryException.Kind.FAILED,
+            source.uri()
+                + " points at version "
+                + v.version()
+                + " which is "
+                + v.status()
+                + ", not READY");
       }
       String uri = client.registry().getDownloadUri(name, v.version());
-      return new RegistryVersion(name, v.version(), v.runId(), v.source() == null ? uri : v.source(), uri);
+      return new RegistryVersion(
+          name, v.version(), v.runId(), v.source() == null ? uri : v.source(), uri);
     } catch (MlflowException e) {
       throw translate(source.uri(), e);
     }
@@ -53,8 +63,10 @@ public final class MlflowRegistry implements ModelRegistry, AutoCloseable {
     List<Stage> stages = stage.equalsIgnoreCase("latest") ? List.of() : List.of(parseStage(stage));
     return client.registry().getLatestVersions(name, stages).stream()
         .max(Comparator.comparingLong(ModelVersion::number))
-        .orElseThrow(() -> new RegistryException(RegistryException.Kind.NOT_FOUND,
-            "models:/" + name + "/" + stage + ": no version in that stage"));
+        .orElseThrow(() ->
+            new RegistryException(
+                RegistryException.Kind.NOT_FOUND,
+                "models:/" + name + "/" + stage + ": no version in that stage"));
   }
 
   private static Stage parseStage(String stage) {
@@ -75,12 +87,13 @@ public final class MlflowRegistry implements ModelRegistry, AutoCloseable {
   }
 
   private static RegistryException translate(String what, MlflowException e) {
-    RegistryException.Kind kind = switch (e.kind()) {
-      case UNAVAILABLE -> RegistryException.Kind.UNREACHABLE;
-      case UNAUTHENTICATED, PERMISSION_DENIED -> RegistryException.Kind.UNAUTHORIZED;
-      case NOT_FOUND -> RegistryException.Kind.NOT_FOUND;
-      default -> RegistryException.Kind.FAILED;
-    };
+    RegistryException.Kind kind =
+        switch (e.kind()) {
+          case UNAVAILABLE -> RegistryException.Kind.UNREACHABLE;
+          case UNAUTHENTICATED, PERMISSION_DENIED -> RegistryException.Kind.UNAUTHORIZED;
+          case NOT_FOUND -> RegistryException.Kind.NOT_FOUND;
+          default -> RegistryException.Kind.FAILED;
+        };
     String status = e.httpStatus() == 0 ? "" : " (HTTP " + e.httpStatus() + ")";
     return new RegistryException(kind, what + ": " + e.getMessage() + status, e);
   }

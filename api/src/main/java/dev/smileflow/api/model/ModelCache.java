@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The last-known-good copy of a registered model in {@code MODEL_CACHE_DIR}. Each stored copy has a
  * manifest with the SHA-256 of every file; a copy is used only when every file still matches.
- * Layout: {@code <root>/<model name>/current.json} (the manifest, replaced atomically) naming a sibling
- * directory with the files.
+ * Layout: {@code <root>/<model name>/current.json} (the manifest, replaced atomically) naming a
+ * sibling directory with the files.
  */
 final class ModelCache {
   private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
@@ -61,7 +61,9 @@ final class ModelCache {
     this.root = Objects.requireNonNull(root);
   }
 
-  /** Stores the files of {@code version} (already verified and loaded) as the last-known-good copy. */
+  /**
+   * Stores the files of {@code version} (already verified and loaded) as the last-known-good copy.
+   */
   void store(RegistryVersion version, Path bundleDir) {
     try {
       Path modelDir = root.resolve(safe(version.name()));
@@ -78,19 +80,37 @@ final class ModelCache {
           files.put(rel, sha256(dest));
         }
       }
-      var manifest = new Manifest(version.name(), version.version(), version.runId(), version.source(),
-          version.artifactUri(), Instant.now().toString(), dirName, files);
+      var manifest =
+          new Manifest(
+              version.name(),
+              version.version(),
+              version.runId(),
+              version.source(),
+              version.artifactUri(),
+              Instant.now().toString(),
+              dirName,
+              files);
       Path tmp = modelDir.resolve("current.json.tmp");
       JSON.writeValue(tmp.toFile(), manifest);
-      Files.move(tmp, modelDir.resolve("current.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          tmp,
+          modelDir.resolve("current.json"),
+          StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
       try (Stream<Path> old = Files.list(modelDir)) {
-        for (Path p : old.filter(p -> Files.isDirectory(p) && !p.getFileName().toString().equals(dirName)).toList()) {
+        for (Path p :
+            old.filter(p -> Files.isDirectory(p) && !p.getFileName().toString().equals(dirName))
+                .toList()) {
           deleteTree(p);
         }
       }
       LOG.info("cached model {} version {} in {}", version.name(), version.version(), target);
     } catch (IOException | RuntimeException e) {
-      LOG.warn("could not cache model {} version {}: {}", version.name(), version.version(), e.toString());
+      LOG.warn(
+          "could not cache model {} version {}: {}",
+          version.name(),
+          version.version(),
+          e.toString());
     }
   }
 
@@ -106,8 +126,14 @@ final class ModelCache {
       Path dir = modelDir.resolve(manifest.dir());
       for (var e : manifest.files().entrySet()) {
         Path file = dir.resolve(e.getKey()).normalize();
-        if (!file.startsWith(dir) || !Files.isRegularFile(file) || !sha256(file).equals(e.getValue())) {
-          LOG.warn("cached model {} version {} fails its checksum at {}: not used", name, manifest.version(), e.getKey());
+        if (!file.startsWith(dir)
+            || !Files.isRegularFile(file)
+            || !sha256(file).equals(e.getValue())) {
+          LOG.warn(
+              "cached model {} version {} fails its checksum at {}: not used",
+              name,
+              manifest.version(),
+              e.getKey());
           return Optional.empty();
         }
       }
@@ -123,7 +149,8 @@ final class ModelCache {
   }
 
   static String sha256(Path file) throws IOException {
-    try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+    try (InputStream in =
+        new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
       in.transferTo(java.io.OutputStream.nullOutputStream());
       return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
     } catch (NoSuchAlgorithmException e) {
@@ -136,13 +163,14 @@ final class ModelCache {
       return;
     }
     try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      walk.sorted(java.util.Comparator.reverseOrder())
+          .forEach(p -> {
+            try {
+              Files.deleteIfExists(p);
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
     } catch (IOException | UncheckedIOException e) {
       LOG.debug("could not delete {}: {}", dir, e.toString());
     }

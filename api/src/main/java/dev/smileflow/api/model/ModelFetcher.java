@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one read path shared by start-up and the poller: resolve the version a source points at,
- * download its files, verify and load them, run a warm-up prediction, and keep a last-known-good copy.
+ * download its files, verify and load them, run a warm-up prediction, and keep a last-known-good
+ * copy.
  */
 public final class ModelFetcher {
   private static final Logger LOG = LoggerFactory.getLogger(ModelFetcher.class);
@@ -29,8 +30,12 @@ public final class ModelFetcher {
    * @param registry required when {@code source} is a registered model
    * @param cacheDir where to keep the last-known-good copy, or null for none
    */
-  public ModelFetcher(ModelSource source, @Nullable ModelRegistry registry, BundleReader reader,
-      @Nullable Path cacheDir, Clock clock) {
+  public ModelFetcher(
+      ModelSource source,
+      @Nullable ModelRegistry registry,
+      BundleReader reader,
+      @Nullable Path cacheDir,
+      Clock clock) {
     this.source = Objects.requireNonNull(source);
     if (source instanceof ModelSource.Registered && registry == null) {
       throw new IllegalArgumentException("a registered model source needs a registry");
@@ -69,20 +74,31 @@ public final class ModelFetcher {
     try {
       dir = Files.createTempDirectory("smileflow-model-");
     } catch (IOException e) {
-      throw new ModelRejectedException("DOWNLOAD_FAILED", "cannot create a temporary directory: " + e.getMessage(), e);
+      throw new ModelRejectedException(
+          "DOWNLOAD_FAILED", "cannot create a temporary directory: " + e.getMessage(), e);
     }
     try {
       long t0 = System.nanoTime();
       Objects.requireNonNull(registry).download(version, dir);
       long t1 = System.nanoTime();
       LoadedBundle bundle = readAndWarmUp(dir);
-      LOG.info("model {} version {} downloaded in {} ms, verified and loaded in {} ms", version.name(), version.version(),
-          (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+      LOG.info(
+          "model {} version {} downloaded in {} ms, verified and loaded in {} ms",
+          version.name(),
+          version.version(),
+          (t1 - t0) / 1_000_000,
+          (System.nanoTime() - t1) / 1_000_000);
       if (cache != null) {
         cache.store(version, dir);
       }
-      return new ServedModel(version.name(), version.version(), source.uri(), version.runId(),
-          ServedModel.Origin.REGISTRY, clock.instant(), bundle);
+      return new ServedModel(
+          version.name(),
+          version.version(),
+          source.uri(),
+          version.runId(),
+          ServedModel.Origin.REGISTRY,
+          clock.instant(),
+          bundle);
     } finally {
       ModelCache.deleteTree(dir);
     }
@@ -99,8 +115,14 @@ public final class ModelFetcher {
     }
     LoadedBundle bundle = readAndWarmUp(dir);
     Path fileName = dir.getFileName();
-    return new ServedModel(fileName == null ? "model" : fileName.toString(), "local", source.uri(), null,
-        ServedModel.Origin.LOCAL, clock.instant(), bundle);
+    return new ServedModel(
+        fileName == null ? "model" : fileName.toString(),
+        "local",
+        source.uri(),
+        null,
+        ServedModel.Origin.LOCAL,
+        clock.instant(),
+        bundle);
   }
 
   /** The last-known-good copy of the registered model, when a verified one exists and loads. */
@@ -108,18 +130,31 @@ public final class ModelFetcher {
     if (cache == null || !(source instanceof ModelSource.Registered registered)) {
       return Optional.empty();
     }
-    return cache.find(registered.name()).flatMap(cached -> {
-      try {
-        LoadedBundle bundle = readAndWarmUp(cached.dir());
-        var m = cached.manifest();
-        return Optional.of(new ServedModel(m.name(), m.version(), source.uri(), m.runId(), ServedModel.Origin.CACHE,
-            clock.instant(), bundle));
-      } catch (ModelRejectedException e) {
-        LOG.warn("cached model {} version {} refused ({}): {}", cached.manifest().name(), cached.manifest().version(),
-            e.code(), e.getMessage());
-        return Optional.empty();
-      }
-    });
+    return cache
+        .find(registered.name())
+        .flatMap(cached -> {
+          try {
+            LoadedBundle bundle = readAndWarmUp(cached.dir());
+            var m = cached.manifest();
+            return Optional.of(
+                new ServedModel(
+                    m.name(),
+                    m.version(),
+                    source.uri(),
+                    m.runId(),
+                    ServedModel.Origin.CACHE,
+                    clock.instant(),
+                    bundle));
+          } catch (ModelRejectedException e) {
+            LOG.warn(
+                "cached model {} version {} refused ({}): {}",
+                cached.manifest().name(),
+                cached.manifest().version(),
+                e.code(),
+                e.getMessage());
+            return Optional.empty();
+          }
+        });
   }
 
   private LoadedBundle readAndWarmUp(Path dir) {
@@ -130,11 +165,13 @@ public final class ModelFetcher {
 
   /** One prediction on the bundle's input example before it may serve. */
   static void warmUp(LoadedBundle bundle) {
-    Map<String, Object> row = bundle.inputExample().isEmpty() ? syntheticRow(bundle) : bundle.inputExample();
+    Map<String, Object> row =
+        bundle.inputExample().isEmpty() ? syntheticRow(bundle) : bundle.inputExample();
     try {
       Prediction p = bundle.scorer().predict(row);
       if (!bundle.classes().isEmpty() && !bundle.classes().contains(p.label())) {
-        throw new ModelRejectedException("WARMUP_FAILED", "warm-up prediction gave unknown label '" + p.label() + "'");
+        throw new ModelRejectedException(
+            "WARMUP_FAILED", "warm-up prediction gave unknown label '" + p.label() + "'");
       }
     } catch (ModelRejectedException e) {
       throw e;
@@ -147,8 +184,12 @@ public final class ModelFetcher {
     Map<String, Object> row = new LinkedHashMap<>();
     for (InputField f : bundle.inputs()) {
       switch (f) {
-        case InputField.Numeric n -> row.put(n.name(),
-            Double.isFinite(n.min()) && Double.isFinite(n.max()) ? (n.min() + n.max()) / 2 : 0.0);
+        case InputField.Numeric n ->
+            row.put(
+                n.name(),
+                Double.isFinite(n.min()) && Double.isFinite(n.max())
+                    ? (n.min() + n.max()) / 2
+                    : 0.0);
         case InputField.Categorical c -> row.put(c.name(), c.levels().getFirst());
       }
     }

@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows promotions: polls the registry and, when the alias or stage points at another version,
- * fetches, verifies, loads and warms it up off the request path, then swaps it in. A refused version
- * is recorded and not retried until the registry points elsewhere; the current model keeps serving.
+ * fetches, verifies, loads and warms it up off the request path, then swaps it in. A refused
+ * version is recorded and not retried until the registry points elsewhere; the current model keeps
+ * serving.
  */
 public final class ModelRefresher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelRefresher.class);
@@ -22,15 +23,17 @@ public final class ModelRefresher implements AutoCloseable {
   private final dev.smileflow.api.metrics.ApiMetrics metrics;
   private final ScheduledExecutorService executor;
 
-  public ModelRefresher(ModelFetcher fetcher, LiveModel live, dev.smileflow.api.metrics.ApiMetrics metrics) {
+  public ModelRefresher(
+      ModelFetcher fetcher, LiveModel live, dev.smileflow.api.metrics.ApiMetrics metrics) {
     this.fetcher = Objects.requireNonNull(fetcher);
     this.live = Objects.requireNonNull(live);
     this.metrics = Objects.requireNonNull(metrics);
-    this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "model-refresher");
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor =
+        Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "model-refresher");
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   /** Polls every {@code interval} (after a first wait of one interval). */
@@ -39,7 +42,8 @@ public final class ModelRefresher implements AutoCloseable {
       LOG.info("model refresh off");
       return;
     }
-    executor.scheduleWithFixedDelay(this::checkQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    executor.scheduleWithFixedDelay(
+        this::checkQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     LOG.info("following {} every {} s", fetcher.source().uri(), interval.toSeconds());
   }
 
@@ -58,7 +62,10 @@ public final class ModelRefresher implements AutoCloseable {
       version = fetcher.resolve();
     } catch (RegistryException e) {
       metrics.refreshError(e.code());
-      LOG.warn("registry check failed ({}): {}; still serving {}", e.code(), e.getMessage(),
+      LOG.warn(
+          "registry check failed ({}): {}; still serving {}",
+          e.code(),
+          e.getMessage(),
           live.current().map(m -> "version " + m.version()).orElse("nothing"));
       return;
     }
@@ -74,7 +81,10 @@ public final class ModelRefresher implements AutoCloseable {
     if (refused.isPresent() && refused.get().version().equals(version.version())) {
       return;
     }
-    LOG.info("{} now points at version {} (serving {}): loading it", fetcher.source().uri(), version.version(),
+    LOG.info(
+        "{} now points at version {} (serving {}): loading it",
+        fetcher.source().uri(),
+        version.version(),
         current.map(ServedModel::version).orElse("nothing"));
     try {
       live.swap(fetcher.fetch(version));
@@ -82,7 +92,11 @@ public final class ModelRefresher implements AutoCloseable {
       live.refuse(version.version(), e.code(), e.getMessage());
     } catch (RegistryException e) {
       metrics.refreshError(e.code());
-      LOG.warn("download of version {} failed ({}): {}; will retry", version.version(), e.code(), e.getMessage());
+      LOG.warn(
+          "download of version {} failed ({}): {}; will retry",
+          version.version(),
+          e.code(),
+          e.getMessage());
     }
   }
 

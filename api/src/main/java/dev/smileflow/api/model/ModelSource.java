@@ -4,7 +4,10 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
-/** Where the served model comes from: a registered model version chosen by a selector, or a directory. */
+/**
+ * Where the served model comes from: a registered model version chosen by a selector, or a
+ * directory.
+ */
 public sealed interface ModelSource {
 
   /** A text form for logs and {@code /v1/model}: a {@code models:/} URI or the directory. */
@@ -50,7 +53,8 @@ public sealed interface ModelSource {
 
       public Alias {
         if (alias == null || !VALID.matcher(alias).matches()) {
-          throw new IllegalArgumentException("invalid alias: '" + alias + "' (letters, digits, _ and -)");
+          throw new IllegalArgumentException(
+              "invalid alias: '" + alias + "' (letters, digits, _ and -)");
         }
       }
     }
@@ -84,7 +88,10 @@ public sealed interface ModelSource {
     if (uri.startsWith("models:")) {
       String rest = uri.substring("models:".length());
       if (!rest.startsWith("/") || rest.startsWith("//")) {
-        throw new IllegalArgumentException("expected models:/<name>@<alias>, models:/<name>/<version> or models:/<name>/<stage>, got '" + uri + "'");
+        throw new IllegalArgumentException(
+            "expected models:/<name>@<alias>, models:/<name>/<version> or models:/<name>/<stage>, got '"
+                + uri
+                + "'");
       }
       rest = rest.substring(1);
       int at = rest.indexOf('@');
@@ -95,12 +102,16 @@ public sealed interface ModelSource {
       if (slash > 0 && at < 0 && rest.indexOf('/', slash + 1) < 0) {
         String name = rest.substring(0, slash);
         String second = rest.substring(slash + 1);
-        Selector selector = second.chars().allMatch(Character::isDigit) && !second.isEmpty()
-            ? new Selector.Version(second)
-            : new Selector.Stage(second);
+        Selector selector =
+            second.chars().allMatch(Character::isDigit) && !second.isEmpty()
+                ? new Selector.Version(second)
+                : new Selector.Stage(second);
         return new Registered(name, selector);
       }
-      throw new IllegalArgumentException("expected models:/<name>@<alias>, models:/<name>/<version> or models:/<name>/<stage>, got '" + uri + "'");
+      throw new IllegalArgumentException(
+          "expected models:/<name>@<alias>, models:/<name>/<version> or models:/<name>/<stage>, got '"
+              + uri
+              + "'");
     }
     String path = uri.startsWith("file:") ? Path.of(java.net.URI.create(uri)).toString() : uri;
     if (path.isBlank()) {

@@ -9,9 +9,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Loads the first model. A local directory is loaded directly. A registered model is resolved and
- * fetched, retrying with capped exponential backoff and jitter while the registry is unreachable for up
- * to the retry window; after that (or when the current version is refused) the last-known-good cache
- * is the fallback. Wrong credentials and unknown models fail at once: retrying cannot fix them.
+ * fetched, retrying with capped exponential backoff and jitter while the registry is unreachable
+ * for up to the retry window; after that (or when the current version is refused) the
+ * last-known-good cache is the fallback. Wrong credentials and unknown models fail at once:
+ * retrying cannot fix them.
  */
 public final class ModelStartup {
   private static final Logger LOG = LoggerFactory.getLogger(ModelStartup.class);
@@ -45,7 +46,8 @@ public final class ModelStartup {
         try {
           yield fetcher.loadLocal();
         } catch (ModelRejectedException e) {
-          throw new StartupFailedException(e.code(), "model directory " + local.dir() + " refused: " + e.getMessage(), e);
+          throw new StartupFailedException(
+              e.code(), "model directory " + local.dir() + " refused: " + e.getMessage(), e);
         }
       }
       case ModelSource.Registered registered -> loadRegistered(registered);
@@ -61,41 +63,71 @@ public final class ModelStartup {
       RegistryVersion version = null;
       try {
         version = fetcher.resolve();
-        LOG.info("{} resolves to version {} (source {})", source.uri(), version.version(), version.source());
+        LOG.info(
+            "{} resolves to version {} (source {})",
+            source.uri(),
+            version.version(),
+            version.source());
         return fetcher.fetch(version);
       } catch (RegistryException e) {
         if (!e.retryable()) {
-          throw new StartupFailedException(e.code(), "cannot load " + source.uri() + ": " + e.getMessage(), e);
+          throw new StartupFailedException(
+              e.code(), "cannot load " + source.uri() + ": " + e.getMessage(), e);
         }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          return fromCache(source, e.code(), "MLflow unreachable after " + attempt + " attempts in " + retryWindow.toSeconds()
-              + " s: " + e.getMessage(), e);
+          return fromCache(
+              source,
+              e.code(),
+              "MLflow unreachable after "
+                  + attempt
+                  + " attempts in "
+                  + retryWindow.toSeconds()
+                  + " s: "
+                  + e.getMessage(),
+              e);
         }
         Duration wait = jitter(delay, Duration.ofNanos(left));
-        LOG.warn("MLflow unreachable (attempt {}): {}; retrying in {} ms", attempt, e.getMessage(), wait.toMillis());
+        LOG.warn(
+            "MLflow unreachable (attempt {}): {}; retrying in {} ms",
+            attempt,
+            e.getMessage(),
+            wait.toMillis());
         try {
           sleeper.sleep(wait);
         } catch (InterruptedException ie) {
           Thread.currentThread().interrupt();
-          throw new StartupFailedException("INTERRUPTED", "interrupted while waiting for MLflow", ie);
+          throw new StartupFailedException(
+              "INTERRUPTED", "interrupted while waiting for MLflow", ie);
         }
         delay = delay.multipliedBy(2).compareTo(MAX_DELAY) > 0 ? MAX_DELAY : delay.multipliedBy(2);
       } catch (ModelRejectedException e) {
-        return fromCache(source, e.code(), source.uri() + " version " + (version == null ? "?" : version.version())
-            + " refused: " + e.getMessage(), e);
+        return fromCache(
+            source,
+            e.code(),
+            source.uri()
+                + " version "
+                + (version == null ? "?" : version.version())
+                + " refused: "
+                + e.getMessage(),
+            e);
       }
     }
   }
 
-  private ServedModel fromCache(ModelSource.Registered source, String code, String reason, RuntimeException cause) {
+  private ServedModel fromCache(
+      ModelSource.Registered source, String code, String reason, RuntimeException cause) {
     Optional<ServedModel> cached = fetcher.loadCached();
     if (cached.isEmpty()) {
-      throw new StartupFailedException(code, reason + "; no verified last-known-good copy in MODEL_CACHE_DIR", cause);
+      throw new StartupFailedException(
+          code, reason + "; no verified last-known-good copy in MODEL_CACHE_DIR", cause);
     }
     ServedModel m = cached.get();
-    LOG.warn("{}; starting with the last-known-good cached copy of {} version {} (checksums verified)", reason,
-        source.name(), m.version());
+    LOG.warn(
+        "{}; starting with the last-known-good cached copy of {} version {} (checksums verified)",
+        reason,
+        source.name(),
+        m.version());
     return m;
   }
 

@@ -29,7 +29,9 @@ public record ServedModel(
   public enum Origin {
     /** Downloaded from the MLflow registry. */
     REGISTRY,
-    /** The last-known-good copy in {@code MODEL_CACHE_DIR}, because the registry was unavailable. */
+    /**
+     * The last-known-good copy in {@code MODEL_CACHE_DIR}, because the registry was unavailable.
+     */
     CACHE,
     /** A local directory given as {@code MODEL_URI}. */
     LOCAL

@@ -25,19 +25,28 @@ public final class SmileBundleReader implements BundleReader {
     } catch (BundleException e) {
       throw new ModelRejectedException(e.code().name(), e.getMessage(), e);
     } catch (RuntimeException e) {
-      throw new ModelRejectedException("LOAD_FAILED", "cannot load " + dir.getFileName() + ": " + e, e);
+      throw new ModelRejectedException(
+          "LOAD_FAILED", "cannot load " + dir.getFileName() + ": " + e, e);
     }
     var d = model.descriptor();
     List<InputField> inputs = d.features().stream().map(SmileBundleReader::field).toList();
-    Scorer scorer = row -> {
-      try {
-        var p = model.predict(row);
-        return new Prediction(p.label(), Math.min(1.0, p.confidence()), p.probabilities());
-      } catch (InvalidInputException e) {
-        throw new InvalidRowException(e.errors().stream().map(f -> new FieldProblem(f.field(), f.problem())).toList());
-      }
-    };
-    return new LoadedBundle(scorer, inputs, d.classLabels(), d.algorithm(), d.metrics(), model.inputExample(),
+    Scorer scorer =
+        row -> {
+          try {
+            var p = model.predict(row);
+            return new Prediction(p.label(), Math.min(1.0, p.confidence()), p.probabilities());
+          } catch (InvalidInputException e) {
+            throw new InvalidRowException(
+                e.errors().stream().map(f -> new FieldProblem(f.field(), f.problem())).toList());
+          }
+        };
+    return new LoadedBundle(
+        scorer,
+        inputs,
+        d.classLabels(),
+        d.algorithm(),
+        d.metrics(),
+        model.inputExample(),
         Objects.requireNonNull(d.modelSha256(), "a loaded bundle has a checksum"));
   }
 

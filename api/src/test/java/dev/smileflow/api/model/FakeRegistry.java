@@ -11,10 +11,15 @@ import java.util.stream.Stream;
 
 /**
  * An in-memory registry over real bundle directories, for unit-level edge cases (outages, bad
- * credentials) that a real server cannot be made to show on demand. The real server is used in the ITs.
+ * credentials) that a real server cannot be made to show on demand. The real server is used in the
+ * ITs.
  */
 final class FakeRegistry implements ModelRegistry {
-  enum Mode { UP, DOWN, UNAUTHORIZED }
+  enum Mode {
+    UP,
+    DOWN,
+    UNAUTHORIZED
+  }
 
   final Map<String, Path> versions = new ConcurrentHashMap<>();
   final Map<String, String> aliases = new ConcurrentHashMap<>();
@@ -39,9 +44,11 @@ final class FakeRegistry implements ModelRegistry {
       throw new RegistryException(RegistryException.Kind.UNREACHABLE, "connection refused");
     }
     switch (mode) {
-      case DOWN -> throw new RegistryException(RegistryException.Kind.UNREACHABLE, "connection refused");
-      case UNAUTHORIZED -> throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, "HTTP 401");
-      case UP -> { }
+      case DOWN ->
+          throw new RegistryException(RegistryException.Kind.UNREACHABLE, "connection refused");
+      case UNAUTHORIZED ->
+          throw new RegistryException(RegistryException.Kind.UNAUTHORIZED, "HTTP 401");
+      case UP -> {}
     }
   }
 
@@ -49,15 +56,18 @@ final class FakeRegistry implements ModelRegistry {
   public RegistryVersion resolve(ModelSource.Registered source) {
     resolves.incrementAndGet();
     check();
-    String v = switch (source.selector()) {
-      case ModelSource.Selector.Alias a -> aliases.get(a.alias());
-      case ModelSource.Selector.Version n -> n.number();
-      case ModelSource.Selector.Stage s -> null;
-    };
+    String v =
+        switch (source.selector()) {
+          case ModelSource.Selector.Alias a -> aliases.get(a.alias());
+          case ModelSource.Selector.Version n -> n.number();
+          case ModelSource.Selector.Stage s -> null;
+        };
     if (v == null || !versions.containsKey(v)) {
-      throw new RegistryException(RegistryException.Kind.NOT_FOUND, source.uri() + ": alias or version not found");
+      throw new RegistryException(
+          RegistryException.Kind.NOT_FOUND, source.uri() + ": alias or version not found");
     }
-    return new RegistryVersion(source.name(), v, "run-" + v, "models:/m-" + v, "mlflow-artifacts:/1/models/m-" + v);
+    return new RegistryVersion(
+        source.name(), v, "run-" + v, "models:/m-" + v, "mlflow-artifacts:/1/models/m-" + v);
   }
 
   @Override

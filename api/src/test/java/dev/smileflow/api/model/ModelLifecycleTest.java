@@ -87,7 +87,10 @@ class ModelLifecycleTest {
   void unreachableMlflowWithoutCacheRefusesToStartWithTheReason() {
     var registry = new FakeRegistry();
     registry.mode = FakeRegistry.Mode.DOWN;
-    var e = assertThrows(StartupFailedException.class, () -> startup(fetcher(registry, null), Duration.ZERO).load());
+    var e =
+        assertThrows(
+            StartupFailedException.class,
+            () -> startup(fetcher(registry, null), Duration.ZERO).load());
     assertEquals("REGISTRY_UNREACHABLE", e.code());
     assertTrue(e.getMessage().contains("MLflow unreachable"), e.getMessage());
     assertTrue(e.getMessage().contains("connection refused"), e.getMessage());
@@ -97,7 +100,10 @@ class ModelLifecycleTest {
   void unauthorizedMlflowRefusesToStartAtOnce() {
     var registry = new FakeRegistry();
     registry.mode = FakeRegistry.Mode.UNAUTHORIZED;
-    var e = assertThrows(StartupFailedException.class, () -> startup(fetcher(registry, null), Duration.ofSeconds(60)).load());
+    var e =
+        assertThrows(
+            StartupFailedException.class,
+            () -> startup(fetcher(registry, null), Duration.ofSeconds(60)).load());
     assertEquals("REGISTRY_UNAUTHORIZED", e.code());
     assertEquals(1, registry.resolves.get());
     assertTrue(sleeps.isEmpty());
@@ -106,7 +112,10 @@ class ModelLifecycleTest {
   @Test
   void unknownAliasRefusesToStartWithItsName() {
     var registry = new FakeRegistry().version("1", logistic);
-    var e = assertThrows(StartupFailedException.class, () -> startup(fetcher(registry, null), Duration.ofSeconds(60)).load());
+    var e =
+        assertThrows(
+            StartupFailedException.class,
+            () -> startup(fetcher(registry, null), Duration.ofSeconds(60)).load());
     assertEquals("REGISTRY_NOT_FOUND", e.code());
     assertTrue(e.getMessage().contains("models:/iris@production"), e.getMessage());
   }
@@ -130,17 +139,25 @@ class ModelLifecycleTest {
     var registry = new FakeRegistry().version("4", logistic).alias("production", "4");
     startup(fetcher(registry, cache), Duration.ZERO).load();
     try (Stream<Path> files = Files.walk(cache)) {
-      Path json = files.filter(p -> p.getFileName().toString().equals("input_example.json")).findFirst().orElseThrow();
+      Path json =
+          files
+              .filter(p -> p.getFileName().toString().equals("input_example.json"))
+              .findFirst()
+              .orElseThrow();
       Files.writeString(json, "{}");
     }
     registry.mode = FakeRegistry.Mode.DOWN;
-    var e = assertThrows(StartupFailedException.class, () -> startup(fetcher(registry, cache), Duration.ZERO).load());
+    var e =
+        assertThrows(
+            StartupFailedException.class,
+            () -> startup(fetcher(registry, cache), Duration.ZERO).load());
     assertTrue(e.getMessage().contains("no verified last-known-good copy"), e.getMessage());
   }
 
   @Test
   void pollerSwapsInTheVersionTheAliasMovesToAndRollsBack() {
-    var registry = new FakeRegistry().version("1", logistic).version("2", knn).alias("production", "1");
+    var registry =
+        new FakeRegistry().version("1", logistic).version("2", knn).alias("production", "1");
     var fetcher = fetcher(registry, null);
     var live = new LiveModel(metrics, Clock.systemUTC());
     live.swap(startup(fetcher, Duration.ZERO).load());
@@ -162,7 +179,8 @@ class ModelLifecycleTest {
   void aTamperedVersionIsRefusedLoggedCountedAndTheCurrentModelKeepsServing() throws IOException {
     Path tampered = copy(knn, "tampered");
     TestBundles.flipModelByte(tampered);
-    var registry = new FakeRegistry().version("1", logistic).version("2", tampered).alias("production", "1");
+    var registry =
+        new FakeRegistry().version("1", logistic).version("2", tampered).alias("production", "1");
     var fetcher = fetcher(registry, null);
     var live = new LiveModel(metrics, Clock.systemUTC());
     live.swap(startup(fetcher, Duration.ZERO).load());
@@ -173,7 +191,9 @@ class ModelLifecycleTest {
     LiveModel.Refusal refusal = live.lastRefusal().orElseThrow();
     assertEquals("2", refusal.version());
     assertEquals("CHECKSUM_MISMATCH", refusal.code());
-    assertTrue(metrics.scrape().contains("model_load_failures_total{reason=\"CHECKSUM_MISMATCH\"} 1.0"), metrics.scrape());
+    assertTrue(
+        metrics.scrape().contains("model_load_failures_total{reason=\"CHECKSUM_MISMATCH\"} 1.0"),
+        metrics.scrape());
     int downloads = registry.downloads.get();
     poller.checkOnce();
     assertEquals(downloads, registry.downloads.get(), "a refused version is not downloaded again");
@@ -186,7 +206,8 @@ class ModelLifecycleTest {
   void aCraftedSerializedPayloadOfAnotherClassIsRefusedBeforeItIsInstantiated() throws IOException {
     Path crafted = copy(logistic, "crafted");
     TestBundles.smuggleModel(crafted, new Gadget("rm -rf /"));
-    var registry = new FakeRegistry().version("1", logistic).version("2", crafted).alias("production", "1");
+    var registry =
+        new FakeRegistry().version("1", logistic).version("2", crafted).alias("production", "1");
     var fetcher = fetcher(registry, null);
     var live = new LiveModel(metrics, Clock.systemUTC());
     live.swap(startup(fetcher, Duration.ZERO).load());
@@ -205,7 +226,10 @@ class ModelLifecycleTest {
     registry.mode = FakeRegistry.Mode.DOWN;
     new ModelRefresher(fetcher, live, metrics).checkOnce();
     assertEquals("1", live.current().orElseThrow().version());
-    assertTrue(metrics.scrape().contains("model_refresh_errors_total{reason=\"REGISTRY_UNREACHABLE\"} 1.0"));
+    assertTrue(
+        metrics
+            .scrape()
+            .contains("model_refresh_errors_total{reason=\"REGISTRY_UNREACHABLE\"} 1.0"));
   }
 
   @Test
@@ -227,9 +251,14 @@ class ModelLifecycleTest {
 
   @Test
   void localDirectoryLoadsWithNoRegistry() {
-    var fetcher = new ModelFetcher(new ModelSource.LocalDirectory(logistic), null, new SmileBundleReader(), null,
-        Clock.systemUTC());
-    ServedModel m = new ModelStartup(fetcher, Duration.ZERO, d -> { }).load();
+    var fetcher =
+        new ModelFetcher(
+            new ModelSource.LocalDirectory(logistic),
+            null,
+            new SmileBundleReader(),
+            null,
+            Clock.systemUTC());
+    ServedModel m = new ModelStartup(fetcher, Duration.ZERO, d -> {}).load();
     assertEquals(ServedModel.Origin.LOCAL, m.origin());
     assertEquals("local", m.version());
   }

@@ -11,7 +11,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
-/** clouddeploy.yml, the file gcloud run deploy --env-vars-file reads: a flat map of quoted strings the api reads. */
+/**
+ * clouddeploy.yml, the file gcloud run deploy --env-vars-file reads: a flat map of quoted strings
+ * the api reads.
+ */
 class CloudDeployFileTest {
   private static final String TEXT = Project.read("clouddeploy.yml");
   private static final JsonNode YAML = Project.yaml("clouddeploy.yml");
@@ -35,8 +38,12 @@ class CloudDeployFileTest {
         bad.add(line);
       }
     }
-    assertEquals(List.of(), bad, "every line must be KEY: \"value\" (unquoted numbers and booleans are not strings)");
-    YAML.properties().forEach(e -> assertTrue(e.getValue().isTextual(), e.getKey() + " is not a string"));
+    assertEquals(
+        List.of(),
+        bad,
+        "every line must be KEY: \"value\" (unquoted numbers and booleans are not strings)");
+    YAML.properties()
+        .forEach(e -> assertTrue(e.getValue().isTextual(), e.getKey() + " is not a string"));
   }
 
   @Test
@@ -53,14 +60,21 @@ class CloudDeployFileTest {
 
   @Test
   void holdsNoSecrets() {
-    List<String> secrets = keys().stream()
-        .filter(k -> k.contains("PASSWORD") || k.contains("TOKEN") || k.equals("API_KEY") || k.contains("SECRET")).toList();
+    List<String> secrets =
+        keys().stream()
+            .filter(k ->
+                k.contains("PASSWORD")
+                    || k.contains("TOKEN")
+                    || k.equals("API_KEY")
+                    || k.contains("SECRET"))
+            .toList();
     assertEquals(List.of(), secrets, "secrets belong in --set-secrets, not in a plain env file");
   }
 
   @Test
   void namesTheModelTheTrainingPromotes() {
-    JsonNode train = Project.yaml("docker-compose.yml").path("services").path("train").path("environment");
+    JsonNode train =
+        Project.yaml("docker-compose.yml").path("services").path("train").path("environment");
     assertEquals(train.path("MODEL_NAME").asText(), YAML.path("MODEL_NAME").asText());
     assertEquals(train.path("MODEL_ALIAS").asText(), YAML.path("MODEL_ALIAS").asText());
   }

@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The README's deploy section and docs/deploy.md name files, services, images, variables, ports and routes that exist. */
+/**
+ * The README's deploy section and docs/deploy.md name files, services, images, variables, ports and
+ * routes that exist.
+ */
 class DeployDocsTest {
   private static final String START = "<!-- deploy:start -->";
   private static final String END = "<!-- deploy:end -->";
@@ -53,8 +56,11 @@ class DeployDocsTest {
   }
 
   private static String command(String prefix) {
-    return commands().stream().filter(c -> c.startsWith(prefix)).findFirst()
-        .orElseThrow(() -> new AssertionError("README deploy section has no `" + prefix + " ...` command"));
+    return commands().stream()
+        .filter(c -> c.startsWith(prefix))
+        .findFirst()
+        .orElseThrow(
+            () -> new AssertionError("README deploy section has no `" + prefix + " ...` command"));
   }
 
   private static String option(String command, String name) {
@@ -86,14 +92,21 @@ class DeployDocsTest {
     Matcher ticked = Pattern.compile("`([\\w.-]+(?:/[\\w.-]+)*/?)`").matcher(doc(name));
     while (ticked.find()) {
       String path = ticked.group(1);
-      boolean looksLikeFile = path.startsWith("Dockerfile.") || path.matches(".*\\.(yml|yaml|md|sh|py|conf|xml)")
-          || path.contains("/") && (path.contains(".") || Files.exists(Project.file(path.split("/")[0])));
-      if (looksLikeFile && !path.startsWith(".") && !Files.exists(Project.file(path))
+      boolean looksLikeFile =
+          path.startsWith("Dockerfile.")
+              || path.matches(".*\\.(yml|yaml|md|sh|py|conf|xml)")
+              || path.contains("/")
+                  && (path.contains(".") || Files.exists(Project.file(path.split("/")[0])));
+      if (looksLikeFile
+          && !path.startsWith(".")
+          && !Files.exists(Project.file(path))
           && !Files.exists(Project.file(name).getParent().resolve(path))) {
         missing.add(path);
       }
     }
-    Matcher script = Pattern.compile("(?<![\\w/.-])((?:[\\w-]+/)+[\\w.-]+\\.(?:sh|py|yml))\\b").matcher(doc(name));
+    Matcher script =
+        Pattern.compile("(?<![\\w/.-])((?:[\\w-]+/)+[\\w.-]+\\.(?:sh|py|yml))\\b")
+            .matcher(doc(name));
     while (script.find()) {
       if (!Files.exists(Project.file(script.group(1)))) {
         missing.add(script.group(1));
@@ -106,25 +119,38 @@ class DeployDocsTest {
   void readmeBuildsTheImagesComposeRunsFromTheDockerfilesThatExist() {
     JsonNode services = Project.yaml("docker-compose.yml").path("services");
     Map<String, String> composeImages = new LinkedHashMap<>();
-    services.properties().forEach(e -> {
-      if (e.getValue().path("build").has("dockerfile")) {
-        composeImages.put(e.getValue().path("build").path("dockerfile").asText(), e.getValue().path("image").asText());
-      }
-    });
+    services
+        .properties()
+        .forEach(e -> {
+          if (e.getValue().path("build").has("dockerfile")) {
+            composeImages.put(
+                e.getValue().path("build").path("dockerfile").asText(),
+                e.getValue().path("image").asText());
+          }
+        });
     List<String> builds = commands().stream().filter(c -> c.startsWith("docker build")).toList();
     assertFalse(builds.isEmpty(), "README has no docker build command");
     Set<String> built = new TreeSet<>();
     for (String build : builds) {
       String dockerfile = option(build, "-f");
-      assertTrue(Files.isRegularFile(Project.file(dockerfile)), "README builds from missing " + dockerfile);
-      assertTrue(build.endsWith(" ."), "docker build must use the project root as context: " + build);
+      assertTrue(
+          Files.isRegularFile(Project.file(dockerfile)),
+          "README builds from missing " + dockerfile);
+      assertTrue(
+          build.endsWith(" ."), "docker build must use the project root as context: " + build);
       built.add(dockerfile);
       String tag = option(build, "-t");
       if (!tag.contains("$")) {
-        assertEquals(composeImages.get(dockerfile), tag, "README tags " + dockerfile + " differently from compose");
+        assertEquals(
+            composeImages.get(dockerfile),
+            tag,
+            "README tags " + dockerfile + " differently from compose");
       }
     }
-    assertEquals(new TreeSet<>(composeImages.keySet()), built, "README must show how to build every image compose uses");
+    assertEquals(
+        new TreeSet<>(composeImages.keySet()),
+        built,
+        "README must show how to build every image compose uses");
   }
 
   @Test
@@ -133,16 +159,20 @@ class DeployDocsTest {
     for (String c : commands()) {
       Matcher run = Pattern.compile("^docker compose run --rm (\\S+)").matcher(c);
       if (run.find()) {
-        assertTrue(services.has(run.group(1)), "README runs unknown compose service " + run.group(1));
+        assertTrue(
+            services.has(run.group(1)), "README runs unknown compose service " + run.group(1));
       }
     }
     Set<String> published = new TreeSet<>();
     services.forEach(s -> s.path("ports").forEach(p -> published.add(p.asText().split(":")[0])));
-    Matcher local = Pattern.compile("http://localhost:(\\d+)(/[\\w/.-]*)?").matcher(readmeSection());
+    Matcher local =
+        Pattern.compile("http://localhost:(\\d+)(/[\\w/.-]*)?").matcher(readmeSection());
     int seen = 0;
     while (local.find()) {
       seen++;
-      assertTrue(published.contains(local.group(1)), "README points at localhost:" + local.group(1) + ", not published by compose");
+      assertTrue(
+          published.contains(local.group(1)),
+          "README points at localhost:" + local.group(1) + ", not published by compose");
       String path = local.group(2) == null ? "" : local.group(2).replaceAll("\\.+$", "");
       if (local.group(1).equals(String.valueOf(apiPort())) && path.length() > 1) {
         assertTrue(Project.apiRoutes().contains(path), "the api has no route " + path);
@@ -155,21 +185,27 @@ class DeployDocsTest {
   void readmeDeploysTheApiWithTheEnvFilePortAndReadinessProbe() {
     String deploy = command("gcloud run deploy");
     assertEquals("clouddeploy.yml", option(deploy, "--env-vars-file"));
-    assertEquals(String.valueOf(apiPort()), option(deploy, "--port"), "Cloud Run port must be the image's");
+    assertEquals(
+        String.valueOf(apiPort()), option(deploy, "--port"), "Cloud Run port must be the image's");
     Map<String, String> startup = pairs(option(deploy, "--startup-probe"));
-    assertEquals("/health/ready", startup.get("httpGet.path"), "startup probe must wait for a loaded model");
+    assertEquals(
+        "/health/ready", startup.get("httpGet.path"), "startup probe must wait for a loaded model");
     assertEquals(String.valueOf(apiPort()), startup.get("httpGet.port"));
     Map<String, String> liveness = pairs(option(deploy, "--liveness-probe"));
-    assertTrue(Project.apiRoutes().containsAll(List.of(startup.get("httpGet.path"), liveness.get("httpGet.path"))),
+    assertTrue(
+        Project.apiRoutes()
+            .containsAll(List.of(startup.get("httpGet.path"), liveness.get("httpGet.path"))),
         "probe paths must be api routes " + Project.apiRoutes());
-    for (String flag : List.of("--region", "--cpu", "--memory", "--concurrency", "--min-instances", "--image")) {
+    for (String flag :
+        List.of("--region", "--cpu", "--memory", "--concurrency", "--min-instances", "--image")) {
       option(deploy, flag);
     }
     assertTrue(deploy.contains("--cpu-boost"), "README deploy has no startup CPU boost");
     Set<String> unknown = new TreeSet<>(pairs(option(deploy, "--set-secrets")).keySet());
     unknown.removeAll(Project.apiEnv());
     assertEquals(Set.of(), unknown, "README passes secrets the api does not read");
-    assertTrue(option(deploy, "--image").contains("/api:"), "the api service must run the api image");
+    assertTrue(
+        option(deploy, "--image").contains("/api:"), "the api service must run the api image");
   }
 
   @Test
@@ -180,14 +216,18 @@ class DeployDocsTest {
     Set<String> unknown = new TreeSet<>(names);
     unknown.removeAll(Project.trainJobEnv());
     assertEquals(Set.of(), unknown, "README sets variables train-job does not read");
-    assertTrue(option(job, "--image").contains("/train-job:"), "the job must run the train-job image");
+    assertTrue(
+        option(job, "--image").contains("/train-job:"), "the job must run the train-job image");
     String jobName = job.split("\\s+")[4];
-    assertTrue(commands().stream().anyMatch(c -> c.startsWith("gcloud run jobs execute " + jobName)),
+    assertTrue(
+        commands().stream().anyMatch(c -> c.startsWith("gcloud run jobs execute " + jobName)),
         "README deploys job " + jobName + " but never executes it");
     for (String c : commands()) {
       if (c.startsWith("docker push ")) {
         String image = c.substring("docker push ".length()).strip();
-        assertTrue(commands().stream().anyMatch(b -> b.startsWith("docker build") && option(b, "-t").equals(image)),
+        assertTrue(
+            commands().stream()
+                .anyMatch(b -> b.startsWith("docker build") && option(b, "-t").equals(image)),
             "README pushes " + image + " without building it");
       }
     }
@@ -196,7 +236,8 @@ class DeployDocsTest {
   @Test
   void readmeTellsWhatMlflowMustProvide() {
     String section = readmeSection();
-    for (String must : List.of("--allowed-hosts", "--serve-artifacts", "MLFLOW_TRACKING_URI", "basic-auth")) {
+    for (String must :
+        List.of("--allowed-hosts", "--serve-artifacts", "MLFLOW_TRACKING_URI", "basic-auth")) {
       assertTrue(section.contains(must), "README deploy section does not mention " + must);
     }
   }
@@ -206,7 +247,9 @@ class DeployDocsTest {
     Set<String> known = new TreeSet<>(Project.apiEnv());
     known.addAll(Project.trainJobEnv());
     Set<String> unknown = new TreeSet<>();
-    Matcher ticked = Pattern.compile("`((?:MLFLOW|MODEL|LOG|MAX|HTTP|API|TAG|PORT)[A-Z0-9_]*)`").matcher(Project.read("docs/deploy.md"));
+    Matcher ticked =
+        Pattern.compile("`((?:MLFLOW|MODEL|LOG|MAX|HTTP|API|TAG|PORT)[A-Z0-9_]*)`")
+            .matcher(Project.read("docs/deploy.md"));
     while (ticked.find()) {
       if (!known.contains(ticked.group(1))) {
         unknown.add(ticked.group(1));
@@ -220,15 +263,30 @@ class DeployDocsTest {
     String doc = Project.read("docs/deploy.md");
     String table = doc.substring(doc.indexOf("## docker compose"));
     Set<String> documented = new TreeSet<>();
-    Matcher row = Pattern.compile("(?m)^\\| `([\\w-]+)` \\|").matcher(table.substring(0, table.indexOf("\n\n", table.indexOf("|"))));
+    Matcher row =
+        Pattern.compile("(?m)^\\| `([\\w-]+)` \\|")
+            .matcher(table.substring(0, table.indexOf("\n\n", table.indexOf("|"))));
     while (row.find()) {
       documented.add(row.group(1));
     }
     Set<String> services = new TreeSet<>();
-    Project.yaml("docker-compose.yml").path("services").fieldNames().forEachRemaining(services::add);
+    Project.yaml("docker-compose.yml")
+        .path("services")
+        .fieldNames()
+        .forEachRemaining(services::add);
     assertEquals(services, documented, "docs/deploy.md compose table");
-    assertTrue(doc.contains("postgres:" + Project.yaml("docker-compose.yml").path("services").path("postgres")
-        .path("image").asText().split(":")[1]), "docs/deploy.md names another PostgreSQL image than compose");
-    assertTrue(Arrays.stream(doc.split("\n")).anyMatch(l -> l.contains("ghcr.io/mlflow/mlflow:v")), "MLflow image");
+    assertTrue(
+        doc.contains(
+            "postgres:"
+                + Project.yaml("docker-compose.yml")
+                    .path("services")
+                    .path("postgres")
+                    .path("image")
+                    .asText()
+                    .split(":")[1]),
+        "docs/deploy.md names another PostgreSQL image than compose");
+    assertTrue(
+        Arrays.stream(doc.split("\n")).anyMatch(l -> l.contains("ghcr.io/mlflow/mlflow:v")),
+        "MLflow image");
   }
 }

@@ -10,8 +10,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The instructions of a Dockerfile that the drift tests check: the stages' base images, the runtime stage's
- * RUN commands, USER, EXPOSE and HEALTHCHECK, and the exec-form ENTRYPOINT split into its JVM flags and jar.
+ * The instructions of a Dockerfile that the drift tests check: the stages' base images, the runtime
+ * stage's RUN commands, USER, EXPOSE and HEALTHCHECK, and the exec-form ENTRYPOINT split into its
+ * JVM flags and jar.
  *
  * @param froms the image of every {@code FROM}, in order
  * @param runtimeRuns the {@code RUN} commands of the last stage, continuation lines joined
@@ -58,10 +59,13 @@ record Dockerfile(
         }
         case "RUN" -> runs.add(args);
         case "USER" -> user = args;
-        case "EXPOSE" -> Arrays.stream(args.split("\\s+")).map(p -> Integer.parseInt(p.replace("/tcp", ""))).forEach(exposed::add);
+        case "EXPOSE" ->
+            Arrays.stream(args.split("\\s+"))
+                .map(p -> Integer.parseInt(p.replace("/tcp", "")))
+                .forEach(exposed::add);
         case "HEALTHCHECK" -> healthcheck = args;
         case "ENTRYPOINT" -> entrypoint = execForm(args);
-        default -> { }
+        default -> {}
       }
     }
     return new Dockerfile(froms, runs, user, exposed, healthcheck, entrypoint);
@@ -72,7 +76,8 @@ record Dockerfile(
     int java = entrypoint.indexOf("java");
     int jar = entrypoint.indexOf("-jar");
     if (java != 0 || jar < 0) {
-      throw new AssertionError("ENTRYPOINT is not [\"java\", flags..., \"-jar\", jar]: " + entrypoint);
+      throw new AssertionError(
+          "ENTRYPOINT is not [\"java\", flags..., \"-jar\", jar]: " + entrypoint);
     }
     return entrypoint.subList(java + 1, jar);
   }
@@ -89,12 +94,16 @@ record Dockerfile(
   /** The value of the first {@code -XX:NAME=value} option among {@code flags}. */
   static Optional<String> option(List<String> flags, String name) {
     String prefix = "-XX:" + name + "=";
-    return flags.stream().filter(f -> f.startsWith(prefix)).map(f -> f.substring(prefix.length())).findFirst();
+    return flags.stream()
+        .filter(f -> f.startsWith(prefix))
+        .map(f -> f.substring(prefix.length()))
+        .findFirst();
   }
 
   private static List<String> execForm(String args) {
     if (!args.startsWith("[")) {
-      throw new AssertionError("ENTRYPOINT is not in exec form (a JSON array), so java would not be PID 1: " + args);
+      throw new AssertionError(
+          "ENTRYPOINT is not in exec form (a JSON array), so java would not be PID 1: " + args);
     }
     try {
       return Arrays.asList(JSON.readValue(args, String[].class));

@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The two Dockerfiles: multi-stage, Java 25, non-root, exec-form java, flags for 512 MiB, an AOT cache that fits. */
+/**
+ * The two Dockerfiles: multi-stage, Java 25, non-root, exec-form java, flags for 512 MiB, an AOT
+ * cache that fits.
+ */
 class DockerfileTest {
 
   private static Dockerfile dockerfile(String name) {
@@ -31,9 +34,14 @@ class DockerfileTest {
   void buildsFromSourceWithJdk25AndRunsOnTemurin25(String name) {
     Dockerfile d = dockerfile(name);
     assertTrue(d.froms().size() >= 2, name + " is not multi-stage: " + d.froms());
-    assertTrue(d.froms().getFirst().matches("(eclipse-temurin:25(\\.[\\d.+_]+)?-jdk.*|maven:3\\.9[\\w.-]*-eclipse-temurin-25.*)"),
+    assertTrue(
+        d.froms()
+            .getFirst()
+            .matches(
+                "(eclipse-temurin:25(\\.[\\d.+_]+)?-jdk.*|maven:3\\.9[\\w.-]*-eclipse-temurin-25.*)"),
         name + " build stage is not a JDK 25 image: " + d.froms().getFirst());
-    assertTrue(d.froms().getLast().matches("eclipse-temurin:25(\\.[\\d.+_]+)?-jre.*"),
+    assertTrue(
+        d.froms().getLast().matches("eclipse-temurin:25(\\.[\\d.+_]+)?-jre.*"),
         name + " runtime stage is not the Temurin 25 JRE: " + d.froms().getLast());
   }
 
@@ -41,9 +49,14 @@ class DockerfileTest {
   @CsvSource({"Dockerfile.api, /app/api.jar", "Dockerfile.train, /app/train-job.jar"})
   void entryPointIsExecFormJavaRunningTheModuleJar(String name, String jar) {
     Dockerfile d = dockerfile(name);
-    assertEquals("java", d.entrypoint().getFirst(), name + " ENTRYPOINT must start with java (PID 1 gets SIGTERM)");
+    assertEquals(
+        "java",
+        d.entrypoint().getFirst(),
+        name + " ENTRYPOINT must start with java (PID 1 gets SIGTERM)");
     assertEquals(jar, d.jar(), name + " runs the wrong jar");
-    assertTrue(Project.read(name).contains("COPY --from=build /" + jar.substring("/app/".length()) + " " + jar),
+    assertTrue(
+        Project.read(name)
+            .contains("COPY --from=build /" + jar.substring("/app/".length()) + " " + jar),
         name + " does not copy " + jar + " from the build stage");
   }
 
@@ -60,31 +73,49 @@ class DockerfileTest {
   @CsvSource({"Dockerfile.api", "Dockerfile.train"})
   void aotCacheIsTrainedWithTheEntryPointsJdkFlagsAndJar(String name) {
     Dockerfile d = dockerfile(name);
-    String cache = Dockerfile.option(d.jvmFlags(), "AOTCache")
-        .orElseThrow(() -> new AssertionError(name + " ENTRYPOINT has no -XX:AOTCache"));
-    String training = d.runtimeRuns().stream()
-        .filter(r -> r.contains("-XX:AOTCacheOutput=") || r.contains("aot-train.sh"))
-        .findFirst().orElseThrow(() -> new AssertionError(name + " runtime stage has no AOT training RUN"));
+    String cache =
+        Dockerfile.option(d.jvmFlags(), "AOTCache")
+            .orElseThrow(() -> new AssertionError(name + " ENTRYPOINT has no -XX:AOTCache"));
+    String training =
+        d.runtimeRuns().stream()
+            .filter(r -> r.contains("-XX:AOTCacheOutput=") || r.contains("aot-train.sh"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(name + " runtime stage has no AOT training RUN"));
     List<String> tokens = Arrays.asList(training.split("\\s+"));
     int java = tokens.indexOf("java");
     int jar = tokens.indexOf("-jar");
-    assertTrue(java >= 0 && jar > java, name + " AOT training does not run java ... -jar: " + training);
+    assertTrue(
+        java >= 0 && jar > java, name + " AOT training does not run java ... -jar: " + training);
     List<String> trainingFlags = new ArrayList<>(tokens.subList(java + 1, jar));
-    String written = Dockerfile.option(trainingFlags, "AOTCacheOutput")
-        .orElseGet(() -> tokens.get(tokens.indexOf(tokens.stream().filter(t -> t.endsWith("aot-train.sh")).findFirst()
-            .orElseThrow()) + 1));
+    String written =
+        Dockerfile.option(trainingFlags, "AOTCacheOutput")
+            .orElseGet(() ->
+                tokens.get(
+                    tokens.indexOf(
+                            tokens.stream()
+                                .filter(t -> t.endsWith("aot-train.sh"))
+                                .findFirst()
+                                .orElseThrow())
+                        + 1));
     trainingFlags.removeIf(f -> f.startsWith("-XX:AOTCacheOutput="));
     List<String> runtimeFlags = new ArrayList<>(d.jvmFlags());
     runtimeFlags.removeIf(f -> f.startsWith("-XX:AOTCache="));
 
     assertEquals(cache, written, name + ": the cache the ENTRYPOINT loads is not the one trained");
-    assertEquals(runtimeFlags, trainingFlags, name + ": the AOT cache must be trained with the ENTRYPOINT's flags");
-    assertEquals(d.jar(), tokens.get(jar + 1), name + ": the AOT cache must be trained on the ENTRYPOINT's jar");
+    assertEquals(
+        runtimeFlags,
+        trainingFlags,
+        name + ": the AOT cache must be trained with the ENTRYPOINT's flags");
+    assertEquals(
+        d.jar(),
+        tokens.get(jar + 1),
+        name + ": the AOT cache must be trained on the ENTRYPOINT's jar");
   }
 
   @ParameterizedTest
   @CsvSource({"Dockerfile.api", "Dockerfile.train"})
-  void jvmAcceptsTheEntryPointFlagsAndFitsA512MiBInstanceWithSerialGc(String name) throws Exception {
+  void jvmAcceptsTheEntryPointFlagsAndFitsA512MiBInstanceWithSerialGc(String name)
+      throws Exception {
     List<String> flags = new ArrayList<>(dockerfile(name).jvmFlags());
     flags.removeIf(f -> f.startsWith("-XX:AOTCache="));
     List<String> command = new ArrayList<>();
@@ -95,24 +126,37 @@ class DockerfileTest {
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "java -version did not finish");
     assertEquals(0, p.exitValue(), name + " flags rejected by the JVM:\n" + out);
-    assertFalse(out.lines().anyMatch(l -> l.contains("VM warning") || l.startsWith("Unrecognized") || l.startsWith("Error")),
+    assertFalse(
+        out.lines()
+            .anyMatch(l ->
+                l.contains("VM warning") || l.startsWith("Unrecognized") || l.startsWith("Error")),
         name + " flags made the JVM complain:\n" + out);
 
     Map<String, String> finalFlags = printedFlags(out);
     assertEquals("true", finalFlags.get("UseSerialGC"), name + ": one vCPU should run SerialGC");
     long maxHeap = Long.parseLong(finalFlags.get("MaxHeapSize"));
-    assertTrue(maxHeap >= 256L << 20 && maxHeap <= 400L << 20,
-        name + ": heap for a 512 MiB instance should be 256..400 MiB, is " + (maxHeap >> 20) + " MiB");
-    assertEquals("true", finalFlags.get("ExitOnOutOfMemoryError"), name + ": an instance out of heap must exit");
+    assertTrue(
+        maxHeap >= 256L << 20 && maxHeap <= 400L << 20,
+        name
+            + ": heap for a 512 MiB instance should be 256..400 MiB, is "
+            + (maxHeap >> 20)
+            + " MiB");
+    assertEquals(
+        "true",
+        finalFlags.get("ExitOnOutOfMemoryError"),
+        name + ": an instance out of heap must exit");
   }
 
   @Test
   void apiImageExposesTheApiDefaultPortAndChecksReadiness() {
     Dockerfile d = dockerfile("Dockerfile.api");
     assertEquals(List.of(8080), d.exposed(), "Dockerfile.api EXPOSE");
-    assertTrue(Project.read("api/src/main/java/dev/smileflow/api/ApiConfig.java").contains("number(\"PORT\", 8080"),
+    assertTrue(
+        Project.read("api/src/main/java/dev/smileflow/api/ApiConfig.java")
+            .contains("number(\"PORT\", 8080"),
         "the api's default PORT is no longer 8080; update EXPOSE, compose, clouddeploy and README");
-    Matcher m = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)(/[\\w/.-]+)").matcher(d.healthcheck());
+    Matcher m =
+        Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)(/[\\w/.-]+)").matcher(d.healthcheck());
     assertTrue(m.find(), "Dockerfile.api HEALTHCHECK does not call the api: " + d.healthcheck());
     assertEquals("8080", m.group(1), "HEALTHCHECK port");
     assertEquals("/health/ready", m.group(2), "HEALTHCHECK route");
@@ -135,10 +179,14 @@ class DockerfileTest {
     }
     assertFalse(sources.isEmpty());
     for (String source : sources) {
-      assertTrue(Files.exists(Project.file(source)), name + " copies " + source + ", which does not exist");
+      assertTrue(
+          Files.exists(Project.file(source)),
+          name + " copies " + source + ", which does not exist");
       String top = source.split("/")[0];
       boolean excluded = ignored.contains(top) && !ignored.contains("!" + source);
-      assertFalse(excluded, name + " copies " + source + " but .dockerignore leaves it out of the build context");
+      assertFalse(
+          excluded,
+          name + " copies " + source + " but .dockerignore leaves it out of the build context");
     }
   }
 

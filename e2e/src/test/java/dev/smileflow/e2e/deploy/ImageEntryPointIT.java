@@ -21,20 +21,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What the images run, run here without a Docker engine: each Dockerfile's AOT training step and its exec-form
- * ENTRYPOINT, with the image paths swapped for the locally built jar and a temporary cache, and
- * {@code -XX:AOTMode=on} added so a cache the flags cannot use fails the start instead of being ignored.
+ * What the images run, run here without a Docker engine: each Dockerfile's AOT training step and
+ * its exec-form ENTRYPOINT, with the image paths swapped for the locally built jar and a temporary
+ * cache, and {@code -XX:AOTMode=on} added so a cache the flags cannot use fails the start instead
+ * of being ignored.
  */
 class ImageEntryPointIT {
   private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
-  private static final Path API_FIXTURE = Project.file("model-bundle/src/test/resources/fixtures/v1/iris-logistic");
+  private static final Path API_FIXTURE =
+      Project.file("model-bundle/src/test/resources/fixtures/v1/iris-logistic");
 
   @TempDir Path dir;
 
   private static Path jar(String property, String fallback) {
     String value = System.getProperty(property);
     Path jar = value != null ? Path.of(value) : Project.file(fallback);
-    assertTrue(Files.isRegularFile(jar), jar + " does not exist: build it first (scripts/mvn package)");
+    assertTrue(
+        Files.isRegularFile(jar), jar + " does not exist: build it first (scripts/mvn package)");
     return jar;
   }
 
@@ -44,8 +47,12 @@ class ImageEntryPointIT {
     }
   }
 
-  /** The ENTRYPOINT with its image paths replaced, the cache made mandatory, and {@code args} appended. */
-  private static List<String> entrypoint(Dockerfile d, Path jar, Path cache, Path tmp, String... args) {
+  /**
+   * The ENTRYPOINT with its image paths replaced, the cache made mandatory, and {@code args}
+   * appended.
+   */
+  private static List<String> entrypoint(
+      Dockerfile d, Path jar, Path cache, Path tmp, String... args) {
     List<String> command = new ArrayList<>();
     for (String token : d.entrypoint()) {
       if (token.equals("java")) {
@@ -62,9 +69,13 @@ class ImageEntryPointIT {
     return command;
   }
 
-  private Process start(List<String> command, Map<String, String> env, String log) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-        .redirectOutput(dir.resolve(log).toFile());
+  private Process start(List<String> command, Map<String, String> env, String log)
+      throws IOException {
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve(log).toFile());
     pb.environment().putAll(env);
     return pb.start();
   }
@@ -73,11 +84,13 @@ class ImageEntryPointIT {
     return Files.readString(dir.resolve(log));
   }
 
-  private int run(List<String> command, Map<String, String> env, String log, Duration timeout) throws Exception {
+  private int run(List<String> command, Map<String, String> env, String log, Duration timeout)
+      throws Exception {
     Process p = start(command, env, log);
     if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       p.destroyForcibly().waitFor();
-      throw new AssertionError(String.join(" ", command) + " did not finish in " + timeout + ":\n" + output(log));
+      throw new AssertionError(
+          String.join(" ", command) + " did not finish in " + timeout + ":\n" + output(log));
     }
     return p.exitValue();
   }
@@ -88,15 +101,24 @@ class ImageEntryPointIT {
     Path jar = jar("api.jar", "api/target/api.jar");
     Path cache = dir.resolve("api.aot");
     Path tmp = Files.createDirectories(dir.resolve("tmp"));
-    Map<String, String> env = Map.of("MODEL_URI", API_FIXTURE.toString(), "LOG_LEVEL", "WARN", "MODEL_REFRESH_SECONDS", "0");
+    Map<String, String> env =
+        Map.of(
+            "MODEL_URI", API_FIXTURE.toString(), "LOG_LEVEL", "WARN", "MODEL_REFRESH_SECONDS", "0");
 
     List<String> flags = new ArrayList<>(d.jvmFlags());
     flags.removeIf(f -> f.startsWith("-XX:AOTCache="));
-    List<String> training = new ArrayList<>(List.of("bash", Project.file("benchmarks/aot-train.sh").toString(),
-        cache.toString(), String.valueOf(freePort()), JAVA));
+    List<String> training =
+        new ArrayList<>(
+            List.of(
+                "bash",
+                Project.file("benchmarks/aot-train.sh").toString(),
+                cache.toString(),
+                String.valueOf(freePort()),
+                JAVA));
     training.addAll(flags);
     training.addAll(List.of("-Djava.io.tmpdir=" + tmp, "-jar", jar.toString()));
-    assertEquals(0, run(training, env, "aot-train.log", Duration.ofMinutes(4)), output("aot-train.log"));
+    assertEquals(
+        0, run(training, env, "aot-train.log", Duration.ofMinutes(4)), output("aot-train.log"));
     assertTrue(Files.size(cache) > 1_000_000, "no AOT cache was written");
 
     int port = freePort();
@@ -109,11 +131,18 @@ class ImageEntryPointIT {
       long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
       int ready = 0;
       while (ready != 200) {
-        assertTrue(api.isAlive(), "the api exited (is the AOT cache usable with these flags?):\n" + output("api.log"));
-        assertTrue(System.nanoTime() < deadline, "the api was not ready within 90 s:\n" + output("api.log"));
+        assertTrue(
+            api.isAlive(),
+            "the api exited (is the AOT cache usable with these flags?):\n" + output("api.log"));
+        assertTrue(
+            System.nanoTime() < deadline,
+            "the api was not ready within 90 s:\n" + output("api.log"));
         try {
-          ready = http.send(HttpRequest.newBuilder(base.resolve("/health/ready")).build(),
-              HttpResponse.BodyHandlers.discarding()).statusCode();
+          ready =
+              http.send(
+                      HttpRequest.newBuilder(base.resolve("/health/ready")).build(),
+                      HttpResponse.BodyHandlers.discarding())
+                  .statusCode();
         } catch (IOException notYet) {
           ready = 0;
         }
@@ -121,17 +150,24 @@ class ImageEntryPointIT {
           Thread.sleep(100);
         }
       }
-      HttpResponse<String> classified = http.send(HttpRequest.newBuilder(base.resolve("/v1/classify"))
-          .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(
-              "{\"sepal_length\": 7.7, \"sepal_width\": 2.6, \"petal_length\": 6.9, \"petal_width\": 2.3}"))
-          .build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> classified =
+          http.send(
+              HttpRequest.newBuilder(base.resolve("/v1/classify"))
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"sepal_length\": 7.7, \"sepal_width\": 2.6, \"petal_length\": 6.9, \"petal_width\": 2.3}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertEquals(200, classified.statusCode(), classified.body());
-      assertTrue(classified.body().contains("\"pred_label\":\"Iris-virginica\""), classified.body());
+      assertTrue(
+          classified.body().contains("\"pred_label\":\"Iris-virginica\""), classified.body());
 
       api.destroy();
       assertTrue(api.waitFor(10, TimeUnit.SECONDS), "the api did not stop within 10 s of SIGTERM");
-      assertTrue(api.exitValue() == 143 || api.exitValue() == 0, "exit code after SIGTERM: " + api.exitValue());
+      assertTrue(
+          api.exitValue() == 143 || api.exitValue() == 0,
+          "exit code after SIGTERM: " + api.exitValue());
     } finally {
       api.destroyForcibly();
     }
@@ -143,10 +179,16 @@ class ImageEntryPointIT {
     Path jar = jar("trainJob.jar", "train-job/target/train-job.jar");
     Path cache = dir.resolve("train-job.aot");
     Path tmp = Files.createDirectories(dir.resolve("tmp"));
-    String run = d.runtimeRuns().stream().filter(r -> r.contains("-XX:AOTCacheOutput=")).findFirst().orElseThrow();
+    String run =
+        d.runtimeRuns().stream()
+            .filter(r -> r.contains("-XX:AOTCacheOutput="))
+            .findFirst()
+            .orElseThrow();
     List<String> tokens = Arrays.asList(run.split("\\s+"));
     List<String> training = new ArrayList<>();
-    for (String token : tokens.subList(tokens.indexOf("java"), tokens.contains("&&") ? tokens.indexOf("&&") : tokens.size())) {
+    for (String token :
+        tokens.subList(
+            tokens.indexOf("java"), tokens.contains("&&") ? tokens.indexOf("&&") : tokens.size())) {
       if (token.equals("java")) {
         training.addAll(List.of(JAVA, "-Djava.io.tmpdir=" + tmp));
       } else if (token.startsWith("-XX:AOTCacheOutput=")) {
@@ -157,12 +199,20 @@ class ImageEntryPointIT {
         training.add(token);
       }
     }
-    assertEquals(0, run(training, Map.of(), "aot-train.log", Duration.ofMinutes(4)), output("aot-train.log"));
+    assertEquals(
+        0,
+        run(training, Map.of(), "aot-train.log", Duration.ofMinutes(4)),
+        output("aot-train.log"));
     assertTrue(Files.size(cache) > 1_000_000, "no AOT cache was written");
 
-    int exit = run(entrypoint(d, jar, cache, tmp, "--dry-run", "--algorithms=logistic"), Map.of(), "train.log",
-        Duration.ofMinutes(4));
-    assertEquals(0, exit, "train-job with the image's flags and AOT cache failed:\n" + output("train.log"));
+    int exit =
+        run(
+            entrypoint(d, jar, cache, tmp, "--dry-run", "--algorithms=logistic"),
+            Map.of(),
+            "train.log",
+            Duration.ofMinutes(4));
+    assertEquals(
+        0, exit, "train-job with the image's flags and AOT cache failed:\n" + output("train.log"));
     assertTrue(output("train.log").contains("Dry run"), output("train.log"));
   }
 }

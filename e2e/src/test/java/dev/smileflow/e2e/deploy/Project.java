@@ -13,22 +13,28 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The checked-out project as the drift tests see it: its files, and what its programs read (environment
- * variables, routes, the pinned MLflow version), taken from their sources so the tests follow renames.
+ * The checked-out project as the drift tests see it: its files, and what its programs read
+ * (environment variables, routes, the pinned MLflow version), taken from their sources so the tests
+ * follow renames.
  */
 final class Project {
   private static final YAMLMapper YAML = new YAMLMapper();
   private static final Pattern LITERAL = Pattern.compile("\"([A-Z][A-Z0-9_]*)\"");
   private static final Pattern PICOCLI_ENV = Pattern.compile("\\$\\{env:([A-Z][A-Z0-9_]*)");
   private static final Pattern MLFLOW_LITERAL = Pattern.compile("\"(MLFLOW_[A-Z0-9_]+)\"");
-  private static final Pattern ROUTE = Pattern.compile("routes\\.(?:get|post|put|patch|delete|head)\\(\\s*\"(/[^\"]*)\"");
+  private static final Pattern ROUTE =
+      Pattern.compile("routes\\.(?:get|post|put|patch|delete|head)\\(\\s*\"(/[^\"]*)\"");
 
   private Project() {}
 
-  /** The project root: the first directory up from the working directory holding mvnw, pom.xml and e2e/. */
+  /**
+   * The project root: the first directory up from the working directory holding mvnw, pom.xml and
+   * e2e/.
+   */
   static Path root() {
     for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      if (Files.isRegularFile(p.resolve("mvnw")) && Files.isRegularFile(p.resolve("pom.xml"))
+      if (Files.isRegularFile(p.resolve("mvnw"))
+          && Files.isRegularFile(p.resolve("pom.xml"))
           && Files.isDirectory(p.resolve("e2e"))) {
         return p;
       }
@@ -58,14 +64,17 @@ final class Project {
 
   /** {@code <mlflow.version>} of the parent pom: the MLflow version every test runs against. */
   static String mlflowVersion() {
-    Matcher m = Pattern.compile("<mlflow\\.version>([^<]+)</mlflow\\.version>").matcher(read("pom.xml"));
+    Matcher m =
+        Pattern.compile("<mlflow\\.version>([^<]+)</mlflow\\.version>").matcher(read("pom.xml"));
     if (!m.find()) {
       throw new IllegalStateException("no <mlflow.version> in pom.xml");
     }
     return m.group(1).strip();
   }
 
-  /** The MLflow client variables the shared client reads ({@code MLFLOW_*} literals in mlflow-rest). */
+  /**
+   * The MLflow client variables the shared client reads ({@code MLFLOW_*} literals in mlflow-rest).
+   */
   static Set<String> mlflowClientEnv() {
     return matches("mlflow-rest/src/main/java", MLFLOW_LITERAL);
   }
@@ -74,19 +83,24 @@ final class Project {
   static Set<String> apiEnv() {
     Set<String> names = new TreeSet<>();
     try (Stream<Path> files = Files.walk(file("api/src/main/java"))) {
-      files.filter(p -> p.getFileName().toString().equals("ApiConfig.java"))
+      files
+          .filter(p -> p.getFileName().toString().equals("ApiConfig.java"))
           .forEach(p -> names.addAll(matches(p, LITERAL)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     if (names.isEmpty()) {
-      throw new IllegalStateException("no ApiConfig.java with variable names under api/src/main/java");
+      throw new IllegalStateException(
+          "no ApiConfig.java with variable names under api/src/main/java");
     }
     names.addAll(mlflowClientEnv());
     return names;
   }
 
-  /** Every variable train-job reads: its picocli {@code ${env:NAME}} defaults and literals, plus the MLflow client's. */
+  /**
+   * Every variable train-job reads: its picocli {@code ${env:NAME}} defaults and literals, plus the
+   * MLflow client's.
+   */
   static Set<String> trainJobEnv() {
     Set<String> names = new TreeSet<>(matches("train-job/src/main/java", PICOCLI_ENV));
     names.addAll(matches("train-job/src/main/java", MLFLOW_LITERAL));
@@ -106,7 +120,9 @@ final class Project {
   private static Set<String> matches(String dir, Pattern pattern) {
     Set<String> out = new TreeSet<>();
     try (Stream<Path> files = Files.walk(file(dir))) {
-      files.filter(p -> p.toString().endsWith(".java")).forEach(p -> out.addAll(matches(p, pattern)));
+      files
+          .filter(p -> p.toString().endsWith(".java"))
+          .forEach(p -> out.addAll(matches(p, pattern)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

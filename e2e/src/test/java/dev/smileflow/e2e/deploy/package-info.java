@@ -1,8 +1,9 @@
 /**
- * Drift tests for the shipping files: the Dockerfiles, {@code docker-compose.yml}, {@code clouddeploy.yml}, the
- * README's deploy section and {@code docs/deploy.md} are parsed and checked against each other and against the
- * programs they ship (the variables the api and train-job read, the api's routes and port, the pinned MLflow
- * version in {@code pom.xml}), so a renamed variable, route, port, file or version fails the build.
+ * Drift tests for the shipping files: the Dockerfiles, {@code docker-compose.yml}, {@code
+ * clouddeploy.yml}, the README's deploy section and {@code docs/deploy.md} are parsed and checked
+ * against each other and against the programs they ship (the variables the api and train-job read,
+ * the api's routes and port, the pinned MLflow version in {@code pom.xml}), so a renamed variable,
+ * route, port, file or version fails the build.
  */
 @NullMarked
 package dev.smileflow.e2e.deploy;

@@ -30,444 +30,530 @@ import org.slf4j.LoggerFactory;
 /**
  * A real MLflow tracking server for integration tests.
  *
- * <p>{@link #shared()} returns one started server per JVM (stopped by a shutdown hook); {@link #start()} starts a
- * private one that the caller {@link #close()}s (for tests that need a server to die). Resolution order: (a) an
- * explicit URI from system property or env {@value #URI_PROPERTY} (only for {@link #shared()}); (b) where Docker works,
- * Testcontainers with {@code ghcr.io/mlflow/mlflow:v<mlflow.version>}; (c) the executable from
- * {@code scripts/mlflow.sh install} on a free loopback port with a temporary sqlite store and artifact directory. If
- * none works this throws, saying what was tried: tests fail, they never skip.
+ * <p>{@link #shared()} returns one started server per JVM (stopped by a shutdown hook); {@link
+ * #start()} starts a private one that the caller {@link #close()}s (for tests that need a server to
+ * die). Resolution order: (a) an explicit URI from system property or env {@value #URI_PROPERTY}
+ * (only for {@link #shared()}); (b) where Docker works, Testcontainers with {@code
+ * ghcr.io/mlflow/mlflow:v<mlflow.version>}; (c) the executable from {@code scripts/mlflow.sh
+ * install} on a free loopback port with a temporary sqlite store and artifact directory. If none
+ * works this throws, saying what was tried: tests fail, they never skip.
  */
 public final class MlflowTestServer implements AutoCloseable {
 
-    /** System property or environment variable naming an already running server to use. */
-    public static final String URI_PROPERTY = "MLFLOW_TEST_TRACKING_URI";
-    /** Default MLflow version when system property {@code mlflow.version} is not set. */
-    public static final String DEFAULT_VERSION = "3.17.2";
-    static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
+  /** System property or environment variable naming an already running server to use. */
+  public static final String URI_PROPERTY = "MLFLOW_TEST_TRACKING_URI";
 
-    private static final Logger LOG = LoggerFactory.getLogger(MlflowTestServer.class);
-    private static final AtomicLong COUNTER = new AtomicLong();
-    private static @Nullable MlflowTestServer shared;
+  /** Default MLflow version when system property {@code mlflow.version} is not set. */
+  public static final String DEFAULT_VERSION = "3.17.2";
 
-    private final URI uri;
-    private final String description;
-    private final Auth auth;
-    private final @Nullable Stoppable stoppable;
-    private volatile boolean closed;
+  static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
 
-    /** How a started server is stopped and inspected. */
-    interface Stoppable {
-        void stop();
+  private static final Logger LOG = LoggerFactory.getLogger(MlflowTestServer.class);
+  private static final AtomicLong COUNTER = new AtomicLong();
+  private static @Nullable MlflowTestServer shared;
 
-        String logTail();
+  private final URI uri;
+  private final String description;
+  private final Auth auth;
+  private final @Nullable Stoppable stoppable;
+  private volatile boolean closed;
+
+  /** How a started server is stopped and inspected. */
+  interface Stoppable {
+    void stop();
+
+    String logTail();
+  }
+
+  private MlflowTestServer(URI uri, String description, Auth auth, @Nullable Stoppable stoppable) {
+    this.uri = uri;
+    this.description = description;
+    this.auth = auth;
+    this.stoppable = stoppable;
+  }
+
+  static MlflowTestServer wrap(URI uri, String description, Auth auth, Stoppable stoppable) {
+    return new MlflowTestServer(uri, description, auth, stoppable);
+  }
+
+  /** The JVM-wide server, started on first use and stopped when the JVM exits. */
+  public static synchronized MlflowTestServer shared() {
+    if (shared == null) {
+      String explicit = explicitUri();
+      if (explicit != null) {
+        shared =
+            new MlflowTestServer(
+                URI.create(explicit),
+                "explicit " + URI_PROPERTY + "=" + explicit,
+                new Auth.None(),
+                null);
+      } else {
+        shared = startPrivate(null, URI_PROPERTY + " not set");
+      }
+      MlflowTestServer s = shared;
+      Runtime.getRuntime().addShutdownHook(new Thread(s::close, "mlflow-test-server-stop"));
+      LOG.info("shared MLflow test server: {}", s);
     }
+    return shared;
+  }
 
-    private MlflowTestServer(URI uri, String description, Auth auth, @Nullable Stoppable stoppable) {
-        this.uri = uri;
-        this.description = description;
-        this.auth = auth;
-        this.stoppable = stoppable;
+  /** A new private server (never the explicit URI), which the caller must {@link #close()}. */
+  public static MlflowTestServer start() {
+    MlflowTestServer s = startPrivate(null, URI_PROPERTY + " is not used for a private server");
+    Runtime.getRuntime().addShutdownHook(new Thread(s::close, "mlflow-test-server-stop"));
+    return s;
+  }
+
+  /**
+   * A new private server running MLflow's basic-auth app ({@code --app-name basic-auth}) whose
+   * admin is {@code username}/{@code password} (at least 12 characters). Needs the {@code
+   * mlflow[auth]} extra (Flask-WTF) in the server's environment; fails with the server log
+   * otherwise.
+   */
+  public static MlflowTestServer startWithBasicAuth(String username, String password) {
+    if (password.length() < 12) {
+      throw new IllegalArgumentException(
+          "MLflow needs an admin password of at least 12 characters");
     }
+    MlflowTestServer s =
+        startPrivate(
+            new Auth.Basic(username, password), URI_PROPERTY + " is not used for a private server");
+    Runtime.getRuntime().addShutdownHook(new Thread(s::close, "mlflow-test-server-stop"));
+    return s;
+  }
 
-    static MlflowTestServer wrap(URI uri, String description, Auth auth, Stoppable stoppable) {
-        return new MlflowTestServer(uri, description, auth, stoppable);
+  /**
+   * A name unique in this JVM and across runs, e.g. {@code prefix-1795424526515-7}; safe for
+   * experiments/models.
+   */
+  public static String uniqueName(String prefix) {
+    return prefix + "-" + System.currentTimeMillis() + "-" + COUNTER.incrementAndGet();
+  }
+
+  /** The tracking URI, e.g. {@code http://127.0.0.1:41234}. */
+  public URI uri() {
+    return uri;
+  }
+
+  /**
+   * A client configuration for this server with quick retries (2 retries, 100 ms backoff) and its
+   * credentials.
+   */
+  public MlflowConfig config() {
+    return MlflowConfig.of(uri).withAuth(auth).withRetries(2, Duration.ofMillis(100));
+  }
+
+  /** A new client for this server (close it). */
+  public MlflowClient newClient() {
+    return MlflowClient.create(config());
+  }
+
+  /** Environment variables pointing a child process (train-job, api) at this server. */
+  public Map<String, String> env() {
+    return switch (auth) {
+      case Auth.Basic b ->
+          Map.of(
+              "MLFLOW_TRACKING_URI",
+              uri.toString(),
+              "MLFLOW_TRACKING_USERNAME",
+              b.username(),
+              "MLFLOW_TRACKING_PASSWORD",
+              b.password());
+      case Auth.Bearer t ->
+          Map.of("MLFLOW_TRACKING_URI", uri.toString(), "MLFLOW_TRACKING_TOKEN", t.token());
+      case Auth.None n -> Map.of("MLFLOW_TRACKING_URI", uri.toString());
+    };
+  }
+
+  /** The last lines of the server's log (empty for an explicit server). */
+  public String logTail() {
+    return stoppable == null ? "" : stoppable.logTail();
+  }
+
+  /** Stops a server this fixture started (the explicit one is left alone). Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
     }
+    closed = true;
+    if (stoppable != null) {
+      stoppable.stop();
+    }
+  }
 
-    /** The JVM-wide server, started on first use and stopped when the JVM exits. */
-    public static synchronized MlflowTestServer shared() {
-        if (shared == null) {
-            String explicit = explicitUri();
-            if (explicit != null) {
-                shared = new MlflowTestServer(URI.create(explicit), "explicit " + URI_PROPERTY + "=" + explicit,
-                        new Auth.None(), null);
-            } else {
-                shared = startPrivate(null, URI_PROPERTY + " not set");
-            }
-            MlflowTestServer s = shared;
-            Runtime.getRuntime().addShutdownHook(new Thread(s::close, "mlflow-test-server-stop"));
-            LOG.info("shared MLflow test server: {}", s);
+  @Override
+  public String toString() {
+    return "MlflowTestServer[" + uri + ", " + description + "]";
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // resolution
+
+  private static @Nullable String explicitUri() {
+    String p = System.getProperty(URI_PROPERTY);
+    if (p != null && !p.isBlank()) {
+      return p.strip();
+    }
+    String e = System.getenv(URI_PROPERTY);
+    return e == null || e.isBlank() ? null : e.strip();
+  }
+
+  static String mlflowVersion() {
+    String v = System.getProperty("mlflow.version");
+    return v == null || v.isBlank() ? DEFAULT_VERSION : v.strip();
+  }
+
+  private static MlflowTestServer startPrivate(
+      Auth.@Nullable Basic basicAuth, String explicitNote) {
+    List<String> tried = new ArrayList<>();
+    if (basicAuth == null) {
+      String docker = DockerProbe.unavailableReason();
+      if (docker == null) {
+        try {
+          return DockerServer.start(mlflowVersion());
+        } catch (RuntimeException | LinkageError e) {
+          tried.add(
+              "Testcontainers image ghcr.io/mlflow/mlflow:v" + mlflowVersion() + " failed: " + e);
         }
-        return shared;
+      } else {
+        tried.add("Docker: " + docker);
+      }
+    } else {
+      tried.add("Docker: not used for basic auth");
+    }
+    try {
+      return ProcessServer.start(basicAuth);
+    } catch (RuntimeException e) {
+      tried.add("local mlflow executable: " + e.getMessage());
+    }
+    throw new IllegalStateException(
+        "no MLflow server for the tests; tried: (a) "
+            + explicitNote
+            + "; (b) "
+            + String.join("; (c) ", tried));
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // docker
+
+  /** Loads Testcontainers only when present on the classpath. */
+  static final class DockerProbe {
+    private DockerProbe() {}
+
+    static @Nullable String unavailableReason() {
+      try {
+        Class.forName("org.testcontainers.DockerClientFactory");
+      } catch (ClassNotFoundException | LinkageError e) {
+        return "org.testcontainers:testcontainers is not on the test classpath";
+      }
+      try {
+        return DockerServer.dockerAvailable() ? null : "no working Docker environment";
+      } catch (RuntimeException | LinkageError e) {
+        return "Docker check failed: " + e;
+      }
+    }
+  }
+
+  // ----------------------------------------------------------------------------------------------
+  // local process
+
+  /** The pinned {@code mlflow} executable started as a child process. */
+  static final class ProcessServer implements Stoppable {
+    private final Process process;
+    private final Path dir;
+    private final Path log;
+
+    private ProcessServer(Process process, Path dir, Path log) {
+      this.process = process;
+      this.dir = dir;
+      this.log = log;
     }
 
-    /** A new private server (never the explicit URI), which the caller must {@link #close()}. */
-    public static MlflowTestServer start() {
-        MlflowTestServer s = startPrivate(null, URI_PROPERTY + " is not used for a private server");
-        Runtime.getRuntime().addShutdownHook(new Thread(s::close, "mlflow-test-server-stop"));
-        return s;
+    static MlflowTestServer start(Auth.@Nullable Basic basicAuth) {
+      Path root = projectRoot();
+      String mlflow = installMlflow(root);
+      String lastFailure = "";
+      Path dir = null;
+      for (int attempt = 1; attempt <= 3; attempt++) {
+        // a fresh directory per attempt: the watchdog deletes the old one when a failed attempt is
+        // stopped
+        try {
+          dir = Files.createTempDirectory("mlflow-test-");
+          Files.createDirectories(dir.resolve("artifacts"));
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot create a temporary directory for MLflow", e);
+        }
+        int port = freePort();
+        Path log = dir.resolve("server-" + attempt + ".log");
+        List<String> cmd =
+            new ArrayList<>(
+                List.of(
+                    mlflow,
+                    "server",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    String.valueOf(port),
+                    "--workers",
+                    "1",
+                    "--backend-store-uri",
+                    "sqlite:///" + dir.resolve("mlflow.db").toAbsolutePath(),
+                    "--artifacts-destination",
+                    dir.resolve("artifacts").toAbsolutePath().toString(),
+                    "--serve-artifacts"));
+        ProcessBuilder pb =
+            new ProcessBuilder()
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().put("PYTHONUNBUFFERED", "1");
+        // The GenAI job runner (huey consumers) is not needed by these tests and costs processes
+        // and CPU.
+        pb.environment().put("MLFLOW_SERVER_ENABLE_JOB_EXECUTION", "false");
+        pb.environment()
+            .keySet()
+            .removeIf(k -> k.startsWith("MLFLOW_TRACKING_") || k.equals(URI_PROPERTY));
+        if (basicAuth != null) {
+          cmd.addAll(List.of("--app-name", "basic-auth"));
+          Path ini = dir.resolve("basic_auth.ini");
+          writeAuthConfig(ini, dir, basicAuth);
+          pb.environment().put("MLFLOW_AUTH_CONFIG_PATH", ini.toString());
+          pb.environment().put("MLFLOW_AUTH_ADMIN_USERNAME", basicAuth.username());
+          pb.environment().put("MLFLOW_AUTH_ADMIN_PASSWORD", basicAuth.password());
+          pb.environment().put("MLFLOW_FLASK_SERVER_SECRET_KEY", "smileflow-test-" + port);
+        }
+        pb.command(underWatchdog(cmd));
+        pb.environment().put("SMILEFLOW_TEST_DATA_DIR", dir.toAbsolutePath().toString());
+        Instant started = Instant.now();
+        Process process;
+        try {
+          process = pb.start();
+        } catch (IOException e) {
+          throw new IllegalStateException("cannot run " + mlflow + ": " + e.getMessage(), e);
+        }
+        ProcessServer server = new ProcessServer(process, dir, log);
+        URI uri = URI.create("http://127.0.0.1:" + port);
+        String failure = waitForHealth(uri, process);
+        if (failure == null) {
+          LOG.info(
+              "started MLflow {} (pid {}) at {} in {} ms, data in {}",
+              mlflowVersion(),
+              process.pid(),
+              uri,
+              Duration.between(started, Instant.now()).toMillis(),
+              dir);
+          return new MlflowTestServer(
+              uri,
+              "local process pid " + process.pid() + " (" + mlflow + ")",
+              basicAuth == null ? new Auth.None() : basicAuth,
+              server);
+        }
+        String tail = server.logTail();
+        String hint =
+            tail.contains("Flask-WTF")
+                ? " (basic auth needs the mlflow[auth] extra: run"
+                    + " scripts/mlflow.sh install, which adds it to an older virtualenv)"
+                : "";
+        lastFailure = failure + hint + "; server log tail:\n" + tail;
+        server.killProcessTree();
+        if (!tail.contains("address already in use")) {
+          break;
+        }
+      }
+      if (dir != null) {
+        deleteTree(dir);
+      }
+      throw new IllegalStateException("MLflow server did not become healthy: " + lastFailure);
     }
 
     /**
-     * A new private server running MLflow's basic-auth app ({@code --app-name basic-auth}) whose admin is
-     * {@code username}/{@code password} (at least 12 characters). Needs the {@code mlflow[auth]} extra (Flask-WTF) in
-     * the server's environment; fails with the server log otherwise.
+     * Runs {@code cmd} in its own process group under a bash watchdog that holds our stdin pipe:
+     * when this JVM dies without closing the server (SIGKILL, surefire timeout), the pipe closes
+     * and the watchdog kills the whole group and deletes the server's temporary data directory, so
+     * no orphaned MLflow server keeps eating the machine.
      */
-    public static MlflowTestServer startWithBasicAuth(String username, String password) {
-        if (password.length() < 12) {
-            throw new IllegalArgumentException("MLflow needs an admin password of at least 12 characters");
+    static List<String> underWatchdog(List<String> cmd) {
+      String script =
+          "set -m; \"$@\" & child=$!; "
+              + "trap 'kill -TERM -- -$child 2>/dev/null; wait $child; exit 0' TERM INT; "
+              + "while read -r _; do :; done; kill -TERM -- -$child 2>/dev/null; wait $child; "
+              + "rm -rf -- \"$SMILEFLOW_TEST_DATA_DIR\"";
+      List<String> wrapped = new ArrayList<>(List.of("bash", "-c", script, "mlflow-watchdog"));
+      wrapped.addAll(cmd);
+      return wrapped;
+    }
+
+    private static void writeAuthConfig(Path ini, Path dir, Auth.Basic auth) {
+      String text =
+          "[mlflow]\n"
+              + "default_permission = READ\n"
+              + "database_uri = sqlite:///"
+              + dir.resolve("basic_auth.db").toAbsolutePath()
+              + "\n"
+              + "admin_username = "
+              + auth.username()
+              + "\n"
+              + "admin_password = "
+              + auth.password()
+              + "\n"
+              + "authorization_function = mlflow.server.auth:authenticate_request_basic_auth\n";
+      try {
+        Files.writeString(ini, text, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    /** Null when healthy, else why not. */
+    private static @Nullable String waitForHealth(URI uri, Process process) {
+      Instant deadline = Instant.now().plus(STARTUP_TIMEOUT);
+      try (HttpClient http =
+          HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+        HttpRequest health =
+            HttpRequest.newBuilder(uri.resolve("/health"))
+                .timeout(Duration.ofSeconds(5))
+                .GET()
+                .build();
+        while (Instant.now().isBefore(deadline)) {
+          if (!process.isAlive()) {
+            return "the mlflow process exited with code " + process.exitValue();
+          }
+          try {
+            HttpResponse<String> r = http.send(health, HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200) {
+              return null;
+            }
+          } catch (IOException notYet) {
+            // still starting
+          }
+          Thread.sleep(250);
         }
-        MlflowTestServer s = startPrivate(new Auth.Basic(username, password),
-                URI_PROPERTY + " is not used for a private server");
-        Runtime.getRuntime().addShutdownHook(new Thread(s::close, "mlflow-test-server-stop"));
-        return s;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return "interrupted while waiting for " + uri + "/health";
+      }
+      return "GET "
+          + uri
+          + "/health did not answer 200 within "
+          + STARTUP_TIMEOUT.toSeconds()
+          + " s";
     }
 
-    /** A name unique in this JVM and across runs, e.g. {@code prefix-1795424526515-7}; safe for experiments/models. */
-    public static String uniqueName(String prefix) {
-        return prefix + "-" + System.currentTimeMillis() + "-" + COUNTER.incrementAndGet();
+    @Override
+    public void stop() {
+      killProcessTree();
+      deleteTree(dir);
     }
 
-    /** The tracking URI, e.g. {@code http://127.0.0.1:41234}. */
-    public URI uri() {
-        return uri;
+    void killProcessTree() {
+      List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+      try {
+        process.getOutputStream().close(); // tells the watchdog to stop the server's process group
+      } catch (IOException ignored) {
+        // already closed
+      }
+      tree.forEach(ProcessHandle::destroy);
+      process.destroy();
+      try {
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+          process.waitFor(10, TimeUnit.SECONDS);
+        }
+        for (ProcessHandle h : tree) {
+          try {
+            h.onExit().get(5, TimeUnit.SECONDS);
+          } catch (java.util.concurrent.TimeoutException
+              | java.util.concurrent.ExecutionException e) {
+            h.destroyForcibly();
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        tree.forEach(ProcessHandle::destroyForcibly);
+      }
     }
 
-    /** A client configuration for this server with quick retries (2 retries, 100 ms backoff) and its credentials. */
-    public MlflowConfig config() {
-        return MlflowConfig.of(uri).withAuth(auth).withRetries(2, Duration.ofMillis(100));
-    }
-
-    /** A new client for this server (close it). */
-    public MlflowClient newClient() {
-        return MlflowClient.create(config());
-    }
-
-    /** Environment variables pointing a child process (train-job, api) at this server. */
-    public Map<String, String> env() {
-        return switch (auth) {
-            case Auth.Basic b -> Map.of("MLFLOW_TRACKING_URI", uri.toString(), "MLFLOW_TRACKING_USERNAME",
-                    b.username(), "MLFLOW_TRACKING_PASSWORD", b.password());
-            case Auth.Bearer t -> Map.of("MLFLOW_TRACKING_URI", uri.toString(), "MLFLOW_TRACKING_TOKEN", t.token());
-            case Auth.None n -> Map.of("MLFLOW_TRACKING_URI", uri.toString());
-        };
-    }
-
-    /** The last lines of the server's log (empty for an explicit server). */
+    @Override
     public String logTail() {
-        return stoppable == null ? "" : stoppable.logTail();
+      try {
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+      } catch (IOException | UncheckedIOException e) {
+        return "(no log: " + e.getMessage() + ")";
+      }
     }
 
-    /** Stops a server this fixture started (the explicit one is left alone). Idempotent. */
-    @Override
-    public void close() {
-        if (closed) {
-            return;
+    static Path projectRoot() {
+      String prop = System.getProperty("project.root");
+      if (prop != null
+          && !prop.isBlank()
+          && Files.isRegularFile(Paths.get(prop, "scripts", "mlflow.sh"))) {
+        return Paths.get(prop);
+      }
+      for (Path p = Paths.get("").toAbsolutePath(); p != null; p = p.getParent()) {
+        if (Files.isRegularFile(p.resolve("scripts").resolve("mlflow.sh"))) {
+          return p;
         }
-        closed = true;
-        if (stoppable != null) {
-            stoppable.stop();
-        }
+      }
+      throw new IllegalStateException(
+          "cannot find scripts/mlflow.sh: system property project.root is "
+              + (prop == null ? "unset" : "'" + prop + "'")
+              + " and no parent of "
+              + Paths.get("").toAbsolutePath()
+              + " holds it");
     }
 
-    @Override
-    public String toString() {
-        return "MlflowTestServer[" + uri + ", " + description + "]";
+    private static String installMlflow(Path root) {
+      Path script = root.resolve("scripts").resolve("mlflow.sh");
+      try {
+        Path out = Files.createTempFile("mlflow-install-", ".log");
+        Process p =
+            new ProcessBuilder("bash", script.toString(), "install")
+                .directory(root.toFile())
+                .redirectErrorStream(false)
+                .redirectError(out.toFile())
+                .start();
+        String stdout =
+            new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (!p.waitFor(15, TimeUnit.MINUTES)) {
+          p.destroyForcibly();
+          throw new IllegalStateException(script + " install took longer than 15 minutes");
+        }
+        String err = Files.readString(out);
+        Files.deleteIfExists(out);
+        String exe = stdout.isEmpty() ? "" : stdout.lines().reduce((a, b) -> b).orElse("");
+        if (p.exitValue() != 0 || exe.isEmpty() || !Files.isExecutable(Paths.get(exe))) {
+          throw new IllegalStateException(
+              script + " install failed (exit " + p.exitValue() + "): " + err.strip());
+        }
+        return exe;
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot run " + script + " install: " + e.getMessage(), e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while installing MLflow", e);
+      }
     }
 
-    // ---------------------------------------------------------------------------------------------- resolution
-
-    private static @Nullable String explicitUri() {
-        String p = System.getProperty(URI_PROPERTY);
-        if (p != null && !p.isBlank()) {
-            return p.strip();
-        }
-        String e = System.getenv(URI_PROPERTY);
-        return e == null || e.isBlank() ? null : e.strip();
+    private static int freePort() {
+      try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        s.setReuseAddress(true);
+        return s.getLocalPort();
+      } catch (IOException e) {
+        throw new UncheckedIOException("no free loopback port", e);
+      }
     }
+  }
 
-    static String mlflowVersion() {
-        String v = System.getProperty("mlflow.version");
-        return v == null || v.isBlank() ? DEFAULT_VERSION : v.strip();
+  static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
     }
-
-    private static MlflowTestServer startPrivate(Auth.@Nullable Basic basicAuth, String explicitNote) {
-        List<String> tried = new ArrayList<>();
-        if (basicAuth == null) {
-            String docker = DockerProbe.unavailableReason();
-            if (docker == null) {
-                try {
-                    return DockerServer.start(mlflowVersion());
-                } catch (RuntimeException | LinkageError e) {
-                    tried.add("Testcontainers image ghcr.io/mlflow/mlflow:v" + mlflowVersion() + " failed: " + e);
-                }
-            } else {
-                tried.add("Docker: " + docker);
-            }
-        } else {
-            tried.add("Docker: not used for basic auth");
-        }
-        try {
-            return ProcessServer.start(basicAuth);
-        } catch (RuntimeException e) {
-            tried.add("local mlflow executable: " + e.getMessage());
-        }
-        throw new IllegalStateException("no MLflow server for the tests; tried: (a) " + explicitNote + "; (b) "
-                + String.join("; (c) ", tried));
+    try (Stream<Path> walk = Files.walk(root)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | UncheckedIOException ignored) {
+      // best effort
     }
-
-    // ---------------------------------------------------------------------------------------------- docker
-
-    /** Loads Testcontainers only when present on the classpath. */
-    static final class DockerProbe {
-        private DockerProbe() {}
-
-        static @Nullable String unavailableReason() {
-            try {
-                Class.forName("org.testcontainers.DockerClientFactory");
-            } catch (ClassNotFoundException | LinkageError e) {
-                return "org.testcontainers:testcontainers is not on the test classpath";
-            }
-            try {
-                return DockerServer.dockerAvailable() ? null : "no working Docker environment";
-            } catch (RuntimeException | LinkageError e) {
-                return "Docker check failed: " + e;
-            }
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------- local process
-
-    /** The pinned {@code mlflow} executable started as a child process. */
-    static final class ProcessServer implements Stoppable {
-        private final Process process;
-        private final Path dir;
-        private final Path log;
-
-        private ProcessServer(Process process, Path dir, Path log) {
-            this.process = process;
-            this.dir = dir;
-            this.log = log;
-        }
-
-        static MlflowTestServer start(Auth.@Nullable Basic basicAuth) {
-            Path root = projectRoot();
-            String mlflow = installMlflow(root);
-            String lastFailure = "";
-            Path dir = null;
-            for (int attempt = 1; attempt <= 3; attempt++) {
-                // a fresh directory per attempt: the watchdog deletes the old one when a failed attempt is stopped
-                try {
-                    dir = Files.createTempDirectory("mlflow-test-");
-                    Files.createDirectories(dir.resolve("artifacts"));
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot create a temporary directory for MLflow", e);
-                }
-                int port = freePort();
-                Path log = dir.resolve("server-" + attempt + ".log");
-                List<String> cmd = new ArrayList<>(List.of(mlflow, "server", "--host", "127.0.0.1",
-                        "--port", String.valueOf(port), "--workers", "1",
-                        "--backend-store-uri", "sqlite:///" + dir.resolve("mlflow.db").toAbsolutePath(),
-                        "--artifacts-destination", dir.resolve("artifacts").toAbsolutePath().toString(),
-                        "--serve-artifacts"));
-                ProcessBuilder pb = new ProcessBuilder().directory(dir.toFile()).redirectErrorStream(true)
-                        .redirectOutput(log.toFile());
-                pb.environment().put("PYTHONUNBUFFERED", "1");
-                // The GenAI job runner (huey consumers) is not needed by these tests and costs processes and CPU.
-                pb.environment().put("MLFLOW_SERVER_ENABLE_JOB_EXECUTION", "false");
-                pb.environment().keySet().removeIf(k -> k.startsWith("MLFLOW_TRACKING_") || k.equals(URI_PROPERTY));
-                if (basicAuth != null) {
-                    cmd.addAll(List.of("--app-name", "basic-auth"));
-                    Path ini = dir.resolve("basic_auth.ini");
-                    writeAuthConfig(ini, dir, basicAuth);
-                    pb.environment().put("MLFLOW_AUTH_CONFIG_PATH", ini.toString());
-                    pb.environment().put("MLFLOW_AUTH_ADMIN_USERNAME", basicAuth.username());
-                    pb.environment().put("MLFLOW_AUTH_ADMIN_PASSWORD", basicAuth.password());
-                    pb.environment().put("MLFLOW_FLASK_SERVER_SECRET_KEY", "smileflow-test-" + port);
-                }
-                pb.command(underWatchdog(cmd));
-                pb.environment().put("SMILEFLOW_TEST_DATA_DIR", dir.toAbsolutePath().toString());
-                Instant started = Instant.now();
-                Process process;
-                try {
-                    process = pb.start();
-                } catch (IOException e) {
-                    throw new IllegalStateException("cannot run " + mlflow + ": " + e.getMessage(), e);
-                }
-                ProcessServer server = new ProcessServer(process, dir, log);
-                URI uri = URI.create("http://127.0.0.1:" + port);
-                String failure = waitForHealth(uri, process);
-                if (failure == null) {
-                    LOG.info("started MLflow {} (pid {}) at {} in {} ms, data in {}", mlflowVersion(), process.pid(), uri,
-                            Duration.between(started, Instant.now()).toMillis(), dir);
-                    return new MlflowTestServer(uri, "local process pid " + process.pid() + " (" + mlflow + ")",
-                            basicAuth == null ? new Auth.None() : basicAuth, server);
-                }
-                String tail = server.logTail();
-                String hint = tail.contains("Flask-WTF") ? " (basic auth needs the mlflow[auth] extra: run"
-                        + " scripts/mlflow.sh install, which adds it to an older virtualenv)" : "";
-                lastFailure = failure + hint + "; server log tail:\n" + tail;
-                server.killProcessTree();
-                if (!tail.contains("address already in use")) {
-                    break;
-                }
-            }
-            if (dir != null) {
-                deleteTree(dir);
-            }
-            throw new IllegalStateException("MLflow server did not become healthy: " + lastFailure);
-        }
-
-        /**
-         * Runs {@code cmd} in its own process group under a bash watchdog that holds our stdin pipe: when this JVM
-         * dies without closing the server (SIGKILL, surefire timeout), the pipe closes and the watchdog kills the whole
-         * group and deletes the server's temporary data directory, so no orphaned MLflow server keeps eating the
-         * machine.
-         */
-        static List<String> underWatchdog(List<String> cmd) {
-            String script = "set -m; \"$@\" & child=$!; "
-                    + "trap 'kill -TERM -- -$child 2>/dev/null; wait $child; exit 0' TERM INT; "
-                    + "while read -r _; do :; done; kill -TERM -- -$child 2>/dev/null; wait $child; "
-                    + "rm -rf -- \"$SMILEFLOW_TEST_DATA_DIR\"";
-            List<String> wrapped = new ArrayList<>(List.of("bash", "-c", script, "mlflow-watchdog"));
-            wrapped.addAll(cmd);
-            return wrapped;
-        }
-
-        private static void writeAuthConfig(Path ini, Path dir, Auth.Basic auth) {
-            String text = "[mlflow]\n"
-                    + "default_permission = READ\n"
-                    + "database_uri = sqlite:///" + dir.resolve("basic_auth.db").toAbsolutePath() + "\n"
-                    + "admin_username = " + auth.username() + "\n"
-                    + "admin_password = " + auth.password() + "\n"
-                    + "authorization_function = mlflow.server.auth:authenticate_request_basic_auth\n";
-            try {
-                Files.writeString(ini, text, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        /** Null when healthy, else why not. */
-        private static @Nullable String waitForHealth(URI uri, Process process) {
-            Instant deadline = Instant.now().plus(STARTUP_TIMEOUT);
-            try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
-                HttpRequest health = HttpRequest.newBuilder(uri.resolve("/health")).timeout(Duration.ofSeconds(5))
-                        .GET().build();
-                while (Instant.now().isBefore(deadline)) {
-                    if (!process.isAlive()) {
-                        return "the mlflow process exited with code " + process.exitValue();
-                    }
-                    try {
-                        HttpResponse<String> r = http.send(health, HttpResponse.BodyHandlers.ofString());
-                        if (r.statusCode() == 200) {
-                            return null;
-                        }
-                    } catch (IOException notYet) {
-                        // still starting
-                    }
-                    Thread.sleep(250);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return "interrupted while waiting for " + uri + "/health";
-            }
-            return "GET " + uri + "/health did not answer 200 within " + STARTUP_TIMEOUT.toSeconds() + " s";
-        }
-
-        @Override
-        public void stop() {
-            killProcessTree();
-            deleteTree(dir);
-        }
-
-        void killProcessTree() {
-            List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-            try {
-                process.getOutputStream().close(); // tells the watchdog to stop the server's process group
-            } catch (IOException ignored) {
-                // already closed
-            }
-            tree.forEach(ProcessHandle::destroy);
-            process.destroy();
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    process.waitFor(10, TimeUnit.SECONDS);
-                }
-                for (ProcessHandle h : tree) {
-                    try {
-                        h.onExit().get(5, TimeUnit.SECONDS);
-                    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-                        h.destroyForcibly();
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                tree.forEach(ProcessHandle::destroyForcibly);
-            }
-        }
-
-        @Override
-        public String logTail() {
-            try {
-                List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-                return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-            } catch (IOException | UncheckedIOException e) {
-                return "(no log: " + e.getMessage() + ")";
-            }
-        }
-
-        static Path projectRoot() {
-            String prop = System.getProperty("project.root");
-            if (prop != null && !prop.isBlank() && Files.isRegularFile(Paths.get(prop, "scripts", "mlflow.sh"))) {
-                return Paths.get(prop);
-            }
-            for (Path p = Paths.get("").toAbsolutePath(); p != null; p = p.getParent()) {
-                if (Files.isRegularFile(p.resolve("scripts").resolve("mlflow.sh"))) {
-                    return p;
-                }
-            }
-            throw new IllegalStateException("cannot find scripts/mlflow.sh: system property project.root is "
-                    + (prop == null ? "unset" : "'" + prop + "'") + " and no parent of "
-                    + Paths.get("").toAbsolutePath() + " holds it");
-        }
-
-        private static String installMlflow(Path root) {
-            Path script = root.resolve("scripts").resolve("mlflow.sh");
-            try {
-                Path out = Files.createTempFile("mlflow-install-", ".log");
-                Process p = new ProcessBuilder("bash", script.toString(), "install").directory(root.toFile())
-                        .redirectErrorStream(false).redirectError(out.toFile()).start();
-                String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-                if (!p.waitFor(15, TimeUnit.MINUTES)) {
-                    p.destroyForcibly();
-                    throw new IllegalStateException(script + " install took longer than 15 minutes");
-                }
-                String err = Files.readString(out);
-                Files.deleteIfExists(out);
-                String exe = stdout.isEmpty() ? "" : stdout.lines().reduce((a, b) -> b).orElse("");
-                if (p.exitValue() != 0 || exe.isEmpty() || !Files.isExecutable(Paths.get(exe))) {
-                    throw new IllegalStateException(script + " install failed (exit " + p.exitValue() + "): "
-                            + err.strip());
-                }
-                return exe;
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot run " + script + " install: " + e.getMessage(), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while installing MLflow", e);
-            }
-        }
-
-        private static int freePort() {
-            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-                s.setReuseAddress(true);
-                return s.getLocalPort();
-            } catch (IOException e) {
-                throw new UncheckedIOException("no free loopback port", e);
-            }
-        }
-    }
-
-    static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException ignored) {
-            // best effort
-        }
-    }
-
+  }
 }

@@ -18,41 +18,46 @@ import org.junit.jupiter.api.Test;
 
 class MlflowTestServerIT {
 
-    static int health(URI uri) throws IOException, InterruptedException {
-        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
-            return http.send(HttpRequest.newBuilder(uri.resolve("/health")).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode();
-        }
+  static int health(URI uri) throws IOException, InterruptedException {
+    try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+      return http.send(
+              HttpRequest.newBuilder(uri.resolve("/health")).build(),
+              HttpResponse.BodyHandlers.ofString())
+          .statusCode();
     }
+  }
 
-    @Test
-    void sharedServerIsOneHealthyInstancePerJvm() throws Exception {
-        MlflowTestServer a = MlflowTestServer.shared();
-        assertSame(a, MlflowTestServer.shared());
-        assertEquals(200, health(a.uri()));
-        assertEquals(a.uri().toString(), a.env().get("MLFLOW_TRACKING_URI"));
-    }
+  @Test
+  void sharedServerIsOneHealthyInstancePerJvm() throws Exception {
+    MlflowTestServer a = MlflowTestServer.shared();
+    assertSame(a, MlflowTestServer.shared());
+    assertEquals(200, health(a.uri()));
+    assertEquals(a.uri().toString(), a.env().get("MLFLOW_TRACKING_URI"));
+  }
 
-    @Test
-    void privateServerIsSeparateAndGoneAfterClose() throws Exception {
-        URI uri;
-        long pidsBefore = ProcessHandle.current().descendants().count();
-        try (MlflowTestServer own = MlflowTestServer.start()) {
-            uri = own.uri();
-            assertNotEquals(MlflowTestServer.shared().uri(), uri);
-            assertEquals(200, health(uri));
-            assertTrue(uri.getHost().equals("127.0.0.1") || uri.getHost().equals("localhost"), uri.toString());
-        }
-        assertThrows(IOException.class, () -> health(uri));
-        assertTrue(ProcessHandle.current().descendants().count() <= pidsBefore, "server processes left running");
+  @Test
+  void privateServerIsSeparateAndGoneAfterClose() throws Exception {
+    URI uri;
+    long pidsBefore = ProcessHandle.current().descendants().count();
+    try (MlflowTestServer own = MlflowTestServer.start()) {
+      uri = own.uri();
+      assertNotEquals(MlflowTestServer.shared().uri(), uri);
+      assertEquals(200, health(uri));
+      assertTrue(
+          uri.getHost().equals("127.0.0.1") || uri.getHost().equals("localhost"), uri.toString());
     }
+    assertThrows(IOException.class, () -> health(uri));
+    assertTrue(
+        ProcessHandle.current().descendants().count() <= pidsBefore,
+        "server processes left running");
+  }
 
-    @Test
-    void uniqueNamesNeverRepeat() {
-        Set<String> names = new HashSet<>();
-        for (int i = 0; i < 1000; i++) {
-            assertTrue(names.add(MlflowTestServer.uniqueName("x")));
-        }
-        assertTrue(MlflowTestServer.uniqueName("iris").startsWith("iris-"));
+  @Test
+  void uniqueNamesNeverRepeat() {
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < 1000; i++) {
+      assertTrue(names.add(MlflowTestServer.uniqueName("x")));
     }
+    assertTrue(MlflowTestServer.uniqueName("iris").startsWith("iris-"));
+  }
 }
