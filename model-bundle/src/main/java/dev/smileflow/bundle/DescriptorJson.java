@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /** Reads and writes {@code bundle.json} and {@code input_example.json}; strict on read. */
@@ -218,52 +219,41 @@ final class DescriptorJson {
 
   /** Typed access that names the missing or mistyped field. */
   private static final class Reader {
-    private JsonNode field(JsonNode node, String name) {
+    /**
+     * The field {@code name} of {@code node}; missing, null or not {@code what} is an error naming
+     * it.
+     */
+    private JsonNode field(JsonNode node, String name, Predicate<JsonNode> is, String what) {
       JsonNode v = node.get(name);
       if (v == null || v.isNull()) {
         throw new IllegalArgumentException(name + " is missing");
+      }
+      if (!is.test(v)) {
+        throw new IllegalArgumentException(name + " is not " + what);
       }
       return v;
     }
 
     String text(JsonNode node, String name) {
-      JsonNode v = field(node, name);
-      if (!v.isTextual()) {
-        throw new IllegalArgumentException(name + " is not a string");
-      }
-      return v.textValue();
+      return field(node, name, JsonNode::isTextual, "a string").textValue();
     }
 
     double number(JsonNode node, String name) {
-      JsonNode v = field(node, name);
-      if (!v.isNumber()) {
-        throw new IllegalArgumentException(name + " is not a number");
-      }
-      return v.doubleValue();
+      return field(node, name, JsonNode::isNumber, "a number").doubleValue();
     }
 
     long integer(JsonNode node, String name) {
-      JsonNode v = field(node, name);
-      if (!v.canConvertToExactIntegral() || !v.canConvertToLong()) {
-        throw new IllegalArgumentException(name + " is not an integer");
-      }
-      return v.longValue();
+      return field(
+              node, name, v -> v.canConvertToExactIntegral() && v.canConvertToLong(), "an integer")
+          .longValue();
     }
 
     JsonNode array(JsonNode node, String name) {
-      JsonNode v = field(node, name);
-      if (!v.isArray()) {
-        throw new IllegalArgumentException(name + " is not an array");
-      }
-      return v;
+      return field(node, name, JsonNode::isArray, "an array");
     }
 
     JsonNode object(JsonNode node, String name) {
-      JsonNode v = field(node, name);
-      if (!v.isObject()) {
-        throw new IllegalArgumentException(name + " is not an object");
-      }
-      return v;
+      return field(node, name, JsonNode::isObject, "an object");
     }
 
     List<String> texts(JsonNode node, String name) {
