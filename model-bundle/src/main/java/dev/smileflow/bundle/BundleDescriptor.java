@@ -133,7 +133,7 @@ public record BundleDescriptor(
   }
 
   /** The version of smile-core this module was built against (from the parent pom). */
-  public static String smileVersionInUse() {
+  static String smileVersionInUse() {
     Properties p = new Properties();
     try (InputStream in = BundleDescriptor.class.getResourceAsStream("versions.properties")) {
       if (in == null) {
