@@ -204,11 +204,6 @@ public final class MlflowTracker implements Tracker {
     return parent == null ? null : parent.runId();
   }
 
-  /** Ends the parent run with {@code status}. */
-  public void endParent(RunStatus status) {
-    end(parent().runId(), status);
-  }
-
   private void end(String runId, RunStatus status) {
     client.tracking().endRun(runId, status);
     synchronized (open) {
