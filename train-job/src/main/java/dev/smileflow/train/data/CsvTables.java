@@ -138,11 +138,14 @@ public final class CsvTables {
         if (options.missing() == MissingPolicy.DROP) {
           drop = true;
         } else if (j == labelIndex) {
-          throw new DataException(DataError.MISSING_VALUE, source + ", column '" + header.get(j) + "', row " + (i + 1)
-              + ": missing label (use --missing drop to drop such rows)");
+          throw missing(
+              source, header.get(j), i, "missing label (use --missing drop to drop such rows)");
         } else if (options.missing() == MissingPolicy.REJECT) {
-          throw new DataException(DataError.MISSING_VALUE, source + ", column '" + header.get(j) + "', row " + (i + 1)
-              + ": missing value (policy --missing reject; use impute or drop)");
+          throw missing(
+              source,
+              header.get(j),
+              i,
+              "missing value (policy --missing reject; use impute or drop)");
         }
       }
       if (!drop) {
@@ -259,5 +262,12 @@ public final class CsvTables {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JDK", e);
     }
+  }
+
+  /** A disallowed missing value in {@code column}, data row {@code row} (0-based). */
+  private static DataException missing(String source, String column, int row, String problem) {
+    return new DataException(
+        DataError.MISSING_VALUE,
+        source + ", column '" + column + "', row " + (row + 1) + ": " + problem);
   }
 }
