@@ -65,12 +65,19 @@ public record PromotionGate(Metric metric, @Nullable Double minScore, double mar
           + u.reason());
       case Scored s -> {
         double gain = metric.higherIsBetter() ? challenger - s.score() : s.score() - challenger;
-        if (gain >= margin - 1e-12) {
-          yield new Decision(true, String.format(Locale.ROOT, "%s %s vs production v%s %s (gain %s >= margin %s)", name,
-              fmt(challenger), s.version(), fmt(s.score()), fmt(gain), fmt(margin)));
-        }
-        yield new Decision(false, String.format(Locale.ROOT, "%s %s vs production v%s %s (gain %s < margin %s)", name,
-            fmt(challenger), s.version(), fmt(s.score()), fmt(gain), fmt(margin)));
+        boolean promote = gain >= margin - 1e-12;
+        yield new Decision(
+            promote,
+            String.format(
+                Locale.ROOT,
+                "%s %s vs production v%s %s (gain %s %s margin %s)",
+                name,
+                fmt(challenger),
+                s.version(),
+                fmt(s.score()),
+                fmt(gain),
+                promote ? ">=" : "<",
+                fmt(margin)));
       }
     };
   }
