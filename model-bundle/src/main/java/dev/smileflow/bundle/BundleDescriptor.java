@@ -48,7 +48,11 @@ public record BundleDescriptor(
   public BundleDescriptor {
     if (formatVersion != FORMAT_VERSION) {
       throw new IllegalArgumentException(
-          "unsupported format version " + formatVersion + " (this release supports " + FORMAT_VERSION + ")");
+          "unsupported format version "
+              + formatVersion
+              + " (this release supports "
+              + FORMAT_VERSION
+              + ")");
     }
     requireText("algorithm", algorithm);
     hyperparameters = sortedCopy(hyperparameters);
@@ -89,7 +93,8 @@ public record BundleDescriptor(
       throw new IllegalArgumentException("modelSizeBytes must be >= 0, got " + modelSizeBytes);
     }
     if ((modelSha256 == null) != (modelSizeBytes == 0)) {
-      throw new IllegalArgumentException("modelSha256 and modelSizeBytes are set together (by ModelBundle.write)");
+      throw new IllegalArgumentException(
+          "modelSha256 and modelSizeBytes are set together (by ModelBundle.write)");
     }
   }
 
@@ -108,23 +113,62 @@ public record BundleDescriptor(
       long trainingRows,
       long seed,
       Instant createdAt) {
-    return new BundleDescriptor(FORMAT_VERSION, algorithm, hyperparameters, features, labelColumn,
-        classLabels, metrics, dataDigest, trainingRows, seed, smileVersionInUse(),
-        Runtime.version().toString(), createdAt, null, 0);
+    return new BundleDescriptor(
+        FORMAT_VERSION,
+        algorithm,
+        hyperparameters,
+        features,
+        labelColumn,
+        classLabels,
+        metrics,
+        dataDigest,
+        trainingRows,
+        seed,
+        smileVersionInUse(),
+        Runtime.version().toString(),
+        createdAt,
+        null,
+        0);
   }
 
   /** This descriptor with the checksum and size of its {@code model.ser}. */
   public BundleDescriptor withModelFile(String sha256, long sizeBytes) {
-    return new BundleDescriptor(formatVersion, algorithm, hyperparameters, features, labelColumn,
-        classLabels, metrics, dataDigest, trainingRows, seed, smileVersion, javaVersion, createdAt,
-        sha256, sizeBytes);
+    return new BundleDescriptor(
+        formatVersion,
+        algorithm,
+        hyperparameters,
+        features,
+        labelColumn,
+        classLabels,
+        metrics,
+        dataDigest,
+        trainingRows,
+        seed,
+        smileVersion,
+        javaVersion,
+        createdAt,
+        sha256,
+        sizeBytes);
   }
 
   /** This descriptor with other metrics (e.g. hold-out scores computed after CV). */
   public BundleDescriptor withMetrics(Map<String, Double> newMetrics) {
-    return new BundleDescriptor(formatVersion, algorithm, hyperparameters, features, labelColumn,
-        classLabels, newMetrics, dataDigest, trainingRows, seed, smileVersion, javaVersion, createdAt,
-        modelSha256, modelSizeBytes);
+    return new BundleDescriptor(
+        formatVersion,
+        algorithm,
+        hyperparameters,
+        features,
+        labelColumn,
+        classLabels,
+        newMetrics,
+        dataDigest,
+        trainingRows,
+        seed,
+        smileVersion,
+        javaVersion,
+        createdAt,
+        modelSha256,
+        modelSizeBytes);
   }
 
   /** The encoded column names, in vector order. */

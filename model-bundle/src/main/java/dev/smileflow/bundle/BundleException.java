@@ -10,13 +10,21 @@ public final class BundleException extends Exception {
 
   /** Why a bundle was refused. */
   public enum Code {
-    /** A required file ({@code bundle.json}, {@code model.ser}, {@code input_example.json}) is absent. */
+    /**
+     * A required file ({@code bundle.json}, {@code model.ser}, {@code input_example.json}) is
+     * absent.
+     */
     MISSING_FILE,
     /** {@code bundle.json} names a format version this release cannot read. */
     UNSUPPORTED_FORMAT,
-    /** {@code bundle.json} (or {@code input_example.json}) is not valid JSON or fails validation. */
+    /**
+     * {@code bundle.json} (or {@code input_example.json}) is not valid JSON or fails validation.
+     */
     CORRUPT_DESCRIPTOR,
-    /** {@code model.ser}'s size or SHA-256 differs from {@code bundle.json}; nothing was deserialized. */
+    /**
+     * {@code model.ser}'s size or SHA-256 differs from {@code bundle.json}; nothing was
+     * deserialized.
+     */
     CHECKSUM_MISMATCH,
     /** {@code model.ser} names a class outside the allow-list; it was never instantiated. */
     FORBIDDEN_CLASS,

@@ -22,16 +22,18 @@ import org.jspecify.annotations.Nullable;
 
 /** Reads and writes {@code bundle.json} and {@code input_example.json}; strict on read. */
 final class DescriptorJson {
-  static final JsonMapper JSON = JsonMapper.builder()
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-      .build();
+  static final JsonMapper JSON =
+      JsonMapper.builder()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          .build();
 
   static {
-    JSON.getFactory().setStreamReadConstraints(
-        StreamReadConstraints.builder().maxNestingDepth(32).maxStringLength(1_000_000).build());
+    JSON.getFactory()
+        .setStreamReadConstraints(
+            StreamReadConstraints.builder().maxNestingDepth(32).maxStringLength(1_000_000).build());
   }
 
   private DescriptorJson() {}
@@ -86,8 +88,8 @@ final class DescriptorJson {
     try {
       root = JSON.readTree(bytes);
     } catch (IOException e) {
-      throw new BundleException(BundleException.Code.CORRUPT_DESCRIPTOR, file,
-          "not valid JSON (" + problem(e) + ")");
+      throw new BundleException(
+          BundleException.Code.CORRUPT_DESCRIPTOR, file, "not valid JSON (" + problem(e) + ")");
     }
     if (root == null || !root.isObject()) {
       throw corrupt(file, "not a JSON object");
@@ -97,9 +99,14 @@ final class DescriptorJson {
       throw corrupt(file, "format_version is missing or not an integer");
     }
     if (version.intValue() != BundleDescriptor.FORMAT_VERSION) {
-      throw new BundleException(BundleException.Code.UNSUPPORTED_FORMAT, file,
-          "format version " + version.intValue() + " is not supported (this release reads version "
-              + BundleDescriptor.FORMAT_VERSION + ")");
+      throw new BundleException(
+          BundleException.Code.UNSUPPORTED_FORMAT,
+          file,
+          "format version "
+              + version.intValue()
+              + " is not supported (this release reads version "
+              + BundleDescriptor.FORMAT_VERSION
+              + ")");
     }
     try {
       var r = new Reader();
@@ -108,27 +115,40 @@ final class DescriptorJson {
         var fr = new Reader();
         String name = fr.text(f, "name");
         String type = fr.text(f, "type");
-        features.add(switch (type) {
-          case "numeric" -> new Feature.Numeric(name, fr.number(f, "min"), fr.number(f, "max"),
-              fr.number(f, "mean"), fr.number(f, "std"));
-          case "categorical" -> new Feature.Categorical(name, fr.texts(f, "levels"));
-          default -> throw new IllegalArgumentException("feature " + name + ": unknown type '" + type + "'");
-        });
+        features.add(
+            switch (type) {
+              case "numeric" ->
+                  new Feature.Numeric(
+                      name,
+                      fr.number(f, "min"),
+                      fr.number(f, "max"),
+                      fr.number(f, "mean"),
+                      fr.number(f, "std"));
+              case "categorical" -> new Feature.Categorical(name, fr.texts(f, "levels"));
+              default ->
+                  throw new IllegalArgumentException(
+                      "feature " + name + ": unknown type '" + type + "'");
+            });
       }
       Map<String, String> hyperparameters = new LinkedHashMap<>();
-      r.object(root, "hyperparameters").properties().forEach(e -> {
-        if (!e.getValue().isTextual()) {
-          throw new IllegalArgumentException("hyperparameter " + e.getKey() + " is not a string");
-        }
-        hyperparameters.put(e.getKey(), e.getValue().textValue());
-      });
+      r.object(root, "hyperparameters")
+          .properties()
+          .forEach(e -> {
+            if (!e.getValue().isTextual()) {
+              throw new IllegalArgumentException(
+                  "hyperparameter " + e.getKey() + " is not a string");
+            }
+            hyperparameters.put(e.getKey(), e.getValue().textValue());
+          });
       Map<String, Double> metrics = new LinkedHashMap<>();
-      r.object(root, "metrics").properties().forEach(e -> {
-        if (!e.getValue().isNumber()) {
-          throw new IllegalArgumentException("metric " + e.getKey() + " is not a number");
-        }
-        metrics.put(e.getKey(), e.getValue().doubleValue());
-      });
+      r.object(root, "metrics")
+          .properties()
+          .forEach(e -> {
+            if (!e.getValue().isNumber()) {
+              throw new IllegalArgumentException("metric " + e.getKey() + " is not a number");
+            }
+            metrics.put(e.getKey(), e.getValue().doubleValue());
+          });
       Instant createdAt;
       try {
         createdAt = Instant.parse(r.text(root, "created_at"));
@@ -163,8 +183,9 @@ final class DescriptorJson {
       switch (value) {
         case Number n -> node.put(f.name(), n.doubleValue());
         case String s -> node.put(f.name(), s);
-        case null, default -> throw new IllegalArgumentException(
-            "input example field " + f.name() + " must be a number or a string");
+        case null, default ->
+            throw new IllegalArgumentException(
+                "input example field " + f.name() + " must be a number or a string");
       }
     }
     try {
@@ -209,11 +230,15 @@ final class DescriptorJson {
   }
 
   private static String problem(IOException e) {
-    return e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getClass().getSimpleName();
+    return e instanceof JsonProcessingException j
+        ? j.getOriginalMessage()
+        : e.getClass().getSimpleName();
   }
 
   private static BundleException corrupt(Path file, @Nullable String problem) {
-    return new BundleException(BundleException.Code.CORRUPT_DESCRIPTOR, file,
+    return new BundleException(
+        BundleException.Code.CORRUPT_DESCRIPTOR,
+        file,
         problem == null ? "invalid descriptor" : problem);
   }
 

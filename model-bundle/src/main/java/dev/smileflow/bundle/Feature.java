@@ -13,8 +13,8 @@ public sealed interface Feature permits Feature.Numeric, Feature.Categorical {
   String name();
 
   /**
-   * A numeric column, encoded as {@code (x - mean) / std} (0 when {@code std} is 0). {@code min} and
-   * {@code max} are the range seen in training, used to flag out-of-range requests.
+   * A numeric column, encoded as {@code (x - mean) / std} (0 when {@code std} is 0). {@code min}
+   * and {@code max} are the range seen in training, used to flag out-of-range requests.
    */
   record Numeric(String name, double min, double max, double mean, double std) implements Feature {
     public Numeric {
@@ -32,7 +32,9 @@ public sealed interface Feature permits Feature.Numeric, Feature.Categorical {
     }
   }
 
-  /** A categorical column, encoded one-hot in {@code levels} order (one encoded column per level). */
+  /**
+   * A categorical column, encoded one-hot in {@code levels} order (one encoded column per level).
+   */
   record Categorical(String name, List<String> levels) implements Feature {
     public Categorical {
       requireName(name);
@@ -46,7 +48,8 @@ public sealed interface Feature permits Feature.Numeric, Feature.Categorical {
           throw new IllegalArgumentException("feature " + name + ": blank level");
         }
         if (!seen.add(level)) {
-          throw new IllegalArgumentException("feature " + name + ": duplicate level '" + level + "'");
+          throw new IllegalArgumentException(
+              "feature " + name + ": duplicate level '" + level + "'");
         }
       }
     }
@@ -60,7 +63,8 @@ public sealed interface Feature permits Feature.Numeric, Feature.Categorical {
 
   private static void requireFinite(String name, String what, double value) {
     if (!Double.isFinite(value)) {
-      throw new IllegalArgumentException("feature " + name + ": " + what + " must be finite, got " + value);
+      throw new IllegalArgumentException(
+          "feature " + name + ": " + what + " must be finite, got " + value);
     }
   }
 }

@@ -50,7 +50,8 @@ public final class Features {
     for (Feature f : features) {
       switch (f) {
         case Feature.Numeric n -> names.add(n.name());
-        case Feature.Categorical c -> c.levels().forEach(level -> names.add(c.name() + "=" + level));
+        case Feature.Categorical c ->
+            c.levels().forEach(level -> names.add(c.name() + "=" + level));
       }
     }
     return List.copyOf(names);
@@ -60,10 +61,11 @@ public final class Features {
   public static int width(List<Feature> features) {
     int width = 0;
     for (Feature f : features) {
-      width += switch (f) {
-        case Feature.Numeric _ -> 1;
-        case Feature.Categorical c -> c.levels().size();
-      };
+      width +=
+          switch (f) {
+            case Feature.Numeric _ -> 1;
+            case Feature.Categorical c -> c.levels().size();
+          };
     }
     return width;
   }
@@ -111,8 +113,14 @@ public final class Features {
           } else {
             int index = c.levels().indexOf(level);
             if (index < 0) {
-              errors.add(new FieldError(name, "unknown level '" + echo(level)
-                  + "' (expected one of: " + String.join(", ", c.levels()) + ")"));
+              errors.add(
+                  new FieldError(
+                      name,
+                      "unknown level '"
+                          + echo(level)
+                          + "' (expected one of: "
+                          + String.join(", ", c.levels())
+                          + ")"));
             } else {
               out[at + index] = 1.0;
             }

@@ -17,7 +17,11 @@ public final class LoadedModel {
   private final Predictor predictor;
   private final Map<String, Object> inputExample;
 
-  LoadedModel(Path dir, BundleDescriptor descriptor, Predictor predictor, Map<String, Object> inputExample) {
+  LoadedModel(
+      Path dir,
+      BundleDescriptor descriptor,
+      Predictor predictor,
+      Map<String, Object> inputExample) {
     this.dir = dir;
     this.descriptor = descriptor;
     this.predictor = predictor;
@@ -77,7 +81,8 @@ public final class LoadedModel {
     }
     List<Prediction> out = new ArrayList<>(rows.size());
     for (int i = 0; i < rows.size(); i++) {
-      out.add(predictEncoded(encoded.get(i), Features.outOfRange(descriptor.features(), rows.get(i))));
+      out.add(
+          predictEncoded(encoded.get(i), Features.outOfRange(descriptor.features(), rows.get(i))));
     }
     return List.copyOf(out);
   }
@@ -95,6 +100,12 @@ public final class LoadedModel {
 
   @Override
   public String toString() {
-    return "LoadedModel[" + descriptor.algorithm() + ", sha256=" + descriptor.modelSha256() + ", dir=" + dir + "]";
+    return "LoadedModel["
+        + descriptor.algorithm()
+        + ", sha256="
+        + descriptor.modelSha256()
+        + ", dir="
+        + dir
+        + "]";
   }
 }

@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  * a signature with one column per feature ({@code double} for numeric, {@code string} for
  * categorical) and the output {@code label}, the saved input example, the model size, and metadata
  * with the class labels and the model's SHA-256. Signature inputs and outputs are JSON strings
- * inside the YAML, as MLflow writes them. Keys are written sorted, as MLflow's {@code to_yaml} does.
+ * inside the YAML, as MLflow writes them. Keys are written sorted, as MLflow's {@code to_yaml}
+ * does.
  *
  * <p>{@link ModelBundle#write} writes one without MLflow ids; train-job can rewrite it once it
  * knows them: {@code MlModelFile.builder(written.descriptor()).modelId(id).runId(run)
@@ -32,17 +33,19 @@ import org.jspecify.annotations.Nullable;
 public final class MlModelFile {
   /** The file name MLflow expects. */
   public static final String FILE_NAME = "MLmodel";
+
   /** The flavor name under {@code flavors}. */
   public static final String FLAVOR = "smile";
 
-  private static final YAMLMapper YAML = YAMLMapper.builder(
-          YAMLFactory.builder()
-              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-              .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
-              .disable(YAMLGenerator.Feature.SPLIT_LINES)
-              .build())
-      .build();
+  private static final YAMLMapper YAML =
+      YAMLMapper.builder(
+              YAMLFactory.builder()
+                  .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                  .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                  .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+                  .disable(YAMLGenerator.Feature.SPLIT_LINES)
+                  .build())
+          .build();
   private static final DateTimeFormatter UTC_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS").withZone(ZoneOffset.UTC);
 
@@ -69,10 +72,14 @@ public final class MlModelFile {
   public static Signature signatureOf(List<Feature> features) {
     List<ColumnSpec> inputs = new ArrayList<>();
     for (Feature f : features) {
-      inputs.add(new ColumnSpec(f.name(), switch (f) {
-        case Feature.Numeric _ -> "double";
-        case Feature.Categorical _ -> "string";
-      }, true));
+      inputs.add(
+          new ColumnSpec(
+              f.name(),
+              switch (f) {
+                case Feature.Numeric _ -> "double";
+                case Feature.Categorical _ -> "string";
+              },
+              true));
     }
     return new Signature(inputs, List.of(new ColumnSpec("label", "string", true)));
   }
@@ -122,10 +129,12 @@ public final class MlModelFile {
       JsonNode type = c.get("type");
       JsonNode required = c.get("required");
       if (name == null || !name.isTextual() || type == null || !type.isTextual()) {
-        throw new IllegalArgumentException("signature." + key + " holds a column without name or type");
+        throw new IllegalArgumentException(
+            "signature." + key + " holds a column without name or type");
       }
-      out.add(new ColumnSpec(name.textValue(), type.textValue(),
-          required == null || required.asBoolean(true)));
+      out.add(
+          new ColumnSpec(
+              name.textValue(), type.textValue(), required == null || required.asBoolean(true)));
     }
     return out;
   }
@@ -140,7 +149,8 @@ public final class MlModelFile {
 
     private Builder(BundleDescriptor descriptor) {
       if (descriptor.modelSha256() == null) {
-        throw new IllegalArgumentException("the descriptor has no model checksum yet: write the bundle first");
+        throw new IllegalArgumentException(
+            "the descriptor has no model checksum yet: write the bundle first");
       }
       this.descriptor = descriptor;
       this.utcTimeCreated = descriptor.createdAt();

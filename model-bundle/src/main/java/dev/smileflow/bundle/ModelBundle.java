@@ -27,10 +27,13 @@ import java.util.function.UnaryOperator;
 public final class ModelBundle {
   /** The Java-serialized Smile model. */
   public static final String MODEL_FILE = "model.ser";
+
   /** The descriptor. */
   public static final String DESCRIPTOR_FILE = "bundle.json";
+
   /** One training row by feature name. */
   public static final String INPUT_EXAMPLE_FILE = "input_example.json";
+
   /** The input example in MLflow's scoring-server form ({@code {"inputs": {...}}}). */
   public static final String SERVING_INPUT_FILE = "serving_input_example.json";
 
@@ -40,8 +43,9 @@ public final class ModelBundle {
   private ModelBundle() {}
 
   /** As {@link #write(Path, Object, BundleDescriptor, Map, UnaryOperator)} with no MLflow ids. */
-  public static WrittenBundle write(Path dir, Object smileModel, BundleDescriptor descriptor,
-      Map<String, ?> inputExample) throws IOException {
+  public static WrittenBundle write(
+      Path dir, Object smileModel, BundleDescriptor descriptor, Map<String, ?> inputExample)
+      throws IOException {
     return write(dir, smileModel, descriptor, inputExample, UnaryOperator.identity());
   }
 
@@ -54,22 +58,34 @@ public final class ModelBundle {
    *     labels {@code 0..k-1} with k = the descriptor's class labels
    * @param inputExample one row by feature name; it must encode and predict
    * @param mlmodel sets MLflow-side fields of {@code MLmodel} (artifact path, model id, run id)
-   * @throws IllegalArgumentException if the model does not fit the descriptor or the example is invalid
+   * @throws IllegalArgumentException if the model does not fit the descriptor or the example is
+   *     invalid
    */
-  public static WrittenBundle write(Path dir, Object smileModel, BundleDescriptor descriptor,
-      Map<String, ?> inputExample, UnaryOperator<MlModelFile.Builder> mlmodel) throws IOException {
+  public static WrittenBundle write(
+      Path dir,
+      Object smileModel,
+      BundleDescriptor descriptor,
+      Map<String, ?> inputExample,
+      UnaryOperator<MlModelFile.Builder> mlmodel)
+      throws IOException {
     if (!(smileModel instanceof Serializable serializable)) {
-      throw new IllegalArgumentException("model is not Serializable: " + smileModel.getClass().getName());
+      throw new IllegalArgumentException(
+          "model is not Serializable: " + smileModel.getClass().getName());
     }
     Predictor predictor = Predictor.of(smileModel, descriptor.encodedNames());
     if (predictor.numClasses() != descriptor.classLabels().size()) {
-      throw new IllegalArgumentException("model has " + predictor.numClasses() + " classes but the descriptor names "
-          + descriptor.classLabels().size() + " labels");
+      throw new IllegalArgumentException(
+          "model has "
+              + predictor.numClasses()
+              + " classes but the descriptor names "
+              + descriptor.classLabels().size()
+              + " labels");
     }
     try {
       predictor.predict(Features.encode(descriptor.features(), inputExample));
     } catch (InvalidInputException e) {
-      throw new IllegalArgumentException("input example does not fit the features: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "input example does not fit the features: " + e.getMessage(), e);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("model cannot predict the input example: " + e, e);
     }
@@ -87,7 +103,8 @@ public final class ModelBundle {
     writeAtomically(exampleFile, example);
     writeAtomically(servingFile, DescriptorJson.writeServingInput(example));
     Path mlmodelFile = mlmodel.apply(MlModelFile.builder(written)).write(dir);
-    return new WrittenBundle(dir, List.of(mlmodelFile, descriptorFile, modelFile, exampleFile, servingFile), written);
+    return new WrittenBundle(
+        dir, List.of(mlmodelFile, descriptorFile, modelFile, exampleFile, servingFile), written);
   }
 
   /**
@@ -101,7 +118,8 @@ public final class ModelBundle {
 
   static LoadedModel load(Path dir, ModelDeserializer.Limits limits) throws BundleException {
     Path descriptorFile = dir.resolve(DESCRIPTOR_FILE);
-    BundleDescriptor descriptor = DescriptorJson.read(readLimited(descriptorFile, MAX_DESCRIPTOR_BYTES), descriptorFile);
+    BundleDescriptor descriptor =
+        DescriptorJson.read(readLimited(descriptorFile, MAX_DESCRIPTOR_BYTES), descriptorFile);
 
     Path modelFile = dir.resolve(MODEL_FILE);
     byte[] model = readVerified(modelFile, descriptor, limits.maxBytes());
@@ -113,26 +131,38 @@ public final class ModelBundle {
     } catch (IllegalArgumentException e) {
       throw new BundleException(BundleException.Code.INCOMPATIBLE_MODEL, modelFile, e.getMessage());
     } catch (RuntimeException e) {
-      throw new BundleException(BundleException.Code.INCOMPATIBLE_MODEL, modelFile, "not a usable classifier: " + e, e);
+      throw new BundleException(
+          BundleException.Code.INCOMPATIBLE_MODEL, modelFile, "not a usable classifier: " + e, e);
     }
     if (predictor.numClasses() != descriptor.classLabels().size()) {
-      throw new BundleException(BundleException.Code.INCOMPATIBLE_MODEL, modelFile,
-          "model has " + predictor.numClasses() + " classes but " + DESCRIPTOR_FILE + " names "
-              + descriptor.classLabels().size() + " labels");
+      throw new BundleException(
+          BundleException.Code.INCOMPATIBLE_MODEL,
+          modelFile,
+          "model has "
+              + predictor.numClasses()
+              + " classes but "
+              + DESCRIPTOR_FILE
+              + " names "
+              + descriptor.classLabels().size()
+              + " labels");
     }
 
     Path exampleFile = dir.resolve(INPUT_EXAMPLE_FILE);
-    Map<String, Object> example = DescriptorJson.readRow(readLimited(exampleFile, MAX_EXAMPLE_BYTES), exampleFile);
+    Map<String, Object> example =
+        DescriptorJson.readRow(readLimited(exampleFile, MAX_EXAMPLE_BYTES), exampleFile);
     var loaded = new LoadedModel(dir, descriptor, predictor, example);
     try {
       loaded.predict(example);
     } catch (InvalidInputException e) {
-      throw new BundleException(BundleException.Code.WARMUP_FAILED, exampleFile,
-          "the input example does not fit the features: " + e.getMessage(), e);
+      throw new BundleException(
+          BundleException.Code.WARMUP_FAILED,
+          exampleFile,
+          "the input example does not fit the features: " + e.getMessage(),
+          e);
     } catch (RuntimeException | LinkageError e) {
       // LinkageError: e.g. a model needing native BLAS that is not installed.
-      throw new BundleException(BundleException.Code.WARMUP_FAILED, exampleFile,
-          "warm-up prediction failed: " + e, e);
+      throw new BundleException(
+          BundleException.Code.WARMUP_FAILED, exampleFile, "warm-up prediction failed: " + e, e);
     }
     return loaded;
   }
@@ -154,22 +184,36 @@ public final class ModelBundle {
     return bytes.toByteArray();
   }
 
-  private static byte[] readVerified(Path file, BundleDescriptor descriptor, long maxBytes) throws BundleException {
+  private static byte[] readVerified(Path file, BundleDescriptor descriptor, long maxBytes)
+      throws BundleException {
     long size = size(file);
     if (size > maxBytes) {
-      throw new BundleException(BundleException.Code.LIMIT_EXCEEDED, file,
+      throw new BundleException(
+          BundleException.Code.LIMIT_EXCEEDED,
+          file,
           "size " + size + " bytes exceeds the limit of " + maxBytes);
     }
     if (size != descriptor.modelSizeBytes()) {
-      throw new BundleException(BundleException.Code.CHECKSUM_MISMATCH, file,
-          "size is " + size + " bytes but " + DESCRIPTOR_FILE + " says " + descriptor.modelSizeBytes());
+      throw new BundleException(
+          BundleException.Code.CHECKSUM_MISMATCH,
+          file,
+          "size is "
+              + size
+              + " bytes but "
+              + DESCRIPTOR_FILE
+              + " says "
+              + descriptor.modelSizeBytes());
     }
     byte[] bytes = readLimited(file, maxBytes);
     String expected = descriptor.modelSha256();
     String actual = sha256(bytes);
-    if (expected == null || !MessageDigest.isEqual(expected.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-        actual.getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
-      throw new BundleException(BundleException.Code.CHECKSUM_MISMATCH, file,
+    if (expected == null
+        || !MessageDigest.isEqual(
+            expected.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+            actual.getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+      throw new BundleException(
+          BundleException.Code.CHECKSUM_MISMATCH,
+          file,
           "SHA-256 is " + actual + " but " + DESCRIPTOR_FILE + " says " + expected);
     }
     return bytes;
@@ -181,27 +225,33 @@ public final class ModelBundle {
     } catch (NoSuchFileException e) {
       throw new BundleException(BundleException.Code.MISSING_FILE, file, "file not found");
     } catch (IOException e) {
-      throw new BundleException(BundleException.Code.MISSING_FILE, file, "cannot read: " + e.getMessage(), e);
+      throw new BundleException(
+          BundleException.Code.MISSING_FILE, file, "cannot read: " + e.getMessage(), e);
     }
   }
 
   /** Reads a whole file, refusing more than {@code max} bytes (even if it grows while read). */
   private static byte[] readLimited(Path file, long max) throws BundleException {
     if (!Files.isRegularFile(file)) {
-      throw new BundleException(BundleException.Code.MISSING_FILE, file,
+      throw new BundleException(
+          BundleException.Code.MISSING_FILE,
+          file,
           Files.exists(file) ? "not a regular file" : "file not found");
     }
     try (InputStream in = Files.newInputStream(file)) {
       byte[] bytes = in.readNBytes((int) Math.min(max + 1, Integer.MAX_VALUE - 8));
       if (bytes.length > max) {
-        throw new BundleException(BundleException.Code.LIMIT_EXCEEDED, file,
+        throw new BundleException(
+            BundleException.Code.LIMIT_EXCEEDED,
+            file,
             "larger than the limit of " + max + " bytes");
       }
       return bytes;
     } catch (NoSuchFileException e) {
       throw new BundleException(BundleException.Code.MISSING_FILE, file, "file not found");
     } catch (IOException e) {
-      throw new BundleException(BundleException.Code.MISSING_FILE, file, "cannot read: " + e.getMessage(), e);
+      throw new BundleException(
+          BundleException.Code.MISSING_FILE, file, "cannot read: " + e.getMessage(), e);
     }
   }
 

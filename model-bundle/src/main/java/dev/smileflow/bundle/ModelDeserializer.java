@@ -30,44 +30,46 @@ final class ModelDeserializer {
   }
 
   /** Package prefixes whose classes Smile classifiers are made of. */
-  static final List<String> ALLOWED_PACKAGES = List.of(
-      "smile.classification.",
-      "smile.data.formula.",
-      "smile.data.measure.",
-      "smile.data.type.",
-      "smile.data.transform.",
-      "smile.feature.transform.",
-      "smile.math.kernel.",
-      "smile.math.distance.",
-      "smile.math.rbf.",
-      "smile.model.",
-      "smile.neighbor.",
-      "smile.regression.",
-      "smile.stat.distribution.",
-      "smile.tensor.",
-      "smile.util.",
-      "smile.validation.");
+  static final List<String> ALLOWED_PACKAGES =
+      List.of(
+          "smile.classification.",
+          "smile.data.formula.",
+          "smile.data.measure.",
+          "smile.data.type.",
+          "smile.data.transform.",
+          "smile.feature.transform.",
+          "smile.math.kernel.",
+          "smile.math.distance.",
+          "smile.math.rbf.",
+          "smile.model.",
+          "smile.neighbor.",
+          "smile.regression.",
+          "smile.stat.distribution.",
+          "smile.tensor.",
+          "smile.util.",
+          "smile.validation.");
 
   /** Individual JDK classes found inside Smile models. */
-  static final Set<String> ALLOWED_CLASSES = Set.of(
-      "java.lang.Object",
-      "java.lang.Number",
-      "java.lang.Enum",
-      "java.lang.String",
-      "java.lang.Boolean",
-      "java.lang.Byte",
-      "java.lang.Character",
-      "java.lang.Short",
-      "java.lang.Integer",
-      "java.lang.Long",
-      "java.lang.Float",
-      "java.lang.Double",
-      "java.util.ArrayList",
-      "java.util.HashMap",
-      "java.util.LinkedHashMap",
-      "java.util.Hashtable",
-      "java.util.Properties",
-      "java.util.Map$Entry");
+  static final Set<String> ALLOWED_CLASSES =
+      Set.of(
+          "java.lang.Object",
+          "java.lang.Number",
+          "java.lang.Enum",
+          "java.lang.String",
+          "java.lang.Boolean",
+          "java.lang.Byte",
+          "java.lang.Character",
+          "java.lang.Short",
+          "java.lang.Integer",
+          "java.lang.Long",
+          "java.lang.Float",
+          "java.lang.Double",
+          "java.util.ArrayList",
+          "java.util.HashMap",
+          "java.util.LinkedHashMap",
+          "java.util.Hashtable",
+          "java.util.Properties",
+          "java.util.Map$Entry");
 
   private ModelDeserializer() {}
 
@@ -79,17 +81,27 @@ final class ModelDeserializer {
     } catch (InvalidClassException e) {
       String rejection = filter.rejection();
       if (rejection != null) {
-        throw new BundleException(filter.rejectedForLimit()
-            ? BundleException.Code.LIMIT_EXCEEDED : BundleException.Code.FORBIDDEN_CLASS, file, rejection);
+        throw new BundleException(
+            filter.rejectedForLimit()
+                ? BundleException.Code.LIMIT_EXCEEDED
+                : BundleException.Code.FORBIDDEN_CLASS,
+            file,
+            rejection);
       }
-      throw new BundleException(BundleException.Code.INCOMPATIBLE_MODEL, file,
-          "incompatible class " + e.classname + " (was it written by another Smile version?)", e);
+      throw new BundleException(
+          BundleException.Code.INCOMPATIBLE_MODEL,
+          file,
+          "incompatible class " + e.classname + " (was it written by another Smile version?)",
+          e);
     } catch (ClassNotFoundException e) {
-      throw new BundleException(BundleException.Code.INCOMPATIBLE_MODEL, file,
-          "class not found: " + e.getMessage(), e);
+      throw new BundleException(
+          BundleException.Code.INCOMPATIBLE_MODEL, file, "class not found: " + e.getMessage(), e);
     } catch (IOException | RuntimeException e) {
-      throw new BundleException(BundleException.Code.INCOMPATIBLE_MODEL, file,
-          "cannot deserialize: " + e.getClass().getSimpleName(), e);
+      throw new BundleException(
+          BundleException.Code.INCOMPATIBLE_MODEL,
+          file,
+          "cannot deserialize: " + e.getClass().getSimpleName(),
+          e);
     } catch (StackOverflowError e) {
       throw new BundleException(BundleException.Code.LIMIT_EXCEEDED, file, "object graph too deep");
     }
@@ -115,7 +127,9 @@ final class ModelDeserializer {
     return false;
   }
 
-  /** Rejects anything outside the allow-list or the limits, and remembers why (first reason wins). */
+  /**
+   * Rejects anything outside the allow-list or the limits, and remembers why (first reason wins).
+   */
   private static final class AllowListFilter implements ObjectInputFilter {
     private final Limits limits;
     private @Nullable String rejection;
@@ -137,11 +151,14 @@ final class ModelDeserializer {
         return reject(true, "more than " + limits.maxBytes() + " bytes");
       }
       if (info.arrayLength() > limits.maxArrayLength()) {
-        return reject(true, "array of " + info.arrayLength() + " elements (limit " + limits.maxArrayLength() + ")");
+        return reject(
+            true,
+            "array of " + info.arrayLength() + " elements (limit " + limits.maxArrayLength() + ")");
       }
       Class<?> type = info.serialClass();
       if (type != null && !allowed(type)) {
-        return reject(false, "class " + type.getName() + " is not on the deserialization allow-list");
+        return reject(
+            false, "class " + type.getName() + " is not on the deserialization allow-list");
       }
       return Status.ALLOWED;
     }

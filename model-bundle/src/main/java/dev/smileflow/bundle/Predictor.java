@@ -16,9 +16,9 @@ import smile.data.type.StructType;
  * trained on a DataFrame whose predictor columns are {@link Features#encodedNames}. The model must
  * have been trained on labels {@code 0..k-1}; {@link #predict} returns that label index.
  *
- * <p>Thread-safe: Smile's {@code predict} allocates its scratch buffers per call, and the
- * DataFrame path builds every tuple on one shared {@link StructType} so that {@code Formula.bind}
- * (which caches per schema identity) never rebinds.
+ * <p>Thread-safe: Smile's {@code predict} allocates its scratch buffers per call, and the DataFrame
+ * path builds every tuple on one shared {@link StructType} so that {@code Formula.bind} (which
+ * caches per schema identity) never rebinds.
  */
 public final class Predictor {
   private final Classifier<?> model;
@@ -44,7 +44,8 @@ public final class Predictor {
     }
     int[] classes = model.classes();
     if (classes.length != numClasses) {
-      throw new IllegalArgumentException("model reports " + numClasses + " classes but " + classes.length + " labels");
+      throw new IllegalArgumentException(
+          "model reports " + numClasses + " classes but " + classes.length + " labels");
     }
     for (int i = 0; i < classes.length; i++) {
       if (classes[i] != i) {
@@ -68,10 +69,12 @@ public final class Predictor {
       throw new IllegalArgumentException("no encoded columns");
     }
     return switch (smileModel) {
-      case DataFrameClassifier m -> new Predictor(m, new TuplePath(m, schemaOf(names)), names.size());
+      case DataFrameClassifier m ->
+          new Predictor(m, new TuplePath(m, schemaOf(names)), names.size());
       case Classifier<?> m -> new Predictor(m, new VectorPath(vectorClassifier(m)), names.size());
-      default -> throw new IllegalArgumentException(
-          "not a Smile classifier: " + smileModel.getClass().getName());
+      default ->
+          throw new IllegalArgumentException(
+              "not a Smile classifier: " + smileModel.getClass().getName());
     };
   }
 
@@ -105,26 +108,33 @@ public final class Predictor {
     }
     if (posteriori.length != numClasses) {
       throw new IllegalArgumentException(
-          "posteriori has length " + posteriori.length + "; the model has " + numClasses + " classes");
+          "posteriori has length "
+              + posteriori.length
+              + "; the model has "
+              + numClasses
+              + " classes");
     }
     int label;
     if (soft) {
-      label = switch (route) {
-        case VectorPath p -> p.model().predict(encoded, posteriori);
-        case TuplePath p -> p.model().predict(Tuple.of(p.schema(), encoded), posteriori);
-      };
+      label =
+          switch (route) {
+            case VectorPath p -> p.model().predict(encoded, posteriori);
+            case TuplePath p -> p.model().predict(Tuple.of(p.schema(), encoded), posteriori);
+          };
     } else {
-      label = switch (route) {
-        case VectorPath p -> p.model().predict(encoded);
-        case TuplePath p -> p.model().predict(Tuple.of(p.schema(), encoded));
-      };
+      label =
+          switch (route) {
+            case VectorPath p -> p.model().predict(encoded);
+            case TuplePath p -> p.model().predict(Tuple.of(p.schema(), encoded));
+          };
       Arrays.fill(posteriori, 0.0);
       if (label >= 0 && label < numClasses) {
         posteriori[label] = 1.0;
       }
     }
     if (label < 0 || label >= numClasses) {
-      throw new IllegalStateException("model returned label " + label + " outside 0.." + (numClasses - 1));
+      throw new IllegalStateException(
+          "model returned label " + label + " outside 0.." + (numClasses - 1));
     }
     return label;
   }

@@ -1,8 +1,8 @@
 /**
  * The model bundle: the directory format that train-job writes and api reads. A bundle holds the
  * fitted Smile classifier ({@code model.ser}), a self-describing descriptor ({@code bundle.json}:
- * features and their encoding, class labels, metrics, provenance, checksum), an MLflow
- * {@code MLmodel} file and an input example. {@link dev.smileflow.bundle.Features} is the single
+ * features and their encoding, class labels, metrics, provenance, checksum), an MLflow {@code
+ * MLmodel} file and an input example. {@link dev.smileflow.bundle.Features} is the single
  * preprocessing path and {@link dev.smileflow.bundle.Predictor} the single prediction path, shared
  * by training, cross-validation and serving; {@link dev.smileflow.bundle.ModelBundle#load} verifies
  * the checksum before it deserializes anything, and deserializes only through an allow-list filter.

@@ -13,9 +13,19 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class BundleDescriptorTest {
-  private static BundleDescriptor of(List<String> labels, Map<String, Double> metrics, String labelColumn) {
-    return BundleDescriptor.of("logistic", Map.of(), TestBundles.irisFeatures(), labelColumn, labels, metrics,
-        "digest", 150, 7, Instant.EPOCH);
+  private static BundleDescriptor of(
+      List<String> labels, Map<String, Double> metrics, String labelColumn) {
+    return BundleDescriptor.of(
+        "logistic",
+        Map.of(),
+        TestBundles.irisFeatures(),
+        labelColumn,
+        labels,
+        metrics,
+        "digest",
+        150,
+        7,
+        Instant.EPOCH);
   }
 
   private static String refusal(Runnable r) {
@@ -30,7 +40,8 @@ class BundleDescriptorTest {
     assertEquals(Runtime.version().toString(), d.javaVersion());
     assertNull(d.modelSha256());
     assertEquals(0, d.modelSizeBytes());
-    assertEquals(List.of("sepal_length", "sepal_width", "petal_length", "petal_width"), d.encodedNames());
+    assertEquals(
+        List.of("sepal_length", "sepal_width", "petal_length", "petal_width"), d.encodedNames());
   }
 
   @Test
@@ -48,22 +59,47 @@ class BundleDescriptorTest {
 
   @Test
   void invalidDescriptorsAreRefusedWithTheReason() {
-    assertEquals("metric f1 must be finite, got NaN", refusal(() -> of(TestBundles.IRIS_LABELS, Map.of("f1", Double.NaN), "species")));
-    assertEquals("need at least 2 class labels, got 1", refusal(() -> of(List.of("only"), Map.of(), "species")));
-    assertEquals("duplicate class labels: [a, a]", refusal(() -> of(List.of("a", "a"), Map.of(), "species")));
-    assertEquals("label column petal_width is also a feature",
+    assertEquals(
+        "metric f1 must be finite, got NaN",
+        refusal(() -> of(TestBundles.IRIS_LABELS, Map.of("f1", Double.NaN), "species")));
+    assertEquals(
+        "need at least 2 class labels, got 1",
+        refusal(() -> of(List.of("only"), Map.of(), "species")));
+    assertEquals(
+        "duplicate class labels: [a, a]",
+        refusal(() -> of(List.of("a", "a"), Map.of(), "species")));
+    assertEquals(
+        "label column petal_width is also a feature",
         refusal(() -> of(TestBundles.IRIS_LABELS, Map.of(), "petal_width")));
     BundleDescriptor d = of(TestBundles.IRIS_LABELS, Map.of(), "species");
-    assertEquals("modelSha256 must be 64 lowercase hex digits", refusal(() -> d.withModelFile("ABC", 3)));
-    assertEquals("modelSha256 and modelSizeBytes are set together (by ModelBundle.write)",
+    assertEquals(
+        "modelSha256 must be 64 lowercase hex digits", refusal(() -> d.withModelFile("ABC", 3)));
+    assertEquals(
+        "modelSha256 and modelSizeBytes are set together (by ModelBundle.write)",
         refusal(() -> d.withModelFile("a".repeat(64), 0)));
   }
 
   @Test
   void otherFormatVersionsCannotBeConstructed() {
     BundleDescriptor d = of(TestBundles.IRIS_LABELS, Map.of(), "species");
-    assertEquals("unsupported format version 2 (this release supports 1)", refusal(() -> new BundleDescriptor(2,
-        d.algorithm(), d.hyperparameters(), d.features(), d.labelColumn(), d.classLabels(), d.metrics(), d.dataDigest(),
-        d.trainingRows(), d.seed(), d.smileVersion(), d.javaVersion(), d.createdAt(), null, 0)));
+    assertEquals(
+        "unsupported format version 2 (this release supports 1)",
+        refusal(() ->
+            new BundleDescriptor(
+                2,
+                d.algorithm(),
+                d.hyperparameters(),
+                d.features(),
+                d.labelColumn(),
+                d.classLabels(),
+                d.metrics(),
+                d.dataDigest(),
+                d.trainingRows(),
+                d.seed(),
+                d.smileVersion(),
+                d.javaVersion(),
+                d.createdAt(),
+                null,
+                0)));
   }
 }

@@ -63,7 +63,8 @@ class BundleLoadingTest {
     TestBundles.flipModelByte(dir);
     var e = refused(Code.CHECKSUM_MISMATCH);
     assertEquals(dir.resolve("model.ser"), e.file());
-    assertTrue(e.getMessage().startsWith(dir.resolve("model.ser") + ": SHA-256 is "), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith(dir.resolve("model.ser") + ": SHA-256 is "), e.getMessage());
   }
 
   @Test
@@ -83,7 +84,10 @@ class BundleLoadingTest {
     byte[] model = Files.readAllBytes(dir.resolve("model.ser"));
     Files.write(dir.resolve("model.ser"), java.util.Arrays.copyOf(model, model.length - 1));
     var e = refused(Code.CHECKSUM_MISMATCH);
-    assertTrue(e.getMessage().contains("size is " + (model.length - 1) + " bytes but bundle.json says " + model.length),
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "size is " + (model.length - 1) + " bytes but bundle.json says " + model.length),
         e.getMessage());
   }
 
@@ -91,8 +95,12 @@ class BundleLoadingTest {
   void classOutsideTheAllowListIsRefusedAndNeverInstantiated() throws IOException {
     TestBundles.smuggleModel(dir, new Tripwire());
     var e = refused(Code.FORBIDDEN_CLASS);
-    assertEquals(dir.resolve("model.ser") + ": class " + Tripwire.class.getName()
-        + " is not on the deserialization allow-list", e.getMessage());
+    assertEquals(
+        dir.resolve("model.ser")
+            + ": class "
+            + Tripwire.class.getName()
+            + " is not on the deserialization allow-list",
+        e.getMessage());
     assertEquals(0, Tripwire.TRIGGERED.get());
   }
 
@@ -110,7 +118,9 @@ class BundleLoadingTest {
   void jdkClassesOutsideTheAllowListAreRefused() throws IOException {
     TestBundles.smuggleModel(dir, new HashSet<>(List.of("a")));
     var e = refused(Code.FORBIDDEN_CLASS);
-    assertTrue(e.getMessage().endsWith("class java.util.HashSet is not on the deserialization allow-list"));
+    assertTrue(
+        e.getMessage()
+            .endsWith("class java.util.HashSet is not on the deserialization allow-list"));
   }
 
   @Test
@@ -152,7 +162,8 @@ class BundleLoadingTest {
 
   @Test
   void garbageModelBytesWithMatchingChecksumAreIncompatible() throws IOException {
-    TestBundles.replaceModelBytes(dir, "not a java serialization stream".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    TestBundles.replaceModelBytes(
+        dir, "not a java serialization stream".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     refused(Code.INCOMPATIBLE_MODEL);
   }
 
@@ -160,7 +171,9 @@ class BundleLoadingTest {
   void classCountDifferentFromTheLabelsIsIncompatible() throws IOException {
     TestBundles.editDescriptor(dir, d -> d.putArray("class_labels").add("a").add("b"));
     var e = refused(Code.INCOMPATIBLE_MODEL);
-    assertTrue(e.getMessage().endsWith("model has 3 classes but bundle.json names 2 labels"), e.getMessage());
+    assertTrue(
+        e.getMessage().endsWith("model has 3 classes but bundle.json names 2 labels"),
+        e.getMessage());
   }
 
   @Test
@@ -173,7 +186,8 @@ class BundleLoadingTest {
   @Test
   void missingDescriptorIsNamed() throws IOException {
     TestBundles.deleteFile(dir, "bundle.json");
-    assertEquals(dir.resolve("bundle.json") + ": file not found", refused(Code.MISSING_FILE).getMessage());
+    assertEquals(
+        dir.resolve("bundle.json") + ": file not found", refused(Code.MISSING_FILE).getMessage());
   }
 
   @Test
@@ -193,7 +207,9 @@ class BundleLoadingTest {
   void unknownFormatVersionIsUnsupported() throws IOException {
     TestBundles.setFormatVersion(dir, 2);
     var e = refused(Code.UNSUPPORTED_FORMAT);
-    assertEquals(dir.resolve("bundle.json") + ": format version 2 is not supported (this release reads version 1)",
+    assertEquals(
+        dir.resolve("bundle.json")
+            + ": format version 2 is not supported (this release reads version 1)",
         e.getMessage());
   }
 
@@ -201,19 +217,23 @@ class BundleLoadingTest {
   void garbageDescriptorIsCorrupt() throws IOException {
     TestBundles.writeGarbageDescriptor(dir);
     var e = refused(Code.CORRUPT_DESCRIPTOR);
-    assertTrue(e.getMessage().startsWith(dir.resolve("bundle.json") + ": not valid JSON"), e.getMessage());
+    assertTrue(
+        e.getMessage().startsWith(dir.resolve("bundle.json") + ": not valid JSON"), e.getMessage());
   }
 
   @Test
   void descriptorMissingAFieldNamesTheField() throws IOException {
     TestBundles.editDescriptor(dir, d -> d.remove("label_column"));
-    assertEquals(dir.resolve("bundle.json") + ": label_column is missing", refused(Code.CORRUPT_DESCRIPTOR).getMessage());
+    assertEquals(
+        dir.resolve("bundle.json") + ": label_column is missing",
+        refused(Code.CORRUPT_DESCRIPTOR).getMessage());
   }
 
   @Test
   void descriptorWithInvalidValuesIsCorrupt() throws IOException {
     TestBundles.editDescriptor(dir, d -> d.put("model_sha256", "xyz"));
-    assertEquals(dir.resolve("bundle.json") + ": modelSha256 must be 64 lowercase hex digits",
+    assertEquals(
+        dir.resolve("bundle.json") + ": modelSha256 must be 64 lowercase hex digits",
         refused(Code.CORRUPT_DESCRIPTOR).getMessage());
   }
 
@@ -243,7 +263,9 @@ class BundleLoadingTest {
       columns.add(new DoubleVector(String.valueOf((char) ('a' + j)), column));
     }
     columns.add(new IntVector("species", TestBundles.iris().y()));
-    return RandomForest.fit(Formula.lhs("species"), new DataFrame(columns.toArray(ValueVector[]::new)),
+    return RandomForest.fit(
+        Formula.lhs("species"),
+        new DataFrame(columns.toArray(ValueVector[]::new)),
         new RandomForest.Options(5));
   }
 
@@ -257,8 +279,15 @@ class BundleLoadingTest {
 
   @Test
   void writeRefusesAModelThatCannotPredictTheExample(@TempDir Path other) {
-    var e = assertThrows(IllegalArgumentException.class, () -> ModelBundle.write(other, misnamedForest(),
-        TestBundles.irisDescriptor("random_forest"), TestBundles.setosa()));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ModelBundle.write(
+                    other,
+                    misnamedForest(),
+                    TestBundles.irisDescriptor("random_forest"),
+                    TestBundles.setosa()));
     assertTrue(e.getMessage().startsWith("model cannot predict the input example"), e.getMessage());
   }
 }

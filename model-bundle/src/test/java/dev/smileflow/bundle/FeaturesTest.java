@@ -13,8 +13,10 @@ import org.junit.jupiter.api.Test;
 
 class FeaturesTest {
   private static final Feature.Numeric SIZE = new Feature.Numeric("size", 1.0, 9.0, 5.0, 2.0);
-  private static final Feature.Categorical COLOUR = new Feature.Categorical("colour", List.of("red", "green"));
-  private static final Feature.Numeric CONSTANT = new Feature.Numeric("constant", 3.0, 3.0, 3.0, 0.0);
+  private static final Feature.Categorical COLOUR =
+      new Feature.Categorical("colour", List.of("red", "green"));
+  private static final Feature.Numeric CONSTANT =
+      new Feature.Numeric("constant", 3.0, 3.0, 3.0, 0.0);
   private static final List<Feature> FEATURES = List.of(SIZE, COLOUR, CONSTANT);
 
   private static Map<String, Object> row(Object size, Object colour, Object constant) {
@@ -32,14 +34,16 @@ class FeaturesTest {
 
   @Test
   void encodedNamesAreNumericNamesAndOneColumnPerCategoricalLevel() {
-    assertEquals(List.of("size", "colour=red", "colour=green", "constant"), Features.encodedNames(FEATURES));
+    assertEquals(
+        List.of("size", "colour=red", "colour=green", "constant"), Features.encodedNames(FEATURES));
     assertEquals(4, Features.width(FEATURES));
   }
 
   @Test
   void numericIsStandardisedAndCategoricalIsOneHotInLevelOrder() {
     assertArrayEquals(new double[] {1.5, 0, 1, 0}, Features.encode(FEATURES, row(8, "green", 3)));
-    assertArrayEquals(new double[] {-2.0, 1, 0, 0}, Features.encode(FEATURES, row(1.0, "red", 3.0)));
+    assertArrayEquals(
+        new double[] {-2.0, 1, 0, 0}, Features.encode(FEATURES, row(1.0, "red", 3.0)));
   }
 
   @Test
@@ -49,14 +53,17 @@ class FeaturesTest {
 
   @Test
   void anyJavaNumberTypeIsAccepted() {
-    assertArrayEquals(new double[] {0.25, 1, 0, 0},
+    assertArrayEquals(
+        new double[] {0.25, 1, 0, 0},
         Features.encode(FEATURES, row(new BigDecimal("5.5"), "red", 3L)));
-    assertArrayEquals(new double[] {0.5, 1, 0, 0}, Features.encode(FEATURES, row(6.0f, "red", (short) 3)));
+    assertArrayEquals(
+        new double[] {0.5, 1, 0, 0}, Features.encode(FEATURES, row(6.0f, "red", (short) 3)));
   }
 
   @Test
   void missingFieldsAreEachReportedAsRequired() {
-    assertEquals(List.of("size: field required", "colour: field required", "constant: field required"),
+    assertEquals(
+        List.of("size: field required", "colour: field required", "constant: field required"),
         problems(Map.of()));
   }
 
@@ -69,37 +76,48 @@ class FeaturesTest {
 
   @Test
   void nullValuesAreRejected() {
-    assertEquals(List.of("size: must not be null", "colour: must not be null", "constant: must not be null"),
+    assertEquals(
+        List.of("size: must not be null", "colour: must not be null", "constant: must not be null"),
         problems(row(null, null, null)));
   }
 
   @Test
   void wrongTypesNameTheJsonTypeThatArrived() {
-    assertEquals(List.of("size: must be a number (got string)", "colour: must be a string (got number)",
+    assertEquals(
+        List.of(
+            "size: must be a number (got string)",
+            "colour: must be a string (got number)",
             "constant: must be a number (got boolean)"),
         problems(row("5", 1, true)));
-    assertEquals(List.of("size: must be a number (got object)", "colour: must be a string (got array)",
+    assertEquals(
+        List.of(
+            "size: must be a number (got object)",
+            "colour: must be a string (got array)",
             "constant: must be a number (got array)"),
         problems(row(Map.of("v", 5), List.of("red"), new double[] {3})));
   }
 
   @Test
   void nonFiniteNumbersAreRejected() {
-    assertEquals(List.of("size: must be a finite number", "constant: must be a finite number"),
+    assertEquals(
+        List.of("size: must be a finite number", "constant: must be a finite number"),
         problems(row(Double.NaN, "red", Double.NEGATIVE_INFINITY)));
-    assertEquals(List.of("size: must be a finite number"),
-        problems(row(new BigDecimal("1e400"), "red", 3)));
+    assertEquals(
+        List.of("size: must be a finite number"), problems(row(new BigDecimal("1e400"), "red", 3)));
   }
 
   @Test
   void unknownLevelListsTheExpectedLevels() {
-    assertEquals(List.of("colour: unknown level 'purple' (expected one of: red, green)"),
+    assertEquals(
+        List.of("colour: unknown level 'purple' (expected one of: red, green)"),
         problems(row(5, "purple", 3)));
   }
 
   @Test
   void levelsAreCaseSensitive() {
-    assertEquals(List.of("colour: unknown level 'Red' (expected one of: red, green)"), problems(row(5, "Red", 3)));
+    assertEquals(
+        List.of("colour: unknown level 'Red' (expected one of: red, green)"),
+        problems(row(5, "Red", 3)));
   }
 
   @Test
@@ -110,11 +128,18 @@ class FeaturesTest {
     row.put("alpha", 2);
     row.put("constant", Double.POSITIVE_INFINITY);
     var e = assertThrows(InvalidInputException.class, () -> Features.encode(FEATURES, row));
-    assertEquals(List.of("size: field required", "colour: unknown level 'blue' (expected one of: red, green)",
-        "constant: must be a finite number", "alpha: unknown field", "zeta: unknown field"),
+    assertEquals(
+        List.of(
+            "size: field required",
+            "colour: unknown level 'blue' (expected one of: red, green)",
+            "constant: must be a finite number",
+            "alpha: unknown field",
+            "zeta: unknown field"),
         e.errors().stream().map(FieldError::message).toList());
-    assertEquals("size: field required; colour: unknown level 'blue' (expected one of: red, green); "
-        + "constant: must be a finite number; alpha: unknown field; zeta: unknown field", e.getMessage());
+    assertEquals(
+        "size: field required; colour: unknown level 'blue' (expected one of: red, green); "
+            + "constant: must be a finite number; alpha: unknown field; zeta: unknown field",
+        e.getMessage());
     assertEquals("INVALID_INPUT", e.code());
   }
 
@@ -122,7 +147,8 @@ class FeaturesTest {
   void longUserValuesAreTruncatedInMessages() {
     String huge = "x".repeat(10_000);
     String message = problems(row(5, huge, 3)).getFirst();
-    assertEquals("colour: unknown level '" + "x".repeat(64) + "...' (expected one of: red, green)", message);
+    assertEquals(
+        "colour: unknown level '" + "x".repeat(64) + "...' (expected one of: red, green)", message);
   }
 
   @Test
@@ -135,15 +161,20 @@ class FeaturesTest {
 
   @Test
   void duplicateFeatureNamesAreRejected() {
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> Features.validate(List.of(SIZE, new Feature.Categorical("size", List.of("a")))));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Features.validate(List.of(SIZE, new Feature.Categorical("size", List.of("a")))));
     assertEquals("duplicate feature name: size", e.getMessage());
   }
 
   @Test
   void encodedNameClashesAreRejected() {
-    var e = assertThrows(IllegalArgumentException.class, () -> Features.validate(
-        List.of(new Feature.Numeric("colour=red", 0, 1, 0, 1), COLOUR)));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                Features.validate(List.of(new Feature.Numeric("colour=red", 0, 1, 0, 1), COLOUR)));
     assertEquals("encoded column name clash: colour=red", e.getMessage());
   }
 
@@ -151,10 +182,12 @@ class FeaturesTest {
   void featureValuesAreValidated() {
     assertThrows(IllegalArgumentException.class, () -> new Feature.Numeric(" ", 0, 1, 0, 1));
     assertThrows(IllegalArgumentException.class, () -> new Feature.Numeric("a", 2, 1, 0, 1));
-    assertThrows(IllegalArgumentException.class, () -> new Feature.Numeric("a", 0, 1, Double.NaN, 1));
+    assertThrows(
+        IllegalArgumentException.class, () -> new Feature.Numeric("a", 0, 1, Double.NaN, 1));
     assertThrows(IllegalArgumentException.class, () -> new Feature.Numeric("a", 0, 1, 0, -1));
     assertThrows(IllegalArgumentException.class, () -> new Feature.Categorical("c", List.of()));
-    assertThrows(IllegalArgumentException.class, () -> new Feature.Categorical("c", List.of("a", "a")));
+    assertThrows(
+        IllegalArgumentException.class, () -> new Feature.Categorical("c", List.of("a", "a")));
     assertThrows(IllegalArgumentException.class, () -> new Feature.Categorical("c", List.of("")));
     assertThrows(IllegalArgumentException.class, () -> Features.validate(List.of()));
   }

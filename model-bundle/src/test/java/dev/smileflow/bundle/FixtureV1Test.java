@@ -30,7 +30,10 @@ class FixtureV1Test {
   @Test
   void version1FixtureSignatureNamesTheIrisFeatures() throws Exception {
     Path bundle = TestBundles.copyFixture("v1/iris-logistic", dir);
-    assertEquals(TestBundles.IRIS_FEATURES, MlModelFile.readSignature(bundle.resolve("MLmodel")).inputs().stream()
-        .map(MlModelFile.ColumnSpec::name).toList());
+    assertEquals(
+        TestBundles.IRIS_FEATURES,
+        MlModelFile.readSignature(bundle.resolve("MLmodel")).inputs().stream()
+            .map(MlModelFile.ColumnSpec::name)
+            .toList());
   }
 }

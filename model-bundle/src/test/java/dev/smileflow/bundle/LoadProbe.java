@@ -2,7 +2,10 @@ package dev.smileflow.bundle;
 
 import java.nio.file.Path;
 
-/** Loads a bundle in a fresh JVM and prints {@code OK} or the failure code (see WarmupWithoutBlasTest). */
+/**
+ * Loads a bundle in a fresh JVM and prints {@code OK} or the failure code (see
+ * WarmupWithoutBlasTest).
+ */
 final class LoadProbe {
   private LoadProbe() {}
 

@@ -26,7 +26,8 @@ import smile.classification.LogisticRegression;
  * skips) when the pinned MLflow cannot be installed.
  */
 class MlModelFileIT {
-  private static final String READER = """
+  private static final String READER =
+      """
       import json, sys
       from mlflow.models import Model
       from mlflow.models.utils import load_serving_example
@@ -51,9 +52,14 @@ class MlModelFileIT {
 
   @BeforeAll
   static void findPinnedMlflowPython() throws Exception {
-    Path root = Path.of(Objects.requireNonNull(System.getProperty("project.root"), "project.root (set by failsafe)"));
-    Process p = new ProcessBuilder(root.resolve("scripts/mlflow.sh").toString(), "install")
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Path root =
+        Path.of(
+            Objects.requireNonNull(
+                System.getProperty("project.root"), "project.root (set by failsafe)"));
+    Process p =
+        new ProcessBuilder(root.resolve("scripts/mlflow.sh").toString(), "install")
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     String mlflow = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     if (!p.waitFor(15, TimeUnit.MINUTES) || p.exitValue() != 0) {
       throw new AssertionError("scripts/mlflow.sh install failed");
@@ -62,8 +68,10 @@ class MlModelFileIT {
   }
 
   private static JsonNode readWithMlflow(Path bundle) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(python.toString(), "-c", READER, bundle.toString())
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process p =
+        new ProcessBuilder(python.toString(), "-c", READER, bundle.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
       throw new AssertionError("MLflow could not read " + bundle + ": " + out);
@@ -73,17 +81,26 @@ class MlModelFileIT {
 
   @Test
   void mlflowReadsTheIrisBundleSignatureExampleAndMetadata() throws Exception {
-    WrittenBundle w = ModelBundle.write(dir, TestBundles.trainIris("logistic"), TestBundles.irisDescriptor("logistic"),
-        TestBundles.setosa(), b -> b.runId("0123456789abcdef").modelId("m-0123456789abcdef"));
+    WrittenBundle w =
+        ModelBundle.write(
+            dir,
+            TestBundles.trainIris("logistic"),
+            TestBundles.irisDescriptor("logistic"),
+            TestBundles.setosa(),
+            b -> b.runId("0123456789abcdef").modelId("m-0123456789abcdef"));
     JsonNode m = readWithMlflow(dir);
     assertEquals("[\"smile\"]", m.get("flavors").toString());
-    assertEquals("[[\"sepal_length\",\"double\",true],[\"sepal_width\",\"double\",true],"
-        + "[\"petal_length\",\"double\",true],[\"petal_width\",\"double\",true]]", m.get("inputs").toString());
+    assertEquals(
+        "[[\"sepal_length\",\"double\",true],[\"sepal_width\",\"double\",true],"
+            + "[\"petal_length\",\"double\",true],[\"petal_width\",\"double\",true]]",
+        m.get("inputs").toString());
     assertEquals("[[\"label\",\"string\"]]", m.get("outputs").toString());
     assertEquals(5.1, m.get("example").get("sepal_length").doubleValue());
     assertEquals(m.get("example"), m.get("serving").get("inputs"));
     assertEquals(w.modelSha256(), m.get("metadata").get("model_sha256").textValue());
-    assertEquals(TestBundles.IRIS_LABELS.getLast(), m.get("metadata").get("class_labels").get(2).textValue());
+    assertEquals(
+        TestBundles.IRIS_LABELS.getLast(),
+        m.get("metadata").get("class_labels").get(2).textValue());
     assertEquals(w.modelSizeBytes(), m.get("model_size_bytes").longValue());
     assertEquals("0123456789abcdef", m.get("run_id").textValue());
     assertEquals("m-0123456789abcdef", m.get("model_id").textValue());
@@ -91,8 +108,10 @@ class MlModelFileIT {
 
   @Test
   void mlflowReadsCategoricalFeaturesAsStringColumns() throws Exception {
-    List<Feature> features = List.of(new Feature.Numeric("size", 0, 9, 4.5, 2.9),
-        new Feature.Categorical("colour", List.of("red", "green")));
+    List<Feature> features =
+        List.of(
+            new Feature.Numeric("size", 0, 9, 4.5, 2.9),
+            new Feature.Categorical("colour", List.of("red", "green")));
     List<double[]> x = new ArrayList<>();
     int[] y = new int[40];
     for (int i = 0; i < 40; i++) {
@@ -102,12 +121,28 @@ class MlModelFileIT {
       x.add(Features.encode(features, row));
       y[i] = i % 10 >= 5 ? 1 : 0;
     }
-    var d = BundleDescriptor.of("logistic", Map.of(), features, "big", List.of("no", "yes"), Map.of(), "toy", 40, 1,
-        Instant.EPOCH);
-    ModelBundle.write(dir, LogisticRegression.fit(x.toArray(double[][]::new), y), d, Map.of("size", 7, "colour", "red"));
+    var d =
+        BundleDescriptor.of(
+            "logistic",
+            Map.of(),
+            features,
+            "big",
+            List.of("no", "yes"),
+            Map.of(),
+            "toy",
+            40,
+            1,
+            Instant.EPOCH);
+    ModelBundle.write(
+        dir,
+        LogisticRegression.fit(x.toArray(double[][]::new), y),
+        d,
+        Map.of("size", 7, "colour", "red"));
     JsonNode m = readWithMlflow(dir);
-    assertEquals("[[\"size\",\"double\",true],[\"colour\",\"string\",true]]", m.get("inputs").toString());
+    assertEquals(
+        "[[\"size\",\"double\",true],[\"colour\",\"string\",true]]", m.get("inputs").toString());
     assertEquals("red", m.get("example").get("colour").textValue());
-    assertEquals("yes", ModelBundle.load(dir).predict(Map.of("size", 8, "colour", "green")).label());
+    assertEquals(
+        "yes", ModelBundle.load(dir).predict(Map.of("size", 8, "colour", "green")).label());
   }
 }

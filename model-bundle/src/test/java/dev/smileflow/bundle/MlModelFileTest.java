@@ -29,7 +29,9 @@ class MlModelFileTest {
     WrittenBundle w = TestBundles.writeIrisBundle(dir, "logistic");
     JsonNode root = yaml(dir.resolve("MLmodel"));
     JsonNode smile = root.get("flavors").get("smile");
-    assertEquals(List.of("smile"), root.get("flavors").properties().stream().map(Map.Entry::getKey).toList());
+    assertEquals(
+        List.of("smile"),
+        root.get("flavors").properties().stream().map(Map.Entry::getKey).toList());
     assertEquals("model.ser", smile.get("model_file").textValue());
     assertEquals("bundle.json", smile.get("descriptor_file").textValue());
     assertEquals(1, smile.get("format_version").intValue());
@@ -41,11 +43,18 @@ class MlModelFileTest {
     assertEquals("logistic", metadata.get("algorithm").textValue());
     assertEquals("species", metadata.get("label_column").textValue());
     assertEquals(1, metadata.get("format_version").intValue());
-    assertEquals(TestBundles.IRIS_LABELS,
-        List.of(metadata.get("class_labels").get(0).textValue(), metadata.get("class_labels").get(1).textValue(),
+    assertEquals(
+        TestBundles.IRIS_LABELS,
+        List.of(
+            metadata.get("class_labels").get(0).textValue(),
+            metadata.get("class_labels").get(1).textValue(),
             metadata.get("class_labels").get(2).textValue()));
     assertEquals("2026-01-01 00:00:00.000000", root.get("utc_time_created").textValue());
-    assertFalse(root.has("artifact_path") || root.has("run_id") || root.has("model_id") || root.has("mlflow_version"));
+    assertFalse(
+        root.has("artifact_path")
+            || root.has("run_id")
+            || root.has("model_id")
+            || root.has("mlflow_version"));
   }
 
   @Test
@@ -73,37 +82,54 @@ class MlModelFileTest {
       assertEquals("double", inputs.get(i).get("type").textValue());
       assertTrue(inputs.get(i).get("required").booleanValue());
     }
-    assertEquals("[{\"type\":\"string\",\"name\":\"label\",\"required\":true}]", signature.get("outputs").textValue());
+    assertEquals(
+        "[{\"type\":\"string\",\"name\":\"label\",\"required\":true}]",
+        signature.get("outputs").textValue());
   }
 
   @Test
   void signatureParsesBackToColumnSpecs() throws Exception {
     TestBundles.writeIris(dir, "logistic");
     MlModelFile.Signature s = MlModelFile.readSignature(dir.resolve("MLmodel"));
-    assertEquals(TestBundles.IRIS_FEATURES, s.inputs().stream().map(MlModelFile.ColumnSpec::name).toList());
+    assertEquals(
+        TestBundles.IRIS_FEATURES, s.inputs().stream().map(MlModelFile.ColumnSpec::name).toList());
     assertEquals(List.of(new MlModelFile.ColumnSpec("label", "string", true)), s.outputs());
     assertEquals(MlModelFile.signatureOf(TestBundles.irisFeatures()), s);
   }
 
   @Test
   void categoricalFeaturesAreStringColumns() {
-    var s = MlModelFile.signatureOf(List.of(new Feature.Categorical("colour", List.of("red")),
-        new Feature.Numeric("size", 0, 1, 0, 1)));
-    assertEquals(List.of(new MlModelFile.ColumnSpec("colour", "string", true),
-        new MlModelFile.ColumnSpec("size", "double", true)), s.inputs());
+    var s =
+        MlModelFile.signatureOf(
+            List.of(
+                new Feature.Categorical("colour", List.of("red")),
+                new Feature.Numeric("size", 0, 1, 0, 1)));
+    assertEquals(
+        List.of(
+            new MlModelFile.ColumnSpec("colour", "string", true),
+            new MlModelFile.ColumnSpec("size", "double", true)),
+        s.inputs());
   }
 
   @Test
   void builderSetsTheMlflowIdsAndTheBundleStillLoads() throws Exception {
-    WrittenBundle w = ModelBundle.write(dir, TestBundles.trainIris("logistic"), TestBundles.irisDescriptor("logistic"),
-        TestBundles.setosa(), b -> b.modelId("m-0123").runId("r-42")
-            .artifactPath("mlflow-artifacts:/1/models/m-0123/artifacts")
-            .utcTimeCreated(Instant.parse("2026-03-04T05:06:07.123456Z")));
+    WrittenBundle w =
+        ModelBundle.write(
+            dir,
+            TestBundles.trainIris("logistic"),
+            TestBundles.irisDescriptor("logistic"),
+            TestBundles.setosa(),
+            b ->
+                b.modelId("m-0123")
+                    .runId("r-42")
+                    .artifactPath("mlflow-artifacts:/1/models/m-0123/artifacts")
+                    .utcTimeCreated(Instant.parse("2026-03-04T05:06:07.123456Z")));
     JsonNode root = yaml(dir.resolve("MLmodel"));
     assertEquals("m-0123", root.get("model_id").textValue());
     assertEquals("m-0123", root.get("model_uuid").textValue());
     assertEquals("r-42", root.get("run_id").textValue());
-    assertEquals("mlflow-artifacts:/1/models/m-0123/artifacts", root.get("artifact_path").textValue());
+    assertEquals(
+        "mlflow-artifacts:/1/models/m-0123/artifacts", root.get("artifact_path").textValue());
     assertEquals("2026-03-04 05:06:07.123456", root.get("utc_time_created").textValue());
     MlModelFile.builder(w.descriptor()).runId("r-43").write(dir);
     assertEquals("r-43", yaml(dir.resolve("MLmodel")).get("run_id").textValue());
@@ -112,22 +138,32 @@ class MlModelFileTest {
 
   @Test
   void topLevelKeysAreSortedLikeMlflowWritesThem() throws Exception {
-    ModelBundle.write(dir, TestBundles.trainIris("logistic"), TestBundles.irisDescriptor("logistic"),
-        TestBundles.setosa(), b -> b.modelId("m-1").runId("r-1").artifactPath("x"));
-    List<String> keys = yaml(dir.resolve("MLmodel")).properties().stream().map(Map.Entry::getKey).toList();
+    ModelBundle.write(
+        dir,
+        TestBundles.trainIris("logistic"),
+        TestBundles.irisDescriptor("logistic"),
+        TestBundles.setosa(),
+        b -> b.modelId("m-1").runId("r-1").artifactPath("x"));
+    List<String> keys =
+        yaml(dir.resolve("MLmodel")).properties().stream().map(Map.Entry::getKey).toList();
     assertEquals(keys.stream().sorted().toList(), keys);
   }
 
   @Test
   void builderNeedsAWrittenDescriptor() {
-    assertThrows(IllegalArgumentException.class, () -> MlModelFile.builder(TestBundles.irisDescriptor("logistic")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> MlModelFile.builder(TestBundles.irisDescriptor("logistic")));
   }
 
   @Test
   void signatureReaderRejectsNonJsonSignature() {
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> MlModelFile.readSignature("signature:\n  inputs: '[oops'\n  outputs: '[]'\n"));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> MlModelFile.readSignature("signature:\n  inputs: '[oops'\n  outputs: '[]'\n"));
     assertEquals("signature.inputs is not valid JSON", e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> MlModelFile.readSignature(Map.of().toString()));
+    assertThrows(
+        IllegalArgumentException.class, () -> MlModelFile.readSignature(Map.of().toString()));
   }
 }

@@ -30,7 +30,8 @@ class ModelBundleTest {
   @FieldSource("ALGORITHMS")
   void reloadedModelPredictsExactlyAsTheTrainedOne(String algorithm) throws Exception {
     Object model = TestBundles.trainIris(algorithm);
-    WrittenBundle written = ModelBundle.write(dir, model, TestBundles.irisDescriptor(algorithm), TestBundles.setosa());
+    WrittenBundle written =
+        ModelBundle.write(dir, model, TestBundles.irisDescriptor(algorithm), TestBundles.setosa());
     LoadedModel loaded = ModelBundle.load(dir);
 
     Predictor original = Predictor.of(model, Features.encodedNames(TestBundles.irisFeatures()));
@@ -39,10 +40,12 @@ class ModelBundleTest {
     int[] y = TestBundles.iris().y();
     for (int i = 0; i < rows.size(); i++) {
       double[] expected = new double[3];
-      int label = original.predict(Features.encode(TestBundles.irisFeatures(), rows.get(i)), expected);
+      int label =
+          original.predict(Features.encode(TestBundles.irisFeatures(), rows.get(i)), expected);
       Prediction p = loaded.predict(rows.get(i));
       assertEquals(TestBundles.IRIS_LABELS.get(label), p.label(), "row " + i);
-      assertArrayEquals(expected, p.probabilities().values().stream().mapToDouble(Double::doubleValue).toArray());
+      assertArrayEquals(
+          expected, p.probabilities().values().stream().mapToDouble(Double::doubleValue).toArray());
       assertEquals(expected[label], p.confidence());
       if (label == y[i]) {
         correct++;
@@ -55,10 +58,21 @@ class ModelBundleTest {
   @Test
   void writeProducesEveryBundleFileAndReturnsTheChecksum() throws Exception {
     WrittenBundle written = TestBundles.writeIrisBundle(dir, "logistic");
-    Set<String> names = written.files().stream().map(f -> f.getFileName().toString()).collect(Collectors.toSet());
-    assertEquals(Set.of("MLmodel", "bundle.json", "model.ser", "input_example.json", "serving_input_example.json"), names);
+    Set<String> names =
+        written.files().stream().map(f -> f.getFileName().toString()).collect(Collectors.toSet());
+    assertEquals(
+        Set.of(
+            "MLmodel",
+            "bundle.json",
+            "model.ser",
+            "input_example.json",
+            "serving_input_example.json"),
+        names);
     try (Stream<Path> listed = Files.list(dir)) {
-      assertEquals(names, listed.map(f -> f.getFileName().toString()).collect(Collectors.toSet()), "no temp files left");
+      assertEquals(
+          names,
+          listed.map(f -> f.getFileName().toString()).collect(Collectors.toSet()),
+          "no temp files left");
     }
     byte[] model = Files.readAllBytes(dir.resolve("model.ser"));
     assertEquals(ModelBundle.sha256(model), written.modelSha256());
@@ -70,7 +84,8 @@ class ModelBundleTest {
     TestBundles.writeIris(dir, "logistic");
     var json = JsonMapper.builder().build();
     JsonNode example = json.readTree(dir.resolve("input_example.json").toFile());
-    assertEquals(List.of("sepal_length", "sepal_width", "petal_length", "petal_width"),
+    assertEquals(
+        List.of("sepal_length", "sepal_width", "petal_length", "petal_width"),
         example.properties().stream().map(Map.Entry::getKey).toList());
     assertEquals(5.1, example.get("sepal_length").doubleValue());
     JsonNode serving = json.readTree(dir.resolve("serving_input_example.json").toFile());
@@ -85,7 +100,8 @@ class ModelBundleTest {
     Map<String, Double> b = new LinkedHashMap<>();
     b.put("accuracy", 0.5);
     b.put("zeta", 1.0);
-    BundleDescriptor base = TestBundles.irisDescriptor("logistic").withModelFile("0".repeat(64), 10);
+    BundleDescriptor base =
+        TestBundles.irisDescriptor("logistic").withModelFile("0".repeat(64), 10);
     byte[] first = DescriptorJson.write(base.withMetrics(a));
     assertArrayEquals(first, DescriptorJson.write(base.withMetrics(b)));
     String text = new String(first, java.nio.charset.StandardCharsets.UTF_8);
@@ -94,20 +110,50 @@ class ModelBundleTest {
 
   @Test
   void descriptorSurvivesJsonRoundTripIncludingCategoricalFeatures() throws Exception {
-    var features = List.<Feature>of(new Feature.Numeric("size", 0, 10, 4.5, 2.25),
-        new Feature.Categorical("colour", List.of("red", "green")));
-    var d = new BundleDescriptor(1, "svm", Map.of("smile.svm.C", "10"), features, "y", List.of("no", "yes"),
-        Map.of("accuracy", 0.91), "abcd1234", 99, -7, "6.3.0", "25.0.3", java.time.Instant.parse("2026-02-03T04:05:06.789Z"),
-        "f".repeat(64), 1234);
+    var features =
+        List.<Feature>of(
+            new Feature.Numeric("size", 0, 10, 4.5, 2.25),
+            new Feature.Categorical("colour", List.of("red", "green")));
+    var d =
+        new BundleDescriptor(
+            1,
+            "svm",
+            Map.of("smile.svm.C", "10"),
+            features,
+            "y",
+            List.of("no", "yes"),
+            Map.of("accuracy", 0.91),
+            "abcd1234",
+            99,
+            -7,
+            "6.3.0",
+            "25.0.3",
+            java.time.Instant.parse("2026-02-03T04:05:06.789Z"),
+            "f".repeat(64),
+            1234);
     assertEquals(d, DescriptorJson.read(DescriptorJson.write(d), dir.resolve("bundle.json")));
   }
 
   @Test
   void writeRefusesAModelWhoseClassCountDiffersFromTheLabels() {
-    BundleDescriptor twoLabels = BundleDescriptor.of("logistic", Map.of(), TestBundles.irisFeatures(), "species",
-        List.of("a", "b"), Map.of(), "digest", 150, 1, java.time.Instant.EPOCH);
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> ModelBundle.write(dir, TestBundles.trainIris("logistic"), twoLabels, TestBundles.setosa()));
+    BundleDescriptor twoLabels =
+        BundleDescriptor.of(
+            "logistic",
+            Map.of(),
+            TestBundles.irisFeatures(),
+            "species",
+            List.of("a", "b"),
+            Map.of(),
+            "digest",
+            150,
+            1,
+            java.time.Instant.EPOCH);
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ModelBundle.write(
+                    dir, TestBundles.trainIris("logistic"), twoLabels, TestBundles.setosa()));
     assertEquals("model has 3 classes but the descriptor names 2 labels", e.getMessage());
   }
 
@@ -115,9 +161,17 @@ class ModelBundleTest {
   void writeRefusesAnInvalidInputExample() {
     Map<String, Object> bad = TestBundles.setosa();
     bad.remove("petal_width");
-    var e = assertThrows(IllegalArgumentException.class, () -> ModelBundle.write(dir,
-        TestBundles.trainIris("logistic"), TestBundles.irisDescriptor("logistic"), bad));
-    assertEquals("input example does not fit the features: petal_width: field required", e.getMessage());
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ModelBundle.write(
+                    dir,
+                    TestBundles.trainIris("logistic"),
+                    TestBundles.irisDescriptor("logistic"),
+                    bad));
+    assertEquals(
+        "input example does not fit the features: petal_width: field required", e.getMessage());
   }
 
   @Test
@@ -138,7 +192,8 @@ class ModelBundleTest {
     row.put("petal_width", Double.NaN);
     row.put("colour", "red");
     var e = assertThrows(InvalidInputException.class, () -> m.predict(row));
-    assertEquals("sepal_length: field required; petal_width: must be a finite number; colour: unknown field",
+    assertEquals(
+        "sepal_length: field required; petal_width: must be a finite number; colour: unknown field",
         e.getMessage());
   }
 
@@ -147,9 +202,13 @@ class ModelBundleTest {
     LoadedModel m = ModelBundle.load(TestBundles.writeIris(dir, "logistic"));
     Map<String, Object> bad = TestBundles.virginica();
     bad.put("sepal_width", "wide");
-    var e = assertThrows(InvalidInputException.class, () -> m.predictAll(List.of(TestBundles.setosa(), bad)));
-    assertEquals(List.of(new FieldError("[1].sepal_width", "must be a number (got string)")), e.errors());
+    var e =
+        assertThrows(
+            InvalidInputException.class, () -> m.predictAll(List.of(TestBundles.setosa(), bad)));
+    assertEquals(
+        List.of(new FieldError("[1].sepal_width", "must be a number (got string)")), e.errors());
     List<Prediction> ok = m.predictAll(List.of(TestBundles.setosa(), TestBundles.virginica()));
-    assertEquals(List.of("Iris-setosa", "Iris-virginica"), ok.stream().map(Prediction::label).toList());
+    assertEquals(
+        List.of("Iris-setosa", "Iris-virginica"), ok.stream().map(Prediction::label).toList());
   }
 }

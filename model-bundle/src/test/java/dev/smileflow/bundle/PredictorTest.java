@@ -48,7 +48,8 @@ class PredictorTest {
     Object model = TestBundles.trainIris("logistic");
     Predictor p = Predictor.of(model, NAMES);
     double[] posteriori = new double[3];
-    int label = p.predict(Features.encode(TestBundles.irisFeatures(), TestBundles.virginica()), posteriori);
+    int label =
+        p.predict(Features.encode(TestBundles.irisFeatures(), TestBundles.virginica()), posteriori);
     assertEquals(2, label);
     assertTrue(p.isSoft());
     assertEquals(1.0, posteriori[0] + posteriori[1] + posteriori[2], 1e-9);
@@ -78,8 +79,10 @@ class PredictorTest {
 
   @Test
   void modelNotTrainedOnLabelIndicesIsRejected() {
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> Predictor.of(new SignClassifier(0, 2), List.of("x")));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Predictor.of(new SignClassifier(0, 2), List.of("x")));
     assertEquals("model was not trained on labels 0..k-1 (class 1 is label 2)", e.getMessage());
   }
 
@@ -109,19 +112,21 @@ class PredictorTest {
         }
         List<Future<Integer>> mismatches = new ArrayList<>();
         for (int t = 0; t < 8; t++) {
-          mismatches.add(pool.submit(() -> {
-            int bad = 0;
-            for (int pass = 0; pass < 20; pass++) {
-              for (int i = 0; i < x.length; i++) {
-                double[] posteriori = new double[3];
-                int label = p.predict(x[i].clone(), posteriori);
-                if (label != expectedLabels[i] || !java.util.Arrays.equals(posteriori, expected[i])) {
-                  bad++;
+          mismatches.add(
+              pool.submit(() -> {
+                int bad = 0;
+                for (int pass = 0; pass < 20; pass++) {
+                  for (int i = 0; i < x.length; i++) {
+                    double[] posteriori = new double[3];
+                    int label = p.predict(x[i].clone(), posteriori);
+                    if (label != expectedLabels[i]
+                        || !java.util.Arrays.equals(posteriori, expected[i])) {
+                      bad++;
+                    }
+                  }
                 }
-              }
-            }
-            return bad;
-          }));
+                return bad;
+              }));
         }
         for (Future<Integer> f : mismatches) {
           assertEquals(0, f.get(), algorithm);

@@ -21,12 +21,18 @@ import org.junit.jupiter.api.io.TempDir;
 class WarmupWithoutBlasTest {
   @TempDir Path dir;
 
-  private static String load(Path bundle, String... jvmOptions) throws IOException, InterruptedException {
+  private static String load(Path bundle, String... jvmOptions)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("--enable-native-access=ALL-UNNAMED");
     command.addAll(List.of(jvmOptions));
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), LoadProbe.class.getName(), bundle.toString()));
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            LoadProbe.class.getName(),
+            bundle.toString()));
     Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();
@@ -40,7 +46,11 @@ class WarmupWithoutBlasTest {
   void modelNeedingAbsentNativeBlasFailsAtLoadWithWarmupFailed() throws Exception {
     Path bundle = TestBundles.writeIris(dir, "lda");
     assertEquals("OK", load(bundle));
-    assertEquals("WARMUP_FAILED",
-        load(bundle, "-Dsmile.lib.blas=smileflow-no-such-blas", "-Dsmile.lib.lapack=smileflow-no-such-lapack"));
+    assertEquals(
+        "WARMUP_FAILED",
+        load(
+            bundle,
+            "-Dsmile.lib.blas=smileflow-no-such-blas",
+            "-Dsmile.lib.lapack=smileflow-no-such-lapack"));
   }
 }

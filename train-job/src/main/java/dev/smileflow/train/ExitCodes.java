@@ -33,14 +33,15 @@ final class ExitCodes {
 
   /** A one-line reason for the failure, prefixed with its kind. */
   static String reason(Throwable failure) {
-    String kind = switch (of(failure)) {
-      case USAGE -> "bad arguments";
-      case DATA -> "bad data";
-      case MLFLOW -> "MLflow failure";
-      case TRAINING -> "training failed";
-      case INTERRUPTED -> "interrupted";
-      default -> "internal error (" + failure.getClass().getName() + ")";
-    };
+    String kind =
+        switch (of(failure)) {
+          case USAGE -> "bad arguments";
+          case DATA -> "bad data";
+          case MLFLOW -> "MLflow failure";
+          case TRAINING -> "training failed";
+          case INTERRUPTED -> "interrupted";
+          default -> "internal error (" + failure.getClass().getName() + ")";
+        };
     String message = failure.getMessage() == null ? failure.toString() : failure.getMessage();
     return "error: " + kind + ": " + message.lines().findFirst().orElse("");
   }

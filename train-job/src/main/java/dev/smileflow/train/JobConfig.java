@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param minScore the promotion quality bar, or null for none
  * @param threads worker threads for CV (at least 1)
  * @param searchRows the most training rows the CV search uses (a stratified sample above that)
- * @param referenceProfile a local data_profile.json, {@code runs:/<id>[/path]} or {@code models:/<name>@<alias>}
+ * @param referenceProfile a local data_profile.json, {@code runs:/<id>[/path]} or {@code
+ *     models:/<name>@<alias>}
  * @param output where to keep the model bundle, or null for a temporary directory
  */
 public record JobConfig(
@@ -73,12 +74,18 @@ public record JobConfig(
     if (!Double.isFinite(promoteMargin)) {
       throw new UsageException("--promote-margin must be a finite number");
     }
-    if (!alias.matches("[\\w-]{1,255}") || alias.equalsIgnoreCase("latest") || alias.matches("[vV]\\d+")) {
-      throw new UsageException("--alias '" + alias + "' is not a valid MLflow alias (letters, digits, _ and -; not"
-          + " 'latest' or v<number>)");
+    if (!alias.matches("[\\w-]{1,255}")
+        || alias.equalsIgnoreCase("latest")
+        || alias.matches("[vV]\\d+")) {
+      throw new UsageException(
+          "--alias '"
+              + alias
+              + "' is not a valid MLflow alias (letters, digits, _ and -; not"
+              + " 'latest' or v<number>)");
     }
     if (modelName.contains("/") || modelName.contains(":")) {
-      throw new UsageException("--model-name '" + modelName + "' must not contain '/' or ':' (MLflow rejects them)");
+      throw new UsageException(
+          "--model-name '" + modelName + "' must not contain '/' or ':' (MLflow rejects them)");
     }
     if (modelName.isBlank() || experiment.isBlank() || label.isBlank()) {
       throw new UsageException("--model-name, --experiment and --label must not be blank");

@@ -18,9 +18,9 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 
 /**
- * {@code java -jar train-job.jar}: reads the environment once, runs the job and exits with a code chosen by {@link
- * ExitCodes}. {@link #main} is the only {@code System.exit}; on SIGINT/SIGTERM a shutdown hook interrupts the job and
- * waits for it to mark its runs KILLED.
+ * {@code java -jar train-job.jar}: reads the environment once, runs the job and exits with a code
+ * chosen by {@link ExitCodes}. {@link #main} is the only {@code System.exit}; on SIGINT/SIGTERM a
+ * shutdown hook interrupts the job and waits for it to mark its runs KILLED.
  */
 public final class Main {
   private Main() {}
@@ -30,15 +30,18 @@ public final class Main {
     Thread jobThread = Thread.currentThread();
     Cancellation cancel = new Cancellation();
     CountDownLatch finished = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      cancel.cancel();
-      jobThread.interrupt();
-      try {
-        finished.await(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "train-job-shutdown");
+    Thread hook =
+        new Thread(
+            () -> {
+              cancel.cancel();
+              jobThread.interrupt();
+              try {
+                finished.await(30, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "train-job-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
@@ -52,40 +55,65 @@ public final class Main {
     System.exit(code);
   }
 
-  /** Runs the command line with an explicit environment; returns the exit code (tests call this). */
+  /**
+   * Runs the command line with an explicit environment; returns the exit code (tests call this).
+   */
   public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
     return run(args, env, out, err, new Cancellation(), false);
   }
 
-  static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err, Cancellation cancel,
+  static int run(
+      String[] args,
+      Map<String, String> env,
+      PrintWriter out,
+      PrintWriter err,
+      Cancellation cancel,
       boolean terminal) {
     Map<String, String> runTags = standardTags(env);
-    TrainCommand command = new TrainCommand(config -> execute(config, env, out, err, cancel, terminal), runTags);
-    CommandLine cli = new CommandLine(command)
-        .setOut(out)
-        .setErr(err)
-        .setCaseInsensitiveEnumValuesAllowed(true)
-        .setParameterExceptionHandler((e, a) -> {
-          err.println("error: bad arguments: " + e.getMessage());
-          err.println("Try 'train-job --help'.");
-          err.flush();
-          return ExitCodes.USAGE;
-        })
-        .setExecutionExceptionHandler((e, c, p) -> {
-          err.println(ExitCodes.reason(e));
-          err.flush();
-          return ExitCodes.of(e);
-        });
+    TrainCommand command =
+        new TrainCommand(config -> execute(config, env, out, err, cancel, terminal), runTags);
+    CommandLine cli =
+        new CommandLine(command)
+            .setOut(out)
+            .setErr(err)
+            .setCaseInsensitiveEnumValuesAllowed(true)
+            .setParameterExceptionHandler((e, a) -> {
+              err.println("error: bad arguments: " + e.getMessage());
+              err.println("Try 'train-job --help'.");
+              err.flush();
+              return ExitCodes.USAGE;
+            })
+            .setExecutionExceptionHandler((e, c, p) -> {
+              err.println(ExitCodes.reason(e));
+              err.flush();
+              return ExitCodes.of(e);
+            });
     return cli.execute(args);
   }
 
-  private static int execute(JobConfig config, Map<String, String> env, PrintWriter out, PrintWriter err,
-      Cancellation cancel, boolean terminal) {
+  private static int execute(
+      JobConfig config,
+      Map<String, String> env,
+      PrintWriter out,
+      PrintWriter err,
+      Cancellation cancel,
+      boolean terminal) {
     ProgressBar progress = new ProgressBar(terminal, err);
     if (config.dryRun()) {
-      TrainJob.Result result = new TrainJob(config, Tracker.dryRun(), null, cancel, progress, (ref, dir) -> {
-        throw new UsageException("--reference-profile " + ref + " needs MLflow; use a local file with --dry-run");
-      }).run();
+      TrainJob.Result result =
+          new TrainJob(
+                  config,
+                  Tracker.dryRun(),
+                  null,
+                  cancel,
+                  progress,
+                  (ref, dir) -> {
+                    throw new UsageException(
+                        "--reference-profile "
+                            + ref
+                            + " needs MLflow; use a local file with --dry-run");
+                  })
+              .run();
       Summary.print(out, result, config);
       return ExitCodes.OK;
     }
@@ -98,8 +126,15 @@ public final class Main {
     try (MlflowClient client = MlflowClient.create(mlflow)) {
       MlflowTracker tracker = new MlflowTracker(client, config.experiment(), config.runTags());
       Registrar registrar = new Registrar(client, config.modelName(), config.alias());
-      TrainJob.Result result = new TrainJob(config, tracker, registrar, cancel, progress,
-          (ref, dir) -> ReferenceProfiles.download(client, ref, dir)).run();
+      TrainJob.Result result =
+          new TrainJob(
+                  config,
+                  tracker,
+                  registrar,
+                  cancel,
+                  progress,
+                  (ref, dir) -> ReferenceProfiles.download(client, ref, dir))
+              .run();
       Summary.print(out, result, config);
       return ExitCodes.OK;
     }

@@ -36,7 +36,9 @@ final class ProgressBar implements CrossValidator.Progress {
     if (terminal) {
       int filled = (int) ((long) WIDTH * done / total);
       String label = what.length() > 48 ? what.substring(0, 45) + "..." : what;
-      err.printf("\r[%s%s] %d/%d %-48s", "#".repeat(filled), " ".repeat(WIDTH - filled), done, total, label);
+      err.printf(
+          "\r[%s%s] %d/%d %-48s",
+          "#".repeat(filled), " ".repeat(WIDTH - filled), done, total, label);
       if (done == total) {
         err.println();
       }

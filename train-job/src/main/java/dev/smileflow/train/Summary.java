@@ -9,15 +9,24 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
-/** The job's human-readable output: the candidate table, the winner, the registry outcome and the model URI. */
+/**
+ * The job's human-readable output: the candidate table, the winner, the registry outcome and the
+ * model URI.
+ */
 final class Summary {
   private Summary() {}
 
   /** Prints the summary to stdout's writer. */
   static void print(PrintWriter out, TrainJob.Result r, JobConfig c) {
     Metric m = c.metric();
-    out.printf(Locale.ROOT, "Data: %s  (%d rows: %d training, %d hold-out; %d features; classes %s)%n",
-        r.data().source(), r.data().rows(), r.trainRows(), r.testRows(), r.data().columns().size(),
+    out.printf(
+        Locale.ROOT,
+        "Data: %s  (%d rows: %d training, %d hold-out; %d features; classes %s)%n",
+        r.data().source(),
+        r.data().rows(),
+        r.trainRows(),
+        r.testRows(),
+        r.data().columns().size(),
         r.data().classes());
     for (Finding f : r.findings()) {
       out.println("Warning: " + f.message());
@@ -25,31 +34,66 @@ final class Summary {
     for (String s : r.skipped()) {
       out.println("Skipped: " + s);
     }
-    out.printf(Locale.ROOT, "%nCandidates (%d-fold stratified CV, seed %d, ranked by %s):%n", r.search().folds(),
-        c.seed(), m.key());
-    int labelWidth = Math.max(24, r.search().candidates().stream().mapToInt(x -> x.spec().label().length()).max()
-        .orElse(0));
-    out.printf(Locale.ROOT, "  %-4s %-" + labelWidth + "s %17s %17s %17s %9s%n", "#", "candidate",
-        "accuracy", "f1_macro", "log_loss", "fit ms");
-    List<CandidateResult> ranked = r.search().candidates().stream()
-        .sorted(Comparator.comparing((CandidateResult x) -> !x.succeeded())
-            .thenComparing(x -> m.higherIsBetter() ? -x.mean(m) : x.mean(m))
-            .thenComparing(CandidateResult::index))
-        .toList();
+    out.printf(
+        Locale.ROOT,
+        "%nCandidates (%d-fold stratified CV, seed %d, ranked by %s):%n",
+        r.search().folds(),
+        c.seed(),
+        m.key());
+    int labelWidth =
+        Math.max(
+            24,
+            r.search().candidates().stream()
+                .mapToInt(x -> x.spec().label().length())
+                .max()
+                .orElse(0));
+    out.printf(
+        Locale.ROOT,
+        "  %-4s %-" + labelWidth + "s %17s %17s %17s %9s%n",
+        "#",
+        "candidate",
+        "accuracy",
+        "f1_macro",
+        "log_loss",
+        "fit ms");
+    List<CandidateResult> ranked =
+        r.search().candidates().stream()
+            .sorted(
+                Comparator.comparing((CandidateResult x) -> !x.succeeded())
+                    .thenComparing(x -> m.higherIsBetter() ? -x.mean(m) : x.mean(m))
+                    .thenComparing(CandidateResult::index))
+            .toList();
     CandidateResult winner = r.search().winner();
     for (CandidateResult x : ranked) {
       if (!x.succeeded()) {
-        out.printf(Locale.ROOT, "  %-4d %-" + labelWidth + "s failed: %s%n", x.index() + 1, x.spec().label(),
+        out.printf(
+            Locale.ROOT,
+            "  %-4d %-" + labelWidth + "s failed: %s%n",
+            x.index() + 1,
+            x.spec().label(),
             x.failure());
         continue;
       }
-      out.printf(Locale.ROOT, "%s %-4d %-" + labelWidth + "s %17s %17s %17s %9d%n", x == winner ? "*" : " ",
-          x.index() + 1, x.spec().label(), pm(x, Metric.ACCURACY), pm(x, Metric.F1_MACRO), pm(x, Metric.LOG_LOSS),
+      out.printf(
+          Locale.ROOT,
+          "%s %-4d %-" + labelWidth + "s %17s %17s %17s %9d%n",
+          x == winner ? "*" : " ",
+          x.index() + 1,
+          x.spec().label(),
+          pm(x, Metric.ACCURACY),
+          pm(x, Metric.F1_MACRO),
+          pm(x, Metric.LOG_LOSS),
           x.fitMillis());
     }
-    out.printf(Locale.ROOT, "%nWinner: %s (CV %s %.4f)%n", winner.spec().label(), m.key(), winner.mean(m));
-    out.printf(Locale.ROOT, "Hold-out (%d rows): accuracy %.4f, f1_macro %.4f, log_loss %.4f%n", r.testRows(),
-        r.holdout().get("accuracy"), r.holdout().get("f1_macro"), r.holdout().get("log_loss"));
+    out.printf(
+        Locale.ROOT, "%nWinner: %s (CV %s %.4f)%n", winner.spec().label(), m.key(), winner.mean(m));
+    out.printf(
+        Locale.ROOT,
+        "Hold-out (%d rows): accuracy %.4f, f1_macro %.4f, log_loss %.4f%n",
+        r.testRows(),
+        r.holdout().get("accuracy"),
+        r.holdout().get("f1_macro"),
+        r.holdout().get("log_loss"));
     if (c.dryRun()) {
       out.println("Dry run: nothing was written to MLflow. Model bundle: " + r.bundleDir());
     } else {
@@ -62,8 +106,13 @@ final class Summary {
       if (d != null && d.promote()) {
         out.printf(Locale.ROOT, "Model URI: models:/%s@%s%n", c.modelName(), c.alias());
       } else {
-        out.printf(Locale.ROOT, "Model URI: models:/%s/%s (production unchanged: models:/%s@%s)%n", c.modelName(),
-            r.version(), c.modelName(), c.alias());
+        out.printf(
+            Locale.ROOT,
+            "Model URI: models:/%s/%s (production unchanged: models:/%s@%s)%n",
+            c.modelName(),
+            r.version(),
+            c.modelName(),
+            c.alias());
       }
     }
     out.printf(Locale.ROOT, "Wall time: %.1f s%n", r.millis() / 1000.0);
@@ -74,17 +123,39 @@ final class Summary {
   static String markdown(TrainJob.Result r, JobConfig c) {
     CandidateResult winner = r.search().winner();
     StringBuilder md = new StringBuilder();
-    md.append("**smileflow train-job** on `").append(r.data().source()).append("` (digest `")
-        .append(r.data().digest()).append("`, ").append(r.data().rows()).append(" rows)\n\n");
-    md.append(String.format(Locale.ROOT, "%d candidates, %d-fold stratified CV, selection by %s.%n%n",
-        r.search().candidates().size(), r.search().folds(), c.metric().key()));
-    md.append(String.format(Locale.ROOT, "Winner: **%s**, CV %s %.4f; hold-out accuracy %.4f, macro F1 %.4f.%n%n",
-        winner.spec().label(), c.metric().key(), winner.mean(c.metric()), r.holdout().get("accuracy"),
-        r.holdout().get("f1_macro")));
+    md.append("**smileflow train-job** on `")
+        .append(r.data().source())
+        .append("` (digest `")
+        .append(r.data().digest())
+        .append("`, ")
+        .append(r.data().rows())
+        .append(" rows)\n\n");
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "%d candidates, %d-fold stratified CV, selection by %s.%n%n",
+            r.search().candidates().size(),
+            r.search().folds(),
+            c.metric().key()));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "Winner: **%s**, CV %s %.4f; hold-out accuracy %.4f, macro F1 %.4f.%n%n",
+            winner.spec().label(),
+            c.metric().key(),
+            winner.mean(c.metric()),
+            r.holdout().get("accuracy"),
+            r.holdout().get("f1_macro")));
     if (r.version() != null && r.decision() != null) {
-      md.append("Registered `").append(c.modelName()).append("` version ").append(r.version()).append(": ")
-          .append(r.decision().promote() ? "promoted to `@" + c.alias() + "`" : "not promoted").append(" (")
-          .append(r.decision().reason()).append(").\n");
+      md.append("Registered `")
+          .append(c.modelName())
+          .append("` version ")
+          .append(r.version())
+          .append(": ")
+          .append(r.decision().promote() ? "promoted to `@" + c.alias() + "`" : "not promoted")
+          .append(" (")
+          .append(r.decision().reason())
+          .append(").\n");
     }
     if (!r.findings().isEmpty()) {
       md.append("\nValidation warnings:\n");

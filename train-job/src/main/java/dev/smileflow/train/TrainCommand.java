@@ -16,118 +16,217 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The command line: every option has an environment-variable default shown in {@code --help}. */
-@Command(name = "train-job", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 110,
+@Command(
+    name = "train-job",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    usageHelpWidth = 110,
     versionProvider = TrainCommand.Version.class,
     description = {
-        "Loads a CSV classification data set (the bundled Iris by default), validates it, searches Smile classifiers",
-        "with stratified k-fold CV, logs everything to MLflow (MLFLOW_TRACKING_URI and the MLFLOW_TRACKING_* auth",
-        "variables), registers the winner and promotes it when it passes the gate.", ""},
+      "Loads a CSV classification data set (the bundled Iris by default), validates it, searches Smile classifiers",
+      "with stratified k-fold CV, logs everything to MLflow (MLFLOW_TRACKING_URI and the MLFLOW_TRACKING_* auth",
+      "variables), registers the winner and promotes it when it passes the gate.",
+      ""
+    },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:success", "1:internal error", "2:bad arguments or configuration", "3:bad data",
-        "4:MLflow failure (unreachable, unauthorized, rejected)", "5:training failed (every candidate failed)",
-        "130:interrupted (runs marked KILLED)"})
+    exitCodeList = {
+      "0:success",
+      "1:internal error",
+      "2:bad arguments or configuration",
+      "3:bad data",
+      "4:MLflow failure (unreachable, unauthorized, rejected)",
+      "5:training failed (every candidate failed)",
+      "130:interrupted (runs marked KILLED)"
+    })
 final class TrainCommand implements Callable<Integer> {
-  @Option(names = "--data", paramLabel = "PATH", defaultValue = "${env:TRAIN_DATA}",
+  @Option(
+      names = "--data",
+      paramLabel = "PATH",
+      defaultValue = "${env:TRAIN_DATA}",
       description = "CSV file with a header row (env TRAIN_DATA; default: the bundled Iris).")
   @Nullable Path data;
 
-  @Option(names = "--label", paramLabel = "COLUMN", defaultValue = "${env:TRAIN_LABEL:-species}",
+  @Option(
+      names = "--label",
+      paramLabel = "COLUMN",
+      defaultValue = "${env:TRAIN_LABEL:-species}",
       description = "Label column (env TRAIN_LABEL, default ${DEFAULT-VALUE}).")
   String label = "species";
 
-  @Option(names = "--categorical", paramLabel = "COLUMN", split = ",", defaultValue = "${env:TRAIN_CATEGORICAL}",
-      description = "Columns to treat as categorical even if numeric (env TRAIN_CATEGORICAL, comma-separated).")
+  @Option(
+      names = "--categorical",
+      paramLabel = "COLUMN",
+      split = ",",
+      defaultValue = "${env:TRAIN_CATEGORICAL}",
+      description =
+          "Columns to treat as categorical even if numeric (env TRAIN_CATEGORICAL, comma-separated).")
   @Nullable List<String> categorical;
 
-  @Option(names = "--missing", paramLabel = "POLICY", defaultValue = "${env:TRAIN_MISSING:-reject}",
-      description = "Missing values: reject, drop (rows) or impute (mean / most frequent level, fitted per CV fold)"
-          + " (env TRAIN_MISSING, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--missing",
+      paramLabel = "POLICY",
+      defaultValue = "${env:TRAIN_MISSING:-reject}",
+      description =
+          "Missing values: reject, drop (rows) or impute (mean / most frequent level, fitted per CV fold)"
+              + " (env TRAIN_MISSING, default ${DEFAULT-VALUE}).")
   String missing = "reject";
 
-  @Option(names = "--experiment", paramLabel = "NAME", defaultValue = "${env:MLFLOW_EXPERIMENT_NAME:-smileflow}",
+  @Option(
+      names = "--experiment",
+      paramLabel = "NAME",
+      defaultValue = "${env:MLFLOW_EXPERIMENT_NAME:-smileflow}",
       description = "MLflow experiment (env MLFLOW_EXPERIMENT_NAME, default ${DEFAULT-VALUE}).")
   String experiment = "smileflow";
 
-  @Option(names = "--model-name", paramLabel = "NAME", defaultValue = "${env:MODEL_NAME:-iris-classifier}",
+  @Option(
+      names = "--model-name",
+      paramLabel = "NAME",
+      defaultValue = "${env:MODEL_NAME:-iris-classifier}",
       description = "Registered model name (env MODEL_NAME, default ${DEFAULT-VALUE}).")
   String modelName = "iris-classifier";
 
-  @Option(names = "--alias", paramLabel = "ALIAS", defaultValue = "${env:MODEL_ALIAS:-production}",
+  @Option(
+      names = "--alias",
+      paramLabel = "ALIAS",
+      defaultValue = "${env:MODEL_ALIAS:-production}",
       description = "Alias moved on promotion (env MODEL_ALIAS, default ${DEFAULT-VALUE}).")
   String alias = "production";
 
-  @Option(names = "--folds", paramLabel = "K", defaultValue = "${env:TRAIN_FOLDS:-5}",
+  @Option(
+      names = "--folds",
+      paramLabel = "K",
+      defaultValue = "${env:TRAIN_FOLDS:-5}",
       description = "Stratified CV folds (env TRAIN_FOLDS, default ${DEFAULT-VALUE}).")
   int folds = 5;
 
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "${env:TRAIN_SEED:-42}",
-      description = "Seed for the split, folds, search and models (env TRAIN_SEED, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      defaultValue = "${env:TRAIN_SEED:-42}",
+      description =
+          "Seed for the split, folds, search and models (env TRAIN_SEED, default ${DEFAULT-VALUE}).")
   long seed = 42;
 
-  @Option(names = "--test-fraction", paramLabel = "F", defaultValue = "${env:TRAIN_TEST_FRACTION:-0.2}",
-      description = "Stratified hold-out fraction (env TRAIN_TEST_FRACTION, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--test-fraction",
+      paramLabel = "F",
+      defaultValue = "${env:TRAIN_TEST_FRACTION:-0.2}",
+      description =
+          "Stratified hold-out fraction (env TRAIN_TEST_FRACTION, default ${DEFAULT-VALUE}).")
   double testFraction = 0.2;
 
-  @Option(names = "--metric", paramLabel = "METRIC", defaultValue = "${env:TRAIN_METRIC:-accuracy}",
-      description = "Selection and gate metric: accuracy, f1_macro or log_loss (env TRAIN_METRIC, default"
-          + " ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--metric",
+      paramLabel = "METRIC",
+      defaultValue = "${env:TRAIN_METRIC:-accuracy}",
+      description =
+          "Selection and gate metric: accuracy, f1_macro or log_loss (env TRAIN_METRIC, default"
+              + " ${DEFAULT-VALUE}).")
   String metric = "accuracy";
 
-  @Option(names = "--min-score", paramLabel = "X", defaultValue = "${env:TRAIN_MIN_SCORE}",
-      description = "Promote only if the hold-out metric reaches X (at most X for log_loss) (env TRAIN_MIN_SCORE;"
-          + " default: no bar).")
+  @Option(
+      names = "--min-score",
+      paramLabel = "X",
+      defaultValue = "${env:TRAIN_MIN_SCORE}",
+      description =
+          "Promote only if the hold-out metric reaches X (at most X for log_loss) (env TRAIN_MIN_SCORE;"
+              + " default: no bar).")
   @Nullable Double minScore;
 
-  @Option(names = "--promote-margin", paramLabel = "X", defaultValue = "${env:TRAIN_PROMOTE_MARGIN:-0}",
-      description = "Required improvement over production on the same hold-out rows (env TRAIN_PROMOTE_MARGIN,"
-          + " default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--promote-margin",
+      paramLabel = "X",
+      defaultValue = "${env:TRAIN_PROMOTE_MARGIN:-0}",
+      description =
+          "Required improvement over production on the same hold-out rows (env TRAIN_PROMOTE_MARGIN,"
+              + " default ${DEFAULT-VALUE}).")
   double promoteMargin;
 
-  @Option(names = "--no-promote", defaultValue = "${env:TRAIN_NO_PROMOTE:-false}",
-      description = "Register the winner but never promote it (env TRAIN_NO_PROMOTE, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--no-promote",
+      defaultValue = "${env:TRAIN_NO_PROMOTE:-false}",
+      description =
+          "Register the winner but never promote it (env TRAIN_NO_PROMOTE, default ${DEFAULT-VALUE}).")
   boolean noPromote;
 
-  @Option(names = "--dry-run", defaultValue = "${env:TRAIN_DRY_RUN:-false}",
-      description = "Train and evaluate only; no MLflow writes (env TRAIN_DRY_RUN, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--dry-run",
+      defaultValue = "${env:TRAIN_DRY_RUN:-false}",
+      description =
+          "Train and evaluate only; no MLflow writes (env TRAIN_DRY_RUN, default ${DEFAULT-VALUE}).")
   boolean dryRun;
 
-  @Option(names = "--algorithms", paramLabel = "LIST", split = ",", defaultValue = "${env:TRAIN_ALGORITHMS:-all}",
-      description = "Algorithms: all or some of logistic, svm, random_forest, gradient_boosting, decision_tree, knn,"
-          + " naive_bayes, lda (env TRAIN_ALGORITHMS, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--algorithms",
+      paramLabel = "LIST",
+      split = ",",
+      defaultValue = "${env:TRAIN_ALGORITHMS:-all}",
+      description =
+          "Algorithms: all or some of logistic, svm, random_forest, gradient_boosting, decision_tree, knn,"
+              + " naive_bayes, lda (env TRAIN_ALGORITHMS, default ${DEFAULT-VALUE}).")
   List<String> algorithms = List.of("all");
 
-  @Option(names = "--search", paramLabel = "MODE", defaultValue = "${env:TRAIN_SEARCH:-grid}",
+  @Option(
+      names = "--search",
+      paramLabel = "MODE",
+      defaultValue = "${env:TRAIN_SEARCH:-grid}",
       description = "grid or random (env TRAIN_SEARCH, default ${DEFAULT-VALUE}).")
   String search = "grid";
 
-  @Option(names = "--trials", paramLabel = "N", defaultValue = "${env:TRAIN_TRIALS:-8}",
-      description = "Random-search draws per algorithm (env TRAIN_TRIALS, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--trials",
+      paramLabel = "N",
+      defaultValue = "${env:TRAIN_TRIALS:-8}",
+      description =
+          "Random-search draws per algorithm (env TRAIN_TRIALS, default ${DEFAULT-VALUE}).")
   int trials = 8;
 
-  @Option(names = "--param", paramLabel = "ALGO.NAME=VALUES",
-      description = "Override a search space, e.g. svm.c=1,10,100 or svm.sigma_scale=0.1:10:log (repeatable).")
+  @Option(
+      names = "--param",
+      paramLabel = "ALGO.NAME=VALUES",
+      description =
+          "Override a search space, e.g. svm.c=1,10,100 or svm.sigma_scale=0.1:10:log (repeatable).")
   @Nullable List<String> params;
 
-  @Option(names = "--search-file", paramLabel = "PATH", defaultValue = "${env:TRAIN_SEARCH_FILE}",
-      description = "JSON or YAML search spaces, e.g. {svm: {c: [1, 10], sigma_scale: {min: 0.1, max: 10, log: true}}}"
-          + " (env TRAIN_SEARCH_FILE).")
+  @Option(
+      names = "--search-file",
+      paramLabel = "PATH",
+      defaultValue = "${env:TRAIN_SEARCH_FILE}",
+      description =
+          "JSON or YAML search spaces, e.g. {svm: {c: [1, 10], sigma_scale: {min: 0.1, max: 10, log: true}}}"
+              + " (env TRAIN_SEARCH_FILE).")
   @Nullable Path searchFile;
 
-  @Option(names = "--reference-profile", paramLabel = "REF", defaultValue = "${env:TRAIN_REFERENCE_PROFILE}",
-      description = "Reference data profile for drift (KS test per numeric feature): a data_profile.json file,"
-          + " runs:/<run id> or models:/<name>@<alias> (env TRAIN_REFERENCE_PROFILE).")
+  @Option(
+      names = "--reference-profile",
+      paramLabel = "REF",
+      defaultValue = "${env:TRAIN_REFERENCE_PROFILE}",
+      description =
+          "Reference data profile for drift (KS test per numeric feature): a data_profile.json file,"
+              + " runs:/<run id> or models:/<name>@<alias> (env TRAIN_REFERENCE_PROFILE).")
   @Nullable String referenceProfile;
 
-  @Option(names = "--threads", paramLabel = "N", defaultValue = "${env:TRAIN_THREADS:-0}",
-      description = "CV worker threads, 0 = one per core (env TRAIN_THREADS, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      defaultValue = "${env:TRAIN_THREADS:-0}",
+      description =
+          "CV worker threads, 0 = one per core (env TRAIN_THREADS, default ${DEFAULT-VALUE}).")
   int threads;
 
-  @Option(names = "--search-rows", paramLabel = "N", defaultValue = "${env:TRAIN_SEARCH_ROWS:-20000}",
-      description = "Cross-validate on a stratified sample of at most N training rows; the winner is refitted on all"
-          + " of them (env TRAIN_SEARCH_ROWS, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--search-rows",
+      paramLabel = "N",
+      defaultValue = "${env:TRAIN_SEARCH_ROWS:-20000}",
+      description =
+          "Cross-validate on a stratified sample of at most N training rows; the winner is refitted on all"
+              + " of them (env TRAIN_SEARCH_ROWS, default ${DEFAULT-VALUE}).")
   int searchRows = 20_000;
 
-  @Option(names = "--output", paramLabel = "DIR", defaultValue = "${env:TRAIN_OUTPUT}",
+  @Option(
+      names = "--output",
+      paramLabel = "DIR",
+      defaultValue = "${env:TRAIN_OUTPUT}",
       description = "Also keep the model bundle and reports in DIR (env TRAIN_OUTPUT).")
   @Nullable Path output;
 
@@ -162,16 +261,40 @@ final class TrainCommand implements Callable<Integer> {
           }
         }
       }
-      boolean random = switch (search.trim().toLowerCase(java.util.Locale.ROOT)) {
-        case "grid" -> false;
-        case "random" -> true;
-        default -> throw new UsageException("--search must be grid or random, got '" + search + "'");
-      };
+      boolean random =
+          switch (search.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "grid" -> false;
+            case "random" -> true;
+            default ->
+                throw new UsageException("--search must be grid or random, got '" + search + "'");
+          };
       int workers = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
-      return new JobConfig(data, label, categorical == null ? Set.of() : Set.copyOf(categorical),
-          MissingPolicy.parse(missing), experiment, modelName, alias, folds, seed, testFraction, Metric.parse(metric),
-          minScore, promoteMargin, !noPromote, dryRun, chosen, random, trials, params == null ? List.of() : params,
-          searchFile, referenceProfile, workers, searchRows, output, runTags);
+      return new JobConfig(
+          data,
+          label,
+          categorical == null ? Set.of() : Set.copyOf(categorical),
+          MissingPolicy.parse(missing),
+          experiment,
+          modelName,
+          alias,
+          folds,
+          seed,
+          testFraction,
+          Metric.parse(metric),
+          minScore,
+          promoteMargin,
+          !noPromote,
+          dryRun,
+          chosen,
+          random,
+          trials,
+          params == null ? List.of() : params,
+          searchFile,
+          referenceProfile,
+          workers,
+          searchRows,
+          output,
+          runTags);
     } catch (UsageException e) {
       throw e;
     } catch (IllegalArgumentException e) {

@@ -45,14 +45,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One training job, step by step: load, split, validate, search, refit the winner, evaluate on the hold-out rows,
- * write and log the model, register it and apply the promotion gate. Any failure ends the open runs FAILED (KILLED
- * when interrupted) before it propagates.
+ * One training job, step by step: load, split, validate, search, refit the winner, evaluate on the
+ * hold-out rows, write and log the model, register it and apply the promotion gate. Any failure
+ * ends the open runs FAILED (KILLED when interrupted) before it propagates.
  */
 final class TrainJob {
   private static final Logger log = LoggerFactory.getLogger(TrainJob.class);
 
-  /** Search rows above which the quadratic-cost algorithms (svm, knn) are left out unless named explicitly. */
+  /**
+   * Search rows above which the quadratic-cost algorithms (svm, knn) are left out unless named
+   * explicitly.
+   */
   static final int KERNEL_ROW_LIMIT = 10_000;
 
   private final JobConfig config;
@@ -63,11 +66,16 @@ final class TrainJob {
   private final BiFunction<String, Path, Path> profileResolver;
 
   /**
-   * @param profileResolver turns a {@code runs:/} or {@code models:/} reference profile into a local file (given a
-   *     work directory)
+   * @param profileResolver turns a {@code runs:/} or {@code models:/} reference profile into a
+   *     local file (given a work directory)
    */
-  TrainJob(JobConfig config, Tracker tracker, @Nullable Registrar registrar, Cancellation cancel,
-      CrossValidator.Progress progress, BiFunction<String, Path, Path> profileResolver) {
+  TrainJob(
+      JobConfig config,
+      Tracker tracker,
+      @Nullable Registrar registrar,
+      Cancellation cancel,
+      CrossValidator.Progress progress,
+      BiFunction<String, Path, Path> profileResolver) {
     this.config = config;
     this.tracker = tracker;
     this.registrar = registrar;
@@ -77,10 +85,22 @@ final class TrainJob {
   }
 
   /** What the job did, for the summary. */
-  record Result(Table data, int trainRows, int testRows, SearchResult search, List<String> skipped,
-      List<Finding> findings, List<Drift.Result> drift, Map<String, Double> holdout, Path bundleDir,
-      @Nullable String runId, @Nullable String modelId, @Nullable String version,
-      PromotionGate.@Nullable Decision decision, PromotionGate.@Nullable Champion champion, long millis) {}
+  record Result(
+      Table data,
+      int trainRows,
+      int testRows,
+      SearchResult search,
+      List<String> skipped,
+      List<Finding> findings,
+      List<Drift.Result> drift,
+      Map<String, Double> holdout,
+      Path bundleDir,
+      @Nullable String runId,
+      @Nullable String modelId,
+      @Nullable String version,
+      PromotionGate.@Nullable Decision decision,
+      PromotionGate.@Nullable Champion champion,
+      long millis) {}
 
   Result run() {
     long start = System.nanoTime();
@@ -93,7 +113,8 @@ final class TrainJob {
       Thread.interrupted(); // clear it so the clean-up calls can reach MLflow
       tracker.endAll(interrupted ? "KILLED" : "FAILED");
       if (interrupted && !(e instanceof JobInterruptedException)) {
-        JobInterruptedException wrapped = new JobInterruptedException("interrupted: " + e.getMessage());
+        JobInterruptedException wrapped =
+            new JobInterruptedException("interrupted: " + e.getMessage());
         wrapped.addSuppressed(e);
         throw wrapped;
       }
@@ -103,10 +124,15 @@ final class TrainJob {
 
   private Result steps(long start) {
     // 1. Data, split, validation.
-    Table table = config.data() == null ? CsvTables.iris()
-        : CsvTables.read(config.data(), new LoadOptions(config.label(), config.missing(), config.categorical()));
+    Table table =
+        config.data() == null
+            ? CsvTables.iris()
+            : CsvTables.read(
+                config.data(),
+                new LoadOptions(config.label(), config.missing(), config.categorical()));
     if (config.data() == null && !config.label().equals("species")) {
-      throw new UsageException("--label " + config.label() + " needs --data (the bundled Iris labels 'species')");
+      throw new UsageException(
+          "--label " + config.label() + " needs --data (the bundled Iris labels 'species')");
     }
     log.info("data: {}", table);
     Split split = Split.holdout(table.y(), config.testFraction(), config.seed());
@@ -117,59 +143,105 @@ final class TrainJob {
     Path work = workDir();
     String reference = config.referenceProfile();
     if (reference != null) {
-      Path file = ReferenceProfiles.isMlflowUri(reference) ? profileResolver.apply(reference, work) : Path.of(reference);
+      Path file =
+          ReferenceProfiles.isMlflowUri(reference)
+              ? profileResolver.apply(reference, work)
+              : Path.of(reference);
       drift = Drift.compare(Profile.read(file), train, findings);
       for (Drift.Result d : drift) {
         if (d.drifted()) {
-          findings.add(new Finding("drift", String.format(Locale.ROOT, "column '%s' drifted: KS D=%.3f, p=%.2g",
-              d.feature(), d.statistic(), d.pValue())));
+          findings.add(
+              new Finding(
+                  "drift",
+                  String.format(
+                      Locale.ROOT,
+                      "column '%s' drifted: KS D=%.3f, p=%.2g",
+                      d.feature(),
+                      d.statistic(),
+                      d.pValue())));
         }
       }
     }
     findings.forEach(f -> log.warn("validation: {}", f.message()));
     cancel.check("validation");
 
-    // 2. Candidates, searched on at most --search-rows training rows (a stratified sample); the winner is refitted on
+    // 2. Candidates, searched on at most --search-rows training rows (a stratified sample); the
+    // winner is refitted on
     // the whole training split.
     Table searchRows = train;
     if (train.rows() > config.searchRows()) {
       double drop = 1.0 - (double) config.searchRows() / train.rows();
       searchRows = train.select(Split.holdout(train.y(), drop, config.seed() + 1).train());
-      log.info("searching on a stratified sample of {} of the {} training rows (--search-rows)", searchRows.rows(),
+      log.info(
+          "searching on a stratified sample of {} of the {} training rows (--search-rows)",
+          searchRows.rows(),
           train.rows());
     }
     List<String> skipped = new ArrayList<>();
     List<ModelSpec> candidates = candidates(searchRows.rows(), skipped);
     skipped.forEach(s -> log.warn("skipped: {}", s));
-    log.info("searching {} candidates with {}-fold stratified CV on {} training rows ({} threads, seed {})",
-        candidates.size(), config.folds(), searchRows.rows(), config.threads(), config.seed());
+    log.info(
+        "searching {} candidates with {}-fold stratified CV on {} training rows ({} threads, seed {})",
+        candidates.size(),
+        config.folds(),
+        searchRows.rows(),
+        config.threads(),
+        config.seed());
 
     // 3. Parent run.
-    String runName = "train-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC)
-        .format(Instant.now());
+    String runName =
+        "train-"
+            + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                .withZone(ZoneOffset.UTC)
+                .format(Instant.now());
     Map<String, String> tags = new LinkedHashMap<>(config.runTags());
     tags.put("validation.status", findings.isEmpty() ? "passed" : "passed_with_warnings");
-    tags.put("data.schema", truncate(String.join(", ", table.columns().stream()
-        .map(c -> c.name() + ":" + switch (c) {
-          case dev.smileflow.train.data.Column.Numeric n -> "double";
-          case dev.smileflow.train.data.Column.Categorical k -> "string" + k.levels();
-        }).toList()) + " -> " + table.labelName() + ":string"));
+    tags.put(
+        "data.schema",
+        truncate(
+            String.join(
+                    ", ",
+                    table.columns().stream()
+                        .map(c ->
+                            c.name()
+                                + ":"
+                                + switch (c) {
+                                  case dev.smileflow.train.data.Column.Numeric n -> "double";
+                                  case dev.smileflow.train.data.Column.Categorical k ->
+                                      "string" + k.levels();
+                                })
+                        .toList())
+                + " -> "
+                + table.labelName()
+                + ":string"));
     StringBuilder counts = new StringBuilder();
     for (int c = 0; c < table.classes().size(); c++) {
-      counts.append(c == 0 ? "" : ", ").append(table.classes().get(c)).append('=').append(table.classCounts()[c]);
+      counts
+          .append(c == 0 ? "" : ", ")
+          .append(table.classes().get(c))
+          .append('=')
+          .append(table.classCounts()[c]);
     }
     tags.put("data.class_counts", truncate(counts.toString()));
     tags.put("data.missing_values", Long.toString(table.missingCount()));
     tags.put("validation.warnings", Integer.toString(findings.size()));
     for (int i = 0; i < findings.size(); i++) {
-      tags.put("validation." + findings.get(i).code() + (i == 0 ? "" : "." + i), truncate(findings.get(i).message()));
+      tags.put(
+          "validation." + findings.get(i).code() + (i == 0 ? "" : "." + i),
+          truncate(findings.get(i).message()));
     }
     for (int i = 0; i < skipped.size(); i++) {
       tags.put("search.skipped." + i, truncate(skipped.get(i)));
     }
     for (Drift.Result d : drift) {
-      tags.put("drift." + d.feature(), String.format(Locale.ROOT, "D=%.4f p=%.3g%s", d.statistic(), d.pValue(),
-          d.drifted() ? " drifted" : ""));
+      tags.put(
+          "drift." + d.feature(),
+          String.format(
+              Locale.ROOT,
+              "D=%.4f p=%.3g%s",
+              d.statistic(),
+              d.pValue(),
+              d.drifted() ? " drifted" : ""));
     }
     tracker.startParent(runName, jobParams(table, train), tags);
     tracker.logDataset(DatasetInfo.of(table, train.rows()));
@@ -181,15 +253,19 @@ final class TrainJob {
     // 4. Search.
     SearchResult search;
     try {
-      search = new CrossValidator(config.folds(), config.seed(), config.threads())
-          .run(searchRows, candidates, config.metric(), progress);
+      search =
+          new CrossValidator(config.folds(), config.seed(), config.threads())
+              .run(searchRows, candidates, config.metric(), progress);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new JobInterruptedException("interrupted during cross-validation");
     }
     cancel.check("cross-validation");
     CandidateResult winner = search.winner();
-    log.info("winner: {} (CV {} {})", winner.spec().label(), config.metric().key(),
+    log.info(
+        "winner: {} (CV {} {})",
+        winner.spec().label(),
+        config.metric().key(),
         fmt(winner.mean(config.metric())));
 
     // 5. Refit on the whole training split, confirm on the hold-out rows.
@@ -210,7 +286,8 @@ final class TrainJob {
     // 6. Reports and the model.
     Path bundleDir = config.output() != null ? config.output() : work.resolve("model");
     Path reportDir = work.resolve("reports");
-    List<Path> reports = Reports.write(reportDir, evaluation, table.classes(), winner.spec().label());
+    List<Path> reports =
+        Reports.write(reportDir, evaluation, table.classes(), winner.spec().label());
     tracker.uploadToParent(reports, "reports");
     Path summaryCsv = write(work.resolve("candidates.csv"), candidatesCsv(search));
     tracker.uploadToParent(List.of(summaryCsv), "");
@@ -220,14 +297,36 @@ final class TrainJob {
       modelMetrics.put("cv_" + m.key() + "_mean", winner.mean(m));
       modelMetrics.put("cv_" + m.key() + "_std", winner.std(m));
     }
-    BundleDescriptor descriptor = BundleDescriptor.of(winner.spec().algorithm().id(), winner.spec().params(),
-        fitted.preprocessing().features(), table.labelName(), table.classes(), finite(modelMetrics), table.digest(),
-        train.rows(), config.seed(), Instant.now());
+    BundleDescriptor descriptor =
+        BundleDescriptor.of(
+            winner.spec().algorithm().id(),
+            winner.spec().params(),
+            fitted.preprocessing().features(),
+            table.labelName(),
+            table.classes(),
+            finite(modelMetrics),
+            table.digest(),
+            train.rows(),
+            config.seed(),
+            Instant.now());
     Map<String, Object> example = fitted.preprocessing().completeRow(train, 0);
     String runId = tracker.parentRunId();
-    String modelId = tracker.logModel(config.modelName(), winner.spec().params(), modelMetrics, bundleDir,
-        (id, uri) -> writeBundle(bundleDir, fitted, descriptor, example, config.dryRun() ? null : id, uri, runId,
-            reports));
+    String modelId =
+        tracker.logModel(
+            config.modelName(),
+            winner.spec().params(),
+            modelMetrics,
+            bundleDir,
+            (id, uri) ->
+                writeBundle(
+                    bundleDir,
+                    fitted,
+                    descriptor,
+                    example,
+                    config.dryRun() ? null : id,
+                    uri,
+                    runId,
+                    reports));
     Map<String, Double> parentMetrics = new LinkedHashMap<>();
     holdout.forEach((k, v) -> parentMetrics.put("holdout_" + k, v));
     parentMetrics.put("best_cv_" + config.metric().key() + "_mean", winner.mean(config.metric()));
@@ -242,8 +341,9 @@ final class TrainJob {
     PromotionGate.Decision decision = null;
     PromotionGate.Champion champion = null;
     if (registrar != null) {
-      PromotionGate gate = new PromotionGate(config.metric(), config.minScore(), config.promoteMargin(),
-          config.promote());
+      PromotionGate gate =
+          new PromotionGate(
+              config.metric(), config.minScore(), config.promoteMargin(), config.promote());
       double challenger = config.metric().of(evaluation);
       List<Map<String, Object>> rows = new ArrayList<>();
       List<String> labels = new ArrayList<>();
@@ -251,7 +351,9 @@ final class TrainJob {
         rows.add(fitted.preprocessing().completeRow(test, i));
         labels.add(table.classes().get(test.label(i)));
       }
-      champion = registrar.champion(new Registrar.HoldoutRows(rows, labels, table.classes()), config.metric(), work);
+      champion =
+          registrar.champion(
+              new Registrar.HoldoutRows(rows, labels, table.classes()), config.metric(), work);
       cancel.check("scoring the production version");
       Map<String, String> versionTags = new LinkedHashMap<>();
       versionTags.put("algorithm", winner.spec().algorithm().id());
@@ -263,14 +365,31 @@ final class TrainJob {
       registrar.apply(version, gate, challenger, champion, decision);
     }
     long millis = (System.nanoTime() - start) / 1_000_000;
-    Result result = new Result(table, train.rows(), test.rows(), search, skipped, findings, drift, holdout, bundleDir,
-        runId, modelId, version, decision, champion, millis);
+    Result result =
+        new Result(
+            table,
+            train.rows(),
+            test.rows(),
+            search,
+            skipped,
+            findings,
+            drift,
+            holdout,
+            bundleDir,
+            runId,
+            modelId,
+            version,
+            decision,
+            champion,
+            millis);
     Map<String, String> endTags = new LinkedHashMap<>();
     endTags.put("mlflow.note.content", Summary.markdown(result, config));
     endTags.put("winner", winner.spec().label());
     if (version != null) {
       endTags.put("registered_version", version);
-      endTags.put("promotion.decision", decision != null && decision.promote() ? "promoted" : "not_promoted");
+      endTags.put(
+          "promotion.decision",
+          decision != null && decision.promote() ? "promoted" : "not_promoted");
     }
     tracker.tagParent(endTags);
     tracker.logParentMetrics(Map.of("job_wall_time_s", millis / 1000.0));
@@ -279,7 +398,8 @@ final class TrainJob {
 
   private List<ModelSpec> candidates(int searchRows, List<String> skipped) {
     boolean explicit = !config.algorithms().isEmpty();
-    List<Algorithm> algorithms = new ArrayList<>(explicit ? config.algorithms() : List.of(Algorithm.values()));
+    List<Algorithm> algorithms =
+        new ArrayList<>(explicit ? config.algorithms() : List.of(Algorithm.values()));
     if (algorithms.contains(Algorithm.LDA) && !NativeBlas.available()) {
       algorithms.remove(Algorithm.LDA);
       skipped.add("lda: Smile's native BLAS/LAPACK (libopenblas.so) is not installed");
@@ -287,8 +407,13 @@ final class TrainJob {
     if (!explicit && searchRows > KERNEL_ROW_LIMIT) {
       for (Algorithm slow : List.of(Algorithm.SVM, Algorithm.KNN)) {
         algorithms.remove(slow);
-        skipped.add(slow.id() + ": " + searchRows + " search rows exceed " + KERNEL_ROW_LIMIT
-            + " (name it in --algorithms to include it)");
+        skipped.add(
+            slow.id()
+                + ": "
+                + searchRows
+                + " search rows exceed "
+                + KERNEL_ROW_LIMIT
+                + " (name it in --algorithms to include it)");
       }
     }
     if (algorithms.isEmpty()) {
@@ -324,9 +449,13 @@ final class TrainJob {
     p.put("metric", config.metric().key());
     p.put("search", config.randomSearch() ? "random" : "grid");
     p.put("trials", Integer.toString(config.trials()));
-    p.put("algorithms", config.algorithms().isEmpty() ? "all"
-        : String.join(",", config.algorithms().stream().map(Algorithm::id).toList()));
-    p.put("param_overrides", config.params().isEmpty() ? "none" : String.join(";", config.params()));
+    p.put(
+        "algorithms",
+        config.algorithms().isEmpty()
+            ? "all"
+            : String.join(",", config.algorithms().stream().map(Algorithm::id).toList()));
+    p.put(
+        "param_overrides", config.params().isEmpty() ? "none" : String.join(";", config.params()));
     p.put("min_score", config.minScore() == null ? "none" : config.minScore().toString());
     p.put("promote_margin", Double.toString(config.promoteMargin()));
     p.put("promote", Boolean.toString(config.promote()));
@@ -337,21 +466,35 @@ final class TrainJob {
     return p;
   }
 
-  private static Path writeBundle(Path dir, FittedModel fitted, BundleDescriptor descriptor,
-      Map<String, Object> example, @Nullable String modelId, String artifactUri, @Nullable String runId,
+  private static Path writeBundle(
+      Path dir,
+      FittedModel fitted,
+      BundleDescriptor descriptor,
+      Map<String, Object> example,
+      @Nullable String modelId,
+      String artifactUri,
+      @Nullable String runId,
       List<Path> reports) {
     try {
-      ModelBundle.write(dir, fitted.model(), descriptor, example, b -> {
-        if (modelId != null) {
-          b.artifactPath(artifactUri).modelId(modelId);
-        }
-        if (runId != null) {
-          b.runId(runId);
-        }
-        return b;
-      });
+      ModelBundle.write(
+          dir,
+          fitted.model(),
+          descriptor,
+          example,
+          b -> {
+            if (modelId != null) {
+              b.artifactPath(artifactUri).modelId(modelId);
+            }
+            if (runId != null) {
+              b.runId(runId);
+            }
+            return b;
+          });
       for (Path report : reports) {
-        Files.copy(report, dir.resolve(report.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+            report,
+            dir.resolve(report.getFileName()),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }
       return dir;
     } catch (IOException e) {
@@ -366,13 +509,22 @@ final class TrainJob {
     }
     out.append(",fit_time_ms,model_size_bytes,failure\n");
     for (CandidateResult c : search.candidates()) {
-      out.append(c.index()).append(',').append(c.spec().algorithm().id()).append(",\"")
-          .append(c.spec().params().toString().replace("\"", "'")).append('"');
+      out.append(c.index())
+          .append(',')
+          .append(c.spec().algorithm().id())
+          .append(",\"")
+          .append(c.spec().params().toString().replace("\"", "'"))
+          .append('"');
       for (Metric m : Metric.values()) {
         out.append(',').append(fmt(c.mean(m))).append(',').append(fmt(c.std(m)));
       }
-      out.append(',').append(c.fitMillis()).append(',').append(c.modelSizeBytes()).append(",\"")
-          .append(c.failure() == null ? "" : c.failure().replace("\"", "'")).append("\"\n");
+      out.append(',')
+          .append(c.fitMillis())
+          .append(',')
+          .append(c.modelSizeBytes())
+          .append(",\"")
+          .append(c.failure() == null ? "" : c.failure().replace("\"", "'"))
+          .append("\"\n");
     }
     return out.toString();
   }

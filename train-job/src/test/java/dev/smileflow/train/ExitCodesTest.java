@@ -13,7 +13,8 @@ class ExitCodesTest {
   void everyFailureTypeHasItsOwnExitCode() {
     assertEquals(2, ExitCodes.of(new UsageException("x")));
     assertEquals(3, ExitCodes.of(new DataException(DataError.EMPTY, "x")));
-    assertEquals(4, ExitCodes.of(new MlflowException(MlflowException.Kind.UNAVAILABLE, 0, null, "down")));
+    assertEquals(
+        4, ExitCodes.of(new MlflowException(MlflowException.Kind.UNAVAILABLE, 0, null, "down")));
     assertEquals(5, ExitCodes.of(new SearchException("x")));
     assertEquals(130, ExitCodes.of(new JobInterruptedException("x")));
     assertEquals(130, ExitCodes.of(new InterruptedException("x")));
@@ -22,7 +23,8 @@ class ExitCodesTest {
 
   @Test
   void reasonIsOneLineWithTheKind() {
-    assertEquals("error: bad data: first line",
+    assertEquals(
+        "error: bad data: first line",
         ExitCodes.reason(new DataException(DataError.EMPTY, "first line\nsecond line")));
   }
 }

@@ -19,7 +19,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The real jar, interrupted with SIGINT while it cross-validates: it exits 130 and leaves its run KILLED. */
+/**
+ * The real jar, interrupted with SIGINT while it cross-validates: it exits 130 and leaves its run
+ * KILLED.
+ */
 class InterruptIT {
   private static final MlflowTestServer SERVER = MlflowTestServer.shared();
 
@@ -43,9 +46,23 @@ class InterruptIT {
     String experiment = MlflowTestServer.uniqueName("tj-int");
     String model = MlflowTestServer.uniqueName("tj-int-m");
     String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder pb = new ProcessBuilder(java, "-jar", jar.toString(), "--data", data.toString(), "--label", "y",
-        "--experiment", experiment, "--model-name", model, "--algorithms", "svm,random_forest,gradient_boosting")
-        .redirectErrorStream(true).redirectOutput(dir.resolve("job.log").toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                java,
+                "-jar",
+                jar.toString(),
+                "--data",
+                data.toString(),
+                "--label",
+                "y",
+                "--experiment",
+                experiment,
+                "--model-name",
+                model,
+                "--algorithms",
+                "svm,random_forest,gradient_boosting")
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("job.log").toFile());
     pb.environment().putAll(SERVER.env());
     Process job = pb.start();
     try (MlflowClient client = SERVER.newClient()) {
@@ -53,10 +70,17 @@ class InterruptIT {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
       while (parent.isEmpty() && System.nanoTime() < deadline && job.isAlive()) {
         Thread.sleep(250);
-        parent = client.tracking().findExperimentByName(experiment)
-            .flatMap(e -> client.tracking().searchAllRuns(RunSearch.of(e.experimentId(), null)).stream().findFirst());
+        parent =
+            client
+                .tracking()
+                .findExperimentByName(experiment)
+                .flatMap(e ->
+                    client.tracking().searchAllRuns(RunSearch.of(e.experimentId(), null)).stream()
+                        .findFirst());
       }
-      assertTrue(parent.isPresent(), "the job started its parent run:\n" + Files.readString(dir.resolve("job.log")));
+      assertTrue(
+          parent.isPresent(),
+          "the job started its parent run:\n" + Files.readString(dir.resolve("job.log")));
       assertEquals(RunStatus.RUNNING, parent.get().info().status());
       Thread.sleep(500);
       new ProcessBuilder("kill", "-INT", Long.toString(job.pid())).start().waitFor();
@@ -64,12 +88,18 @@ class InterruptIT {
       String log = Files.readString(dir.resolve("job.log"));
       assertEquals(130, job.exitValue(), log);
       assertTrue(log.contains("error: interrupted"), log);
-      assertFalse(log.contains("|-INFO in ch.qos.logback"), "logback's start-up status is not printed:\n" + log);
-      List<Run> runs = client.tracking().searchAllRuns(RunSearch.of(parent.get().info().experimentId(), null));
+      assertFalse(
+          log.contains("|-INFO in ch.qos.logback"),
+          "logback's start-up status is not printed:\n" + log);
+      List<Run> runs =
+          client.tracking().searchAllRuns(RunSearch.of(parent.get().info().experimentId(), null));
       for (Run run : runs) {
         assertEquals(RunStatus.KILLED, run.info().status(), run.info().runName() + "\n" + log);
       }
-      assertFalse(client.registry().searchAllModelVersions("name='" + model + "'").stream().findAny().isPresent(),
+      assertFalse(
+          client.registry().searchAllModelVersions("name='" + model + "'").stream()
+              .findAny()
+              .isPresent(),
           "nothing was registered");
     } finally {
       job.destroyForcibly();

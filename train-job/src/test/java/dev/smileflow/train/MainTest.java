@@ -30,9 +30,26 @@ class MainTest {
   void helpListsEveryOptionWithItsEnvironmentDefault() {
     Outcome o = run(Map.of(), "--help");
     assertEquals(0, o.code());
-    for (String option : new String[] {"--data", "--label", "--experiment", "--model-name", "--alias", "--folds",
-        "--seed", "--test-fraction", "--metric", "--min-score", "--promote-margin", "--no-promote", "--dry-run",
-        "--algorithms", "--search-file", "--missing", "--reference-profile"}) {
+    for (String option :
+        new String[] {
+          "--data",
+          "--label",
+          "--experiment",
+          "--model-name",
+          "--alias",
+          "--folds",
+          "--seed",
+          "--test-fraction",
+          "--metric",
+          "--min-score",
+          "--promote-margin",
+          "--no-promote",
+          "--dry-run",
+          "--algorithms",
+          "--search-file",
+          "--missing",
+          "--reference-profile"
+        }) {
       assertTrue(o.out().contains(option), option + " missing from --help:\n" + o.out());
     }
     assertTrue(o.out().contains("env MLFLOW_EXPERIMENT_NAME, default smileflow"), o.out());
@@ -43,10 +60,13 @@ class MainTest {
   void badArgumentsExitWithTwoAndAOneLineReason() {
     Outcome unknown = run(Map.of(), "--no-such-option");
     assertEquals(2, unknown.code());
-    assertTrue(unknown.err().startsWith("error: bad arguments: Unknown option: '--no-such-option'"), unknown.err());
+    assertTrue(
+        unknown.err().startsWith("error: bad arguments: Unknown option: '--no-such-option'"),
+        unknown.err());
     Outcome folds = run(Map.of(), "--dry-run", "--folds", "1");
     assertEquals(2, folds.code());
-    assertEquals("error: bad arguments: --folds must be between 2 and 50, got 1", folds.err().strip());
+    assertEquals(
+        "error: bad arguments: --folds must be between 2 and 50, got 1", folds.err().strip());
     Outcome algorithm = run(Map.of(), "--dry-run", "--algorithms", "svm,deep_net");
     assertEquals(2, algorithm.code());
     assertTrue(algorithm.err().contains("unknown algorithm 'deep_net'"), algorithm.err());
@@ -61,20 +81,33 @@ class MainTest {
 
   @Test
   void badDataExitsWithThreeNamingFileColumnAndRow() throws Exception {
-    Path csv = Files.writeString(dir.resolve("bad.csv"), "a,b,species\n1,2,x\n3,4,y\n5,zz,x\n6,7,y\n");
+    Path csv =
+        Files.writeString(dir.resolve("bad.csv"), "a,b,species\n1,2,x\n3,4,y\n5,zz,x\n6,7,y\n");
     Outcome o = run(Map.of(), "--dry-run", "--data", csv.toString());
     assertEquals(3, o.code());
-    assertEquals("error: bad data: " + csv + ", column 'b', row 3: 'zz' is not a number (the column is numeric in 3"
-        + " of 4 rows)", o.err().strip());
+    assertEquals(
+        "error: bad data: "
+            + csv
+            + ", column 'b', row 3: 'zz' is not a number (the column is numeric in 3"
+            + " of 4 rows)",
+        o.err().strip());
     Outcome missing = run(Map.of(), "--dry-run", "--data", dir.resolve("none.csv").toString());
     assertEquals(3, missing.code());
-    assertEquals("error: bad data: data file not found: " + dir.resolve("none.csv"), missing.err().strip());
+    assertEquals(
+        "error: bad data: data file not found: " + dir.resolve("none.csv"), missing.err().strip());
   }
 
   @Test
   void dryRunTrainsEvaluatesAndWritesTheBundleLocallyWithoutMlflow() {
     Path out = dir.resolve("bundle");
-    Outcome o = run(Map.of(), "--dry-run", "--algorithms", "logistic,decision_tree", "--output", out.toString());
+    Outcome o =
+        run(
+            Map.of(),
+            "--dry-run",
+            "--algorithms",
+            "logistic,decision_tree",
+            "--output",
+            out.toString());
     assertEquals(0, o.code(), o.err());
     assertTrue(o.out().contains("Winner: "), o.out());
     assertTrue(o.out().contains("Dry run: nothing was written to MLflow"), o.out());
@@ -105,17 +138,22 @@ class MainTest {
   @Test
   void unauthorizedServerExitsWithFourAndTheReason() throws Exception {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", exchange -> {
-      byte[] body = "Unauthorized".getBytes();
-      exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"mlflow\"");
-      exchange.sendResponseHeaders(401, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          byte[] body = "Unauthorized".getBytes();
+          exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"mlflow\"");
+          exchange.sendResponseHeaders(401, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
     server.start();
     try {
-      Outcome o = run(Map.of("MLFLOW_TRACKING_URI", "http://127.0.0.1:" + server.getAddress().getPort()),
-          "--algorithms", "logistic");
+      Outcome o =
+          run(
+              Map.of("MLFLOW_TRACKING_URI", "http://127.0.0.1:" + server.getAddress().getPort()),
+              "--algorithms",
+              "logistic");
       assertEquals(4, o.code(), o.err());
       assertTrue(o.err().startsWith("error: MLflow failure: "), o.err());
       assertTrue(o.err().contains("401"), o.err());

@@ -18,9 +18,19 @@ import org.junit.jupiter.api.io.TempDir;
 class OtherDataSetsTest {
   @TempDir Path dir;
 
-  /** Gaussian blobs: {@code features} numeric columns, {@code classes} classes, optional categoricals and holes. */
-  private Path blobs(String name, int rows, int features, int classes, boolean categorical, double missing,
-      boolean integerLabels) throws IOException {
+  /**
+   * Gaussian blobs: {@code features} numeric columns, {@code classes} classes, optional
+   * categoricals and holes.
+   */
+  private Path blobs(
+      String name,
+      int rows,
+      int features,
+      int classes,
+      boolean categorical,
+      double missing,
+      boolean integerLabels)
+      throws IOException {
     Random r = new Random(11);
     double[][] centers = new double[classes][features];
     for (double[] c : centers) {
@@ -37,12 +47,18 @@ class OtherDataSetsTest {
     for (int i = 0; i < rows; i++) {
       int c = r.nextInt(classes);
       for (int j = 0; j < features; j++) {
-        csv.append(r.nextDouble() < missing ? "" : String.format(Locale.ROOT, "%.3f", centers[c][j] + r.nextGaussian()))
+        csv.append(
+                r.nextDouble() < missing
+                    ? ""
+                    : String.format(Locale.ROOT, "%.3f", centers[c][j] + r.nextGaussian()))
             .append(',');
       }
       if (categorical) {
-        csv.append(r.nextDouble() < missing ? "NA" : colours[(c + (r.nextDouble() < 0.2 ? 1 : 0)) % 3]).append(',')
-            .append(r.nextBoolean() ? "low" : "high").append(',');
+        csv.append(
+                r.nextDouble() < missing ? "NA" : colours[(c + (r.nextDouble() < 0.2 ? 1 : 0)) % 3])
+            .append(',')
+            .append(r.nextBoolean() ? "low" : "high")
+            .append(',');
       }
       csv.append(integerLabels ? Integer.toString(c * 10) : "class-" + c).append('\n');
     }
@@ -85,19 +101,22 @@ class OtherDataSetsTest {
   @Test
   void categoricalColumnsAndMissingValuesAreImputedAndEncodedInsideTheModel() throws Exception {
     Path data = blobs("mixed.csv", 400, 5, 3, true, 0.04, false);
-    MainTest.Outcome rejected = MainTest.run(Map.of(), "--dry-run", "--data", data.toString(), "--label", "outcome");
+    MainTest.Outcome rejected =
+        MainTest.run(Map.of(), "--dry-run", "--data", data.toString(), "--label", "outcome");
     assertEquals(3, rejected.code());
     assertTrue(rejected.err().contains("missing value (policy --missing reject"), rejected.err());
 
-    MainTest.Outcome o = dryRun(data, "--missing", "impute", "--algorithms", "logistic,random_forest");
+    MainTest.Outcome o =
+        dryRun(data, "--missing", "impute", "--algorithms", "logistic,random_forest");
     assertTrue(o.out().contains("Warning: column 'colour'"), o.out());
     LoadedModel model = ModelBundle.load(dir.resolve("mixed.csv.model"));
-    assertEquals(java.util.List.of("x0", "x1", "x2", "x3", "x4", "colour", "grade"),
+    assertEquals(
+        java.util.List.of("x0", "x1", "x2", "x3", "x4", "colour", "grade"),
         model.descriptor().features().stream().map(dev.smileflow.bundle.Feature::name).toList());
     var row = new java.util.HashMap<String, Object>(model.inputExample());
     assertTrue(model.predict(row).label().startsWith("class-"));
     row.put("colour", "purple");
-    org.junit.jupiter.api.Assertions.assertThrows(dev.smileflow.bundle.InvalidInputException.class,
-        () -> model.predict(row));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        dev.smileflow.bundle.InvalidInputException.class, () -> model.predict(row));
   }
 }

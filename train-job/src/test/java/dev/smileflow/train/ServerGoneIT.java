@@ -17,7 +17,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** MLflow stops after the job has started its parent run: the job fails with exit 4 and a one-line reason, not a hang. */
+/**
+ * MLflow stops after the job has started its parent run: the job fails with exit 4 and a one-line
+ * reason, not a hang.
+ */
 class ServerGoneIT {
   @TempDir Path dir;
 
@@ -40,16 +43,33 @@ class ServerGoneIT {
       Map<String, String> env = new HashMap<>(server.env());
       env.put("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "1");
       env.put("MLFLOW_HTTP_REQUEST_TIMEOUT", "10");
-      CompletableFuture<MainTest.Outcome> job = CompletableFuture.supplyAsync(() -> MainTest.run(env, "--data",
-          data.toString(), "--label", "y", "--experiment", experiment, "--algorithms", "svm,gradient_boosting"));
+      CompletableFuture<MainTest.Outcome> job =
+          CompletableFuture.supplyAsync(() ->
+              MainTest.run(
+                  env,
+                  "--data",
+                  data.toString(),
+                  "--label",
+                  "y",
+                  "--experiment",
+                  experiment,
+                  "--algorithms",
+                  "svm,gradient_boosting"));
       try (MlflowClient client = server.newClient()) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         boolean started = false;
         while (!started && System.nanoTime() < deadline && !job.isDone()) {
           Thread.sleep(200);
-          started = client.tracking().findExperimentByName(experiment)
-              .map(e -> !client.tracking().searchAllRuns(RunSearch.of(e.experimentId(), null)).isEmpty())
-              .orElse(false);
+          started =
+              client
+                  .tracking()
+                  .findExperimentByName(experiment)
+                  .map(e ->
+                      !client
+                          .tracking()
+                          .searchAllRuns(RunSearch.of(e.experimentId(), null))
+                          .isEmpty())
+                  .orElse(false);
         }
         assertTrue(started, "the parent run was created");
       }

@@ -35,8 +35,9 @@ class TrainJobIT {
   private static MainTest.Outcome train(Map<String, String> env, String... args) {
     long t0 = System.nanoTime();
     MainTest.Outcome o = MainTest.run(env, args);
-    System.out.printf("train-job %s: exit %d in %d ms%n", String.join(" ", args), o.code(),
-        (System.nanoTime() - t0) / 1_000_000);
+    System.out.printf(
+        "train-job %s: exit %d in %d ms%n",
+        String.join(" ", args), o.code(), (System.nanoTime() - t0) / 1_000_000);
     return o;
   }
 
@@ -64,12 +65,16 @@ class TrainJobIT {
       String modelId = source.substring("models:/".length());
 
       Experiment exp = client.tracking().getExperimentByName(experiment);
-      assertEquals("custom_model_development", Tag.toMap(exp.tags()).get("mlflow.experimentKind"),
+      assertEquals(
+          "custom_model_development",
+          Tag.toMap(exp.tags()).get("mlflow.experimentKind"),
           "the MLflow UI opens the experiment in its model-training view");
 
       List<Run> runs = runs(client, experiment);
-      List<Run> parents = runs.stream().filter(r -> r.data().tag("mlflow.parentRunId").isEmpty()).toList();
-      List<Run> nested = runs.stream().filter(r -> r.data().tag("mlflow.parentRunId").isPresent()).toList();
+      List<Run> parents =
+          runs.stream().filter(r -> r.data().tag("mlflow.parentRunId").isEmpty()).toList();
+      List<Run> nested =
+          runs.stream().filter(r -> r.data().tag("mlflow.parentRunId").isPresent()).toList();
       assertEquals(1, parents.size());
       Run parent = parents.getFirst();
       assertTrue(nested.size() >= 3, "at least three candidates, got " + nested.size());
@@ -82,10 +87,12 @@ class TrainJobIT {
         assertTrue(r.data().metric("cv_accuracy_mean").isPresent(), r.info().runName());
         assertTrue(r.data().metric("cv_f1_macro_std").isPresent(), r.info().runName());
       }
-      assertTrue(nested.stream().anyMatch(r -> r.data().metric("holdout_accuracy").isPresent()),
+      assertTrue(
+          nested.stream().anyMatch(r -> r.data().metric("holdout_accuracy").isPresent()),
           "the winner's nested run carries its hold-out accuracy");
       assertEquals("JOB", parent.data().tag("mlflow.source.type").orElseThrow());
-      for (String tag : List.of("mlflow.user", "mlflow.source.name", "mlflow.note.content", "mlflow.runName")) {
+      for (String tag :
+          List.of("mlflow.user", "mlflow.source.name", "mlflow.note.content", "mlflow.runName")) {
         assertTrue(parent.data().tag(tag).isPresent(), tag);
       }
       assertTrue(parent.data().metric("holdout_accuracy").orElseThrow() > 0.85);
@@ -96,15 +103,34 @@ class TrainJobIT {
 
       LoggedModel logged = client.loggedModels().get(modelId);
       assertEquals(LoggedModelStatus.LOGGED_MODEL_READY, logged.info().status());
-      List<String> files = client.artifacts().listFiles(logged.artifactUri()).stream().map(ArtifactFile::path).toList();
-      for (String f : List.of("MLmodel", "bundle.json", "model.ser", "input_example.json", "confusion_matrix.png",
-          "roc_curves.png", "classification_report.txt")) {
+      List<String> files =
+          client.artifacts().listFiles(logged.artifactUri()).stream()
+              .map(ArtifactFile::path)
+              .toList();
+      for (String f :
+          List.of(
+              "MLmodel",
+              "bundle.json",
+              "model.ser",
+              "input_example.json",
+              "confusion_matrix.png",
+              "roc_curves.png",
+              "classification_report.txt")) {
         assertTrue(files.contains(f), f + " not in " + files);
       }
     }
 
-    MainTest.Outcome second = train(SERVER.env(), "--experiment", experiment, "--model-name", model, "--algorithms",
-        "logistic", "--min-score", "1.01");
+    MainTest.Outcome second =
+        train(
+            SERVER.env(),
+            "--experiment",
+            experiment,
+            "--model-name",
+            model,
+            "--algorithms",
+            "logistic",
+            "--min-score",
+            "1.01");
     assertEquals(0, second.code(), second.err());
     assertTrue(second.out().contains("Not promoted: hold-out accuracy"), second.out());
     try (MlflowClient client = SERVER.newClient()) {
@@ -113,22 +139,42 @@ class TrainJobIT {
       assertNotEquals(Stage.PRODUCTION, v2.currentStage());
       assertEquals("1", client.registry().getVersionByAlias(model, "production").version());
       assertEquals("not_promoted", v2.tag("promotion.decision").orElseThrow());
-      assertTrue(v2.tag("promotion.reason").orElseThrow().contains("--min-score 1.0100"), v2.tags().toString());
+      assertTrue(
+          v2.tag("promotion.reason").orElseThrow().contains("--min-score 1.0100"),
+          v2.tags().toString());
       assertEquals("1", v2.tag("promotion.champion_version").orElseThrow());
       assertTrue(v2.tag("promotion.champion_score").isPresent());
       assertEquals(Stage.PRODUCTION, client.registry().getModelVersion(model, "1").currentStage());
     }
 
-    // Drift against the production model's training profile, fetched from MLflow: same data, no drift.
-    MainTest.Outcome third = train(SERVER.env(), "--experiment", experiment, "--model-name", model, "--algorithms",
-        "naive_bayes", "--no-promote", "--reference-profile", "models:/" + model + "@production");
+    // Drift against the production model's training profile, fetched from MLflow: same data, no
+    // drift.
+    MainTest.Outcome third =
+        train(
+            SERVER.env(),
+            "--experiment",
+            experiment,
+            "--model-name",
+            model,
+            "--algorithms",
+            "naive_bayes",
+            "--no-promote",
+            "--reference-profile",
+            "models:/" + model + "@production");
     assertEquals(0, third.code(), third.err());
-    assertTrue(third.out().contains("Not promoted: promotion disabled (--no-promote)"), third.out());
+    assertTrue(
+        third.out().contains("Not promoted: promotion disabled (--no-promote)"), third.out());
     try (MlflowClient client = SERVER.newClient()) {
-      Run latest = runs(client, experiment).stream().filter(r -> r.data().tag("mlflow.parentRunId").isEmpty())
-          .filter(r -> r.data().tag("registered_version").orElse("").equals("3")).findFirst().orElseThrow();
+      Run latest =
+          runs(client, experiment).stream()
+              .filter(r -> r.data().tag("mlflow.parentRunId").isEmpty())
+              .filter(r -> r.data().tag("registered_version").orElse("").equals("3"))
+              .findFirst()
+              .orElseThrow();
       assertEquals("D=0.0000 p=1.00", latest.data().tag("drift.petal_length").orElseThrow());
-      assertEquals("not_promoted", client.registry().getModelVersion(model, "3").tag("promotion.decision").orElseThrow());
+      assertEquals(
+          "not_promoted",
+          client.registry().getModelVersion(model, "3").tag("promotion.decision").orElseThrow());
     }
   }
 
@@ -138,8 +184,12 @@ class TrainJobIT {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    Map<String, String> env = Map.of("MLFLOW_TRACKING_URI", "http://127.0.0.1:" + port,
-        "MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0");
+    Map<String, String> env =
+        Map.of(
+            "MLFLOW_TRACKING_URI",
+            "http://127.0.0.1:" + port,
+            "MLFLOW_HTTP_REQUEST_MAX_RETRIES",
+            "0");
     MainTest.Outcome o = train(env, "--algorithms", "logistic");
     assertEquals(4, o.code(), o.err());
     assertTrue(o.err().startsWith("error: MLflow failure: "), o.err());
@@ -147,20 +197,33 @@ class TrainJobIT {
 
   @Test
   void failureMidRunLeavesNoRunRunning() throws Exception {
-    // An experiment whose artifacts are not served by the proxy: the job creates its parent run, then fails at the
+    // An experiment whose artifacts are not served by the proxy: the job creates its parent run,
+    // then fails at the
     // first upload.
     String experiment = MlflowTestServer.uniqueName("tj-broken");
-    HttpRequest create = HttpRequest.newBuilder(URI.create(SERVER.uri() + "/api/2.0/mlflow/experiments/create"))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"name\": \"" + experiment
-            + "\", \"artifact_location\": \"file:///nonexistent/train-job-it\"}"))
-        .build();
-    HttpResponse<String> response = HttpClient.newHttpClient().send(create, HttpResponse.BodyHandlers.ofString());
+    HttpRequest create =
+        HttpRequest.newBuilder(URI.create(SERVER.uri() + "/api/2.0/mlflow/experiments/create"))
+            .header("Content-Type", "application/json")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"name\": \""
+                        + experiment
+                        + "\", \"artifact_location\": \"file:///nonexistent/train-job-it\"}"))
+            .build();
+    HttpResponse<String> response =
+        HttpClient.newHttpClient().send(create, HttpResponse.BodyHandlers.ofString());
     assertEquals(200, response.statusCode(), response.body());
 
     Map<String, String> env = new HashMap<>(SERVER.env());
-    MainTest.Outcome o = train(env, "--experiment", experiment, "--model-name", MlflowTestServer.uniqueName("tj-m"),
-        "--algorithms", "logistic");
+    MainTest.Outcome o =
+        train(
+            env,
+            "--experiment",
+            experiment,
+            "--model-name",
+            MlflowTestServer.uniqueName("tj-m"),
+            "--algorithms",
+            "logistic");
     assertEquals(4, o.code(), o.err());
     try (MlflowClient client = SERVER.newClient()) {
       List<Run> runs = runs(client, experiment);

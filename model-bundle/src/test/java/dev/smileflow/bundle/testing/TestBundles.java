@@ -51,9 +51,9 @@ import smile.model.cart.SplitRule;
  * {@link #IRIS_FEATURES}, labels {@link #IRIS_LABELS}), written with {@link ModelBundle#write}, and
  * helpers that corrupt a written bundle in the ways {@link ModelBundle#load} must refuse.
  *
- * <p>Algorithms ({@link #ALGORITHMS}): {@code logistic}, {@code svm_ovr}, {@code svm_ovo} (RBF kernel),
- * {@code knn} (vector classifiers); {@code random_forest}, {@code gradient_boost},
- * {@code decision_tree}, {@code logistic_frame} ({@code DataFrameClassifier.of} around logistic
+ * <p>Algorithms ({@link #ALGORITHMS}): {@code logistic}, {@code svm_ovr}, {@code svm_ovo} (RBF
+ * kernel), {@code knn} (vector classifiers); {@code random_forest}, {@code gradient_boost}, {@code
+ * decision_tree}, {@code logistic_frame} ({@code DataFrameClassifier.of} around logistic
  * regression) (DataFrame classifiers). Also {@code lda}, which needs native BLAS/LAPACK.
  */
 public final class TestBundles {
@@ -63,7 +63,14 @@ public final class TestBundles {
       List.of("Iris-setosa", "Iris-versicolor", "Iris-virginica");
   public static final String IRIS_LABEL_COLUMN = "species";
   public static final List<String> ALGORITHMS =
-      List.of("logistic", "logistic_frame", "random_forest", "gradient_boost", "decision_tree", "svm_ovr", "svm_ovo",
+      List.of(
+          "logistic",
+          "logistic_frame",
+          "random_forest",
+          "gradient_boost",
+          "decision_tree",
+          "svm_ovr",
+          "svm_ovo",
           "knn");
   public static final long SEED = 42;
 
@@ -95,8 +102,10 @@ public final class TestBundles {
     List<double[]> x = new ArrayList<>();
     List<Integer> y = new ArrayList<>();
     List<Map<String, Object>> rows = new ArrayList<>();
-    try (InputStream in = Objects.requireNonNull(TestBundles.class.getResourceAsStream("/iris.csv"),
-            "iris.csv missing from the model-bundle test-jar");
+    try (InputStream in =
+            Objects.requireNonNull(
+                TestBundles.class.getResourceAsStream("/iris.csv"),
+                "iris.csv missing from the model-bundle test-jar");
         var reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       String header = reader.readLine();
       if (!"sepal_length,sepal_width,petal_length,petal_width,species".equals(header)) {
@@ -125,7 +134,8 @@ public final class TestBundles {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new Iris(x.toArray(double[][]::new), y.stream().mapToInt(Integer::intValue).toArray(), rows);
+    return new Iris(
+        x.toArray(double[][]::new), y.stream().mapToInt(Integer::intValue).toArray(), rows);
   }
 
   /** Numeric features with Iris's min, max, mean and (population) standard deviation. */
@@ -146,7 +156,8 @@ public final class TestBundles {
       for (double[] row : x) {
         squares += (row[j] - mean) * (row[j] - mean);
       }
-      features.add(new Feature.Numeric(IRIS_FEATURES.get(j), min, max, mean, Math.sqrt(squares / x.length)));
+      features.add(
+          new Feature.Numeric(IRIS_FEATURES.get(j), min, max, mean, Math.sqrt(squares / x.length)));
     }
     return List.copyOf(features);
   }
@@ -154,10 +165,15 @@ public final class TestBundles {
   /** Every Iris row encoded with {@link #irisFeatures()}. */
   public static double[][] encodedIris() {
     List<Feature> features = irisFeatures();
-    return iris().rows().stream().map(row -> Features.encode(features, row)).toArray(double[][]::new);
+    return iris().rows().stream()
+        .map(row -> Features.encode(features, row))
+        .toArray(double[][]::new);
   }
 
-  /** A DataFrame of the encoded Iris columns (named by {@link Features#encodedNames}) plus {@code species}. */
+  /**
+   * A DataFrame of the encoded Iris columns (named by {@link Features#encodedNames}) plus {@code
+   * species}.
+   */
   public static DataFrame encodedIrisFrame() {
     double[][] x = encodedIris();
     List<String> names = Features.encodedNames(irisFeatures());
@@ -187,30 +203,45 @@ public final class TestBundles {
         for (int i = 0; i < trees; i++) {
           seeds[i] = SEED + i;
         }
-        yield RandomForest.fit(formula, encodedIrisFrame(),
+        yield RandomForest.fit(
+            formula,
+            encodedIrisFrame(),
             new RandomForest.Options(trees, 0, SplitRule.GINI, 10, 0, 5, 1.0, null, seeds, null));
       }
       case "decision_tree" -> DecisionTree.fit(formula, encodedIrisFrame());
-      case "gradient_boost" -> GradientTreeBoost.fit(formula, encodedIrisFrame(), new GradientTreeBoost.Options(20));
+      case "gradient_boost" ->
+          GradientTreeBoost.fit(formula, encodedIrisFrame(), new GradientTreeBoost.Options(20));
       case "logistic_frame" -> {
         Classifier.Trainer<double[], LogisticRegression> trainer = LogisticRegression::fit;
         yield DataFrameClassifier.of(formula, encodedIrisFrame(), new Properties(), trainer);
       }
       case "lda" -> LDA.fit(x, y);
-      case "svm_ovr" -> OneVersusRest.fit(x, y,
-          (xi, yi) -> SVM.fit(xi, yi, new GaussianKernel(1.0), new SVM.Options(10)));
-      case "svm_ovo" -> OneVersusOne.fit(x, y,
-          (xi, yi) -> SVM.fit(xi, yi, new GaussianKernel(1.0), new SVM.Options(10)));
+      case "svm_ovr" ->
+          OneVersusRest.fit(
+              x, y, (xi, yi) -> SVM.fit(xi, yi, new GaussianKernel(1.0), new SVM.Options(10)));
+      case "svm_ovo" ->
+          OneVersusOne.fit(
+              x, y, (xi, yi) -> SVM.fit(xi, yi, new GaussianKernel(1.0), new SVM.Options(10)));
       case "knn" -> KNN.fit(x, y, 5);
-      default -> throw new IllegalArgumentException("unknown algorithm " + algorithm + "; one of " + ALGORITHMS);
+      default ->
+          throw new IllegalArgumentException(
+              "unknown algorithm " + algorithm + "; one of " + ALGORITHMS);
     };
   }
 
   /** A descriptor for an Iris model of the given algorithm (no checksum yet). */
   public static BundleDescriptor irisDescriptor(String algorithm) {
-    return BundleDescriptor.of(algorithm, Map.of("seed", Long.toString(SEED)), irisFeatures(),
-        IRIS_LABEL_COLUMN, IRIS_LABELS, Map.of("accuracy", 0.95), "iris-" + IRIS_FEATURES.size() + "x150",
-        150, SEED, Instant.parse("2026-01-01T00:00:00Z"));
+    return BundleDescriptor.of(
+        algorithm,
+        Map.of("seed", Long.toString(SEED)),
+        irisFeatures(),
+        IRIS_LABEL_COLUMN,
+        IRIS_LABELS,
+        Map.of("accuracy", 0.95),
+        "iris-" + IRIS_FEATURES.size() + "x150",
+        150,
+        SEED,
+        Instant.parse("2026-01-01T00:00:00Z"));
   }
 
   /** A setosa row from the training data (the first row of iris.csv). */
@@ -229,7 +260,8 @@ public final class TestBundles {
   }
 
   /** An Iris row by feature name. */
-  public static Map<String, Object> row(double sepalLength, double sepalWidth, double petalLength, double petalWidth) {
+  public static Map<String, Object> row(
+      double sepalLength, double sepalWidth, double petalLength, double petalWidth) {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("sepal_length", sepalLength);
     row.put("sepal_width", sepalWidth);
@@ -255,8 +287,13 @@ public final class TestBundles {
    */
   public static Path copyFixture(String name, Path dir) throws IOException {
     Files.createDirectories(dir);
-    for (String file : List.of(MlModelFile.FILE_NAME, ModelBundle.DESCRIPTOR_FILE, ModelBundle.MODEL_FILE,
-        ModelBundle.INPUT_EXAMPLE_FILE, ModelBundle.SERVING_INPUT_FILE)) {
+    for (String file :
+        List.of(
+            MlModelFile.FILE_NAME,
+            ModelBundle.DESCRIPTOR_FILE,
+            ModelBundle.MODEL_FILE,
+            ModelBundle.INPUT_EXAMPLE_FILE,
+            ModelBundle.SERVING_INPUT_FILE)) {
       String resource = "/fixtures/" + name + "/" + file;
       try (InputStream in = TestBundles.class.getResourceAsStream(resource)) {
         if (in == null) {
@@ -270,7 +307,9 @@ public final class TestBundles {
 
   // ---- corruption ----
 
-  /** Flips every bit of one byte of {@code model.ser} (in the middle), leaving bundle.json as is. */
+  /**
+   * Flips every bit of one byte of {@code model.ser} (in the middle), leaving bundle.json as is.
+   */
   public static void flipModelByte(Path dir) throws IOException {
     Path file = dir.resolve(ModelBundle.MODEL_FILE);
     byte[] bytes = Files.readAllBytes(file);
@@ -309,14 +348,17 @@ public final class TestBundles {
   /** Replaces {@code model.ser} with raw bytes and re-signs {@code bundle.json} for them. */
   public static void replaceModelBytes(Path dir, byte[] model) throws IOException {
     Files.write(dir.resolve(ModelBundle.MODEL_FILE), model);
-    editDescriptor(dir, d -> {
-      d.put("model_sha256", ModelBundle.sha256(model));
-      d.put("model_size_bytes", model.length);
-    });
+    editDescriptor(
+        dir,
+        d -> {
+          d.put("model_sha256", ModelBundle.sha256(model));
+          d.put("model_size_bytes", model.length);
+        });
   }
 
   /** Edits {@code bundle.json} as a JSON object. */
-  public static void editDescriptor(Path dir, java.util.function.Consumer<ObjectNode> edit) throws IOException {
+  public static void editDescriptor(Path dir, java.util.function.Consumer<ObjectNode> edit)
+      throws IOException {
     Path file = dir.resolve(ModelBundle.DESCRIPTOR_FILE);
     ObjectNode root = (ObjectNode) JSON.readTree(file.toFile());
     edit.accept(root);

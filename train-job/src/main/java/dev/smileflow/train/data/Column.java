@@ -3,7 +3,9 @@ package dev.smileflow.train.data;
 import java.util.Arrays;
 import java.util.List;
 
-/** One feature column of a {@link Table}: numeric (missing = NaN) or categorical (missing = null). */
+/**
+ * One feature column of a {@link Table}: numeric (missing = NaN) or categorical (missing = null).
+ */
 public sealed interface Column permits Column.Numeric, Column.Categorical {
   /** The column's header name. */
   String name();

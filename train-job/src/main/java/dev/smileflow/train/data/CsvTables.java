@@ -25,10 +25,10 @@ import org.apache.commons.csv.CSVRecord;
 /**
  * Reads a CSV file with a header row into a {@link Table}.
  *
- * <p>Typing rule: a feature column whose non-missing values all parse as finite numbers is numeric; one where most
- * values are non-numeric (or that is listed in {@link LoadOptions#categorical()}) is categorical; a column that is
- * mostly numeric with some non-numeric values is an error naming the first bad value. Rows are numbered from 1 for
- * the first data row (the header is not counted).
+ * <p>Typing rule: a feature column whose non-missing values all parse as finite numbers is numeric;
+ * one where most values are non-numeric (or that is listed in {@link LoadOptions#categorical()}) is
+ * categorical; a column that is mostly numeric with some non-numeric values is an error naming the
+ * first bad value. Rows are numbered from 1 for the first data row (the header is not counted).
  */
 public final class CsvTables {
   /** Spellings read as a missing value (compared case-insensitively, after trimming). */
@@ -47,7 +47,8 @@ public final class CsvTables {
     } catch (NoSuchFileException e) {
       throw new DataException(DataError.FILE_NOT_FOUND, "data file not found: " + path, e);
     } catch (IOException e) {
-      throw new DataException(DataError.UNREADABLE, "cannot read data file " + path + ": " + e.getMessage(), e);
+      throw new DataException(
+          DataError.UNREADABLE, "cannot read data file " + path + ": " + e.getMessage(), e);
     }
     if (Files.isDirectory(path)) {
       throw new DataException(DataError.UNREADABLE, "data file " + path + " is a directory");
@@ -59,11 +60,14 @@ public final class CsvTables {
   public static Table iris() {
     try (InputStream in = CsvTables.class.getClassLoader().getResourceAsStream(IRIS_RESOURCE)) {
       if (in == null) {
-        throw new DataException(DataError.FILE_NOT_FOUND, "bundled data set classpath:" + IRIS_RESOURCE + " is missing");
+        throw new DataException(
+            DataError.FILE_NOT_FOUND,
+            "bundled data set classpath:" + IRIS_RESOURCE + " is missing");
       }
       return parse("classpath:" + IRIS_RESOURCE, in.readAllBytes(), LoadOptions.iris());
     } catch (IOException e) {
-      throw new DataException(DataError.UNREADABLE, "cannot read bundled classpath:" + IRIS_RESOURCE, e);
+      throw new DataException(
+          DataError.UNREADABLE, "cannot read bundled classpath:" + IRIS_RESOURCE, e);
     }
   }
 
@@ -71,10 +75,12 @@ public final class CsvTables {
   public static Table parse(String source, byte[] bytes, LoadOptions options) {
     String text = decode(source, bytes);
     List<CSVRecord> records;
-    try (CSVParser parser = CSVParser.parse(new StringReader(text), CSVFormat.DEFAULT.builder().setTrim(true).get())) {
+    try (CSVParser parser =
+        CSVParser.parse(new StringReader(text), CSVFormat.DEFAULT.builder().setTrim(true).get())) {
       records = parser.getRecords();
     } catch (IOException | java.io.UncheckedIOException e) {
-      throw new DataException(DataError.UNREADABLE, source + " is not valid CSV: " + e.getMessage(), e);
+      throw new DataException(
+          DataError.UNREADABLE, source + " is not valid CSV: " + e.getMessage(), e);
     }
     if (records.isEmpty()) {
       throw new DataException(DataError.EMPTY, source + " is empty: no header row");
@@ -84,23 +90,37 @@ public final class CsvTables {
     for (int j = 0; j < header.size(); j++) {
       String name = header.get(j);
       if (name.isEmpty()) {
-        throw new DataException(DataError.DUPLICATE_COLUMN, source + ": column " + (j + 1) + " has an empty header name");
+        throw new DataException(
+            DataError.DUPLICATE_COLUMN,
+            source + ": column " + (j + 1) + " has an empty header name");
       }
       if (index.putIfAbsent(name, j) != null) {
-        throw new DataException(DataError.DUPLICATE_COLUMN, source + ": column '" + name + "' appears twice in the header");
+        throw new DataException(
+            DataError.DUPLICATE_COLUMN,
+            source + ": column '" + name + "' appears twice in the header");
       }
     }
     Integer labelIndex = index.get(options.label());
     if (labelIndex == null) {
-      throw new DataException(DataError.NO_LABEL_COLUMN,
-          source + " has no label column '" + options.label() + "' (columns: " + String.join(", ", header) + ")");
+      throw new DataException(
+          DataError.NO_LABEL_COLUMN,
+          source
+              + " has no label column '"
+              + options.label()
+              + "' (columns: "
+              + String.join(", ", header)
+              + ")");
     }
     if (header.size() < 2) {
-      throw new DataException(DataError.NO_FEATURES, source + " has no feature columns besides the label '" + options.label() + "'");
+      throw new DataException(
+          DataError.NO_FEATURES,
+          source + " has no feature columns besides the label '" + options.label() + "'");
     }
     for (String forced : options.categorical()) {
       if (!index.containsKey(forced)) {
-        throw new DataException(DataError.SCHEMA_MISMATCH, source + " has no column '" + forced + "' (named as categorical)");
+        throw new DataException(
+            DataError.SCHEMA_MISMATCH,
+            source + " has no column '" + forced + "' (named as categorical)");
       }
     }
     int rows = records.size() - 1;
@@ -111,8 +131,15 @@ public final class CsvTables {
     for (int i = 0; i < rows; i++) {
       CSVRecord record = records.get(i + 1);
       if (record.size() != header.size()) {
-        throw new DataException(DataError.RAGGED_ROW, source + ", row " + (i + 1) + ": " + record.size()
-            + " fields, but the header has " + header.size());
+        throw new DataException(
+            DataError.RAGGED_ROW,
+            source
+                + ", row "
+                + (i + 1)
+                + ": "
+                + record.size()
+                + " fields, but the header has "
+                + header.size());
       }
       String[] row = new String[header.size()];
       for (int j = 0; j < row.length; j++) {
@@ -124,7 +151,12 @@ public final class CsvTables {
     return build(source, shortDigest(bytes), header, labelIndex, cells, options);
   }
 
-  private static Table build(String source, String digest, List<String> header, int labelIndex, String[][] cells,
+  private static Table build(
+      String source,
+      String digest,
+      List<String> header,
+      int labelIndex,
+      String[][] cells,
       LoadOptions options) {
     // Missing values: reject (first one wins the message) or drop whole rows.
     List<String[]> kept = new ArrayList<>(cells.length);
@@ -153,7 +185,8 @@ public final class CsvTables {
       }
     }
     if (kept.isEmpty()) {
-      throw new DataException(DataError.EMPTY, source + ": no rows left after dropping rows with missing values");
+      throw new DataException(
+          DataError.EMPTY, source + ": no rows left after dropping rows with missing values");
     }
     int n = kept.size();
     List<Column> columns = new ArrayList<>();
@@ -161,7 +194,8 @@ public final class CsvTables {
       if (j == labelIndex) {
         continue;
       }
-      columns.add(column(source, header.get(j), j, kept, options.categorical().contains(header.get(j))));
+      columns.add(
+          column(source, header.get(j), j, kept, options.categorical().contains(header.get(j))));
     }
     String[] labels = new String[n];
     for (int i = 0; i < n; i++) {
@@ -169,8 +203,14 @@ public final class CsvTables {
     }
     List<String> classes = classOrder(labels);
     if (classes.size() < 2) {
-      throw new DataException(DataError.SINGLE_CLASS, source + ", column '" + header.get(labelIndex)
-          + "': only one class (" + classes + "); classification needs at least two");
+      throw new DataException(
+          DataError.SINGLE_CLASS,
+          source
+              + ", column '"
+              + header.get(labelIndex)
+              + "': only one class ("
+              + classes
+              + "); classification needs at least two");
     }
     Map<String, Integer> classIndex = new HashMap<>();
     for (int c = 0; c < classes.size(); c++) {
@@ -183,7 +223,8 @@ public final class CsvTables {
     return new Table(source, digest, columns, header.get(labelIndex), classes, y);
   }
 
-  private static Column column(String source, String name, int j, List<String[]> rows, boolean forceCategorical) {
+  private static Column column(
+      String source, String name, int j, List<String[]> rows, boolean forceCategorical) {
     int n = rows.size();
     double[] numbers = new double[n];
     int numeric = 0;
@@ -205,14 +246,27 @@ public final class CsvTables {
       }
     }
     if (present == 0) {
-      throw new DataException(DataError.ALL_MISSING, source + ", column '" + name + "': every value is missing");
+      throw new DataException(
+          DataError.ALL_MISSING, source + ", column '" + name + "': every value is missing");
     }
     if (!forceCategorical && numeric == present) {
       return new Column.Numeric(name, numbers);
     }
     if (!forceCategorical && numeric > present - numeric) {
-      throw new DataException(DataError.NON_NUMERIC, source + ", column '" + name + "', row " + (firstBad + 1) + ": '"
-          + rows.get(firstBad)[j] + "' is not a number (the column is numeric in " + numeric + " of " + present + " rows)");
+      throw new DataException(
+          DataError.NON_NUMERIC,
+          source
+              + ", column '"
+              + name
+              + "', row "
+              + (firstBad + 1)
+              + ": '"
+              + rows.get(firstBad)[j]
+              + "' is not a number (the column is numeric in "
+              + numeric
+              + " of "
+              + present
+              + " rows)");
     }
     String[] values = new String[n];
     for (int i = 0; i < n; i++) {
@@ -244,11 +298,13 @@ public final class CsvTables {
 
   private static String decode(String source, byte[] bytes) {
     try {
-      String text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(java.nio.ByteBuffer.wrap(bytes))
-          .toString();
+      String text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(java.nio.ByteBuffer.wrap(bytes))
+              .toString();
       return text.startsWith("\uFEFF") ? text.substring(1) : text;
     } catch (CharacterCodingException e) {
       throw new DataException(DataError.UNREADABLE, source + " is not UTF-8 text", e);

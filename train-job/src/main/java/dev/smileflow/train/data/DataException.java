@@ -1,6 +1,9 @@
 package dev.smileflow.train.data;
 
-/** The input data cannot be used; the message names the file and, where it applies, the column and row. */
+/**
+ * The input data cannot be used; the message names the file and, where it applies, the column and
+ * row.
+ */
 public final class DataException extends RuntimeException {
   private final DataError code;
 

@@ -7,7 +7,8 @@ import java.util.Set;
  *
  * @param label the label column's header name
  * @param missing the missing-value policy
- * @param categorical columns to treat as categorical even when every value is a number (e.g. integer codes)
+ * @param categorical columns to treat as categorical even when every value is a number (e.g.
+ *     integer codes)
  */
 public record LoadOptions(String label, MissingPolicy missing, Set<String> categorical) {
   public LoadOptions {

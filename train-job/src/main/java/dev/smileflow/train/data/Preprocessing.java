@@ -9,9 +9,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The preprocessing fitted on some training rows: the model-bundle {@link Feature}s (numeric mean, std and range;
- * categorical levels) and the values that fill a missing field under {@link MissingPolicy#IMPUTE} (the rows' mean or
- * most frequent level). Fitting it on a CV fold's training rows only is what keeps the folds free of leakage.
+ * The preprocessing fitted on some training rows: the model-bundle {@link Feature}s (numeric mean,
+ * std and range; categorical levels) and the values that fill a missing field under {@link
+ * MissingPolicy#IMPUTE} (the rows' mean or most frequent level). Fitting it on a CV fold's training
+ * rows only is what keeps the folds free of leakage.
  *
  * @param features the features, in table column order
  * @param fill the imputation value per feature name ({@code Double} or {@code String})
@@ -22,7 +23,10 @@ public record Preprocessing(List<Feature> features, Map<String, Object> fill) {
     fill = Map.copyOf(fill);
   }
 
-  /** Fits the statistics on {@code rows} of {@code table}; categorical levels are the whole table's levels. */
+  /**
+   * Fits the statistics on {@code rows} of {@code table}; categorical levels are the whole table's
+   * levels.
+   */
   public static Preprocessing fit(Table table, int[] rows) {
     List<Feature> features = new ArrayList<>();
     Map<String, Object> fill = new HashMap<>();
@@ -88,7 +92,10 @@ public record Preprocessing(List<Feature> features, Map<String, Object> fill) {
     return Features.encodedNames(features);
   }
 
-  /** Encodes {@code rows} of {@code table} through {@link Features#encode}, filling missing values first. */
+  /**
+   * Encodes {@code rows} of {@code table} through {@link Features#encode}, filling missing values
+   * first.
+   */
   public double[][] encode(Table table, int[] rows) {
     double[][] out = new double[rows.length][];
     for (int i = 0; i < rows.length; i++) {

@@ -28,8 +28,8 @@ public record Split(int[] train, int[] test) {
   }
 
   /**
-   * Holds out {@code round(fraction * n_c)} rows of every class {@code c} (at least one when the class has two or
-   * more rows), chosen by a shuffle seeded with {@code seed}.
+   * Holds out {@code round(fraction * n_c)} rows of every class {@code c} (at least one when the
+   * class has two or more rows), chosen by a shuffle seeded with {@code seed}.
    */
   public static Split holdout(int[] y, double fraction, long seed) {
     if (!(fraction > 0 && fraction < 1)) {
@@ -54,8 +54,9 @@ public record Split(int[] train, int[] test) {
   }
 
   /**
-   * Stratified k-fold assignment: every class's rows are shuffled (seeded) and dealt round-robin, so fold sizes per
-   * class differ by at most one. Returns the held-out rows of each fold, ascending.
+   * Stratified k-fold assignment: every class's rows are shuffled (seeded) and dealt round-robin,
+   * so fold sizes per class differ by at most one. Returns the held-out rows of each fold,
+   * ascending.
    */
   public static int[][] folds(int[] y, int k, long seed) {
     if (k < 2) {

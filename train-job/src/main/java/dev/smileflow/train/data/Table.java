@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A loaded classification data set: feature columns in file order, the label column's name, the sorted class labels
- * and each row's class index. Immutable; {@link #select} gives a row subset sharing the schema and classes.
+ * A loaded classification data set: feature columns in file order, the label column's name, the
+ * sorted class labels and each row's class index. Immutable; {@link #select} gives a row subset
+ * sharing the schema and classes.
  */
 public final class Table {
   private final String source;
@@ -18,7 +19,13 @@ public final class Table {
   private final List<String> classes;
   private final int[] y;
 
-  Table(String source, String digest, List<Column> columns, String labelName, List<String> classes, int[] y) {
+  Table(
+      String source,
+      String digest,
+      List<Column> columns,
+      String labelName,
+      List<String> classes,
+      int[] y) {
     this.source = source;
     this.digest = digest;
     this.columns = List.copyOf(columns);
@@ -32,7 +39,9 @@ public final class Table {
     return source;
   }
 
-  /** A short (16 hex characters) SHA-256 prefix of the source bytes, for MLflow's dataset digest. */
+  /**
+   * A short (16 hex characters) SHA-256 prefix of the source bytes, for MLflow's dataset digest.
+   */
   public String digest() {
     return digest;
   }
@@ -52,7 +61,10 @@ public final class Table {
     return labelName;
   }
 
-  /** The class labels in index order (numeric order when every label is an integer, else string order). */
+  /**
+   * The class labels in index order (numeric order when every label is an integer, else string
+   * order).
+   */
   public List<String> classes() {
     return classes;
   }
@@ -86,14 +98,16 @@ public final class Table {
     return columns.stream().filter(c -> c.name().equals(name)).findFirst();
   }
 
-  /** One row as feature name to value ({@code Double} or {@code String}; missing values are absent). */
+  /**
+   * One row as feature name to value ({@code Double} or {@code String}; missing values are absent).
+   */
   public Map<String, Object> row(int row) {
     Map<String, Object> out = new LinkedHashMap<>();
     for (Column column : columns) {
       switch (column) {
         case Column.Numeric n when !n.isMissing(row) -> out.put(n.name(), n.value(row));
         case Column.Categorical c when !c.isMissing(row) -> out.put(c.name(), c.value(row));
-        default -> { }
+        default -> {}
       }
     }
     return out;
@@ -103,10 +117,11 @@ public final class Table {
   public Table select(int[] rows) {
     List<Column> selected = new ArrayList<>(columns.size());
     for (Column column : columns) {
-      selected.add(switch (column) {
-        case Column.Numeric n -> n.select(rows);
-        case Column.Categorical c -> c.select(rows);
-      });
+      selected.add(
+          switch (column) {
+            case Column.Numeric n -> n.select(rows);
+            case Column.Categorical c -> c.select(rows);
+          });
     }
     int[] labels = new int[rows.length];
     for (int i = 0; i < rows.length; i++) {
@@ -130,7 +145,18 @@ public final class Table {
 
   @Override
   public String toString() {
-    return "Table[" + source + ", " + rows() + " rows, features=" + featureNames() + ", label=" + labelName
-        + ", classes=" + classes + ", counts=" + Arrays.toString(classCounts()) + "]";
+    return "Table["
+        + source
+        + ", "
+        + rows()
+        + " rows, features="
+        + featureNames()
+        + ", label="
+        + labelName
+        + ", classes="
+        + classes
+        + ", counts="
+        + Arrays.toString(classCounts())
+        + "]";
   }
 }

@@ -25,9 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The registry steps of a job: find and score the current production version, register the winner, and promote it
- * when the {@link PromotionGate} says so. Promotion sets the alias, then the deprecated stage (archiving the previous
- * Production version); if the stage step fails the alias is moved back, so a version is never left half-promoted.
+ * The registry steps of a job: find and score the current production version, register the winner,
+ * and promote it when the {@link PromotionGate} says so. Promotion sets the alias, then the
+ * deprecated stage (archiving the previous Production version); if the stage step fails the alias
+ * is moved back, so a version is never left half-promoted.
  */
 public final class Registrar {
   private static final Logger log = LoggerFactory.getLogger(Registrar.class);
@@ -43,11 +44,17 @@ public final class Registrar {
   }
 
   /** The outcome of registration and the gate. */
-  public record Outcome(String version, PromotionGate.Decision decision, double challengerScore,
+  public record Outcome(
+      String version,
+      PromotionGate.Decision decision,
+      double challengerScore,
       PromotionGate.Champion champion) {}
 
-  /** Rows to score the champion on: the hold-out rows by feature name and their true class labels. */
-  public record HoldoutRows(List<Map<String, Object>> rows, List<String> labels, List<String> classes) {
+  /**
+   * Rows to score the champion on: the hold-out rows by feature name and their true class labels.
+   */
+  public record HoldoutRows(
+      List<Map<String, Object>> rows, List<String> labels, List<String> classes) {
     public HoldoutRows {
       rows = List.copyOf(rows);
       labels = List.copyOf(labels);
@@ -56,8 +63,9 @@ public final class Registrar {
   }
 
   /**
-   * The production version (by alias) and its score on {@code holdout}, computed from its downloaded bundle; {@link
-   * PromotionGate.NoChampion} when there is none. Called before the challenger is registered.
+   * The production version (by alias) and its score on {@code holdout}, computed from its
+   * downloaded bundle; {@link PromotionGate.NoChampion} when there is none. Called before the
+   * challenger is registered.
    */
   public PromotionGate.Champion champion(HoldoutRows holdout, Metric metric, Path workDir) {
     Optional<ModelVersion> current = client.registry().findVersionByAlias(modelName, alias);
@@ -67,12 +75,16 @@ public final class Registrar {
     String version = current.get().version();
     try {
       Path dir = workDir.resolve("champion-v" + version);
-      client.artifacts().downloadDirectory(client.registry().getDownloadUri(modelName, version), dir);
+      client
+          .artifacts()
+          .downloadDirectory(client.registry().getDownloadUri(modelName, version), dir);
       LoadedModel model = ModelBundle.load(dir);
       return new PromotionGate.Scored(version, score(model, holdout, metric));
     } catch (BundleException | IllegalArgumentException | UncheckedIOException e) {
-      log.warn("production version {} of {} cannot be scored: {}", version, modelName, e.getMessage());
-      return new PromotionGate.Unscorable(version, e.getMessage() == null ? e.toString() : e.getMessage());
+      log.warn(
+          "production version {} of {} cannot be scored: {}", version, modelName, e.getMessage());
+      return new PromotionGate.Unscorable(
+          version, e.getMessage() == null ? e.toString() : e.getMessage());
     } catch (MlflowException e) {
       if (e.kind() == MlflowException.Kind.NOT_FOUND) {
         return new PromotionGate.Unscorable(version, e.getMessage());
@@ -93,7 +105,8 @@ public final class Registrar {
     for (int i = 0; i < n; i++) {
       int t = labels.indexOf(holdout.labels().get(i));
       if (t < 0) {
-        throw new IllegalArgumentException("its classes " + labels + " do not include '" + holdout.labels().get(i) + "'");
+        throw new IllegalArgumentException(
+            "its classes " + labels + " do not include '" + holdout.labels().get(i) + "'");
       }
       truth[i] = t;
       Prediction p = predictions.get(i);
@@ -109,15 +122,24 @@ public final class Registrar {
 
   /** Registers the LoggedModel as a new version and waits until it is READY. */
   public ModelVersion register(String modelId, @Nullable String runId, Map<String, String> tags) {
-    client.registry().getOrCreateRegisteredModel(modelName, "Smile classifier trained by smileflow train-job");
-    ModelVersion created = client.registry().createModelVersion(
-        ModelVersionSpec.fromLoggedModel(modelName, modelId, runId).withTags(Tag.of(tags)));
+    client
+        .registry()
+        .getOrCreateRegisteredModel(modelName, "Smile classifier trained by smileflow train-job");
+    ModelVersion created =
+        client
+            .registry()
+            .createModelVersion(
+                ModelVersionSpec.fromLoggedModel(modelName, modelId, runId).withTags(Tag.of(tags)));
     log.info("registered {} version {}", modelName, created.version());
     return client.registry().waitUntilReady(modelName, created.version(), Duration.ofMinutes(5));
   }
 
   /** Records the decision as version tags and promotes when it says so. */
-  public void apply(String version, PromotionGate gate, double challengerScore, PromotionGate.Champion champion,
+  public void apply(
+      String version,
+      PromotionGate gate,
+      double challengerScore,
+      PromotionGate.Champion champion,
       PromotionGate.Decision decision) {
     Map<String, String> tags = new LinkedHashMap<>();
     tags.put("promotion.decision", decision.promote() ? "promoted" : "not_promoted");
@@ -142,11 +164,12 @@ public final class Registrar {
       log.info("{} version {} not promoted: {}", modelName, version, decision.reason());
       return;
     }
-    Optional<String> previous = switch (champion) {
-      case PromotionGate.Scored s -> Optional.of(s.version());
-      case PromotionGate.Unscorable u -> Optional.of(u.version());
-      case PromotionGate.NoChampion n -> Optional.empty();
-    };
+    Optional<String> previous =
+        switch (champion) {
+          case PromotionGate.Scored s -> Optional.of(s.version());
+          case PromotionGate.Unscorable u -> Optional.of(u.version());
+          case PromotionGate.NoChampion n -> Optional.empty();
+        };
     client.registry().setAlias(modelName, alias, version);
     try {
       client.registry().transitionStage(modelName, version, Stage.PRODUCTION, true);

@@ -32,14 +32,21 @@ public final class Reports {
   private Reports() {}
 
   /** Writes every report file of {@code evaluation} into {@code dir}; returns the files written. */
-  public static List<Path> write(Path dir, Evaluation evaluation, List<String> classes, String title) {
+  public static List<Path> write(
+      Path dir, Evaluation evaluation, List<String> classes, String title) {
     try {
       Files.createDirectories(dir);
       List<Path> files = new ArrayList<>();
       files.add(png(confusionChart(evaluation, classes, title), dir.resolve(CONFUSION_PNG)));
       files.add(png(rocChart(evaluation, classes, title), dir.resolve(ROC_PNG)));
-      files.add(write(dir.resolve(REPORT_TXT), text(evaluation, classes).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-      files.add(write(dir.resolve(REPORT_JSON), json(evaluation, classes).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      files.add(
+          write(
+              dir.resolve(REPORT_TXT),
+              text(evaluation, classes).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      files.add(
+          write(
+              dir.resolve(REPORT_JSON),
+              json(evaluation, classes).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
       return files;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write reports into " + dir, e);
@@ -51,14 +58,28 @@ public final class Reports {
     return file;
   }
 
-  /** The confusion matrix (rows = true class, columns = predicted) as a heat map with counts in the cells. */
+  /**
+   * The confusion matrix (rows = true class, columns = predicted) as a heat map with counts in the
+   * cells.
+   */
   static HeatMapChart confusionChart(Evaluation evaluation, List<String> classes, String title) {
     int k = classes.size();
     int[][] m = evaluation.confusion();
-    HeatMapChart chart = new HeatMapChartBuilder().width(220 + 150 * k).height(140 + 100 * k)
-        .title("Confusion matrix (hold-out) - " + title).xAxisTitle("predicted").yAxisTitle("true").build();
-    chart.getStyler().setShowValue(true).setHeatMapValueDecimalPattern("#").setMin(0)
-        .setRangeColors(new Color[] {new Color(0xF7FBFF), new Color(0x6BAED6), new Color(0x08306B)});
+    HeatMapChart chart =
+        new HeatMapChartBuilder()
+            .width(220 + 150 * k)
+            .height(140 + 100 * k)
+            .title("Confusion matrix (hold-out) - " + title)
+            .xAxisTitle("predicted")
+            .yAxisTitle("true")
+            .build();
+    chart
+        .getStyler()
+        .setShowValue(true)
+        .setHeatMapValueDecimalPattern("#")
+        .setMin(0)
+        .setRangeColors(
+            new Color[] {new Color(0xF7FBFF), new Color(0x6BAED6), new Color(0x08306B)});
     chart.getStyler().setPlotContentSize(1.0);
     List<Number[]> cells = new ArrayList<>();
     int max = 1;
@@ -78,14 +99,22 @@ public final class Reports {
 
   /** One-vs-rest ROC curves of every class with their AUCs. */
   static XYChart rocChart(Evaluation evaluation, List<String> classes, String title) {
-    XYChart chart = new XYChartBuilder().width(640).height(520).title("ROC one-vs-rest (hold-out) - " + title)
-        .xAxisTitle("false positive rate").yAxisTitle("true positive rate").build();
+    XYChart chart =
+        new XYChartBuilder()
+            .width(640)
+            .height(520)
+            .title("ROC one-vs-rest (hold-out) - " + title)
+            .xAxisTitle("false positive rate")
+            .yAxisTitle("true positive rate")
+            .build();
     chart.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.05);
     for (int c = 0; c < classes.size(); c++) {
       Evaluation.RocCurve roc = evaluation.roc(c);
       double[] x = roc.points().stream().mapToDouble(p -> p[0]).toArray();
       double[] y = roc.points().stream().mapToDouble(p -> p[1]).toArray();
-      XYSeries s = chart.addSeries(String.format(Locale.ROOT, "%s (AUC %.3f)", classes.get(c), roc.auc()), x, y);
+      XYSeries s =
+          chart.addSeries(
+              String.format(Locale.ROOT, "%s (AUC %.3f)", classes.get(c), roc.auc()), x, y);
       s.setMarker(SeriesMarkers.NONE);
     }
     XYSeries chance = chart.addSeries("chance", new double[] {0, 1}, new double[] {0, 1});
@@ -94,12 +123,22 @@ public final class Reports {
     return chart;
   }
 
-  /** A scikit-learn style classification report: precision, recall, F1 and support per class, then averages. */
+  /**
+   * A scikit-learn style classification report: precision, recall, F1 and support per class, then
+   * averages.
+   */
   public static String text(Evaluation evaluation, List<String> classes) {
     int width = Math.max(12, classes.stream().mapToInt(String::length).max().orElse(0) + 2);
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "%" + width + "s %10s %10s %10s %10s%n", "", "precision", "recall", "f1-score",
-        "support"));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%" + width + "s %10s %10s %10s %10s%n",
+            "",
+            "precision",
+            "recall",
+            "f1-score",
+            "support"));
     double p = 0;
     double r = 0;
     double f = 0;
@@ -108,8 +147,15 @@ public final class Reports {
     double wf = 0;
     int n = 0;
     for (Evaluation.ClassScore s : evaluation.perClass()) {
-      out.append(String.format(Locale.ROOT, "%" + width + "s %10.3f %10.3f %10.3f %10d%n", classes.get(s.classIndex()),
-          s.precision(), s.recall(), s.f1(), s.support()));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%" + width + "s %10.3f %10.3f %10.3f %10d%n",
+              classes.get(s.classIndex()),
+              s.precision(),
+              s.recall(),
+              s.f1(),
+              s.support()));
       p += s.precision();
       r += s.recall();
       f += s.f1();
@@ -120,16 +166,40 @@ public final class Reports {
     }
     int k = classes.size();
     out.append('\n');
-    out.append(String.format(Locale.ROOT, "%" + width + "s %10s %10s %10.3f %10d%n", "accuracy", "", "",
-        evaluation.accuracy(), n));
-    out.append(String.format(Locale.ROOT, "%" + width + "s %10.3f %10.3f %10.3f %10d%n", "macro avg", p / k, r / k,
-        f / k, n));
-    out.append(String.format(Locale.ROOT, "%" + width + "s %10.3f %10.3f %10.3f %10d%n", "weighted avg", wp / n, wr / n,
-        wf / n, n));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%" + width + "s %10s %10s %10.3f %10d%n",
+            "accuracy",
+            "",
+            "",
+            evaluation.accuracy(),
+            n));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%" + width + "s %10.3f %10.3f %10.3f %10d%n",
+            "macro avg",
+            p / k,
+            r / k,
+            f / k,
+            n));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%" + width + "s %10.3f %10.3f %10.3f %10d%n",
+            "weighted avg",
+            wp / n,
+            wr / n,
+            wf / n,
+            n));
     return out.toString();
   }
 
-  /** The same report as JSON: {@code {"classes": {label: {precision, recall, f1, support, auc}}, "accuracy": ...}}. */
+  /**
+   * The same report as JSON: {@code {"classes": {label: {precision, recall, f1, support, auc}},
+   * "accuracy": ...}}.
+   */
   public static String json(Evaluation evaluation, List<String> classes) {
     ObjectNode root = JSON.createObjectNode();
     ObjectNode perClass = root.putObject("classes");
@@ -157,12 +227,15 @@ public final class Reports {
     }
   }
 
-  private static Path png(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path file) throws IOException {
-    var image = new java.awt.image.BufferedImage(chart.getWidth(), chart.getHeight(),
-        java.awt.image.BufferedImage.TYPE_INT_RGB);
+  private static Path png(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path file)
+      throws IOException {
+    var image =
+        new java.awt.image.BufferedImage(
+            chart.getWidth(), chart.getHeight(), java.awt.image.BufferedImage.TYPE_INT_RGB);
     java.awt.Graphics2D g = image.createGraphics();
     try {
-      g.setRenderingHint(java.awt.RenderingHints.KEY_ANTIALIASING, java.awt.RenderingHints.VALUE_ANTIALIAS_ON);
+      g.setRenderingHint(
+          java.awt.RenderingHints.KEY_ANTIALIASING, java.awt.RenderingHints.VALUE_ANTIALIAS_ON);
       chart.paint(g, chart.getWidth(), chart.getHeight());
     } finally {
       g.dispose();

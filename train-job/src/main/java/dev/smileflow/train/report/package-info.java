@@ -1,7 +1,7 @@
 /**
- * What a human reads about the chosen model: the confusion-matrix heat map and one-vs-rest ROC curves as PNG files
- * (XChart, headless) and the per-class precision/recall/F1 classification report, written into a directory that is
- * uploaded with the model.
+ * What a human reads about the chosen model: the confusion-matrix heat map and one-vs-rest ROC
+ * curves as PNG files (XChart, headless) and the per-class precision/recall/F1 classification
+ * report, written into a directory that is uploaded with the model.
  */
 @org.jspecify.annotations.NullMarked
 package dev.smileflow.train.report;

@@ -10,20 +10,40 @@ import java.util.function.Function;
 
 /** The candidate algorithms, each with its hyperparameter names and a small default grid. */
 public enum Algorithm {
-  LOGISTIC("logistic", false, Map.of("lambda", List.of(0.01, 0.1, 1.0)),
+  LOGISTIC(
+      "logistic",
+      false,
+      Map.of("lambda", List.of(0.01, 0.1, 1.0)),
       p -> new ModelSpec.Logistic(p.get("lambda"))),
-  SVM("svm", false, Map.of("c", List.of(1.0, 10.0), "sigma_scale", List.of(0.5, 1.0, 2.0)),
+  SVM(
+      "svm",
+      false,
+      Map.of("c", List.of(1.0, 10.0), "sigma_scale", List.of(0.5, 1.0, 2.0)),
       p -> new ModelSpec.Svm(p.get("c"), p.get("sigma_scale"))),
-  RANDOM_FOREST("random_forest", false,
+  RANDOM_FOREST(
+      "random_forest",
+      false,
       Map.of("trees", List.of(100.0), "mtry", List.of(0.0), "max_depth", List.of(4.0, 12.0)),
-      p -> new ModelSpec.RandomForestSpec(integer(p, "trees"), integer(p, "mtry"), integer(p, "max_depth"))),
-  GRADIENT_BOOSTING("gradient_boosting", false,
+      p ->
+          new ModelSpec.RandomForestSpec(
+              integer(p, "trees"), integer(p, "mtry"), integer(p, "max_depth"))),
+  GRADIENT_BOOSTING(
+      "gradient_boosting",
+      false,
       Map.of("trees", List.of(50.0), "max_nodes", List.of(4.0, 8.0), "shrinkage", List.of(0.1)),
-      p -> new ModelSpec.GradientBoosting(integer(p, "trees"), integer(p, "max_nodes"), p.get("shrinkage"))),
-  DECISION_TREE("decision_tree", false, Map.of("max_depth", List.of(3.0, 8.0), "node_size", List.of(3.0)),
+      p ->
+          new ModelSpec.GradientBoosting(
+              integer(p, "trees"), integer(p, "max_nodes"), p.get("shrinkage"))),
+  DECISION_TREE(
+      "decision_tree",
+      false,
+      Map.of("max_depth", List.of(3.0, 8.0), "node_size", List.of(3.0)),
       p -> new ModelSpec.DecisionTreeSpec(integer(p, "max_depth"), integer(p, "node_size"))),
   KNN("knn", false, Map.of("k", List.of(3.0, 7.0, 15.0)), p -> new ModelSpec.Knn(integer(p, "k"))),
-  NAIVE_BAYES("naive_bayes", false, Map.of("var_smoothing", List.of(1e-9)),
+  NAIVE_BAYES(
+      "naive_bayes",
+      false,
+      Map.of("var_smoothing", List.of(1e-9)),
       p -> new ModelSpec.NaiveBayesSpec(p.get("var_smoothing"))),
   LDA("lda", true, Map.of("tolerance", List.of(1e-4)), p -> new ModelSpec.Lda(p.get("tolerance")));
 
@@ -32,7 +52,10 @@ public enum Algorithm {
   private final Map<String, List<Double>> defaults;
   private final Function<Map<String, Double>, ModelSpec> factory;
 
-  Algorithm(String id, boolean needsBlas, Map<String, List<Double>> defaults,
+  Algorithm(
+      String id,
+      boolean needsBlas,
+      Map<String, List<Double>> defaults,
       Function<Map<String, Double>, ModelSpec> factory) {
     this.id = id;
     this.needsBlas = needsBlas;
@@ -65,7 +88,13 @@ public enum Algorithm {
     for (String name : params.keySet()) {
       if (!defaults.containsKey(name)) {
         throw new IllegalArgumentException(
-            "unknown hyperparameter " + id + "." + name + " (known: " + String.join(", ", defaults.keySet()) + ")");
+            "unknown hyperparameter "
+                + id
+                + "."
+                + name
+                + " (known: "
+                + String.join(", ", defaults.keySet())
+                + ")");
       }
     }
     for (String name : defaults.keySet()) {
@@ -79,9 +108,16 @@ public enum Algorithm {
   /** Parses an id ({@code random_forest}, case-insensitive, {@code -} accepted for {@code _}). */
   public static Algorithm parse(String text) {
     String wanted = text.trim().toLowerCase(Locale.ROOT).replace('-', '_');
-    return Arrays.stream(values()).filter(a -> a.id.equals(wanted)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("unknown algorithm '" + text + "' (known: "
-            + String.join(", ", Arrays.stream(values()).map(Algorithm::id).toList()) + ")"));
+    return Arrays.stream(values())
+        .filter(a -> a.id.equals(wanted))
+        .findFirst()
+        .orElseThrow(() ->
+            new IllegalArgumentException(
+                "unknown algorithm '"
+                    + text
+                    + "' (known: "
+                    + String.join(", ", Arrays.stream(values()).map(Algorithm::id).toList())
+                    + ")"));
   }
 
   private static int integer(Map<String, Double> p, String name) {

@@ -12,7 +12,11 @@ import org.jspecify.annotations.Nullable;
  * @param modelSizeBytes serialized size of the first fold's model
  * @param failure why fitting failed, or null
  */
-public record CandidateResult(int index, ModelSpec spec, List<FoldScore> folds, long modelSizeBytes,
+public record CandidateResult(
+    int index,
+    ModelSpec spec,
+    List<FoldScore> folds,
+    long modelSizeBytes,
     @Nullable String failure) {
   public CandidateResult {
     folds = List.copyOf(folds);

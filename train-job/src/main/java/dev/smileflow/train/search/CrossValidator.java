@@ -17,10 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stratified k-fold cross-validation of many candidates. The preprocessing (standardization statistics, imputation
- * values) is fitted on each fold's training rows only and shared by every candidate on that fold; the (candidate,
- * fold) fits run on a fixed thread pool, each seeded with {@code seed + fold}, and are collected in candidate order,
- * so the results do not depend on scheduling.
+ * Stratified k-fold cross-validation of many candidates. The preprocessing (standardization
+ * statistics, imputation values) is fitted on each fold's training rows only and shared by every
+ * candidate on that fold; the (candidate, fold) fits run on a fixed thread pool, each seeded with
+ * {@code seed + fold}, and are collected in candidate order, so the results do not depend on
+ * scheduling.
  */
 public final class CrossValidator {
   private static final Logger log = LoggerFactory.getLogger(CrossValidator.class);
@@ -46,7 +47,13 @@ public final class CrossValidator {
     this.threads = threads;
   }
 
-  private record Fold(int index, double[][] trainX, int[] trainY, double[][] testX, int[] testY, List<String> names) {}
+  private record Fold(
+      int index,
+      double[][] trainX,
+      int[] trainY,
+      double[][] testX,
+      int[] testY,
+      List<String> names) {}
 
   /** Evaluates every candidate on the same folds of {@code table}. */
   public SearchResult run(Table table, List<ModelSpec> candidates, Metric metric, Progress progress)
@@ -58,26 +65,37 @@ public final class CrossValidator {
       int[] test = held[f];
       int[] train = Split.complement(table.rows(), test);
       Preprocessing prep = Preprocessing.fit(table, train);
-      data.add(new Fold(f, prep.encode(table, train), pick(y, train), prep.encode(table, test), pick(y, test),
-          prep.encodedNames()));
+      data.add(
+          new Fold(
+              f,
+              prep.encode(table, train),
+              pick(y, train),
+              prep.encode(table, test),
+              pick(y, test),
+              prep.encodedNames()));
     }
     int total = candidates.size() * folds;
     var done = new java.util.concurrent.atomic.AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "cv-worker");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "cv-worker");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       List<List<Future<Outcome>>> futures = new ArrayList<>();
       for (ModelSpec spec : candidates) {
         List<Future<Outcome>> perFold = new ArrayList<>();
         for (Fold fold : data) {
-          perFold.add(pool.submit(() -> {
-            Outcome outcome = fitAndScore(spec, fold, table.classes().size());
-            progress.fitted(done.incrementAndGet(), total, spec.label() + " fold " + (fold.index() + 1));
-            return outcome;
-          }));
+          perFold.add(
+              pool.submit(() -> {
+                Outcome outcome = fitAndScore(spec, fold, table.classes().size());
+                progress.fitted(
+                    done.incrementAndGet(), total, spec.label() + " fold " + (fold.index() + 1));
+                return outcome;
+              }));
         }
         futures.add(perFold);
       }
@@ -105,7 +123,8 @@ public final class CrossValidator {
         }
       }
       if (results.stream().noneMatch(CandidateResult::succeeded)) {
-        throw new SearchException("every candidate failed; first reason: " + results.getFirst().failure());
+        throw new SearchException(
+            "every candidate failed; first reason: " + results.getFirst().failure());
       }
       return new SearchResult(results, metric, folds);
     } finally {
@@ -131,8 +150,15 @@ public final class CrossValidator {
       Evaluation e = score(Predictor.of(model, fold.names()), fold.testX(), fold.testY(), classes);
       long t2 = System.nanoTime();
       long size = fold.index() == 0 ? serializedSize(model) : 0;
-      return new Scored(new FoldScore(fold.index(), e.accuracy(), e.f1Macro(), e.logLoss(), (t1 - t0) / 1_000_000,
-          (t2 - t1) / 1_000_000), size);
+      return new Scored(
+          new FoldScore(
+              fold.index(),
+              e.accuracy(),
+              e.f1Macro(),
+              e.logLoss(),
+              (t1 - t0) / 1_000_000,
+              (t2 - t1) / 1_000_000),
+          size);
     } catch (RuntimeException | LinkageError e) {
       return new Failed(e.getClass().getSimpleName() + ": " + e.getMessage());
     }

@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Predictions of one model on labelled rows, and the metrics computed from them. Macro F1 is the unweighted mean of
- * per-class F1 (a class never predicted has precision 0, as scikit-learn's {@code zero_division=0}); log loss is the
- * multiclass cross-entropy with probabilities clipped to [1e-15, 1].
+ * Predictions of one model on labelled rows, and the metrics computed from them. Macro F1 is the
+ * unweighted mean of per-class F1 (a class never predicted has precision 0, as scikit-learn's
+ * {@code zero_division=0}); log loss is the multiclass cross-entropy with probabilities clipped to
+ * [1e-15, 1].
  */
 public final class Evaluation {
   private static final double EPS = 1e-15;
@@ -128,7 +129,10 @@ public final class Evaluation {
     return sum / truth.length;
   }
 
-  /** One-vs-rest ROC curve of class {@code c}: points {@code (fpr, tpr)} from (0,0) to (1,1), and its AUC. */
+  /**
+   * One-vs-rest ROC curve of class {@code c}: points {@code (fpr, tpr)} from (0,0) to (1,1), and
+   * its AUC.
+   */
   public RocCurve roc(int c) {
     double[] score = probabilities(c);
     Integer[] order = new Integer[score.length];
@@ -170,7 +174,8 @@ public final class Evaluation {
   }
 
   /** Per-class scores. */
-  public record ClassScore(int classIndex, double precision, double recall, double f1, int support) {}
+  public record ClassScore(
+      int classIndex, double precision, double recall, double f1, int support) {}
 
   /** A one-vs-rest ROC curve. */
   public record RocCurve(int classIndex, List<double[]> points, double auc) {

@@ -23,7 +23,10 @@ public record FittedModel(ModelSpec spec, Object model, Preprocessing preprocess
   /** Predicts every row of {@code table} (same schema and classes as the training table). */
   public Evaluation evaluate(Table table) {
     int[] all = java.util.stream.IntStream.range(0, table.rows()).toArray();
-    return CrossValidator.score(Predictor.of(model, preprocessing.encodedNames()), preprocessing.encode(table, all),
-        table.y(), table.classes().size());
+    return CrossValidator.score(
+        Predictor.of(model, preprocessing.encodedNames()),
+        preprocessing.encode(table, all),
+        table.y(),
+        table.classes().size());
   }
 }

@@ -41,15 +41,22 @@ public enum Metric {
     return higherIsBetter ? a > b : a < b;
   }
 
-  /** Parses {@code accuracy|f1_macro|log_loss} (also {@code macro_f1}, {@code f1}, {@code logloss}). */
+  /**
+   * Parses {@code accuracy|f1_macro|log_loss} (also {@code macro_f1}, {@code f1}, {@code logloss}).
+   */
   public static Metric parse(String text) {
     String t = text.trim().toLowerCase(Locale.ROOT).replace('-', '_');
     return switch (t) {
       case "accuracy", "acc" -> ACCURACY;
       case "f1_macro", "macro_f1", "f1" -> F1_MACRO;
       case "log_loss", "logloss", "cross_entropy" -> LOG_LOSS;
-      default -> throw new IllegalArgumentException("unknown metric '" + text + "' (expected one of "
-          + String.join(", ", Arrays.stream(values()).map(Metric::key).toList()) + ")");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown metric '"
+                  + text
+                  + "' (expected one of "
+                  + String.join(", ", Arrays.stream(values()).map(Metric::key).toList())
+                  + ")");
     };
   }
 

@@ -23,11 +23,15 @@ import smile.stat.distribution.Distribution;
 import smile.stat.distribution.GaussianDistribution;
 
 /**
- * One candidate: an algorithm with all its hyperparameters, validated in the record's compact constructor. {@link
- * #fit} trains on encoded rows with labels {@code 0..k-1}, seeded so the same inputs give the same model.
+ * One candidate: an algorithm with all its hyperparameters, validated in the record's compact
+ * constructor. {@link #fit} trains on encoded rows with labels {@code 0..k-1}, seeded so the same
+ * inputs give the same model.
  */
 public sealed interface ModelSpec {
-  /** Column name of the label when a model is trained on a DataFrame (cannot clash with {@code name=level}). */
+  /**
+   * Column name of the label when a model is trained on a DataFrame (cannot clash with {@code
+   * name=level}).
+   */
   String LABEL = "__label__";
 
   /** The algorithm. */
@@ -36,7 +40,10 @@ public sealed interface ModelSpec {
   /** Hyperparameters by name, as logged to MLflow and stored in the model. */
   Map<String, String> params();
 
-  /** Trains on encoded rows; returns a Smile {@code Classifier<double[]>} or {@code DataFrameClassifier}. */
+  /**
+   * Trains on encoded rows; returns a Smile {@code Classifier<double[]>} or {@code
+   * DataFrameClassifier}.
+   */
   Object fit(double[][] x, int[] y, List<String> encodedNames, long seed);
 
   /** A short display name, e.g. {@code svm(c=10, sigma=1)}. */
@@ -74,9 +81,10 @@ public sealed interface ModelSpec {
   }
 
   /**
-   * RBF-kernel SVM, one-versus-one with Platt-scaled probabilities. The kernel width is {@code sigma_scale *
-   * sqrt(p / 2)} for p encoded (standardized) columns, so {@code sigma_scale = 1} is scikit-learn's {@code
-   * gamma="scale"} (gamma = 1 / (2 sigma^2) = 1 / p) whatever the number of features.
+   * RBF-kernel SVM, one-versus-one with Platt-scaled probabilities. The kernel width is {@code
+   * sigma_scale * sqrt(p / 2)} for p encoded (standardized) columns, so {@code sigma_scale = 1} is
+   * scikit-learn's {@code gamma="scale"} (gamma = 1 / (2 sigma^2) = 1 / p) whatever the number of
+   * features.
    */
   record Svm(double c, double sigmaScale) implements ModelSpec {
     public Svm {
@@ -104,12 +112,17 @@ public sealed interface ModelSpec {
       MathEx.setSeed(seed);
       double cost = c;
       GaussianKernel kernel = new GaussianKernel(sigma(names.size()));
-      // OneVersusOne trains the pairs on the common pool, whose threads have their own RNGs: seed each pair from
-      // the run's seed and the pair's labels, so the result does not depend on which thread trains it.
-      return OneVersusOne.fit(x, y, (xi, yi) -> {
-        MathEx.setSeed(seed ^ (31L * java.util.Arrays.hashCode(yi) + xi.length));
-        return SVM.fit(xi, yi, kernel, new SVM.Options(cost));
-      });
+      // OneVersusOne trains the pairs on the common pool, whose threads have their own RNGs: seed
+      // each pair from
+      // the run's seed and the pair's labels, so the result does not depend on which thread trains
+      // it.
+      return OneVersusOne.fit(
+          x,
+          y,
+          (xi, yi) -> {
+            MathEx.setSeed(seed ^ (31L * java.util.Arrays.hashCode(yi) + xi.length));
+            return SVM.fit(xi, yi, kernel, new SVM.Options(cost));
+          });
     }
   }
 
@@ -128,7 +141,12 @@ public sealed interface ModelSpec {
 
     @Override
     public Map<String, String> params() {
-      return ordered("trees", Integer.toString(trees), "mtry", Integer.toString(mtry), "max_depth",
+      return ordered(
+          "trees",
+          Integer.toString(trees),
+          "mtry",
+          Integer.toString(mtry),
+          "max_depth",
           Integer.toString(maxDepth));
     }
 
@@ -138,7 +156,9 @@ public sealed interface ModelSpec {
       int p = names.size();
       int m = mtry == 0 ? Math.max(1, (int) Math.floor(Math.sqrt(p))) : Math.min(mtry, p);
       long[] seeds = new SplittableRandom(seed).longs(trees).toArray();
-      var options = new RandomForest.Options(trees, m, SplitRule.GINI, maxDepth, 0, 1, 1.0, null, seeds, null);
+      var options =
+          new RandomForest.Options(
+              trees, m, SplitRule.GINI, maxDepth, 0, 1, 1.0, null, seeds, null);
       return RandomForest.fit(Formula.lhs(LABEL), frame(x, y, names), options);
     }
   }
@@ -158,14 +178,20 @@ public sealed interface ModelSpec {
 
     @Override
     public Map<String, String> params() {
-      return ordered("trees", Integer.toString(trees), "max_nodes", Integer.toString(maxNodes), "shrinkage",
+      return ordered(
+          "trees",
+          Integer.toString(trees),
+          "max_nodes",
+          Integer.toString(maxNodes),
+          "shrinkage",
           num(shrinkage));
     }
 
     @Override
     public Object fit(double[][] x, int[] y, List<String> names, long seed) {
       MathEx.setSeed(seed);
-      var options = new GradientTreeBoost.Options(trees, 20, maxNodes, 5, shrinkage, 0.7, null, null);
+      var options =
+          new GradientTreeBoost.Options(trees, 20, maxNodes, 5, shrinkage, 0.7, null, null);
       return GradientTreeBoost.fit(Formula.lhs(LABEL), frame(x, y, names), options);
     }
   }
@@ -184,7 +210,8 @@ public sealed interface ModelSpec {
 
     @Override
     public Map<String, String> params() {
-      return ordered("max_depth", Integer.toString(maxDepth), "node_size", Integer.toString(nodeSize));
+      return ordered(
+          "max_depth", Integer.toString(maxDepth), "node_size", Integer.toString(nodeSize));
     }
 
     @Override
@@ -214,7 +241,8 @@ public sealed interface ModelSpec {
     @Override
     public Object fit(double[][] x, int[] y, List<String> names, long seed) {
       MathEx.setSeed(seed);
-      // KDTree skips a query point that is the very same array as a key, so keep private copies of the rows.
+      // KDTree skips a query point that is the very same array as a key, so keep private copies of
+      // the rows.
       double[][] copy = new double[x.length][];
       for (int i = 0; i < x.length; i++) {
         copy[i] = x[i].clone();
@@ -316,7 +344,9 @@ public sealed interface ModelSpec {
     return java.util.Collections.unmodifiableMap(out);
   }
 
-  /** A double without a trailing {@code .0} for whole numbers (so {@code c=10}, {@code lambda=0.1}). */
+  /**
+   * A double without a trailing {@code .0} for whole numbers (so {@code c=10}, {@code lambda=0.1}).
+   */
   static String num(double value) {
     if (value == Math.rint(value) && Math.abs(value) < 1e15) {
       return Long.toString((long) value);
@@ -326,7 +356,8 @@ public sealed interface ModelSpec {
 
   private static void requireRange(String name, double value, double min, double max) {
     if (!(value >= min && value <= max)) {
-      throw new IllegalArgumentException(name + " must be in [" + num(min) + ", " + num(max) + "], got " + num(value));
+      throw new IllegalArgumentException(
+          name + " must be in [" + num(min) + ", " + num(max) + "], got " + num(value));
     }
   }
 }

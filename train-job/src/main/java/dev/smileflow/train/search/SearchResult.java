@@ -3,8 +3,8 @@ package dev.smileflow.train.search;
 import java.util.List;
 
 /**
- * Every candidate's outcome and the winner: the best mean of the selection metric over the CV folds, ties broken by
- * the smaller standard deviation, then by candidate order.
+ * Every candidate's outcome and the winner: the best mean of the selection metric over the CV
+ * folds, ties broken by the smaller standard deviation, then by candidate order.
  */
 public record SearchResult(List<CandidateResult> candidates, Metric metric, int folds) {
   public SearchResult {
@@ -21,7 +21,8 @@ public record SearchResult(List<CandidateResult> candidates, Metric metric, int 
       if (!c.succeeded()) {
         continue;
       }
-      if (best == null || metric.better(c.mean(metric), best.mean(metric))
+      if (best == null
+          || metric.better(c.mean(metric), best.mean(metric))
           || (c.mean(metric) == best.mean(metric) && c.std(metric) < best.std(metric))) {
         best = c;
       }

@@ -13,12 +13,14 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The hyperparameter space of each chosen algorithm: per hyperparameter either a list of values or a range. {@link
- * #grid()} enumerates every combination of listed values (a range is an error there); {@link #random} draws a seeded
- * number of combinations per algorithm, uniformly from lists and uniformly (or log-uniformly) from ranges.
+ * The hyperparameter space of each chosen algorithm: per hyperparameter either a list of values or
+ * a range. {@link #grid()} enumerates every combination of listed values (a range is an error
+ * there); {@link #random} draws a seeded number of combinations per algorithm, uniformly from lists
+ * and uniformly (or log-uniformly) from ranges.
  *
- * <p>Search file format (JSON or YAML): {@code {"svm": {"c": [1, 10, 100], "sigma_scale": {"min": 0.1, "max": 10, "log":
- * true}}}}; algorithms and hyperparameters it does not mention keep their defaults.
+ * <p>Search file format (JSON or YAML): {@code {"svm": {"c": [1, 10, 100], "sigma_scale": {"min":
+ * 0.1, "max": 10, "log": true}}}}; algorithms and hyperparameters it does not mention keep their
+ * defaults.
  */
 public final class SearchSpace {
   /** Values of one hyperparameter. */
@@ -38,7 +40,8 @@ public final class SearchSpace {
   public record Range(double min, double max, boolean log) implements Values {
     public Range {
       if (!(min <= max) || (log && min <= 0)) {
-        throw new IllegalArgumentException("bad range [" + min + ", " + max + "]" + (log ? " (log needs min > 0)" : ""));
+        throw new IllegalArgumentException(
+            "bad range [" + min + ", " + max + "]" + (log ? " (log needs min > 0)" : ""));
       }
     }
   }
@@ -75,14 +78,16 @@ public final class SearchSpace {
   }
 
   /**
-   * Overrides one hyperparameter from the command line: {@code algo.param=v1,v2,...} or {@code algo.param=min:max}
-   * (append {@code :log} for a log range). Overrides of algorithms not searched are ignored.
+   * Overrides one hyperparameter from the command line: {@code algo.param=v1,v2,...} or {@code
+   * algo.param=min:max} (append {@code :log} for a log range). Overrides of algorithms not searched
+   * are ignored.
    */
   public SearchSpace with(String assignment) {
     int eq = assignment.indexOf('=');
     int dot = assignment.indexOf('.');
     if (eq < 0 || dot < 0 || dot > eq) {
-      throw new IllegalArgumentException("expected algorithm.param=values, got '" + assignment + "'");
+      throw new IllegalArgumentException(
+          "expected algorithm.param=values, got '" + assignment + "'");
     }
     Algorithm algorithm = Algorithm.parse(assignment.substring(0, dot));
     String param = assignment.substring(dot + 1, eq).trim().toLowerCase(Locale.ROOT);
@@ -91,9 +96,11 @@ public final class SearchSpace {
     if (text.contains(":")) {
       String[] parts = text.split(":");
       if (parts.length < 2 || parts.length > 3 || (parts.length == 3 && !parts[2].equals("log"))) {
-        throw new IllegalArgumentException("expected min:max or min:max:log in '" + assignment + "'");
+        throw new IllegalArgumentException(
+            "expected min:max or min:max:log in '" + assignment + "'");
       }
-      values = new Range(number(parts[0], assignment), number(parts[1], assignment), parts.length == 3);
+      values =
+          new Range(number(parts[0], assignment), number(parts[1], assignment), parts.length == 3);
     } else {
       List<Double> list = new ArrayList<>();
       for (String part : text.split(",")) {
@@ -106,8 +113,14 @@ public final class SearchSpace {
 
   private SearchSpace with(Algorithm algorithm, String param, Values values) {
     if (!algorithm.paramNames().contains(param)) {
-      throw new IllegalArgumentException("unknown hyperparameter " + algorithm.id() + "." + param + " (known: "
-          + String.join(", ", algorithm.paramNames()) + ")");
+      throw new IllegalArgumentException(
+          "unknown hyperparameter "
+              + algorithm.id()
+              + "."
+              + param
+              + " (known: "
+              + String.join(", ", algorithm.paramNames())
+              + ")");
     }
     if (!spaces.containsKey(algorithm)) {
       return this;
@@ -122,24 +135,32 @@ public final class SearchSpace {
   public SearchSpace withFile(Path file) {
     JsonNode root;
     try {
-      ObjectMapper mapper = file.toString().toLowerCase(Locale.ROOT).endsWith(".json") ? new ObjectMapper()
-          : new ObjectMapper(new YAMLFactory());
+      ObjectMapper mapper =
+          file.toString().toLowerCase(Locale.ROOT).endsWith(".json")
+              ? new ObjectMapper()
+              : new ObjectMapper(new YAMLFactory());
       root = mapper.readTree(file.toFile());
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read search file " + file + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot read search file " + file + ": " + e.getMessage(), e);
     }
     if (root == null || !root.isObject()) {
-      throw new IllegalArgumentException("search file " + file + " must hold an object of algorithms");
+      throw new IllegalArgumentException(
+          "search file " + file + " must hold an object of algorithms");
     }
     SearchSpace out = this;
     for (var algo : root.properties()) {
       Algorithm algorithm = Algorithm.parse(algo.getKey());
       if (!algo.getValue().isObject()) {
-        throw new IllegalArgumentException(file + ": " + algo.getKey() + " must be an object of hyperparameters");
+        throw new IllegalArgumentException(
+            file + ": " + algo.getKey() + " must be an object of hyperparameters");
       }
       for (var param : algo.getValue().properties()) {
-        out = out.with(algorithm, param.getKey().toLowerCase(Locale.ROOT), values(file, algo.getKey() + "." + param.getKey(),
-            param.getValue()));
+        out =
+            out.with(
+                algorithm,
+                param.getKey().toLowerCase(Locale.ROOT),
+                values(file, algo.getKey() + "." + param.getKey(), param.getValue()));
       }
     }
     return out;
@@ -160,9 +181,13 @@ public final class SearchSpace {
       return new Choices(list);
     }
     if (node.isObject() && node.has("min") && node.has("max")) {
-      return new Range(node.get("min").asDouble(), node.get("max").asDouble(), node.path("log").asBoolean(false));
+      return new Range(
+          node.get("min").asDouble(),
+          node.get("max").asDouble(),
+          node.path("log").asBoolean(false));
     }
-    throw new IllegalArgumentException(file + ": " + where + " must be a number, a list or {min, max[, log]}");
+    throw new IllegalArgumentException(
+        file + ": " + where + " must be a number, a list or {min, max[, log]}");
   }
 
   /** Every combination of listed values, algorithm by algorithm, in a stable order. */
@@ -173,8 +198,11 @@ public final class SearchSpace {
       combos.add(new LinkedHashMap<>());
       for (var param : entry.getValue().entrySet()) {
         if (!(param.getValue() instanceof Choices choices)) {
-          throw new IllegalArgumentException(entry.getKey().id() + "." + param.getKey()
-              + " is a range; use --search random (or list values for a grid)");
+          throw new IllegalArgumentException(
+              entry.getKey().id()
+                  + "."
+                  + param.getKey()
+                  + " is a range; use --search random (or list values for a grid)");
         }
         List<Map<String, Double>> next = new ArrayList<>();
         for (Map<String, Double> combo : combos) {
@@ -193,7 +221,10 @@ public final class SearchSpace {
     return out;
   }
 
-  /** {@code trials} seeded draws per algorithm (duplicates removed; integer hyperparameters rounded). */
+  /**
+   * {@code trials} seeded draws per algorithm (duplicates removed; integer hyperparameters
+   * rounded).
+   */
   public List<ModelSpec> random(int trials, long seed) {
     if (trials < 1) {
       throw new IllegalArgumentException("trials must be >= 1, got " + trials);
@@ -205,12 +236,15 @@ public final class SearchSpace {
       for (int t = 0; t < trials; t++) {
         Map<String, Double> combo = new LinkedHashMap<>();
         for (var param : entry.getValue().entrySet()) {
-          double v = switch (param.getValue()) {
-            case Choices c -> c.values().get(random.nextInt(c.values().size()));
-            case Range r when r.log() -> Math.exp(Math.log(r.min()) + random.nextDouble() * (Math.log(r.max())
-                - Math.log(r.min())));
-            case Range r -> r.min() + random.nextDouble() * (r.max() - r.min());
-          };
+          double v =
+              switch (param.getValue()) {
+                case Choices c -> c.values().get(random.nextInt(c.values().size()));
+                case Range r when r.log() ->
+                    Math.exp(
+                        Math.log(r.min())
+                            + random.nextDouble() * (Math.log(r.max()) - Math.log(r.min())));
+                case Range r -> r.min() + random.nextDouble() * (r.max() - r.min());
+              };
           if (param.getValue() instanceof Range && isInteger(entry.getKey(), param.getKey())) {
             v = Math.rint(v);
           } else if (param.getValue() instanceof Range) {
@@ -227,14 +261,17 @@ public final class SearchSpace {
 
   private static boolean isInteger(Algorithm algorithm, String param) {
     return algorithm.defaultGrid().get(param).stream().allMatch(v -> v == Math.rint(v))
-        && !param.equals("c") && !param.equals("sigma_scale") && !param.equals("lambda");
+        && !param.equals("c")
+        && !param.equals("sigma_scale")
+        && !param.equals("lambda");
   }
 
   private static double number(String text, String context) {
     try {
       return Double.parseDouble(text.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("'" + text.trim() + "' is not a number in '" + context + "'", e);
+      throw new IllegalArgumentException(
+          "'" + text.trim() + "' is not a number in '" + context + "'", e);
     }
   }
 }

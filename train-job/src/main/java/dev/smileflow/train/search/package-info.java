@@ -1,8 +1,8 @@
 /**
  * The model search: the candidate algorithms as a closed set of hyperparameter records ({@link
- * dev.smileflow.train.search.ModelSpec}), their default search spaces and overrides, stratified k-fold
- * cross-validation with the preprocessing fitted inside each fold, the metrics, and the seeded, parallel
- * evaluation that picks the winner by a CV metric (never by the hold-out set).
+ * dev.smileflow.train.search.ModelSpec}), their default search spaces and overrides, stratified
+ * k-fold cross-validation with the preprocessing fitted inside each fold, the metrics, and the
+ * seeded, parallel evaluation that picks the winner by a CV metric (never by the hold-out set).
  */
 @org.jspecify.annotations.NullMarked
 package dev.smileflow.train.search;

@@ -29,12 +29,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes the job to an MLflow server. Keeps every run it opened until it is ended, so {@link #endAll} can mark what
- * is left FAILED or KILLED after an error or interruption.
+ * Writes the job to an MLflow server. Keeps every run it opened until it is ended, so {@link
+ * #endAll} can mark what is left FAILED or KILLED after an error or interruption.
  */
 public final class MlflowTracker implements Tracker {
   /** Experiment tag that tells MLflow's UI which view to open the experiment in. */
   static final String EXPERIMENT_KIND_TAG = "mlflow.experimentKind";
+
   static final String EXPERIMENT_KIND = "custom_model_development";
 
   private static final Logger log = LoggerFactory.getLogger(MlflowTracker.class);
@@ -49,7 +50,8 @@ public final class MlflowTracker implements Tracker {
   /**
    * @param standardTags tags every run carries ({@code mlflow.user}, {@code mlflow.source.*})
    */
-  public MlflowTracker(MlflowClient client, String experimentName, Map<String, String> standardTags) {
+  public MlflowTracker(
+      MlflowClient client, String experimentName, Map<String, String> standardTags) {
     this.client = client;
     this.experimentName = experimentName;
     this.standardTags = Map.copyOf(standardTags);
@@ -78,24 +80,37 @@ public final class MlflowTracker implements Tracker {
   public void startParent(String runName, Map<String, String> params, Map<String, String> tags) {
     experiment = client.tracking().getOrCreateExperiment(experimentName);
     if (!Tag.toMap(experiment.tags()).containsKey(EXPERIMENT_KIND_TAG)) {
-      // MLflow 3's UI opens an experiment without a kind in its GenAI view; ours is classic model training.
-      client.tracking().setExperimentTag(experiment.experimentId(), EXPERIMENT_KIND_TAG, EXPERIMENT_KIND);
+      // MLflow 3's UI opens an experiment without a kind in its GenAI view; ours is classic model
+      // training.
+      client
+          .tracking()
+          .setExperimentTag(experiment.experimentId(), EXPERIMENT_KIND_TAG, EXPERIMENT_KIND);
     }
     Map<String, String> all = new LinkedHashMap<>(standardTags);
     all.putAll(tags);
-    Run run = client.tracking().createRun(RunSpec.of(experiment.experimentId(), runName).withTags(Tag.of(all)));
+    Run run =
+        client
+            .tracking()
+            .createRun(RunSpec.of(experiment.experimentId(), runName).withTags(Tag.of(all)));
     synchronized (open) {
       open.add(run.runId());
     }
     parent = run;
-    log.info("MLflow parent run {} in experiment '{}' ({})", run.runId(), experimentName, experiment.experimentId());
+    log.info(
+        "MLflow parent run {} in experiment '{}' ({})",
+        run.runId(),
+        experimentName,
+        experiment.experimentId());
     client.tracking().logBatch(run.runId(), List.of(), Param.of(params), List.of());
   }
 
   @Override
   public void logDataset(DatasetInfo d) {
-    Dataset dataset = new Dataset(d.name(), d.digest(), d.sourceType(), d.source(), d.schema(), d.profile());
-    client.tracking().logInputs(parent().runId(), List.of(DatasetInput.of(dataset, "training")), List.of());
+    Dataset dataset =
+        new Dataset(d.name(), d.digest(), d.sourceType(), d.source(), d.schema(), d.profile());
+    client
+        .tracking()
+        .logInputs(parent().runId(), List.of(DatasetInput.of(dataset, "training")), List.of());
   }
 
   @Override
@@ -117,12 +132,18 @@ public final class MlflowTracker implements Tracker {
       throw new IllegalStateException("parent run has no artifact URI");
     }
     for (Path f : files) {
-      client.artifacts().uploadFile(uri, f, dir.isEmpty() ? f.getFileName().toString() : dir + "/" + f.getFileName());
+      client
+          .artifacts()
+          .uploadFile(
+              uri, f, dir.isEmpty() ? f.getFileName().toString() : dir + "/" + f.getFileName());
     }
   }
 
   @Override
-  public List<String> logCandidates(List<CandidateResult> candidates, Metric metric, int winnerIndex,
+  public List<String> logCandidates(
+      List<CandidateResult> candidates,
+      Metric metric,
+      int winnerIndex,
       Map<String, Double> winnerHoldout) {
     List<String> ids = new ArrayList<>();
     for (CandidateResult c : candidates) {
@@ -133,9 +154,16 @@ public final class MlflowTracker implements Tracker {
       if (c.failure() != null) {
         tags.put("candidate.failure", truncate(c.failure(), 5000));
       }
-      String name = String.format("%02d-%s", c.index() + 1, c.spec().label().replace(", ", ",").replace(' ', '_'));
-      Run run = client.tracking().createRun(RunSpec.of(experimentId(), name).withTags(Tag.of(tags))
-          .withParent(parent().runId()));
+      String name =
+          String.format(
+              "%02d-%s", c.index() + 1, c.spec().label().replace(", ", ",").replace(' ', '_'));
+      Run run =
+          client
+              .tracking()
+              .createRun(
+                  RunSpec.of(experimentId(), name)
+                      .withTags(Tag.of(tags))
+                      .withParent(parent().runId()));
       synchronized (open) {
         open.add(run.runId());
       }
@@ -161,7 +189,9 @@ public final class MlflowTracker implements Tracker {
           for (Metric m : Metric.values()) {
             if (Double.isFinite(f.get(m))) {
               metrics.add(dev.smileflow.mlflow.Metric.of("cv_" + m.key(), f.get(m), now, f.fold()));
-              metrics.add(dev.smileflow.mlflow.Metric.of("fold_" + (f.fold() + 1) + "_" + m.key(), f.get(m), now, 0));
+              metrics.add(
+                  dev.smileflow.mlflow.Metric.of(
+                      "fold_" + (f.fold() + 1) + "_" + m.key(), f.get(m), now, 0));
             }
           }
         }
@@ -174,11 +204,21 @@ public final class MlflowTracker implements Tracker {
   }
 
   @Override
-  public String logModel(String name, Map<String, String> params, Map<String, Double> metrics, Path dir,
+  public String logModel(
+      String name,
+      Map<String, String> params,
+      Map<String, Double> metrics,
+      Path dir,
       BiFunction<String, String, Path> writer) {
     Map<String, String> tags = new LinkedHashMap<>(standardTags);
-    LoggedModel model = client.loggedModels().create(LoggedModelSpec.of(experimentId(), name, parent().runId())
-        .withModelType("smile").withParams(Param.of(params)).withTags(Tag.of(tags)));
+    LoggedModel model =
+        client
+            .loggedModels()
+            .create(
+                LoggedModelSpec.of(experimentId(), name, parent().runId())
+                    .withModelType("smile")
+                    .withParams(Param.of(params))
+                    .withTags(Tag.of(tags)));
     String id = model.modelId();
     try {
       String uri = model.artifactUri();
@@ -228,12 +268,14 @@ public final class MlflowTracker implements Tracker {
     }
   }
 
-  private static List<dev.smileflow.mlflow.Metric> metrics(Map<String, Double> values, @Nullable String modelId) {
+  private static List<dev.smileflow.mlflow.Metric> metrics(
+      Map<String, Double> values, @Nullable String modelId) {
     long now = System.currentTimeMillis();
     List<dev.smileflow.mlflow.Metric> out = new ArrayList<>();
     values.forEach((k, v) -> {
       if (!Double.isFinite(v)) {
-        return; // MLflow would store it, but NaN (e.g. AUC of a class absent from a fold) is not a score
+        return; // MLflow would store it, but NaN (e.g. AUC of a class absent from a fold) is not a
+        // score
       }
       var m = dev.smileflow.mlflow.Metric.of(k, v, now, 0);
       out.add(modelId == null ? m : m.withModelId(modelId));

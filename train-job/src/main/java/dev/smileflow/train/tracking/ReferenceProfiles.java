@@ -11,9 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Finds a reference data profile for drift checks: a local file, {@code runs:/<run id>[/<path>]} (default path {@value
- * #PROFILE_PATH}), or a registered model's training profile, {@code models:/<name>@<alias>} or {@code
- * models:/<name>/<version>} (the profile logged by the run that produced that version).
+ * Finds a reference data profile for drift checks: a local file, {@code runs:/<run id>[/<path>]}
+ * (default path {@value #PROFILE_PATH}), or a registered model's training profile, {@code
+ * models:/<name>@<alias>} or {@code models:/<name>/<version>} (the profile logged by the run that
+ * produced that version).
  */
 public final class ReferenceProfiles {
   /** Where train-job logs the training profile in its parent run. */
@@ -43,24 +44,31 @@ public final class ReferenceProfiles {
       int at = rest.indexOf('@');
       int slash = rest.indexOf('/');
       if (at > 0) {
-        version = client.registry().getVersionByAlias(rest.substring(0, at), rest.substring(at + 1));
+        version =
+            client.registry().getVersionByAlias(rest.substring(0, at), rest.substring(at + 1));
       } else if (slash > 0) {
-        version = client.registry().getModelVersion(rest.substring(0, slash), rest.substring(slash + 1));
+        version =
+            client.registry().getModelVersion(rest.substring(0, slash), rest.substring(slash + 1));
       } else {
-        throw new DataException(DataError.REFERENCE_PROFILE, "reference profile " + reference
-            + ": use models:/<name>@<alias> or models:/<name>/<version>");
+        throw new DataException(
+            DataError.REFERENCE_PROFILE,
+            "reference profile "
+                + reference
+                + ": use models:/<name>@<alias> or models:/<name>/<version>");
       }
       if (version.runId() == null || version.runId().isBlank()) {
-        throw new DataException(DataError.REFERENCE_PROFILE, "reference profile " + reference + ": version "
-            + version.version() + " has no run");
+        throw new DataException(
+            DataError.REFERENCE_PROFILE,
+            "reference profile " + reference + ": version " + version.version() + " has no run");
       }
       runId = version.runId();
     }
     Run run = client.tracking().getRun(runId);
     String artifactUri = run.info().artifactUri();
     if (artifactUri == null) {
-      throw new DataException(DataError.REFERENCE_PROFILE, "reference profile " + reference + ": run " + runId
-          + " has no artifact URI");
+      throw new DataException(
+          DataError.REFERENCE_PROFILE,
+          "reference profile " + reference + ": run " + runId + " has no artifact URI");
     }
     try {
       Path target = Files.createTempFile(workDir, "reference-profile", ".json");

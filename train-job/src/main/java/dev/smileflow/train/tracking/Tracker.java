@@ -24,21 +24,33 @@ public sealed interface Tracker permits MlflowTracker, Tracker.DryRun {
   /** Uploads files to the parent run's artifacts, under {@code dir} ("" for the root). */
   void uploadToParent(List<Path> files, String dir);
 
-  /** Logs every candidate as a nested run, in order; returns the nested run ids (empty strings in dry-run). */
-  List<String> logCandidates(List<CandidateResult> candidates, Metric metric, int winnerIndex,
+  /**
+   * Logs every candidate as a nested run, in order; returns the nested run ids (empty strings in
+   * dry-run).
+   */
+  List<String> logCandidates(
+      List<CandidateResult> candidates,
+      Metric metric,
+      int winnerIndex,
       Map<String, Double> winnerHoldout);
 
   /**
-   * Creates a LoggedModel, lets {@code writer} fill a directory given the model's id and artifact URI, uploads that
-   * directory, links the model as the parent run's output and finalizes it READY (UPLOAD_FAILED on error).
+   * Creates a LoggedModel, lets {@code writer} fill a directory given the model's id and artifact
+   * URI, uploads that directory, links the model as the parent run's output and finalizes it READY
+   * (UPLOAD_FAILED on error).
    *
    * @return the LoggedModel's id ({@code dry-run} in a dry run)
    */
-  String logModel(String name, Map<String, String> params, Map<String, Double> metrics, Path dir,
+  String logModel(
+      String name,
+      Map<String, String> params,
+      Map<String, Double> metrics,
+      Path dir,
       BiFunction<String, String, Path> writer);
 
   /** The parent run id, or null before {@link #startParent} and in a dry run. */
-  @org.jspecify.annotations.Nullable String parentRunId();
+  @org.jspecify.annotations.Nullable
+  String parentRunId();
 
   /** Ends every run still open with FINISHED, FAILED or KILLED; never throws. */
   void endAll(String status);
@@ -66,13 +78,20 @@ public sealed interface Tracker permits MlflowTracker, Tracker.DryRun {
     public void uploadToParent(List<Path> files, String dir) {}
 
     @Override
-    public List<String> logCandidates(List<CandidateResult> candidates, Metric metric, int winnerIndex,
+    public List<String> logCandidates(
+        List<CandidateResult> candidates,
+        Metric metric,
+        int winnerIndex,
         Map<String, Double> winnerHoldout) {
       return candidates.stream().map(c -> "").toList();
     }
 
     @Override
-    public String logModel(String name, Map<String, String> params, Map<String, Double> metrics, Path dir,
+    public String logModel(
+        String name,
+        Map<String, String> params,
+        Map<String, Double> metrics,
+        Path dir,
         BiFunction<String, String, Path> writer) {
       writer.apply("dry-run", dir.toUri().toString());
       return "dry-run";

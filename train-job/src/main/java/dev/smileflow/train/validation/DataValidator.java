@@ -11,9 +11,10 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Checks a loaded table before training. Hard failures (a class with fewer training rows than folds) throw {@link
- * DataException}; everything else (missing values, duplicate rows, constant columns, class imbalance, many-level
- * categoricals) is returned as findings, which the job logs as run tags.
+ * Checks a loaded table before training. Hard failures (a class with fewer training rows than
+ * folds) throw {@link DataException}; everything else (missing values, duplicate rows, constant
+ * columns, class imbalance, many-level categoricals) is returned as findings, which the job logs as
+ * run tags.
  */
 public final class DataValidator {
   /** Largest/smallest class ratio above which imbalance is reported. */
@@ -22,7 +23,8 @@ public final class DataValidator {
   private DataValidator() {}
 
   /**
-   * Validates {@code table}, whose training part {@code train} will be cross-validated with {@code folds} folds.
+   * Validates {@code table}, whose training part {@code train} will be cross-validated with {@code
+   * folds} folds.
    *
    * @throws DataException when a class has fewer training rows than folds
    */
@@ -31,10 +33,22 @@ public final class DataValidator {
     for (int c = 0; c < counts.length; c++) {
       if (counts[c] < folds) {
         int total = table.classCounts()[c];
-        throw new DataException(DataError.TOO_FEW_ROWS_PER_CLASS, table.source() + ", column '" + table.labelName()
-            + "': class '" + table.classes().get(c) + "' has " + total + " rows (" + counts[c]
-            + " after the hold-out split); stratified " + folds + "-fold CV needs at least " + folds
-            + " training rows per class");
+        throw new DataException(
+            DataError.TOO_FEW_ROWS_PER_CLASS,
+            table.source()
+                + ", column '"
+                + table.labelName()
+                + "': class '"
+                + table.classes().get(c)
+                + "' has "
+                + total
+                + " rows ("
+                + counts[c]
+                + " after the hold-out split); stratified "
+                + folds
+                + "-fold CV needs at least "
+                + folds
+                + " training rows per class");
       }
     }
     List<Finding> findings = new ArrayList<>();
@@ -46,27 +60,55 @@ public final class DataValidator {
         }
       }
       if (missing > 0) {
-        findings.add(new Finding("missing_values", String.format(Locale.ROOT, "column '%s': %d missing values (%.1f%%), imputed",
-            column.name(), missing, 100.0 * missing / column.size())));
+        findings.add(
+            new Finding(
+                "missing_values",
+                String.format(
+                    Locale.ROOT,
+                    "column '%s': %d missing values (%.1f%%), imputed",
+                    column.name(),
+                    missing,
+                    100.0 * missing / column.size())));
       }
       if (isConstant(column)) {
-        findings.add(new Finding("constant_column", "column '" + column.name() + "' has a single value; it carries no information"));
+        findings.add(
+            new Finding(
+                "constant_column",
+                "column '" + column.name() + "' has a single value; it carries no information"));
       }
-      if (column instanceof Column.Categorical c && c.levels().size() > Math.max(20, table.rows() / 2)) {
-        findings.add(new Finding("high_cardinality", "column '" + c.name() + "' has " + c.levels().size()
-            + " levels for " + table.rows() + " rows"));
+      if (column instanceof Column.Categorical c
+          && c.levels().size() > Math.max(20, table.rows() / 2)) {
+        findings.add(
+            new Finding(
+                "high_cardinality",
+                "column '"
+                    + c.name()
+                    + "' has "
+                    + c.levels().size()
+                    + " levels for "
+                    + table.rows()
+                    + " rows"));
       }
     }
     int duplicates = duplicateRows(table);
     if (duplicates > 0) {
-      findings.add(new Finding("duplicate_rows", duplicates + " rows repeat an earlier row (features and label)"));
+      findings.add(
+          new Finding(
+              "duplicate_rows", duplicates + " rows repeat an earlier row (features and label)"));
     }
     int[] all = table.classCounts();
     int max = java.util.Arrays.stream(all).max().orElse(0);
     int min = java.util.Arrays.stream(all).min().orElse(0);
     if (min > 0 && (double) max / min > IMBALANCE_RATIO) {
-      findings.add(new Finding("class_imbalance", String.format(Locale.ROOT,
-          "largest class has %.1fx the rows of the smallest (%d vs %d)", (double) max / min, max, min)));
+      findings.add(
+          new Finding(
+              "class_imbalance",
+              String.format(
+                  Locale.ROOT,
+                  "largest class has %.1fx the rows of the smallest (%d vs %d)",
+                  (double) max / min,
+                  max,
+                  min)));
     }
     return List.copyOf(findings);
   }
@@ -77,10 +119,11 @@ public final class DataValidator {
       if (column.isMissing(i)) {
         continue;
       }
-      Object v = switch (column) {
-        case Column.Numeric n -> n.value(i);
-        case Column.Categorical c -> c.value(i);
-      };
+      Object v =
+          switch (column) {
+            case Column.Numeric n -> n.value(i);
+            case Column.Categorical c -> c.value(i);
+          };
       if (first == null) {
         first = v;
       } else if (!first.equals(v)) {

@@ -7,9 +7,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Distribution drift of the numeric features against a reference profile: a two-sample Kolmogorov-Smirnov test per
- * feature (statistic D = sup |F_ref - F_now|, asymptotic p-value with effective size n*m/(n+m), where n is the
- * reference's sample size). A feature drifts when p is below {@value #ALPHA}.
+ * Distribution drift of the numeric features against a reference profile: a two-sample
+ * Kolmogorov-Smirnov test per feature (statistic D = sup |F_ref - F_now|, asymptotic p-value with
+ * effective size n*m/(n+m), where n is the reference's sample size). A feature drifts when p is
+ * below {@value #ALPHA}.
  */
 public final class Drift {
   /** Significance level. */
@@ -20,35 +21,57 @@ public final class Drift {
   /** One feature's comparison; {@code drifted} when {@code pValue < ALPHA}. */
   public record Result(String feature, double statistic, double pValue, boolean drifted) {}
 
-  /** Compares every numeric feature present in both; features missing on either side are reported as findings. */
+  /**
+   * Compares every numeric feature present in both; features missing on either side are reported as
+   * findings.
+   */
   public static List<Result> compare(Profile reference, Table current, List<Finding> findings) {
     List<Result> out = new ArrayList<>();
     for (Column column : current.columns()) {
       Profile.FeatureProfile ref = reference.features().get(column.name());
       if (ref == null) {
-        findings.add(new Finding("schema_drift", "column '" + column.name() + "' is not in the reference profile"));
+        findings.add(
+            new Finding(
+                "schema_drift", "column '" + column.name() + "' is not in the reference profile"));
         continue;
       }
       if (column instanceof Column.Numeric n) {
         if (!ref.type().equals("double") || ref.sample().isEmpty()) {
-          findings.add(new Finding("schema_drift", "column '" + n.name() + "' is numeric now but " + ref.type()
-              + " in the reference profile"));
+          findings.add(
+              new Finding(
+                  "schema_drift",
+                  "column '"
+                      + n.name()
+                      + "' is numeric now but "
+                      + ref.type()
+                      + " in the reference profile"));
           continue;
         }
-        double[] now = Arrays.stream(n.values(java.util.stream.IntStream.range(0, n.size()).toArray()))
-            .filter(x -> !Double.isNaN(x)).sorted().toArray();
+        double[] now =
+            Arrays.stream(n.values(java.util.stream.IntStream.range(0, n.size()).toArray()))
+                .filter(x -> !Double.isNaN(x))
+                .sorted()
+                .toArray();
         double[] before = ref.sample().stream().mapToDouble(Double::doubleValue).sorted().toArray();
         double d = statistic(before, now);
         double p = pValue(d, before.length, now.length);
         out.add(new Result(n.name(), d, p, p < ALPHA));
       } else if (!ref.type().equals("string")) {
-        findings.add(new Finding("schema_drift", "column '" + column.name() + "' is categorical now but " + ref.type()
-            + " in the reference profile"));
+        findings.add(
+            new Finding(
+                "schema_drift",
+                "column '"
+                    + column.name()
+                    + "' is categorical now but "
+                    + ref.type()
+                    + " in the reference profile"));
       }
     }
     for (String name : reference.features().keySet()) {
       if (current.column(name).isEmpty()) {
-        findings.add(new Finding("schema_drift", "reference column '" + name + "' is missing from the data"));
+        findings.add(
+            new Finding(
+                "schema_drift", "reference column '" + name + "' is missing from the data"));
       }
     }
     return out;
@@ -72,7 +95,10 @@ public final class Drift {
     return d;
   }
 
-  /** Asymptotic two-sided p-value of the KS statistic {@code d} for sample sizes {@code n} and {@code m}. */
+  /**
+   * Asymptotic two-sided p-value of the KS statistic {@code d} for sample sizes {@code n} and
+   * {@code m}.
+   */
   public static double pValue(double d, int n, int m) {
     if (n == 0 || m == 0) {
       return 1;

@@ -15,16 +15,18 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A training data profile: row count, class counts, and per feature its type, missing count and either numeric
- * summary statistics with a sorted sample of at most {@value #SAMPLE} values (evenly spaced order statistics, enough
- * for a Kolmogorov-Smirnov comparison) or the categorical level counts. Written as {@code data_profile.json}; a
- * previous model's profile is the {@code --reference-profile} for drift checks.
+ * A training data profile: row count, class counts, and per feature its type, missing count and
+ * either numeric summary statistics with a sorted sample of at most {@value #SAMPLE} values (evenly
+ * spaced order statistics, enough for a Kolmogorov-Smirnov comparison) or the categorical level
+ * counts. Written as {@code data_profile.json}; a previous model's profile is the {@code
+ * --reference-profile} for drift checks.
  */
 public record Profile(long rows, Map<String, Long> classes, Map<String, FeatureProfile> features) {
   /** Maximum sample size kept per numeric feature. */
   public static final int SAMPLE = 1000;
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public Profile {
     classes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(classes));
@@ -32,9 +34,15 @@ public record Profile(long rows, Map<String, Long> classes, Map<String, FeatureP
   }
 
   /** One feature's profile. */
-  public record FeatureProfile(String type, long missing, @Nullable Double min, @Nullable Double max,
-      @Nullable Double mean, @Nullable Double std,
-      List<Double> sample, Map<String, Long> levels) {
+  public record FeatureProfile(
+      String type,
+      long missing,
+      @Nullable Double min,
+      @Nullable Double max,
+      @Nullable Double mean,
+      @Nullable Double std,
+      List<Double> sample,
+      Map<String, Long> levels) {
     public FeatureProfile {
       sample = List.copyOf(sample);
       levels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(levels));
@@ -58,12 +66,24 @@ public record Profile(long rows, Map<String, Long> classes, Map<String, FeatureP
       }
       switch (column) {
         case Column.Numeric n -> {
-          double[] v = Arrays.stream(n.values(java.util.stream.IntStream.range(0, n.size()).toArray()))
-              .filter(x -> !Double.isNaN(x)).sorted().toArray();
+          double[] v =
+              Arrays.stream(n.values(java.util.stream.IntStream.range(0, n.size()).toArray()))
+                  .filter(x -> !Double.isNaN(x))
+                  .sorted()
+                  .toArray();
           double mean = Arrays.stream(v).average().orElse(0);
           double var = Arrays.stream(v).map(x -> (x - mean) * (x - mean)).average().orElse(0);
-          features.put(n.name(), new FeatureProfile("double", missing, v.length == 0 ? 0 : v[0],
-              v.length == 0 ? 0 : v[v.length - 1], mean, Math.sqrt(var), sample(v), Map.of()));
+          features.put(
+              n.name(),
+              new FeatureProfile(
+                  "double",
+                  missing,
+                  v.length == 0 ? 0 : v[0],
+                  v.length == 0 ? 0 : v[v.length - 1],
+                  mean,
+                  Math.sqrt(var),
+                  sample(v),
+                  Map.of()));
         }
         case Column.Categorical c -> {
           Map<String, Long> levels = new LinkedHashMap<>();
@@ -74,7 +94,9 @@ public record Profile(long rows, Map<String, Long> classes, Map<String, FeatureP
               levels.merge(v, 1L, Long::sum);
             }
           }
-          features.put(c.name(), new FeatureProfile("string", missing, null, null, null, null, List.of(), levels));
+          features.put(
+              c.name(),
+              new FeatureProfile("string", missing, null, null, null, null, List.of(), levels));
         }
       }
     }
@@ -106,8 +128,13 @@ public record Profile(long rows, Map<String, Long> classes, Map<String, FeatureP
     try {
       return JSON.readValue(file.toFile(), Profile.class);
     } catch (IOException e) {
-      throw new DataException(DataError.REFERENCE_PROFILE, "cannot read reference profile " + file + ": "
-          + e.getMessage().lines().findFirst().orElse(""), e);
+      throw new DataException(
+          DataError.REFERENCE_PROFILE,
+          "cannot read reference profile "
+              + file
+              + ": "
+              + e.getMessage().lines().findFirst().orElse(""),
+          e);
     }
   }
 }

@@ -33,7 +33,8 @@ class CsvTablesTest {
     Table iris = CsvTables.iris();
     assertEquals(150, iris.rows());
     assertEquals(List.of("Iris-setosa", "Iris-versicolor", "Iris-virginica"), iris.classes());
-    assertEquals(List.of("sepal_length", "sepal_width", "petal_length", "petal_width"), iris.featureNames());
+    assertEquals(
+        List.of("sepal_length", "sepal_width", "petal_length", "petal_width"), iris.featureNames());
     assertTrue(iris.columns().stream().allMatch(c -> c instanceof Column.Numeric));
     assertEquals(50, iris.classCounts()[0]);
     assertEquals(16, iris.digest().length());
@@ -53,14 +54,17 @@ class CsvTablesTest {
     assertEquals(DataError.EMPTY, empty.code());
     assertEquals(dir.resolve("data.csv") + " is empty: no header row", empty.getMessage());
     DataException headerOnly = fails(csv("a,b,species\n"), LoadOptions.iris());
-    assertEquals(dir.resolve("data.csv") + " has a header but no data rows", headerOnly.getMessage());
+    assertEquals(
+        dir.resolve("data.csv") + " has a header but no data rows", headerOnly.getMessage());
   }
 
   @Test
   void missingLabelColumnListsTheColumns() throws IOException {
     DataException e = fails(csv("a,b,kind\n1,2,x\n"), LoadOptions.iris());
     assertEquals(DataError.NO_LABEL_COLUMN, e.code());
-    assertEquals(dir.resolve("data.csv") + " has no label column 'species' (columns: a, b, kind)", e.getMessage());
+    assertEquals(
+        dir.resolve("data.csv") + " has no label column 'species' (columns: a, b, kind)",
+        e.getMessage());
   }
 
   @Test
@@ -68,7 +72,8 @@ class CsvTablesTest {
     Path file = csv("x,y,species\n1,2,a\n3,4,b\n5,oops,a\n7,8,b\n");
     DataException e = fails(file, LoadOptions.iris());
     assertEquals(DataError.NON_NUMERIC, e.code());
-    assertEquals(file + ", column 'y', row 3: 'oops' is not a number (the column is numeric in 3 of 4 rows)",
+    assertEquals(
+        file + ", column 'y', row 3: 'oops' is not a number (the column is numeric in 3 of 4 rows)",
         e.getMessage());
   }
 
@@ -77,7 +82,8 @@ class CsvTablesTest {
     Path file = csv("x,y,species\n1,2,a\n3,NA,b\n");
     DataException e = fails(file, LoadOptions.iris());
     assertEquals(DataError.MISSING_VALUE, e.code());
-    assertEquals(file + ", column 'y', row 2: missing value (policy --missing reject; use impute or drop)",
+    assertEquals(
+        file + ", column 'y', row 2: missing value (policy --missing reject; use impute or drop)",
         e.getMessage());
   }
 
@@ -91,9 +97,12 @@ class CsvTablesTest {
   }
 
   @Test
-  void mostlyTextColumnIsCategoricalWithSortedLevelsAndIntegerLabelsSortNumerically() throws IOException {
-    Table t = CsvTables.read(csv("color,size,target\nred,1,10\nblue,2,9\nred,3,10\ngreen,4,2\n"),
-        label("target", MissingPolicy.REJECT));
+  void mostlyTextColumnIsCategoricalWithSortedLevelsAndIntegerLabelsSortNumerically()
+      throws IOException {
+    Table t =
+        CsvTables.read(
+            csv("color,size,target\nred,1,10\nblue,2,9\nred,3,10\ngreen,4,2\n"),
+            label("target", MissingPolicy.REJECT));
     Column.Categorical color = assertInstanceOf(Column.Categorical.class, t.columns().get(0));
     assertEquals(List.of("blue", "green", "red"), color.levels());
     assertInstanceOf(Column.Numeric.class, t.columns().get(1));
@@ -102,7 +111,10 @@ class CsvTablesTest {
 
   @Test
   void forcedCategoricalTurnsIntegerCodesIntoLevels() throws IOException {
-    Table t = CsvTables.read(csv("zip,v,y\n100,1,a\n200,2,b\n"), new LoadOptions("y", MissingPolicy.REJECT, Set.of("zip")));
+    Table t =
+        CsvTables.read(
+            csv("zip,v,y\n100,1,a\n200,2,b\n"),
+            new LoadOptions("y", MissingPolicy.REJECT, Set.of("zip")));
     assertInstanceOf(Column.Categorical.class, t.columns().get(0));
   }
 

@@ -10,12 +10,14 @@ import org.junit.jupiter.api.Test;
 
 class PreprocessingTest {
   private static Table table(String csv, MissingPolicy missing) {
-    return CsvTables.parse("t.csv", csv.getBytes(StandardCharsets.UTF_8), new LoadOptions("y", missing, Set.of()));
+    return CsvTables.parse(
+        "t.csv", csv.getBytes(StandardCharsets.UTF_8), new LoadOptions("y", missing, Set.of()));
   }
 
   @Test
   void statisticsComeOnlyFromTheRowsItIsFittedOnSoFoldsDoNotLeak() {
-    // rows 0-3 are the fold's training rows; row 4 (held out) is an outlier that must not move mean, std or range
+    // rows 0-3 are the fold's training rows; row 4 (held out) is an outlier that must not move
+    // mean, std or range
     Table t = table("x,y\n1,a\n2,b\n3,a\n4,b\n1000,a\n", MissingPolicy.REJECT);
     Preprocessing p = Preprocessing.fit(t, new int[] {0, 1, 2, 3});
     Feature.Numeric x = (Feature.Numeric) p.features().getFirst();

@@ -36,7 +36,8 @@ class SplitTest {
     assertEquals(4, count(s.test(), 2));
     Set<Integer> seen = new HashSet<>();
     Arrays.stream(s.train()).forEach(seen::add);
-    Arrays.stream(s.test()).forEach(i -> assertFalse(seen.contains(i), "row " + i + " is in both parts"));
+    Arrays.stream(s.test())
+        .forEach(i -> assertFalse(seen.contains(i), "row " + i + " is in both parts"));
     assertEquals(Y.length, s.train().length + s.test().length);
   }
 

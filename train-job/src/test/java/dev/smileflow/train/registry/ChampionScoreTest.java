@@ -29,9 +29,20 @@ class ChampionScoreTest {
     Table train = iris.select(split.train());
     Table test = iris.select(split.test());
     FittedModel fitted = FittedModel.fit(new ModelSpec.Knn(5), train, 1);
-    BundleDescriptor descriptor = BundleDescriptor.of("knn", Map.of("k", "5"), fitted.preprocessing().features(),
-        "species", iris.classes(), Map.of(), iris.digest(), train.rows(), 1, Instant.now());
-    ModelBundle.write(dir, fitted.model(), descriptor, fitted.preprocessing().completeRow(train, 0));
+    BundleDescriptor descriptor =
+        BundleDescriptor.of(
+            "knn",
+            Map.of("k", "5"),
+            fitted.preprocessing().features(),
+            "species",
+            iris.classes(),
+            Map.of(),
+            iris.digest(),
+            train.rows(),
+            1,
+            Instant.now());
+    ModelBundle.write(
+        dir, fitted.model(), descriptor, fitted.preprocessing().completeRow(train, 0));
 
     List<Map<String, Object>> rows = new ArrayList<>();
     List<String> labels = new ArrayList<>();
@@ -44,7 +55,9 @@ class ChampionScoreTest {
     for (Metric m : Metric.values()) {
       assertEquals(m.of(fitted.evaluate(test)), Registrar.score(loaded, holdout, m), 1e-9, m.key());
     }
-    var unknown = new Registrar.HoldoutRows(rows.subList(0, 1), List.of("Iris-unknown"), iris.classes());
-    assertThrows(IllegalArgumentException.class, () -> Registrar.score(loaded, unknown, Metric.ACCURACY));
+    var unknown =
+        new Registrar.HoldoutRows(rows.subList(0, 1), List.of("Iris-unknown"), iris.classes());
+    assertThrows(
+        IllegalArgumentException.class, () -> Registrar.score(loaded, unknown, Metric.ACCURACY));
   }
 }

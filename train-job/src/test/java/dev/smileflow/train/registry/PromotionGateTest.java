@@ -26,7 +26,9 @@ class PromotionGateTest {
   void worseChallengerOrOneBelowTheMarginIsNotPromoted() {
     PromotionGate.Decision worse = DEFAULT.decide(0.90, new PromotionGate.Scored("3", 0.95));
     assertFalse(worse.promote());
-    assertEquals("hold-out accuracy 0.9000 vs production v3 0.9500 (gain -0.0500 < margin 0.0000)", worse.reason());
+    assertEquals(
+        "hold-out accuracy 0.9000 vs production v3 0.9500 (gain -0.0500 < margin 0.0000)",
+        worse.reason());
     PromotionGate margin = new PromotionGate(Metric.ACCURACY, null, 0.02, true);
     assertFalse(margin.decide(0.96, new PromotionGate.Scored("3", 0.95)).promote());
     assertTrue(margin.decide(0.97, new PromotionGate.Scored("3", 0.95)).promote());
@@ -50,9 +52,14 @@ class PromotionGateTest {
 
   @Test
   void noPromoteAndAnUnscorableChampionNeverPromote() {
-    assertFalse(new PromotionGate(Metric.ACCURACY, null, 0, false).decide(1.0, new PromotionGate.NoChampion()).promote());
-    PromotionGate.Decision d = DEFAULT.decide(1.0, new PromotionGate.Unscorable("2", "no column 'x'"));
+    assertFalse(
+        new PromotionGate(Metric.ACCURACY, null, 0, false)
+            .decide(1.0, new PromotionGate.NoChampion())
+            .promote());
+    PromotionGate.Decision d =
+        DEFAULT.decide(1.0, new PromotionGate.Unscorable("2", "no column 'x'"));
     assertFalse(d.promote());
-    assertEquals("production version 2 could not be scored on the same rows: no column 'x'", d.reason());
+    assertEquals(
+        "production version 2 could not be scored on the same rows: no column 'x'", d.reason());
   }
 }

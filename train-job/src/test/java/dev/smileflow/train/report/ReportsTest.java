@@ -17,8 +17,12 @@ class ReportsTest {
 
   @Test
   void writesPngPlotsAndAReportWithPerClassScores() throws Exception {
-    Evaluation e = new Evaluation(2, new int[] {0, 0, 1, 1}, new int[] {0, 1, 1, 1},
-        new double[][] {{0.9, 0.1}, {0.4, 0.6}, {0.2, 0.8}, {0.1, 0.9}});
+    Evaluation e =
+        new Evaluation(
+            2,
+            new int[] {0, 0, 1, 1},
+            new int[] {0, 1, 1, 1},
+            new double[][] {{0.9, 0.1}, {0.4, 0.6}, {0.2, 0.8}, {0.1, 0.9}});
     List<Path> files = Reports.write(dir, e, List.of("no", "yes"), "test");
     assertEquals(4, files.size());
     byte[] png = Files.readAllBytes(dir.resolve(Reports.CONFUSION_PNG));

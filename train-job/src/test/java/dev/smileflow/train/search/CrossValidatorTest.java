@@ -21,11 +21,14 @@ class CrossValidatorTest {
   @Test
   void everyAlgorithmFitsIrisWellUnderStratifiedCv() throws InterruptedException {
     List<ModelSpec> candidates = everyPureJavaAlgorithm();
-    SearchResult result = new CrossValidator(5, 42, 2).run(IRIS, candidates, Metric.ACCURACY, (d, t, w) -> { });
+    SearchResult result =
+        new CrossValidator(5, 42, 2).run(IRIS, candidates, Metric.ACCURACY, (d, t, w) -> {});
     for (CandidateResult c : result.candidates()) {
       assertTrue(c.succeeded(), c.spec().label() + ": " + c.failure());
       assertEquals(5, c.folds().size());
-      assertTrue(c.mean(Metric.ACCURACY) > 0.85, c.spec().label() + " accuracy " + c.mean(Metric.ACCURACY));
+      assertTrue(
+          c.mean(Metric.ACCURACY) > 0.85,
+          c.spec().label() + " accuracy " + c.mean(Metric.ACCURACY));
     }
     assertTrue(result.winner().mean(Metric.ACCURACY) >= 0.95);
   }
@@ -33,8 +36,10 @@ class CrossValidatorTest {
   @Test
   void sameSeedGivesTheSameScoresForEveryCandidate() throws InterruptedException {
     List<ModelSpec> candidates = everyPureJavaAlgorithm();
-    SearchResult first = new CrossValidator(5, 7, 2).run(IRIS, candidates, Metric.F1_MACRO, (d, t, w) -> { });
-    SearchResult second = new CrossValidator(5, 7, 1).run(IRIS, candidates, Metric.F1_MACRO, (d, t, w) -> { });
+    SearchResult first =
+        new CrossValidator(5, 7, 2).run(IRIS, candidates, Metric.F1_MACRO, (d, t, w) -> {});
+    SearchResult second =
+        new CrossValidator(5, 7, 1).run(IRIS, candidates, Metric.F1_MACRO, (d, t, w) -> {});
     for (int i = 0; i < candidates.size(); i++) {
       List<FoldScore> a = first.candidates().get(i).folds();
       List<FoldScore> b = second.candidates().get(i).folds();

@@ -8,9 +8,19 @@ import org.junit.jupiter.api.Test;
 class EvaluationTest {
   // truth:     0 0 0 1 1 2
   // predicted: 0 0 1 1 2 2
-  private static final Evaluation E = new Evaluation(3, new int[] {0, 0, 0, 1, 1, 2}, new int[] {0, 0, 1, 1, 2, 2},
-      new double[][] {{0.8, 0.1, 0.1}, {0.6, 0.3, 0.1}, {0.3, 0.6, 0.1}, {0.2, 0.7, 0.1}, {0.1, 0.3, 0.6},
-          {0.0, 0.2, 0.8}});
+  private static final Evaluation E =
+      new Evaluation(
+          3,
+          new int[] {0, 0, 0, 1, 1, 2},
+          new int[] {0, 0, 1, 1, 2, 2},
+          new double[][] {
+            {0.8, 0.1, 0.1},
+            {0.6, 0.3, 0.1},
+            {0.3, 0.6, 0.1},
+            {0.2, 0.7, 0.1},
+            {0.1, 0.3, 0.6},
+            {0.0, 0.2, 0.8}
+          });
 
   @Test
   void accuracyAndConfusionCountRowsByTruthThenPrediction() {
@@ -30,14 +40,23 @@ class EvaluationTest {
 
   @Test
   void logLossIsTheMeanNegativeLogOfTheTrueClassProbability() {
-    double expected = -(Math.log(0.8) + Math.log(0.6) + Math.log(0.3) + Math.log(0.7) + Math.log(0.3) + Math.log(0.8)) / 6;
+    double expected =
+        -(Math.log(0.8)
+                + Math.log(0.6)
+                + Math.log(0.3)
+                + Math.log(0.7)
+                + Math.log(0.3)
+                + Math.log(0.8))
+            / 6;
     assertEquals(expected, E.logLoss(), 1e-12);
   }
 
   @Test
   void oneVsRestAucOfAPerfectRankingIsOneAndOfAReversedRankingIsZero() {
     assertEquals(1.0, E.roc(2).auc(), 1e-12);
-    Evaluation reversed = new Evaluation(2, new int[] {0, 1}, new int[] {1, 0}, new double[][] {{0.1, 0.9}, {0.9, 0.1}});
+    Evaluation reversed =
+        new Evaluation(
+            2, new int[] {0, 1}, new int[] {1, 0}, new double[][] {{0.1, 0.9}, {0.9, 0.1}});
     assertEquals(0.0, reversed.roc(1).auc(), 1e-12);
   }
 }

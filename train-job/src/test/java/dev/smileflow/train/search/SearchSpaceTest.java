@@ -24,21 +24,25 @@ class SearchSpaceTest {
 
   @Test
   void commandLineOverrideReplacesOneHyperparameter() {
-    List<ModelSpec> grid = SearchSpace.defaults(List.of(Algorithm.SVM)).with("svm.c=0.5,5,50").grid();
+    List<ModelSpec> grid =
+        SearchSpace.defaults(List.of(Algorithm.SVM)).with("svm.c=0.5,5,50").grid();
     assertEquals(9, grid.size());
     assertTrue(grid.contains(new ModelSpec.Svm(50, 1)));
   }
 
   @Test
   void unknownHyperparameterIsRejectedWithItsNameAndTheKnownOnes() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> SearchSpace.defaults(List.of(Algorithm.SVM)).with("svm.gamma=1"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> SearchSpace.defaults(List.of(Algorithm.SVM)).with("svm.gamma=1"));
     assertEquals("unknown hyperparameter svm.gamma (known: c, sigma_scale)", e.getMessage());
   }
 
   @Test
   void randomSearchIsSeededAndDrawsFromRanges() {
-    SearchSpace space = SearchSpace.defaults(List.of(Algorithm.SVM)).with("svm.sigma_scale=0.1:10:log");
+    SearchSpace space =
+        SearchSpace.defaults(List.of(Algorithm.SVM)).with("svm.sigma_scale=0.1:10:log");
     List<ModelSpec> a = space.random(5, 3);
     assertEquals(a, space.random(5, 3));
     for (ModelSpec s : a) {
@@ -53,14 +57,22 @@ class SearchSpaceTest {
     Path file = Files.writeString(dir.resolve("space.yaml"), "knn:\n  k: [1, 2]\nsvm:\n  c: 100\n");
     SearchSpace space = SearchSpace.defaults(List.of(Algorithm.KNN, Algorithm.SVM)).withFile(file);
     List<ModelSpec> grid = space.grid();
-    assertEquals(List.of(new ModelSpec.Knn(1), new ModelSpec.Knn(2), new ModelSpec.Svm(100, 0.5), new ModelSpec.Svm(100, 1),
-        new ModelSpec.Svm(100, 2)), grid);
+    assertEquals(
+        List.of(
+            new ModelSpec.Knn(1),
+            new ModelSpec.Knn(2),
+            new ModelSpec.Svm(100, 0.5),
+            new ModelSpec.Svm(100, 1),
+            new ModelSpec.Svm(100, 2)),
+        grid);
   }
 
   @Test
   void invalidHyperparameterValueFailsInTheRecord() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> SearchSpace.defaults(List.of(Algorithm.KNN)).with("knn.k=0").grid());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> SearchSpace.defaults(List.of(Algorithm.KNN)).with("knn.k=0").grid());
     assertEquals("knn.k must be in [1, 1000], got 0", e.getMessage());
   }
 }

@@ -34,8 +34,11 @@ class DatasetInfoTest {
 
   @Test
   void categoricalColumnsAreStringsAndOddNamesAreEscaped() throws Exception {
-    Table t = CsvTables.parse("/data/odd \"name\".csv", "a\"b,c\\d,y\n1,x,p\n2,z,q\n".getBytes(StandardCharsets.UTF_8),
-        new LoadOptions("y", MissingPolicy.REJECT, Set.of()));
+    Table t =
+        CsvTables.parse(
+            "/data/odd \"name\".csv",
+            "a\"b,c\\d,y\n1,x,p\n2,z,q\n".getBytes(StandardCharsets.UTF_8),
+            new LoadOptions("y", MissingPolicy.REJECT, Set.of()));
     DatasetInfo d = DatasetInfo.of(t, 2);
     JsonNode schema = JSON.readTree(d.schema()).get("mlflow_colspec");
     assertEquals("a\"b", schema.get(0).get("name").asText());

@@ -22,7 +22,9 @@ class ValidationTest {
   @TempDir Path dir;
 
   private static Table table(String csv) {
-    return CsvTables.parse("t.csv", csv.getBytes(StandardCharsets.UTF_8),
+    return CsvTables.parse(
+        "t.csv",
+        csv.getBytes(StandardCharsets.UTF_8),
         new LoadOptions("y", MissingPolicy.REJECT, Set.of()));
   }
 
@@ -36,8 +38,10 @@ class ValidationTest {
     Table t = table(csv.toString());
     DataException e = assertThrows(DataException.class, () -> DataValidator.validate(t, t, 5));
     assertEquals(DataError.TOO_FEW_ROWS_PER_CLASS, e.code());
-    assertEquals("t.csv, column 'y': class 'rare' has 3 rows (3 after the hold-out split); stratified 5-fold CV needs"
-        + " at least 5 training rows per class", e.getMessage());
+    assertEquals(
+        "t.csv, column 'y': class 'rare' has 3 rows (3 after the hold-out split); stratified 5-fold CV needs"
+            + " at least 5 training rows per class",
+        e.getMessage());
   }
 
   @Test
