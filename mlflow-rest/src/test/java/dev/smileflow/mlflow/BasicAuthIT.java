@@ -203,17 +203,14 @@ class BasicAuthIT {
                 MlflowConfig.of(proxy.uri())
                     .withAuth(new Auth.Bearer("tok-abc123-secret"))
                     .withRetries(3, Duration.ofSeconds(10)))) {
-      long started = System.nanoTime();
       MlflowException e =
           assertThrows(
               MlflowException.class, () -> bearer.tracking().createRun(RunSpec.of("0", "bearer")));
-      long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
 
       assertUnauthenticated(e, "tok-abc123-secret");
       assertEquals(List.of("Bearer tok-abc123-secret"), proxy.authorizations);
       assertEquals(
           1, proxy.forwardedCount("/api/2.0/mlflow/runs/create"), "sent once, never retried");
-      assertTrue(millis < 4000, "failed after " + millis + " ms; a retry would wait at least 5 s");
     }
   }
 }
