@@ -10,13 +10,10 @@ import dev.smileflow.bundle.testing.TestBundles;
 import dev.smileflow.mlflow.MlflowClient;
 import dev.smileflow.mlflow.testing.MlflowTestServer;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.HashMap;
@@ -30,10 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code java -jar api.jar} against MLflow's real basic-auth app (one server for the class). */
 class ApiBasicAuthIT {
   private static final String ADMIN = "api-admin";
-  private static final String PASSWORD = "Api-admin-secret-42";
+  private static final String PASSWORD = "ApiProcess-admin-secret-42";
   private static final String WRONG_PASSWORD = "Wrong-api-secret-99";
-  private static final String VIRGINICA =
-      "{\"sepal_length\": 7.7, \"sepal_width\": 2.6, \"petal_length\": 6.9, \"petal_width\": 2.3}";
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -59,100 +54,6 @@ class ApiBasicAuthIT {
     }
   }
 
-  /**
-   * The jar as a process with the test's environment only (none of this JVM's MLflow or model
-   * settings).
-   */
-  private record Api(Process process, Path log, int port) implements AutoCloseable {
-    static Api launch(Map<String, String> env) throws IOException {
-      Path jar = Path.of("target", "api.jar").toAbsolutePath();
-      assertTrue(Files.isRegularFile(jar), "build the jar first: " + jar);
-      var pb =
-          new ProcessBuilder(
-              ProcessHandle.current().info().command().orElse("java"), "-jar", jar.toString());
-      pb.environment()
-          .keySet()
-          .removeIf(k ->
-              k.startsWith("MLFLOW_")
-                  || k.startsWith("MODEL_")
-                  || k.equals("PORT")
-                  || k.equals("API_KEY")
-                  || k.equals("TAG"));
-      int port = freePort();
-      pb.environment().put("PORT", Integer.toString(port));
-      pb.environment().put("HOST", "127.0.0.1");
-      pb.environment().put("LOG_FORMAT", "text");
-      pb.environment().put("MODEL_CACHE_DIR", dir.resolve("cache-" + port).toString());
-      pb.environment().putAll(env);
-      Path log = Files.createTempFile(dir, "api-", ".log");
-      pb.redirectErrorStream(true).redirectOutput(log.toFile());
-      return new Api(pb.start(), log, port);
-    }
-
-    String output() throws IOException {
-      return Files.readString(log);
-    }
-
-    int awaitExit() throws Exception {
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new AssertionError("api did not exit:\n" + output());
-      }
-      return process.exitValue();
-    }
-
-    void awaitReady() throws Exception {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-      while (System.nanoTime() < deadline) {
-        if (!process.isAlive()) {
-          throw new AssertionError("api exited with " + process.exitValue() + ":\n" + output());
-        }
-        try {
-          if (send(HttpRequest.newBuilder(uri("/health/ready"))).statusCode() == 200) {
-            return;
-          }
-        } catch (IOException notYet) {
-          // not listening yet
-        }
-        Thread.sleep(100);
-      }
-      throw new AssertionError("api not ready in time:\n" + output());
-    }
-
-    URI uri(String path) {
-      return URI.create("http://127.0.0.1:" + port + path);
-    }
-
-    /** The model version the api answers {@code /v1/classify} with. */
-    String classifiedVersion() throws IOException, InterruptedException {
-      HttpResponse<String> r =
-          send(
-              HttpRequest.newBuilder(uri("/v1/classify"))
-                  .header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofString(VIRGINICA)));
-      assertEquals(200, r.statusCode(), r.body());
-      JsonNode data = JSON.readTree(r.body()).path("data");
-      assertEquals("Iris-virginica", data.path("pred_label").asText(), r.body());
-      return data.path("model_version").asText();
-    }
-
-    static HttpResponse<String> send(HttpRequest.Builder request)
-        throws IOException, InterruptedException {
-      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    @Override
-    public void close() {
-      process.destroyForcibly();
-    }
-  }
-
-  static int freePort() throws IOException {
-    try (var s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
   /** A registered model whose alias {@code production} points at a freshly published version. */
   private static Publisher publishedModel(String prefix) {
     Publisher p =
@@ -169,6 +70,8 @@ class ApiBasicAuthIT {
     env.put("MLFLOW_TRACKING_URI", server.uri().toString());
     env.put("MODEL_NAME", modelName);
     env.put("MODEL_STARTUP_RETRY_SECONDS", "5");
+    env.put("LOG_FORMAT", "text");
+    env.put("MODEL_CACHE_DIR", dir.resolve("cache-" + modelName).toString());
     env.putAll(credentials);
     return env;
   }
@@ -176,8 +79,9 @@ class ApiBasicAuthIT {
   @Test
   void wrongPasswordRefusesToStartNamingTheCauseAndNeverPrintsAPassword() throws Exception {
     Publisher p = publishedModel("auth-wrong");
-    try (Api api =
-        Api.launch(
+    try (ApiProcess api =
+        ApiProcess.launch(
+            dir,
             env(
                 p.modelName,
                 Map.of(
@@ -200,7 +104,7 @@ class ApiBasicAuthIT {
   @Test
   void missingCredentialsRefuseToStartWithTheReason() throws Exception {
     Publisher p = publishedModel("auth-none");
-    try (Api api = Api.launch(env(p.modelName, Map.of()))) {
+    try (ApiProcess api = ApiProcess.launch(dir, env(p.modelName, Map.of()))) {
       assertEquals(3, api.awaitExit());
       String out = api.output();
       assertTrue(out.contains("refusing to start (REGISTRY_UNAUTHORIZED)"), out);
@@ -212,8 +116,8 @@ class ApiBasicAuthIT {
   @Test
   void revokedCredentialsKeepTheServedModelAndARestoredPasswordResumesFollowing() throws Exception {
     String user = MlflowTestServer.uniqueName("api-reader");
-    String password = "Api-reader-secret-31";
-    String changed = "Api-reader-changed-32";
+    String password = "ApiProcess-reader-secret-31";
+    String changed = "ApiProcess-reader-changed-32";
     adminCall(
         "POST",
         "/api/2.0/mlflow/users/create",
@@ -224,9 +128,9 @@ class ApiBasicAuthIT {
             p.modelName,
             Map.of("MLFLOW_TRACKING_USERNAME", user, "MLFLOW_TRACKING_PASSWORD", password));
     env.put("MODEL_REFRESH_SECONDS", "1");
-    try (Api api = Api.launch(env)) {
+    try (ApiProcess api = ApiProcess.launch(dir, env)) {
       api.awaitReady();
-      assertEquals("1", api.classifiedVersion());
+      assertEquals("1", classifiedVersion(api));
 
       // The admin changes the api's password, then promotes version 2: polls now get 401.
       adminCall(
@@ -242,7 +146,7 @@ class ApiBasicAuthIT {
       assertTrue(metrics(api).contains(unauthorized), metrics(api));
       assertEquals(
           "1",
-          api.classifiedVersion(),
+          classifiedVersion(api),
           "the loaded model keeps serving while MLflow refuses the api");
       assertTrue(api.process().isAlive());
 
@@ -252,10 +156,10 @@ class ApiBasicAuthIT {
           "/api/2.0/mlflow/users/update-password",
           "{\"username\": \"" + user + "\", \"password\": \"" + password + "\"}");
       deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      String served = api.classifiedVersion();
+      String served = classifiedVersion(api);
       while (!served.equals("2") && System.nanoTime() < deadline) {
         Thread.sleep(200);
-        served = api.classifiedVersion();
+        served = classifiedVersion(api);
       }
       assertEquals("2", served, api.output());
       String out = api.output();
@@ -264,8 +168,17 @@ class ApiBasicAuthIT {
     }
   }
 
-  private static String metrics(Api api) throws IOException, InterruptedException {
-    return Api.send(HttpRequest.newBuilder(api.uri("/metrics"))).body();
+  /** The model version the api answers {@code /v1/classify} with. */
+  private static String classifiedVersion(ApiProcess api) throws IOException, InterruptedException {
+    HttpResponse<String> r = api.classify();
+    assertEquals(200, r.statusCode(), r.body());
+    JsonNode data = JSON.readTree(r.body()).path("data");
+    assertEquals("Iris-virginica", data.path("pred_label").asText(), r.body());
+    return data.path("model_version").asText();
+  }
+
+  private static String metrics(ApiProcess api) throws IOException, InterruptedException {
+    return api.get("/metrics").body();
   }
 
   /** A call to MLflow's auth REST API as the admin; must answer 200. */
@@ -293,10 +206,10 @@ class ApiBasicAuthIT {
             p.modelName,
             Map.of("MLFLOW_TRACKING_USERNAME", ADMIN, "MLFLOW_TRACKING_PASSWORD", PASSWORD));
     env.put("MODEL_REFRESH_SECONDS", "1");
-    try (Api api = Api.launch(env)) {
+    try (ApiProcess api = ApiProcess.launch(dir, env)) {
       api.awaitReady();
-      assertEquals("1", api.classifiedVersion());
-      JsonNode model = JSON.readTree(Api.send(HttpRequest.newBuilder(api.uri("/v1/model"))).body());
+      assertEquals("1", classifiedVersion(api));
+      JsonNode model = JSON.readTree(api.get("/v1/model").body());
       assertEquals(p.modelName, model.path("data").path("name").asText(), model.toString());
       assertEquals("registry", model.path("data").path("source").asText(), model.toString());
 
@@ -304,10 +217,10 @@ class ApiBasicAuthIT {
       // api.
       p.alias("production", p.publish(bundle));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      String served = api.classifiedVersion();
+      String served = classifiedVersion(api);
       while (!served.equals("2") && System.nanoTime() < deadline) {
         Thread.sleep(200);
-        served = api.classifiedVersion();
+        served = classifiedVersion(api);
       }
       assertEquals("2", served, api.output());
       assertTrue(api.process().isAlive());

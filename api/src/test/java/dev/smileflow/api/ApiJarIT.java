@@ -12,14 +12,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -35,9 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  * shutdown.
  */
 class ApiJarIT {
-  private static final String VIRGINICA =
-      "{\"sepal_length\": 7.7, \"sepal_width\": 2.6, \"petal_length\": 6.9, \"petal_width\": 2.3}";
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @TempDir static Path dir;
   static Path bundle;
@@ -47,92 +38,12 @@ class ApiJarIT {
     bundle = TestBundles.writeIris(dir.resolve("iris-bundle"), "logistic");
   }
 
-  /** A running jar with its combined output in a file. */
-  record Api(Process process, Path log, int port) implements AutoCloseable {
-    String output() throws IOException {
-      return Files.readString(log);
-    }
-
-    void awaitReady() throws Exception {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-      while (System.nanoTime() < deadline) {
-        if (!process.isAlive()) {
-          throw new AssertionError("api exited with " + process.exitValue() + ":\n" + output());
-        }
-        try {
-          if (get("/health/ready").statusCode() == 200) {
-            return;
-          }
-        } catch (IOException notYet) {
-          // not listening yet
-        }
-        Thread.sleep(100);
-      }
-      throw new AssertionError("api not ready in time:\n" + output());
-    }
-
-    HttpResponse<String> get(String path) throws IOException, InterruptedException {
-      return HTTP.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-          HttpResponse.BodyHandlers.ofString());
-    }
-
-    HttpResponse<String> classify() throws IOException, InterruptedException {
-      return HTTP.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/classify"))
-              .header("Content-Type", "application/json")
-              .POST(HttpRequest.BodyPublishers.ofString(VIRGINICA))
-              .build(),
-          HttpResponse.BodyHandlers.ofString());
-    }
-
-    int awaitExit() throws Exception {
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new AssertionError("api did not exit:\n" + output());
-      }
-      return process.exitValue();
-    }
-
-    @Override
-    public void close() {
-      process.destroyForcibly();
-    }
-  }
-
-  static int freePort() throws IOException {
-    try (var s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  static Api launch(Map<String, String> env) throws IOException {
-    Path jar = Path.of("target", "api.jar").toAbsolutePath();
-    assertTrue(Files.isRegularFile(jar), "build the jar first: " + jar);
-    String java = ProcessHandle.current().info().command().orElse("java");
-    var pb = new ProcessBuilder(java, "-jar", jar.toString());
-    pb.environment()
-        .keySet()
-        .removeIf(k ->
-            k.startsWith("MLFLOW_")
-                || k.startsWith("MODEL_")
-                || k.equals("PORT")
-                || k.equals("API_KEY")
-                || k.equals("TAG"));
-    int port = env.containsKey("PORT") ? Integer.parseInt(env.get("PORT")) : freePort();
-    pb.environment().put("PORT", Integer.toString(port));
-    pb.environment().put("HOST", "127.0.0.1");
-    pb.environment().putAll(env);
-    Path log = Files.createTempFile(dir, "api-", ".log");
-    pb.redirectErrorStream(true).redirectOutput(log.toFile());
-    return new Api(pb.start(), log, port);
-  }
-
   @Test
   void localDirectoryServesWithoutMlflowLogsJsonAndFinishesInFlightRequestsOnSigterm()
       throws Exception {
-    try (Api api =
-        launch(Map.of("MODEL_URI", bundle.toString(), "LOG_FORMAT", "json", "TAG", "4.5.6"))) {
+    try (ApiProcess api =
+        ApiProcess.launch(
+            dir, Map.of("MODEL_URI", bundle.toString(), "LOG_FORMAT", "json", "TAG", "4.5.6"))) {
       api.awaitReady();
       var r = api.classify();
       assertEquals(200, r.statusCode(), r.body());
@@ -140,7 +51,7 @@ class ApiJarIT {
       String requestId = r.headers().firstValue("X-Request-Id").orElseThrow();
 
       // An in-flight request: headers sent, half of the body sent, then SIGTERM, then the rest.
-      byte[] body = VIRGINICA.getBytes(StandardCharsets.UTF_8);
+      byte[] body = ApiProcess.VIRGINICA.getBytes(StandardCharsets.UTF_8);
       try (Socket socket = new Socket("127.0.0.1", api.port())) {
         socket.setSoTimeout(15_000);
         OutputStream out = socket.getOutputStream();
@@ -190,7 +101,7 @@ class ApiJarIT {
       var env = new HashMap<>(server.env());
       env.put("MODEL_NAME", p.modelName);
       env.put("LOG_FORMAT", "text");
-      try (Api api = launch(env)) {
+      try (ApiProcess api = ApiProcess.launch(dir, env)) {
         api.awaitReady();
         var r = api.classify();
         assertEquals(200, r.statusCode(), r.body());
@@ -206,11 +117,12 @@ class ApiJarIT {
 
   @Test
   void unreachableMlflowAtStartRefusesToStartWithTheReason() throws Exception {
-    try (Api api =
-        launch(
+    try (ApiProcess api =
+        ApiProcess.launch(
+            dir,
             Map.of(
                 "MLFLOW_TRACKING_URI",
-                "http://127.0.0.1:" + freePort(),
+                "http://127.0.0.1:" + ApiProcess.freePort(),
                 "MODEL_STARTUP_RETRY_SECONDS",
                 "2",
                 "LOG_FORMAT",
@@ -238,8 +150,9 @@ class ApiJarIT {
           exchange.close();
         });
     fake.start();
-    try (Api api =
-        launch(
+    try (ApiProcess api =
+        ApiProcess.launch(
+            dir,
             Map.of(
                 "MLFLOW_TRACKING_URI",
                 "http://127.0.0.1:" + fake.getAddress().getPort(),
@@ -260,8 +173,9 @@ class ApiJarIT {
 
   @Test
   void invalidConfigurationFailsAtStartListingEveryProblem() throws Exception {
-    try (Api api =
-        launch(
+    try (ApiProcess api =
+        ApiProcess.launch(
+            dir,
             Map.of(
                 "PORT",
                 "80",
