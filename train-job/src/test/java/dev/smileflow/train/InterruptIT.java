@@ -12,9 +12,7 @@ import dev.smileflow.mlflow.testing.MlflowTestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,17 +30,7 @@ class InterruptIT {
   void sigintDuringTheSearchMarksTheRunKilledAndRegistersNothing() throws Exception {
     Path jar = Path.of("target", "train-job.jar").toAbsolutePath();
     assertTrue(Files.isRegularFile(jar), "build the jar first (mvn package): " + jar);
-    Path data = dir.resolve("slow.csv");
-    StringBuilder csv = new StringBuilder("a,b,c,d,e,f,y\n");
-    Random r = new Random(5);
-    for (int i = 0; i < 6000; i++) {
-      int c = r.nextInt(3);
-      for (int j = 0; j < 6; j++) {
-        csv.append(String.format(Locale.ROOT, "%.3f,", c * 0.3 + r.nextGaussian()));
-      }
-      csv.append("k").append(c).append('\n');
-    }
-    Files.writeString(data, csv);
+    Path data = SyntheticCsv.write(dir.resolve("slow.csv"), 6000, 6, 0.3, 5);
     String experiment = MlflowTestServer.uniqueName("tj-int");
     String model = MlflowTestServer.uniqueName("tj-int-m");
     String java = ProcessHandle.current().info().command().orElse("java");

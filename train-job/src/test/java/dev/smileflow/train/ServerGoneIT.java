@@ -6,12 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.smileflow.mlflow.MlflowClient;
 import dev.smileflow.mlflow.RunSearch;
 import dev.smileflow.mlflow.testing.MlflowTestServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -26,17 +23,7 @@ class ServerGoneIT {
 
   @Test
   void serverStoppingMidRunEndsTheJobWithFour() throws Exception {
-    Path data = dir.resolve("slow.csv");
-    StringBuilder csv = new StringBuilder("a,b,c,d,y\n");
-    Random r = new Random(9);
-    for (int i = 0; i < 4000; i++) {
-      int c = r.nextInt(3);
-      for (int j = 0; j < 4; j++) {
-        csv.append(String.format(Locale.ROOT, "%.3f,", c * 0.4 + r.nextGaussian()));
-      }
-      csv.append("k").append(c).append('\n');
-    }
-    Files.writeString(data, csv);
+    Path data = SyntheticCsv.write(dir.resolve("slow.csv"), 4000, 4, 0.4, 9);
     String experiment = MlflowTestServer.uniqueName("tj-gone");
     MlflowTestServer server = MlflowTestServer.start();
     try {
