@@ -3,6 +3,7 @@ package dev.smileflow.train;
 import dev.smileflow.mlflow.MlflowException;
 import dev.smileflow.train.data.DataException;
 import dev.smileflow.train.search.SearchException;
+import dev.smileflow.train.search.UnservableModelException;
 import picocli.CommandLine;
 
 /** The one mapping from failure types to process exit codes. */
@@ -13,6 +14,7 @@ final class ExitCodes {
   static final int DATA = 3;
   static final int MLFLOW = 4;
   static final int TRAINING = 5;
+  static final int UNSERVABLE = 6;
   static final int INTERRUPTED = 130;
 
   private ExitCodes() {}
@@ -25,6 +27,7 @@ final class ExitCodes {
       case DataException e -> DATA;
       case MlflowException e -> MLFLOW;
       case SearchException e -> TRAINING;
+      case UnservableModelException e -> UNSERVABLE;
       case JobInterruptedException e -> INTERRUPTED;
       case InterruptedException e -> INTERRUPTED;
       default -> INTERNAL;
@@ -39,6 +42,7 @@ final class ExitCodes {
           case DATA -> "bad data";
           case MLFLOW -> "MLflow failure";
           case TRAINING -> "training failed";
+          case UNSERVABLE -> "model not registered";
           case INTERRUPTED -> "interrupted";
           default -> "internal error (" + failure.getClass().getName() + ")";
         };

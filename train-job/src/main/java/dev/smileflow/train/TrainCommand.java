@@ -36,6 +36,7 @@ import picocli.CommandLine.Option;
       "3:bad data",
       "4:MLflow failure (unreachable, unauthorized, rejected)",
       "5:training failed (every candidate failed)",
+      "6:the written model does not serve as trained (nothing registered)",
       "130:interrupted (runs marked KILLED)"
     })
 final class TrainCommand implements Callable<Integer> {

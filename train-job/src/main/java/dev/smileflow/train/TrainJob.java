@@ -64,6 +64,17 @@ final class TrainJob {
   private final Cancellation cancel;
   private final CrossValidator.Progress progress;
   private final BiFunction<String, Path, Path> profileResolver;
+  private final ModelCheck modelCheck;
+
+  /** Checks the written model files before they are uploaded; throws to stop the job. */
+  @FunctionalInterface
+  interface ModelCheck {
+    /** {@link FittedModel#checkServedAsTrained}: what every real job runs. */
+    ModelCheck SERVED_AS_TRAINED =
+        (fitted, dir, holdout) -> fitted.checkServedAsTrained(dir, holdout);
+
+    void check(FittedModel fitted, Path dir, Table holdout);
+  }
 
   /**
    * @param profileResolver turns a {@code runs:/} or {@code models:/} reference profile into a
@@ -76,12 +87,31 @@ final class TrainJob {
       Cancellation cancel,
       CrossValidator.Progress progress,
       BiFunction<String, Path, Path> profileResolver) {
+    this(
+        config,
+        tracker,
+        registrar,
+        cancel,
+        progress,
+        profileResolver,
+        ModelCheck.SERVED_AS_TRAINED);
+  }
+
+  TrainJob(
+      JobConfig config,
+      Tracker tracker,
+      @Nullable Registrar registrar,
+      Cancellation cancel,
+      CrossValidator.Progress progress,
+      BiFunction<String, Path, Path> profileResolver,
+      ModelCheck modelCheck) {
     this.config = config;
     this.tracker = tracker;
     this.registrar = registrar;
     this.cancel = cancel;
     this.progress = progress;
     this.profileResolver = profileResolver;
+    this.modelCheck = modelCheck;
   }
 
   /** What the job did, for the summary. */
@@ -318,9 +348,11 @@ final class TrainJob {
             modelMetrics,
             bundleDir,
             (id, uri) ->
-                writeBundle(
+                writeCheckedBundle(
+                    modelCheck,
                     bundleDir,
                     fitted,
+                    test,
                     descriptor,
                     example,
                     config.dryRun() ? null : id,
@@ -466,9 +498,15 @@ final class TrainJob {
     return p;
   }
 
-  private static Path writeBundle(
+  /**
+   * Writes the bundle, then loads it back through the api's loader and checks that it predicts the
+   * hold-out rows as the in-memory model does, before a byte of it is uploaded.
+   */
+  private static Path writeCheckedBundle(
+      ModelCheck check,
       Path dir,
       FittedModel fitted,
+      Table holdout,
       BundleDescriptor descriptor,
       Map<String, Object> example,
       @Nullable String modelId,
@@ -496,6 +534,10 @@ final class TrainJob {
             dir.resolve(report.getFileName()),
             java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }
+      check.check(fitted, dir, holdout);
+      log.info(
+          "model files verified: the serving loader predicts {} hold-out rows as trained",
+          holdout.rows());
       return dir;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the model bundle into " + dir, e);

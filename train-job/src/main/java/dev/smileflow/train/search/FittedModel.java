@@ -1,8 +1,16 @@
 package dev.smileflow.train.search;
 
+import dev.smileflow.bundle.BundleException;
+import dev.smileflow.bundle.InvalidInputException;
+import dev.smileflow.bundle.LoadedModel;
+import dev.smileflow.bundle.ModelBundle;
+import dev.smileflow.bundle.Prediction;
 import dev.smileflow.bundle.Predictor;
 import dev.smileflow.train.data.Preprocessing;
 import dev.smileflow.train.data.Table;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * A Smile model with the preprocessing it was trained behind.
@@ -28,5 +36,60 @@ public record FittedModel(ModelSpec spec, Object model, Preprocessing preprocess
         preprocessing.encode(table, all),
         table.y(),
         table.classes().size());
+  }
+
+  /**
+   * Loads the bundle in {@code dir} the way the api does ({@link ModelBundle#load}: checksum, then
+   * the deserialization allow-list) and checks that it predicts every row of {@code rows} with the
+   * same label and the same class probabilities as this in-memory model. Rows go in as a client
+   * sends them: missing values are absent fields, so the bundle's own preprocessing fills them.
+   *
+   * @throws UnservableModelException naming the first difference, on one line
+   */
+  public void checkServedAsTrained(Path dir, Table rows) {
+    LoadedModel loaded;
+    try {
+      loaded = ModelBundle.load(dir);
+    } catch (BundleException e) {
+      throw new UnservableModelException(
+          "the serving loader refuses the written model (" + e.code() + "): " + e.getMessage(), e);
+    }
+    Predictor inMemory = Predictor.of(model, preprocessing.encodedNames());
+    int[] all = java.util.stream.IntStream.range(0, rows.rows()).toArray();
+    double[][] encoded = preprocessing.encode(rows, all);
+    List<String> labels = rows.classes();
+    double[] expected = new double[inMemory.numClasses()];
+    for (int i = 0; i < rows.rows(); i++) {
+      int label = inMemory.predict(encoded[i], expected);
+      Prediction served;
+      try {
+        served = loaded.predict(rows.row(i));
+      } catch (InvalidInputException e) {
+        throw new UnservableModelException(
+            "the written model rejects hold-out row " + (i + 1) + ": " + e.getMessage(), e);
+      }
+      if (!served.label().equals(labels.get(label))) {
+        throw new UnservableModelException(
+            String.format(
+                Locale.ROOT,
+                "the written model predicts hold-out row %d as '%s', the trained model as '%s'",
+                i + 1,
+                served.label(),
+                labels.get(label)));
+      }
+      for (int c = 0; c < expected.length; c++) {
+        double got = served.probabilities().getOrDefault(labels.get(c), Double.NaN);
+        if (Double.compare(got, expected[c]) != 0) {
+          throw new UnservableModelException(
+              String.format(
+                  Locale.ROOT,
+                  "the written model gives hold-out row %d P('%s') = %s, the trained model %s",
+                  i + 1,
+                  labels.get(c),
+                  got,
+                  expected[c]));
+        }
+      }
+    }
   }
 }

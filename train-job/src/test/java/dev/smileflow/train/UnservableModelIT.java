@@ -1,0 +1,84 @@
+package dev.smileflow.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.smileflow.mlflow.Experiment;
+import dev.smileflow.mlflow.MlflowClient;
+import dev.smileflow.mlflow.Run;
+import dev.smileflow.mlflow.RunSearch;
+import dev.smileflow.mlflow.RunStatus;
+import dev.smileflow.mlflow.testing.MlflowTestServer;
+import dev.smileflow.train.registry.Registrar;
+import dev.smileflow.train.search.UnservableModelException;
+import dev.smileflow.train.tracking.MlflowTracker;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * A job whose written model fails the serving check, against a real MLflow server: nothing is
+ * registered, the parent run ends FAILED, and the reason is one line with exit code 6.
+ */
+class UnservableModelIT {
+  private static final MlflowTestServer SERVER = MlflowTestServer.shared();
+
+  private static JobConfig config(String... args) {
+    AtomicReference<JobConfig> parsed = new AtomicReference<>();
+    int code =
+        new CommandLine(
+                new TrainCommand(
+                    c -> {
+                      parsed.set(c);
+                      return 0;
+                    },
+                    Map.of()))
+            .execute(args);
+    assertEquals(0, code, "the arguments parse");
+    return parsed.get();
+  }
+
+  @Test
+  void aModelThatDoesNotServeAsTrainedIsNeitherRegisteredNorPromotedAndItsRunsFail() {
+    String experiment = MlflowTestServer.uniqueName("unservable-exp");
+    String model = MlflowTestServer.uniqueName("unservable");
+    JobConfig config =
+        config("--experiment", experiment, "--model-name", model, "--algorithms", "logistic");
+    try (MlflowClient client = SERVER.newClient()) {
+      var job =
+          new TrainJob(
+              config,
+              new MlflowTracker(client, experiment, Map.of()),
+              new Registrar(client, model, config.alias()),
+              new Cancellation(),
+              (done, total, what) -> {},
+              (ref, dir) -> dir,
+              (fitted, dir, holdout) -> {
+                assertTrue(Files.isRegularFile(dir.resolve("model.ser")), "checked after writing");
+                throw new UnservableModelException(
+                    "the written model predicts hold-out row 3 as 'a', the trained model as 'b'");
+              });
+      UnservableModelException e = assertThrows(UnservableModelException.class, job::run);
+      assertEquals(ExitCodes.UNSERVABLE, ExitCodes.of(e));
+      assertEquals(
+          "error: model not registered: the written model predicts hold-out row 3 as 'a', the"
+              + " trained model as 'b'",
+          ExitCodes.reason(e));
+
+      assertTrue(
+          client.registry().searchAllModelVersions("name='" + model + "'").isEmpty(),
+          "no version registered");
+      Experiment exp = client.tracking().getExperimentByName(experiment);
+      List<Run> runs = client.tracking().searchAllRuns(RunSearch.of(exp.experimentId(), null));
+      List<Run> parents =
+          runs.stream().filter(r -> r.data().tag("mlflow.parentRunId").isEmpty()).toList();
+      assertEquals(1, parents.size());
+      assertEquals(RunStatus.FAILED, parents.getFirst().info().status(), "the job's parent run");
+      assertTrue(runs.size() >= 2, "the candidates were logged before the model: " + runs.size());
+    }
+  }
+}
