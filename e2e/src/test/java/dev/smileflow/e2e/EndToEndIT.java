@@ -10,8 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.smileflow.mlflow.testing.MlflowTestServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -67,14 +65,10 @@ class EndToEndIT {
     assertEquals("1", productionVersion, "the first training registers and promotes version 1");
     assertTrue(first.output().contains("models:/" + model + "@production"), first.output());
 
-    int port = freePort();
-    env.put("PORT", Integer.toString(port));
     env.put("MODEL_REFRESH_SECONDS", "1");
     env.put("TAG", "e2e");
-    try (JarProcess api = JarProcess.start(apiJar(), env, tmp.resolve("api.log"))) {
-      awaitReady(api, port);
-
-      JsonNode setosa = classify(port, SETOSA);
+    try (ApiServer api = ApiServer.startReady(env, tmp.resolve("api.log"))) {
+      JsonNode setosa = classify(api, SETOSA);
       assertEquals("success", setosa.path("message").asText(), setosa.toString());
       assertEquals(
           "Iris-setosa", setosa.path("data").path("pred_label").asText(), setosa.toString());
@@ -84,7 +78,7 @@ class EndToEndIT {
       double confidence = setosa.path("data").path("pred_confidence").asDouble(-1);
       assertTrue(confidence > 0.5 && confidence <= 1.0, "confidence " + confidence);
 
-      JsonNode virginica = classify(port, VIRGINICA);
+      JsonNode virginica = classify(api, VIRGINICA);
       assertEquals(
           "Iris-virginica",
           virginica.path("data").path("pred_label").asText(),
@@ -97,9 +91,9 @@ class EndToEndIT {
       assertEquals(
           "2", promoted, "an equally good model on the same data is promoted:\n" + second.output());
 
-      String served = awaitServedVersion(api, port, promoted, Duration.ofSeconds(90));
+      String served = awaitServedVersion(api, promoted, Duration.ofSeconds(90));
       assertEquals(promoted, served, "the running api follows the promotion without a restart");
-      assertTrue(api.isAlive(), "the api kept running through the swap");
+      assertTrue(api.process().isAlive(), "the api kept running through the swap");
     }
 
     readBackThroughTheOfficialClient(tracking, experiment, model);
@@ -164,52 +158,23 @@ class EndToEndIT {
     return JSON.readTree(response.body()).path("model_version").path("version").asText();
   }
 
-  private static JsonNode classify(int port, String body) throws IOException, InterruptedException {
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/classify"))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build();
-    HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+  private static JsonNode classify(ApiServer api, String body)
+      throws IOException, InterruptedException {
+    HttpResponse<String> response = api.postJson("/v1/classify", body);
     assertEquals(200, response.statusCode(), response.body());
     return JSON.readTree(response.body());
-  }
-
-  private static void awaitReady(JarProcess api, int port) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!api.isAlive()) {
-        fail("the api exited before it was ready:\n" + api.output());
-      }
-      try {
-        HttpResponse<String> ready =
-            HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
-                    .GET()
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (ready.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notListeningYet) {
-        // keep polling
-      }
-      Thread.sleep(250);
-    }
-    fail("the api was not ready within 90 s:\n" + api.output());
   }
 
   /**
    * Classifies until the api answers with {@code expected} as its model version, or the timeout
    * passes.
    */
-  private static String awaitServedVersion(
-      JarProcess api, int port, String expected, Duration timeout)
+  private static String awaitServedVersion(ApiServer api, String expected, Duration timeout)
       throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     String served = "";
     while (System.nanoTime() < deadline) {
-      JsonNode answer = classify(port, VIRGINICA); // every request during the swap must succeed
+      JsonNode answer = classify(api, VIRGINICA); // every request during the swap must succeed
       assertEquals(
           "Iris-virginica", answer.path("data").path("pred_label").asText(), answer.toString());
       served = answer.path("data").path("model_version").asText();
@@ -219,7 +184,13 @@ class EndToEndIT {
       Thread.sleep(200);
     }
     assertNotEquals("", served);
-    fail("the api still serves version " + served + " after " + timeout + ":\n" + api.output());
+    fail(
+        "the api still serves version "
+            + served
+            + " after "
+            + timeout
+            + ":\n"
+            + api.process().output());
     return served;
   }
 
@@ -227,19 +198,7 @@ class EndToEndIT {
     return JarProcess.jar("trainJob.jar");
   }
 
-  private static Path apiJar() {
-    return JarProcess.jar("api.jar");
-  }
-
   private static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

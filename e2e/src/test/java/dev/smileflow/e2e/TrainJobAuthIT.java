@@ -12,7 +12,6 @@ import dev.smileflow.mlflow.RunSearch;
 import dev.smileflow.mlflow.RunStatus;
 import dev.smileflow.mlflow.testing.MlflowTestServer;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -123,50 +122,13 @@ class TrainJobAuthIT {
 
     // The api, given the same credentials, serves what train-job promoted.
     Map<String, String> apiEnv = env(experiment, model, ADMIN, PASSWORD);
-    int port = freePort();
-    apiEnv.put("PORT", Integer.toString(port));
     apiEnv.put("HOST", "127.0.0.1");
-    try (JarProcess api =
-        JarProcess.start(JarProcess.jar("api.jar"), apiEnv, tmp.resolve("api.log"))) {
-      awaitReady(api, port);
-      HttpResponse<String> answer =
-          HTTP.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/classify"))
-                  .header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofString(SETOSA))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+    try (ApiServer api = ApiServer.startReady(apiEnv, tmp.resolve("api.log"))) {
+      HttpResponse<String> answer = api.postJson("/v1/classify", SETOSA);
       assertEquals(200, answer.statusCode(), answer.body());
       assertTrue(answer.body().contains("\"pred_label\":\"Iris-setosa\""), answer.body());
       assertTrue(answer.body().contains("\"model_version\":\"1\""), answer.body());
-      assertNoSecretIn(api.output());
-    }
-  }
-
-  private static void awaitReady(JarProcess api, int port) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (System.nanoTime() < deadline) {
-      assertTrue(api.isAlive(), "the api exited before it was ready:\n" + api.output());
-      try {
-        HttpResponse<String> ready =
-            HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (ready.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notListeningYet) {
-        // keep polling
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("the api was not ready within 90 s:\n" + api.output());
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+      assertNoSecretIn(api.process().output());
     }
   }
 

@@ -17,6 +17,9 @@ final class ExitCodes {
   static final int UNSERVABLE = 6;
   static final int INTERRUPTED = 130;
 
+  /** The longest reason printed; a longer first line (e.g. one error per row) is cut. */
+  static final int MAX_REASON = 400;
+
   private ExitCodes() {}
 
   /** The exit code for a failure. */
@@ -47,6 +50,10 @@ final class ExitCodes {
           default -> "internal error (" + failure.getClass().getName() + ")";
         };
     String message = failure.getMessage() == null ? failure.toString() : failure.getMessage();
-    return "error: " + kind + ": " + message.lines().findFirst().orElse("");
+    String line = message.lines().findFirst().orElse("");
+    if (line.length() > MAX_REASON) {
+      line = line.substring(0, MAX_REASON) + "... (" + line.length() + " characters)";
+    }
+    return "error: " + kind + ": " + line;
   }
 }
