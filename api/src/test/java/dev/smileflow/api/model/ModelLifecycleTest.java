@@ -199,6 +199,23 @@ class ModelLifecycleTest {
     assertEquals(downloads, registry.downloads.get(), "a refused version is not downloaded again");
   }
 
+  @Test
+  void aVersionWhoseWarmUpPredictionFailsIsRefusedBeforeItServes() throws IOException {
+    Path cold = copy(knn, "cold");
+    Files.writeString(cold.resolve("input_example.json"), "{\"petal_colour\": \"blue\"}");
+    var registry =
+        new FakeRegistry().version("1", logistic).version("2", cold).alias("production", "1");
+    var fetcher = fetcher(registry, null);
+    var holder = new ModelHolder(metrics, Clock.systemUTC());
+    holder.swap(startup(fetcher, Duration.ZERO).load());
+    registry.alias("production", "2");
+    new ModelRefresher(fetcher, holder, metrics).checkOnce();
+    ModelHolder.Refusal refusal = holder.lastRefusal().orElseThrow();
+    assertEquals("WARMUP_FAILED", refusal.code());
+    assertTrue(refusal.message().contains("petal_colour: unknown field"), refusal.message());
+    assertEquals("1", holder.current().orElseThrow().version());
+  }
+
   /** Not a model: a class outside the allow-list. */
   record Gadget(String command) implements Serializable {}
 
