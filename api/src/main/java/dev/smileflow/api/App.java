@@ -5,7 +5,7 @@ import dev.smileflow.api.http.ErrorMapping;
 import dev.smileflow.api.http.InfoRoutes;
 import dev.smileflow.api.http.RequestObserver;
 import dev.smileflow.api.metrics.ApiMetrics;
-import dev.smileflow.api.model.LiveModel;
+import dev.smileflow.api.model.ModelHolder;
 import io.javalin.Javalin;
 import java.util.List;
 
@@ -29,12 +29,12 @@ public final class App {
 
   private App() {}
 
-  /** The service's Javalin app for {@code config}, serving whatever {@code live} holds. */
-  public static Javalin create(ApiConfig config, LiveModel live, ApiMetrics metrics) {
+  /** The service's Javalin app for {@code config}, serving whatever {@code holder} holds. */
+  public static Javalin create(ApiConfig config, ModelHolder holder, ApiMetrics metrics) {
     var classify =
         new ClassifyRoutes(
-            live, metrics, config.tag(), config.maxBatchRows(), config.flagOutOfRange());
-    var info = new InfoRoutes(live, metrics, config.model(), config.tag());
+            holder, metrics, config.tag(), config.maxBatchRows(), config.flagOutOfRange());
+    var info = new InfoRoutes(holder, metrics, config.model(), config.tag());
     var observer = new RequestObserver(metrics, config.apiKey());
     return Javalin.create(c -> {
       c.jetty.host = config.host();

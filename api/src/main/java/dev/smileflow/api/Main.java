@@ -1,13 +1,12 @@
 package dev.smileflow.api;
 
 import dev.smileflow.api.metrics.ApiMetrics;
-import dev.smileflow.api.model.LiveModel;
 import dev.smileflow.api.model.MlflowRegistry;
 import dev.smileflow.api.model.ModelFetcher;
+import dev.smileflow.api.model.ModelHolder;
 import dev.smileflow.api.model.ModelRefresher;
 import dev.smileflow.api.model.ModelRegistry;
 import dev.smileflow.api.model.ModelStartup;
-import dev.smileflow.api.model.SmileBundleReader;
 import dev.smileflow.api.model.StartupFailedException;
 import io.javalin.Javalin;
 import java.lang.management.ManagementFactory;
@@ -61,20 +60,14 @@ public final class Main {
   private static int run(ApiConfig config, Logger log) {
     log.info("starting api {} with {}", config.tag(), config);
     var metrics = new ApiMetrics();
-    var live = new LiveModel(metrics, Clock.systemUTC());
+    var holder = new ModelHolder(metrics, Clock.systemUTC());
     ModelRegistry registry =
         config.usesRegistry()
             ? MlflowRegistry.create(java.util.Objects.requireNonNull(config.mlflow()))
             : null;
-    var fetcher =
-        new ModelFetcher(
-            config.model(),
-            registry,
-            new SmileBundleReader(),
-            config.cacheDir(),
-            Clock.systemUTC());
-    var refresher = new ModelRefresher(fetcher, live, metrics);
-    Javalin app = App.create(config, live, metrics);
+    var fetcher = new ModelFetcher(config.model(), registry, config.cacheDir(), Clock.systemUTC());
+    var refresher = new ModelRefresher(fetcher, holder, metrics);
+    Javalin app = App.create(config, holder, metrics);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -90,14 +83,14 @@ public final class Main {
     app.start();
     log.info("listening on {}:{}; not ready until the model is loaded", config.host(), app.port());
     try {
-      live.swap(new ModelStartup(fetcher, config.startupRetry(), Thread::sleep).load());
+      holder.swap(new ModelStartup(fetcher, config.startupRetry(), Thread::sleep).load());
     } catch (StartupFailedException e) {
       log.error("refusing to start ({}): {}", e.code(), e.getMessage());
       return EXIT_NO_MODEL;
     }
     Duration sinceJvmStart = Duration.ofMillis(ManagementFactory.getRuntimeMXBean().getUptime());
     metrics.ready(sinceJvmStart);
-    var model = live.current().orElseThrow();
+    var model = holder.current().orElseThrow();
     log.info(
         "ready: serving {} version {} ({}) on port {}, {} ms after JVM start",
         model.name(),

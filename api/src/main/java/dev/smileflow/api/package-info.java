@@ -1,6 +1,6 @@
 /**
  * The api service's edge: {@link dev.smileflow.api.Main} reads the environment once into an {@link
- * dev.smileflow.api.ApiConfig}, wires the model registry, the live model, metrics and the Javalin
+ * dev.smileflow.api.ApiConfig}, wires the model registry, the model holder, metrics and the Javalin
  * routing built by {@link dev.smileflow.api.App}, loads the model and then reports ready.
  */
 @org.jspecify.annotations.NullMarked

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.smileflow.api.model.ModelFetcher;
 import dev.smileflow.api.model.ModelSource;
-import dev.smileflow.api.model.SmileBundleReader;
 import dev.smileflow.bundle.testing.TestBundles;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
@@ -44,13 +43,8 @@ class AppTest {
                 "FLAG_OUT_OF_RANGE",
                 "true"));
     var fetcher =
-        new ModelFetcher(
-            new ModelSource.LocalDirectory(bundle),
-            null,
-            new SmileBundleReader(),
-            null,
-            Clock.systemUTC());
-    api.live.swap(fetcher.loadLocal());
+        new ModelFetcher(new ModelSource.LocalDirectory(bundle), null, null, Clock.systemUTC());
+    api.holder.swap(fetcher.loadLocal());
   }
 
   @AfterAll
@@ -148,14 +142,13 @@ class AppTest {
         400,
         "ValidationError",
         "ApiClassify",
-        "sepal_length: field required; sepal_width: must be a number, got a string; petal_length: must not be null");
+        "sepal_length: field required; sepal_width: must be a number (got string); petal_length: must not be null");
   }
 
   @Test
   void unknownFieldIsRejectedWithItsName() {
     var r = api.postJson("/v1/classify", VIRGINICA.replace("}", ", \"colour\": 1}"));
-    assertEquals(400, r.status());
-    assertTrue(r.errorMessage().startsWith("colour: unknown field"), r.body());
+    assertError(r, 400, "ValidationError", "ApiClassify", "colour: unknown field");
   }
 
   @Test
@@ -165,7 +158,7 @@ class AppTest {
         400,
         "ValidationError",
         "ApiClassify",
-        "sepal_length: must be a number, got a string");
+        "sepal_length: must be a number (got string)");
   }
 
   @Test
@@ -182,7 +175,7 @@ class AppTest {
   void booleanAndNestedValuesAreRejectedWithTheirNames() {
     var r = api.postJson("/v1/classify", VIRGINICA.replace("7.7", "true").replace("2.3", "[2.3]"));
     assertEquals(
-        "sepal_length: must be a number, got a boolean; petal_width: must be a number, got an array",
+        "sepal_length: must be a number (got boolean); petal_width: must be a number (got array)",
         r.errorMessage());
   }
 
@@ -193,7 +186,7 @@ class AppTest {
         400,
         "ValidationError",
         "ApiClassify",
-        "petal_length: must be a finite number (within double range)");
+        "petal_length: must be a finite number");
   }
 
   @Test
@@ -202,8 +195,7 @@ class AppTest {
         api.postJson("/v1/classify", VIRGINICA.replace("6.9", "NaN").replace("2.6", "-Infinity"));
     assertEquals(400, r.status());
     assertEquals(
-        "sepal_width: must be a finite number (within double range); "
-            + "petal_length: must be a finite number (within double range)",
+        "sepal_width: must be a finite number; petal_length: must be a finite number",
         r.errorMessage());
   }
 
@@ -329,8 +321,28 @@ class AppTest {
         400,
         "ValidationError",
         "ApiClassifyBatch",
-        "rows[1].sepal_width: field required; "
-            + "rows[1].petal_length: field required; rows[1].petal_width: field required");
+        "[1].sepal_width: field required; "
+            + "[1].petal_length: field required; [1].petal_width: field required");
+  }
+
+  @Test
+  void batchRowThatIsNotAnObjectIsNamedByItsIndex() {
+    assertEquals(
+        "[1]: must be a JSON object of input fields, got a number",
+        api.postJson("/v1/classify/batch", "{\"rows\": [" + VIRGINICA + ", 5]}").errorMessage());
+  }
+
+  @Test
+  void aLongListOfProblemsShowsTheFirstTwentyAndCountsTheRest() {
+    String unknown = "{\"a\":1,\"b\":1,\"c\":1,\"d\":1,\"e\":1,\"f\":1}";
+    var r =
+        api.postJson(
+            "/v1/classify/batch", "{\"rows\": [" + unknown + "," + unknown + "," + unknown + "]}");
+    assertEquals(400, r.status(), r.body());
+    String message = r.errorMessage();
+    assertTrue(message.startsWith("[0].sepal_length: field required; "), message);
+    assertTrue(message.endsWith("; and 10 more"), message);
+    assertEquals(20, message.split("; ").length - 1, message);
   }
 
   @Test

@@ -6,6 +6,8 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.smileflow.bundle.ModelBundle;
+import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +46,7 @@ class ArchitectureTest {
   }
 
   @Test
-  void onlyTheAdaptersTouchTheOtherModules() {
+  void onlyTheRegistryAdapterTouchesTheMlflowClient() {
     classes()
         .that()
         .resideInAPackage("dev.smileflow.api..")
@@ -54,14 +56,17 @@ class ArchitectureTest {
         .onlyDependOnClassesThat()
         .resideOutsideOfPackage("dev.smileflow.mlflow..")
         .check(classes);
-    classes()
+  }
+
+  @Test
+  void onlyTheFetcherLoadsBundles() {
+    noClasses()
         .that()
         .resideInAPackage("dev.smileflow.api..")
         .and()
-        .haveNameNotMatching(".*\\.SmileBundleReader(\\$.*)?")
+        .doNotHaveSimpleName("ModelFetcher")
         .should()
-        .onlyDependOnClassesThat()
-        .resideOutsideOfPackage("dev.smileflow.bundle..")
+        .callMethod(ModelBundle.class, "load", Path.class)
         .check(classes);
   }
 

@@ -3,44 +3,78 @@ package dev.smileflow.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.anyMap;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.spy;
 
-import dev.smileflow.api.model.InputField;
-import dev.smileflow.api.model.LoadedBundle;
 import dev.smileflow.api.model.ServedModel;
+import dev.smileflow.bundle.BundleDescriptor;
+import dev.smileflow.bundle.Feature;
+import dev.smileflow.bundle.LoadedModel;
+import dev.smileflow.bundle.ModelBundle;
+import dev.smileflow.bundle.testing.TestBundles;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import smile.classification.KNN;
 
-/** Readiness before a model is loaded, API-key auth, and what a bug looks like from outside. */
+/**
+ * Readiness before a model is loaded, API-key auth, what a bug looks like from outside, and swaps
+ * under load. Models are real bundles written with {@link ModelBundle#write}; where a test needs a
+ * prediction to pause or fail, a Mockito spy wraps the real loaded model.
+ */
 class GuardsTest {
-  private static final String ROW = "{\"x\": 1.0}";
+  private static final String ROW =
+      "{\"sepal_length\": 7.7, \"sepal_width\": 2.6, \"petal_length\": 6.9, \"petal_width\": 2.3}";
+
+  @TempDir static Path bundles;
+  static LoadedModel iris;
 
   @TempDir Path dir;
 
-  private static ServedModel model(LoadedBundle bundle) {
-    return new ServedModel(
-        "m",
-        "7",
-        "models:/m@production",
-        "run-1",
-        ServedModel.Origin.REGISTRY,
-        Instant.now(),
-        bundle);
+  @BeforeAll
+  static void loadIris() throws Exception {
+    iris = ModelBundle.load(TestBundles.writeIris(bundles.resolve("iris"), "logistic"));
   }
 
-  private static LoadedBundle bundle(dev.smileflow.api.model.Scorer scorer) {
-    return new LoadedBundle(
-        scorer,
-        List.of(new InputField.Numeric("x", 0, 10)),
-        List.of("a", "b"),
-        "test",
-        Map.of(),
-        Map.of("x", 1.0),
-        "0".repeat(64));
+  private static ServedModel model(String version, LoadedModel loaded) {
+    return new ServedModel(
+        "m",
+        version,
+        "models:/m@production",
+        "run-" + version,
+        ServedModel.Origin.REGISTRY,
+        Instant.now(),
+        loaded);
+  }
+
+  /** A one-feature model over a categorical {@code colour} (red -> a, blue -> b). */
+  private static LoadedModel colours() throws Exception {
+    double[][] x = {{1, 0}, {0, 1}, {1, 0}, {0, 1}};
+    int[] y = {0, 1, 0, 1};
+    var descriptor =
+        BundleDescriptor.of(
+            "knn",
+            Map.of("k", "1"),
+            List.of(new Feature.Categorical("colour", List.of("red", "blue"))),
+            "label",
+            List.of("a", "b"),
+            Map.of(),
+            "colours-4",
+            4,
+            1,
+            Instant.parse("2026-01-01T00:00:00Z"));
+    Path written =
+        ModelBundle.write(
+                bundles.resolve("colours"), KNN.fit(x, y, 1), descriptor, Map.of("colour", "red"))
+            .dir();
+    return ModelBundle.load(written);
   }
 
   @Test
@@ -68,10 +102,7 @@ class GuardsTest {
   void withAnApiKeyV1NeedsItButProbesStayOpen() {
     String key = "k-0123456789abcdef";
     try (RunningApi api = RunningApi.start(Map.of("MODEL_URI", dir.toString(), "API_KEY", key))) {
-      api.live.swap(
-          model(
-              bundle(row ->
-                  new dev.smileflow.api.model.Prediction("a", 0.9, Map.of("a", 0.9, "b", 0.1)))));
+      api.holder.swap(model("7", iris));
       var none = api.postJson("/v1/classify", ROW);
       assertEquals(401, none.status());
       assertEquals("Unauthorized", none.json().at("/error/raised").asText());
@@ -104,32 +135,21 @@ class GuardsTest {
     try (RunningApi api = RunningApi.start(Map.of("MODEL_URI", dir.toString()))) {
       var entered = new java.util.concurrent.CountDownLatch(1);
       var release = new java.util.concurrent.CountDownLatch(1);
-      api.live.swap(
-          model(
-              bundle(row -> {
+      LoadedModel paused = spy(iris);
+      doAnswer(
+              call -> {
                 entered.countDown();
-                try {
-                  release.await();
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-                return new dev.smileflow.api.model.Prediction("a", 0.9, Map.of("a", 0.9, "b", 0.1));
-              })));
+                release.await();
+                return call.callRealMethod();
+              })
+          .when(paused)
+          .predict(anyMap());
+      api.holder.swap(model("7", paused));
       var inFlight =
           java.util.concurrent.CompletableFuture.supplyAsync(
               () -> api.postJson("/v1/classify", ROW));
       entered.await();
-      var next =
-          new ServedModel(
-              "m",
-              "8",
-              "models:/m@production",
-              "run-2",
-              ServedModel.Origin.REGISTRY,
-              Instant.now(),
-              bundle(row ->
-                  new dev.smileflow.api.model.Prediction("b", 0.8, Map.of("a", 0.2, "b", 0.8))));
-      api.live.swap(next);
+      api.holder.swap(model("8", iris));
       var during = api.postJson("/v1/classify", ROW);
       assertEquals(
           "8",
@@ -137,20 +157,20 @@ class GuardsTest {
           "new requests see the new model at once");
       release.countDown();
       var finished = inFlight.get(10, java.util.concurrent.TimeUnit.SECONDS);
-      assertEquals(200, finished.status());
+      assertEquals(200, finished.status(), finished.body());
       assertEquals("7", finished.json().at("/data/model_version").asText());
-      assertEquals("a", finished.json().at("/data/pred_label").asText());
+      assertEquals("Iris-virginica", finished.json().at("/data/pred_label").asText());
     }
   }
 
   @Test
   void aBugIsA500WithTheRequestIdAndNoStackTrace() {
     try (RunningApi api = RunningApi.start(Map.of("MODEL_URI", dir.toString()))) {
-      api.live.swap(
-          model(
-              bundle(row -> {
-                throw new IllegalStateException("internal detail /secret/path");
-              })));
+      LoadedModel broken = spy(iris);
+      doThrow(new IllegalStateException("internal detail /secret/path"))
+          .when(broken)
+          .predict(anyMap());
+      api.holder.swap(model("7", broken));
       var r = api.postJson("/v1/classify", ROW);
       assertEquals(500, r.status());
       assertEquals("InternalError", r.json().at("/error/raised").asText());
@@ -163,24 +183,17 @@ class GuardsTest {
   }
 
   @Test
-  void aCategoricalFieldTakesOnlyItsLevels() {
+  void aCategoricalFieldReachesTheModelAsTextAndTakesOnlyItsLevels() throws Exception {
     try (RunningApi api = RunningApi.start(Map.of("MODEL_URI", dir.toString()))) {
-      var cat =
-          new LoadedBundle(
-              row -> new dev.smileflow.api.model.Prediction("a", 1.0, Map.of("a", 1.0)),
-              List.of(new InputField.Categorical("colour", List.of("red", "blue"))),
-              List.of("a"),
-              "test",
-              Map.of(),
-              Map.of("colour", "red"),
-              "0".repeat(64));
-      api.live.swap(model(cat));
-      assertEquals(200, api.postJson("/v1/classify", "{\"colour\": \"blue\"}").status());
+      api.holder.swap(model("1", colours()));
+      var blue = api.postJson("/v1/classify", "{\"colour\": \"blue\"}");
+      assertEquals(200, blue.status(), blue.body());
+      assertEquals("b", blue.json().at("/data/pred_label").asText());
       assertEquals(
-          "colour: unknown level, must be one of [red, blue]",
+          "colour: unknown level 'green' (expected one of: red, blue)",
           api.postJson("/v1/classify", "{\"colour\": \"green\"}").errorMessage());
       assertEquals(
-          "colour: must be a string, one of [red, blue], got a number",
+          "colour: must be a string (got number)",
           api.postJson("/v1/classify", "{\"colour\": 3}").errorMessage());
     }
   }

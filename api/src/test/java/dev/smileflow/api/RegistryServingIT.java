@@ -8,7 +8,6 @@ import dev.smileflow.api.model.MlflowRegistry;
 import dev.smileflow.api.model.ModelFetcher;
 import dev.smileflow.api.model.ModelRefresher;
 import dev.smileflow.api.model.ModelStartup;
-import dev.smileflow.api.model.SmileBundleReader;
 import dev.smileflow.bundle.testing.TestBundles;
 import dev.smileflow.mlflow.MlflowClient;
 import dev.smileflow.mlflow.Stage;
@@ -75,13 +74,8 @@ class RegistryServingIT {
       RunningApi api = RunningApi.start(env);
       MlflowRegistry registry = MlflowRegistry.create(api.config.mlflow());
       var fetcher =
-          new ModelFetcher(
-              api.config.model(),
-              registry,
-              new SmileBundleReader(),
-              api.config.cacheDir(),
-              Clock.systemUTC());
-      api.live.swap(new ModelStartup(fetcher, api.config.startupRetry(), Thread::sleep).load());
+          new ModelFetcher(api.config.model(), registry, api.config.cacheDir(), Clock.systemUTC());
+      api.holder.swap(new ModelStartup(fetcher, api.config.startupRetry(), Thread::sleep).load());
       return new Served(api, registry, fetcher);
     }
 
@@ -146,7 +140,7 @@ class RegistryServingIT {
     String v2 = p.publish(knn);
     p.alias("production", v1);
     try (Served s = Served.start(Map.of("MODEL_NAME", p.modelName));
-        var refresher = new ModelRefresher(s.fetcher(), s.api().live, s.api().metrics)) {
+        var refresher = new ModelRefresher(s.fetcher(), s.api().holder, s.api().metrics)) {
       AtomicBoolean stop = new AtomicBoolean();
       AtomicInteger ok = new AtomicInteger();
       Set<String> failures = ConcurrentHashMap.newKeySet();
@@ -199,7 +193,7 @@ class RegistryServingIT {
     String bad = p.publish(tampered);
     p.alias("production", v1);
     try (Served s = Served.start(Map.of("MODEL_NAME", p.modelName));
-        var refresher = new ModelRefresher(s.fetcher(), s.api().live, s.api().metrics)) {
+        var refresher = new ModelRefresher(s.fetcher(), s.api().holder, s.api().metrics)) {
       p.alias("production", bad);
       refresher.checkOnce();
       var r = s.api().postJson("/v1/classify", VIRGINICA);

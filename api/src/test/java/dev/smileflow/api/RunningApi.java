@@ -3,7 +3,7 @@ package dev.smileflow.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.smileflow.api.metrics.ApiMetrics;
-import dev.smileflow.api.model.LiveModel;
+import dev.smileflow.api.model.ModelHolder;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,7 +24,7 @@ public final class RunningApi implements AutoCloseable {
 
   public final ApiConfig config;
   public final ApiMetrics metrics;
-  public final LiveModel live;
+  public final ModelHolder holder;
   private final Javalin app;
 
   /** A response: status, headers and body. */
@@ -46,8 +46,8 @@ public final class RunningApi implements AutoCloseable {
   private RunningApi(ApiConfig config) {
     this.config = config;
     this.metrics = new ApiMetrics();
-    this.live = new LiveModel(metrics, Clock.systemUTC());
-    this.app = App.create(config, live, metrics).start();
+    this.holder = new ModelHolder(metrics, Clock.systemUTC());
+    this.app = App.create(config, holder, metrics).start();
   }
 
   /** Config from {@code env} plus loopback, port 0 and TAG 9.9.9 unless given. */

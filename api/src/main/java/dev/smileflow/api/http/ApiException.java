@@ -1,5 +1,6 @@
 package dev.smileflow.api.http;
 
+import java.util.List;
 import java.util.Objects;
 
 /** A request the service answers with an error envelope; {@link Kind} fixes the status. */
@@ -33,6 +34,9 @@ public final class ApiException extends RuntimeException {
     }
   }
 
+  /** More problems than this in one request are counted, not listed. */
+  private static final int MAX_PROBLEMS_SHOWN = 20;
+
   private final Kind kind;
 
   public ApiException(Kind kind, String message) {
@@ -51,6 +55,20 @@ public final class ApiException extends RuntimeException {
 
   static ApiException validation(String message) {
     return new ApiException(Kind.VALIDATION, message);
+  }
+
+  /** A 400 listing {@code problems} (each {@code field: problem}), joined with {@code "; "}. */
+  static ApiException validation(List<String> problems) {
+    return validation(listed(problems));
+  }
+
+  /** {@code problems} joined with {@code "; "}; past the first 20, only their number. */
+  static String listed(List<String> problems) {
+    int shown = Math.min(problems.size(), MAX_PROBLEMS_SHOWN);
+    String listed = String.join("; ", problems.subList(0, shown));
+    return shown == problems.size()
+        ? listed
+        : listed + "; and " + (problems.size() - shown) + " more";
   }
 
   static ApiException notReady() {

@@ -2,31 +2,35 @@ package dev.smileflow.api.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.smileflow.api.metrics.ApiMetrics;
-import dev.smileflow.api.model.FieldProblem;
-import dev.smileflow.api.model.LiveModel;
-import dev.smileflow.api.model.Prediction;
+import dev.smileflow.api.model.ModelHolder;
 import dev.smileflow.api.model.ServedModel;
+import dev.smileflow.bundle.Prediction;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Collectors;
 
-/** {@code POST /v1/classify} and {@code POST /v1/classify/batch}. */
+/**
+ * {@code POST /v1/classify} and {@code POST /v1/classify/batch}. The JSON body is checked here only
+ * for what JSON alone can say (an object, the batch envelope); every row is validated once, against
+ * the model's features, by {@link dev.smileflow.bundle.LoadedModel#predict} itself.
+ */
 public final class ClassifyRoutes {
-  private static final int MAX_PROBLEMS_SHOWN = 20;
-
-  private final LiveModel live;
+  private final ModelHolder holder;
   private final ApiMetrics metrics;
   private final String tag;
   private final int maxBatchRows;
   private final boolean flagOutOfRange;
 
   public ClassifyRoutes(
-      LiveModel live, ApiMetrics metrics, String tag, int maxBatchRows, boolean flagOutOfRange) {
-    this.live = Objects.requireNonNull(live);
+      ModelHolder holder,
+      ApiMetrics metrics,
+      String tag,
+      int maxBatchRows,
+      boolean flagOutOfRange) {
+    this.holder = Objects.requireNonNull(holder);
     this.metrics = Objects.requireNonNull(metrics);
     this.tag = Objects.requireNonNull(tag);
     this.maxBatchRows = maxBatchRows;
@@ -37,95 +41,91 @@ public final class ClassifyRoutes {
   public void classify(Context ctx) {
     JsonBodies.requireJson(ctx);
     JsonNode body = JsonBodies.parse(ctx.bodyAsBytes());
-    ServedModel model = live.current().orElseThrow(ApiException::notReady);
-    List<FieldProblem> problems = new ArrayList<>();
-    RowValidator.Row row = RowValidator.check(model.bundle().inputs(), body, "", problems);
-    reject(problems);
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.putAll(predict(model, row));
+    if (!body.isObject()) {
+      throw ApiException.validation(
+          "body: must be a JSON object of input fields, got " + JsonBodies.kind(body));
+    }
+    ServedModel model = holder.current().orElseThrow(ApiException::notReady);
+    long t0 = System.nanoTime();
+    Prediction p = model.model().predict(JsonBodies.fields(body));
+    metrics.inference(System.nanoTime() - t0);
+    Map<String, Object> data = result(model, p);
     data.put("model_version", model.version());
     data.put("model_name", model.name());
     JsonBodies.write(ctx, 200, Envelope.success(data, tag));
   }
 
-  /** {@code {"rows":[{...},...]}} in, one result per row in the same order out. */
+  /**
+   * {@code {"rows":[{...},...]}} in, one result per row in the same order out. If any row is
+   * invalid nothing is predicted; the problems name the row as model-bundle does ({@code
+   * [2].sepal_length}).
+   */
   public void classifyBatch(Context ctx) {
     JsonBodies.requireJson(ctx);
     JsonNode body = JsonBodies.parse(ctx.bodyAsBytes());
     if (!body.isObject()) {
       throw ApiException.validation(
-          "body: must be a JSON object {\"rows\": [...]}, got " + RowValidator.kind(body));
+          "body: must be a JSON object {\"rows\": [...]}, got " + JsonBodies.kind(body));
     }
-    List<FieldProblem> problems = new ArrayList<>();
-    for (var it = body.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      if (!f.equals("rows")) {
-        problems.add(
-            new FieldProblem(
-                f.length() > 64 ? f.substring(0, 64) + "…" : f, "unknown field (expected [rows])"));
-      }
-    }
+    List<String> problems = new ArrayList<>();
+    body.fieldNames()
+        .forEachRemaining(f -> {
+          if (!f.equals("rows")) {
+            problems.add(JsonBodies.shown(f) + ": unknown field (expected [rows])");
+          }
+        });
     JsonNode rows = body.get("rows");
     if (rows == null || rows.isNull()) {
-      problems.add(new FieldProblem("rows", rows == null ? "field required" : "must not be null"));
+      problems.add(rows == null ? "rows: field required" : "rows: must not be null");
     } else if (!rows.isArray()) {
-      problems.add(
-          new FieldProblem(
-              "rows", "must be a list of row objects, got " + RowValidator.kind(rows)));
+      problems.add("rows: must be a list of row objects, got " + JsonBodies.kind(rows));
     } else if (rows.isEmpty()) {
-      problems.add(new FieldProblem("rows", "must contain at least one row"));
+      problems.add("rows: must contain at least one row");
     } else if (rows.size() > maxBatchRows) {
-      problems.add(
-          new FieldProblem(
-              "rows", "at most " + maxBatchRows + " rows per request, got " + rows.size()));
+      problems.add("rows: at most " + maxBatchRows + " rows per request, got " + rows.size());
+    } else {
+      for (int i = 0; i < rows.size(); i++) {
+        if (!rows.get(i).isObject()) {
+          problems.add(
+              "["
+                  + i
+                  + "]: must be a JSON object of input fields, got "
+                  + JsonBodies.kind(rows.get(i)));
+        }
+      }
     }
-    reject(problems);
-    ServedModel model = live.current().orElseThrow(ApiException::notReady);
-    List<RowValidator.Row> checked = new ArrayList<>(rows.size());
-    for (int i = 0; i < rows.size(); i++) {
-      checked.add(
-          RowValidator.check(model.bundle().inputs(), rows.get(i), "rows[" + i + "].", problems));
+    if (!problems.isEmpty()) {
+      throw ApiException.validation(problems);
     }
-    reject(problems);
-    List<Map<String, Object>> predictions = new ArrayList<>(checked.size());
-    for (RowValidator.Row row : checked) {
-      predictions.add(predict(model, row));
+    ServedModel model = holder.current().orElseThrow(ApiException::notReady);
+    List<Map<String, Object>> fields = new ArrayList<>(rows.size());
+    rows.forEach(row -> fields.add(JsonBodies.fields(row)));
+    long t0 = System.nanoTime();
+    List<Prediction> predictions = model.model().predictAll(fields);
+    long perRow = (System.nanoTime() - t0) / fields.size();
+    List<Map<String, Object>> results = new ArrayList<>(predictions.size());
+    for (Prediction p : predictions) {
+      metrics.inference(perRow);
+      results.add(result(model, p));
     }
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("model_version", model.version());
     data.put("model_name", model.name());
-    data.put("predictions", predictions);
+    data.put("predictions", results);
     JsonBodies.write(ctx, 200, Envelope.success(data, tag));
   }
 
-  private Map<String, Object> predict(ServedModel model, RowValidator.Row row) {
-    long t0 = System.nanoTime();
-    Prediction p = model.bundle().scorer().predict(row.values());
-    metrics.inference(System.nanoTime() - t0);
+  private Map<String, Object> result(ServedModel model, Prediction p) {
     metrics.prediction(p.label(), model.version());
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("pred_confidence", p.confidence());
+    // Smile's posteriori can exceed 1 by rounding; clients are promised [0, 1].
+    out.put("pred_confidence", Math.min(1.0, p.confidence()));
     out.put("pred_label", p.label());
     out.put("probabilities", p.probabilities());
     if (flagOutOfRange) {
-      out.put("out_of_range", row.outOfRange());
-      row.outOfRange().forEach(metrics::outOfRange);
+      out.put("out_of_range", p.outOfRange());
+      p.outOfRange().forEach(metrics::outOfRange);
     }
     return out;
-  }
-
-  private static void reject(List<FieldProblem> problems) {
-    if (problems.isEmpty()) {
-      return;
-    }
-    String shown =
-        problems.stream()
-            .limit(MAX_PROBLEMS_SHOWN)
-            .map(FieldProblem::toString)
-            .collect(Collectors.joining("; "));
-    if (problems.size() > MAX_PROBLEMS_SHOWN) {
-      shown += "; and " + (problems.size() - MAX_PROBLEMS_SHOWN) + " more";
-    }
-    throw ApiException.validation(shown);
   }
 }

@@ -1,6 +1,7 @@
 package dev.smileflow.api.http;
 
-import dev.smileflow.api.model.InvalidRowException;
+import dev.smileflow.bundle.FieldError;
+import dev.smileflow.bundle.InvalidInputException;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -36,8 +37,13 @@ public final class ErrorMapping {
     config.routes.exception(
         ApiException.class, (e, ctx) -> write(ctx, e.kind(), e.getMessage(), tag));
     config.routes.exception(
-        InvalidRowException.class,
-        (e, ctx) -> write(ctx, ApiException.Kind.VALIDATION, e.getMessage(), tag));
+        InvalidInputException.class,
+        (e, ctx) ->
+            write(
+                ctx,
+                ApiException.Kind.VALIDATION,
+                ApiException.listed(e.errors().stream().map(FieldError::message).toList()),
+                tag));
     config.routes.exception(
         ValidationException.class,
         (e, ctx) ->

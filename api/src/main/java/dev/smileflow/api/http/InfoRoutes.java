@@ -1,10 +1,11 @@
 package dev.smileflow.api.http;
 
 import dev.smileflow.api.metrics.ApiMetrics;
-import dev.smileflow.api.model.InputField;
-import dev.smileflow.api.model.LiveModel;
+import dev.smileflow.api.model.ModelHolder;
 import dev.smileflow.api.model.ModelSource;
 import dev.smileflow.api.model.ServedModel;
+import dev.smileflow.bundle.BundleDescriptor;
+import dev.smileflow.bundle.Feature;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,22 +16,21 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import org.jspecify.annotations.Nullable;
 
 /**
  * {@code GET /v1/model}, the health probes, {@code /metrics}, {@code /openapi.json} and {@code
  * /docs}.
  */
 public final class InfoRoutes {
-  private final LiveModel live;
+  private final ModelHolder holder;
   private final ApiMetrics metrics;
   private final ModelSource source;
   private final String tag;
   private final byte[] openApi;
   private final byte[] docsPage;
 
-  public InfoRoutes(LiveModel live, ApiMetrics metrics, ModelSource source, String tag) {
-    this.live = Objects.requireNonNull(live);
+  public InfoRoutes(ModelHolder holder, ApiMetrics metrics, ModelSource source, String tag) {
+    this.holder = Objects.requireNonNull(holder);
     this.metrics = Objects.requireNonNull(metrics);
     this.source = Objects.requireNonNull(source);
     this.tag = Objects.requireNonNull(tag);
@@ -51,10 +51,11 @@ public final class InfoRoutes {
 
   /** What is loaded, where it came from, and the last refused version. */
   public void model(Context ctx) {
-    ServedModel m = live.current().orElse(null);
+    ServedModel m = holder.current().orElse(null);
     if (m == null) {
       String refused =
-          live.lastRefusal()
+          holder
+              .lastRefusal()
               .map(r -> " (last refused: version " + r.version() + ", " + r.code() + ")")
               .orElse("");
       throw new ApiException(ApiException.Kind.MODEL_NOT_READY, "model: not loaded yet" + refused);
@@ -72,19 +73,21 @@ public final class InfoRoutes {
         source instanceof ModelSource.Registered(_, ModelSource.Selector.Stage(String stage))
             ? stage
             : null);
+    BundleDescriptor d = m.model().descriptor();
     data.put("run_id", m.runId());
-    data.put("algorithm", m.bundle().algorithm());
-    data.put("signature", signature(m));
-    data.put("classes", m.bundle().classes());
-    data.put("metrics", m.bundle().metrics());
+    data.put("algorithm", d.algorithm());
+    data.put("signature", signature(d));
+    data.put("classes", d.classLabels());
+    data.put("metrics", d.metrics());
     data.put("loaded_at", m.loadedAt().toString());
     data.put("source", m.origin().name().toLowerCase(Locale.ROOT));
     data.put("uri", m.location());
-    data.put("model_sha256", m.bundle().sha256());
-    data.put("last_checked_at", live.lastCheck().map(Object::toString).orElse(null));
+    data.put("model_sha256", d.modelSha256());
+    data.put("last_checked_at", holder.lastCheck().map(Object::toString).orElse(null));
     data.put(
         "last_refused",
-        live.lastRefusal()
+        holder
+            .lastRefusal()
             .map(r -> {
               Map<String, Object> ref = new LinkedHashMap<>();
               ref.put("version", r.version());
@@ -97,18 +100,18 @@ public final class InfoRoutes {
     JsonBodies.write(ctx, 200, Envelope.success(data, tag));
   }
 
-  private static Map<String, Object> signature(ServedModel m) {
-    List<Map<String, @Nullable Object>> inputs = new ArrayList<>();
-    for (InputField f : m.bundle().inputs()) {
-      Map<String, @Nullable Object> col = new LinkedHashMap<>();
+  private static Map<String, Object> signature(BundleDescriptor d) {
+    List<Map<String, Object>> inputs = new ArrayList<>();
+    for (Feature f : d.features()) {
+      Map<String, Object> col = new LinkedHashMap<>();
       col.put("name", f.name());
       switch (f) {
-        case InputField.Numeric n -> {
+        case Feature.Numeric n -> {
           col.put("type", "double");
-          col.put("training_min", Double.isFinite(n.min()) ? n.min() : null);
-          col.put("training_max", Double.isFinite(n.max()) ? n.max() : null);
+          col.put("training_min", n.min());
+          col.put("training_max", n.max());
         }
-        case InputField.Categorical c -> {
+        case Feature.Categorical c -> {
           col.put("type", "string");
           col.put("levels", c.levels());
         }
@@ -126,7 +129,7 @@ public final class InfoRoutes {
 
   /** Readiness: 200 only while a model is loaded. */
   public void ready(Context ctx) {
-    ServedModel m = live.current().orElseThrow(ApiException::notReady);
+    ServedModel m = holder.current().orElseThrow(ApiException::notReady);
     JsonBodies.write(
         ctx, 200, Envelope.success(Map.of("status", "ready", "model_version", m.version()), tag));
   }

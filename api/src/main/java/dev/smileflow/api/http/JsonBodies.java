@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,10 +13,19 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
-/** Strict JSON in (never echoed back in errors) and envelope JSON out. */
+/**
+ * Strict JSON in (never echoed back in errors) and envelope JSON out: the checks that only the HTTP
+ * layer can make (content type, syntax, duplicate keys, nesting and size limits). Whether a row's
+ * fields fit the model is model-bundle's call.
+ */
 final class JsonBodies {
+  private static final int MAX_NAME_SHOWN = 64;
+  private static final TypeReference<LinkedHashMap<String, Object>> ROW = new TypeReference<>() {};
+
   static final ObjectMapper MAPPER =
       JsonMapper.builder()
           .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -91,6 +101,35 @@ final class JsonBodies {
       }
     }
     return null;
+  }
+
+  /**
+   * A JSON object's fields as plain Java values, as {@link
+   * dev.smileflow.bundle.LoadedModel#predict} takes them: numbers as {@code Number} ({@code NaN},
+   * {@code Infinity} and {@code 1e999} as non-finite doubles, which model-bundle names), strings,
+   * booleans, {@code null}, lists and maps.
+   */
+  static Map<String, Object> fields(JsonNode object) {
+    return MAPPER.convertValue(object, ROW);
+  }
+
+  /** A client-given field name, cut to a readable length, for an error message. */
+  static String shown(String name) {
+    String clean = name.replaceAll("[\\p{Cntrl}]", "?");
+    return clean.length() <= MAX_NAME_SHOWN ? clean : clean.substring(0, MAX_NAME_SHOWN) + "…";
+  }
+
+  /** What kind of JSON value {@code v} is, e.g. {@code an array}. */
+  static String kind(JsonNode v) {
+    return switch (v.getNodeType()) {
+      case STRING -> "a string";
+      case NUMBER -> "a number";
+      case BOOLEAN -> "a boolean";
+      case ARRAY -> "an array";
+      case OBJECT -> "an object";
+      case NULL -> "null";
+      default -> "an unsupported value";
+    };
   }
 
   /** Writes {@code envelope} with {@code status}. */

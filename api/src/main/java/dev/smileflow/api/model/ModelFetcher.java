@@ -1,11 +1,12 @@
 package dev.smileflow.api.model;
 
+import dev.smileflow.bundle.BundleException;
+import dev.smileflow.bundle.LoadedModel;
+import dev.smileflow.bundle.ModelBundle;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -14,15 +15,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one read path shared by start-up and the poller: resolve the version a source points at,
- * download its files, verify and load them, run a warm-up prediction, and keep a last-known-good
- * copy.
+ * download its files, load them with {@link ModelBundle#load} (which verifies the checksum,
+ * deserializes through the allow-list and runs a warm-up prediction on the input example), and keep
+ * a last-known-good copy.
  */
 public final class ModelFetcher {
   private static final Logger LOG = LoggerFactory.getLogger(ModelFetcher.class);
 
   private final ModelSource source;
   private final @Nullable ModelRegistry registry;
-  private final BundleReader reader;
   private final @Nullable ModelCache cache;
   private final Clock clock;
 
@@ -31,17 +32,12 @@ public final class ModelFetcher {
    * @param cacheDir where to keep the last-known-good copy, or null for none
    */
   public ModelFetcher(
-      ModelSource source,
-      @Nullable ModelRegistry registry,
-      BundleReader reader,
-      @Nullable Path cacheDir,
-      Clock clock) {
+      ModelSource source, @Nullable ModelRegistry registry, @Nullable Path cacheDir, Clock clock) {
     this.source = Objects.requireNonNull(source);
     if (source instanceof ModelSource.Registered && registry == null) {
       throw new IllegalArgumentException("a registered model source needs a registry");
     }
     this.registry = registry;
-    this.reader = Objects.requireNonNull(reader);
     this.cache = cacheDir == null ? null : new ModelCache(cacheDir);
     this.clock = Objects.requireNonNull(clock);
   }
@@ -81,7 +77,7 @@ public final class ModelFetcher {
       long t0 = System.nanoTime();
       Objects.requireNonNull(registry).download(version, dir);
       long t1 = System.nanoTime();
-      LoadedBundle bundle = readAndWarmUp(dir);
+      LoadedModel model = load(dir);
       LOG.info(
           "model {} version {} downloaded in {} ms, verified and loaded in {} ms",
           version.name(),
@@ -98,7 +94,7 @@ public final class ModelFetcher {
           version.runId(),
           ServedModel.Origin.REGISTRY,
           clock.instant(),
-          bundle);
+          model);
     } finally {
       ModelCache.deleteTree(dir);
     }
@@ -113,7 +109,7 @@ public final class ModelFetcher {
     if (!(source instanceof ModelSource.LocalDirectory(Path dir))) {
       throw new IllegalStateException("not a local source: " + source.uri());
     }
-    LoadedBundle bundle = readAndWarmUp(dir);
+    LoadedModel model = load(dir);
     Path fileName = dir.getFileName();
     return new ServedModel(
         fileName == null ? "model" : fileName.toString(),
@@ -122,7 +118,7 @@ public final class ModelFetcher {
         null,
         ServedModel.Origin.LOCAL,
         clock.instant(),
-        bundle);
+        model);
   }
 
   /** The last-known-good copy of the registered model, when a verified one exists and loads. */
@@ -134,7 +130,7 @@ public final class ModelFetcher {
         .find(registered.name())
         .flatMap(cached -> {
           try {
-            LoadedBundle bundle = readAndWarmUp(cached.dir());
+            LoadedModel model = load(cached.dir());
             var m = cached.manifest();
             return Optional.of(
                 new ServedModel(
@@ -144,7 +140,7 @@ public final class ModelFetcher {
                     m.runId(),
                     ServedModel.Origin.CACHE,
                     clock.instant(),
-                    bundle));
+                    model));
           } catch (ModelRejectedException e) {
             LOG.warn(
                 "cached model {} version {} refused ({}): {}",
@@ -157,42 +153,14 @@ public final class ModelFetcher {
         });
   }
 
-  private LoadedBundle readAndWarmUp(Path dir) {
-    LoadedBundle bundle = reader.read(dir);
-    warmUp(bundle);
-    return bundle;
-  }
-
-  /** One prediction on the bundle's input example before it may serve. */
-  static void warmUp(LoadedBundle bundle) {
-    Map<String, Object> row =
-        bundle.inputExample().isEmpty() ? syntheticRow(bundle) : bundle.inputExample();
+  private static LoadedModel load(Path dir) {
     try {
-      Prediction p = bundle.scorer().predict(row);
-      if (!bundle.classes().isEmpty() && !bundle.classes().contains(p.label())) {
-        throw new ModelRejectedException(
-            "WARMUP_FAILED", "warm-up prediction gave unknown label '" + p.label() + "'");
-      }
-    } catch (ModelRejectedException e) {
-      throw e;
+      return ModelBundle.load(dir);
+    } catch (BundleException e) {
+      throw new ModelRejectedException(e.code().name(), e.getMessage(), e);
     } catch (RuntimeException e) {
-      throw new ModelRejectedException("WARMUP_FAILED", "warm-up prediction failed: " + e, e);
+      throw new ModelRejectedException(
+          "LOAD_FAILED", "cannot load " + dir.getFileName() + ": " + e, e);
     }
-  }
-
-  private static Map<String, Object> syntheticRow(LoadedBundle bundle) {
-    Map<String, Object> row = new LinkedHashMap<>();
-    for (InputField f : bundle.inputs()) {
-      switch (f) {
-        case InputField.Numeric n ->
-            row.put(
-                n.name(),
-                Double.isFinite(n.min()) && Double.isFinite(n.max())
-                    ? (n.min() + n.max()) / 2
-                    : 0.0);
-        case InputField.Categorical c -> row.put(c.name(), c.levels().getFirst());
-      }
-    }
-    return row;
   }
 }

@@ -19,14 +19,14 @@ public final class ModelRefresher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelRefresher.class);
 
   private final ModelFetcher fetcher;
-  private final LiveModel live;
+  private final ModelHolder holder;
   private final dev.smileflow.api.metrics.ApiMetrics metrics;
   private final ScheduledExecutorService executor;
 
   public ModelRefresher(
-      ModelFetcher fetcher, LiveModel live, dev.smileflow.api.metrics.ApiMetrics metrics) {
+      ModelFetcher fetcher, ModelHolder holder, dev.smileflow.api.metrics.ApiMetrics metrics) {
     this.fetcher = Objects.requireNonNull(fetcher);
-    this.live = Objects.requireNonNull(live);
+    this.holder = Objects.requireNonNull(holder);
     this.metrics = Objects.requireNonNull(metrics);
     this.executor =
         Executors.newSingleThreadScheduledExecutor(r -> {
@@ -66,18 +66,18 @@ public final class ModelRefresher implements AutoCloseable {
           "registry check failed ({}): {}; still serving {}",
           e.code(),
           e.getMessage(),
-          live.current().map(m -> "version " + m.version()).orElse("nothing"));
+          holder.current().map(m -> "version " + m.version()).orElse("nothing"));
       return;
     }
-    live.checked();
-    Optional<ServedModel> current = live.current();
+    holder.checked();
+    Optional<ServedModel> current = holder.current();
     if (current.isPresent() && current.get().version().equals(version.version())) {
       if (current.get().origin() == ServedModel.Origin.CACHE) {
-        live.confirmOrigin(current.get(), ServedModel.Origin.REGISTRY);
+        holder.confirmOrigin(current.get(), ServedModel.Origin.REGISTRY);
       }
       return;
     }
-    var refused = live.lastRefusal();
+    var refused = holder.lastRefusal();
     if (refused.isPresent() && refused.get().version().equals(version.version())) {
       return;
     }
@@ -87,9 +87,9 @@ public final class ModelRefresher implements AutoCloseable {
         version.version(),
         current.map(ServedModel::version).orElse("nothing"));
     try {
-      live.swap(fetcher.fetch(version));
+      holder.swap(fetcher.fetch(version));
     } catch (ModelRejectedException e) {
-      live.refuse(version.version(), e.code(), e.getMessage());
+      holder.refuse(version.version(), e.code(), e.getMessage());
     } catch (RegistryException e) {
       metrics.refreshError(e.code());
       LOG.warn(

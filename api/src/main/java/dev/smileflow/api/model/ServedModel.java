@@ -1,12 +1,14 @@
 package dev.smileflow.api.model;
 
+import dev.smileflow.bundle.LoadedModel;
 import java.time.Instant;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A model ready to serve, with where it came from. Immutable: a swap replaces the whole value, so a
- * request that took one keeps using it to the end.
+ * A model ready to serve: model-bundle's verified, warmed-up {@link LoadedModel} and where it came
+ * from. Immutable: a swap replaces the whole value, so a request that took one keeps using it to
+ * the end.
  *
  * @param name the registered model name (the directory name for a local model)
  * @param version the registered version ({@code local} for a local directory)
@@ -14,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param runId the producing run, when known
  * @param origin where the files were read from this time
  * @param loadedAt when it finished loading
- * @param bundle the loaded model
+ * @param model the loaded model, which validates rows and predicts
  */
 public record ServedModel(
     String name,
@@ -23,7 +25,7 @@ public record ServedModel(
     @Nullable String runId,
     Origin origin,
     Instant loadedAt,
-    LoadedBundle bundle) {
+    LoadedModel model) {
 
   /** Where the model's files came from. */
   public enum Origin {
@@ -43,11 +45,11 @@ public record ServedModel(
     Objects.requireNonNull(location, "location");
     Objects.requireNonNull(origin, "origin");
     Objects.requireNonNull(loadedAt, "loadedAt");
-    Objects.requireNonNull(bundle, "bundle");
+    Objects.requireNonNull(model, "model");
   }
 
   /** The same model, now known to match the registry again. */
   ServedModel withOrigin(Origin newOrigin) {
-    return new ServedModel(name, version, location, runId, newOrigin, loadedAt, bundle);
+    return new ServedModel(name, version, location, runId, newOrigin, loadedAt, model);
   }
 }

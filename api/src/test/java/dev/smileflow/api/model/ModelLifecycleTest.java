@@ -56,7 +56,7 @@ class ModelLifecycleTest {
   }
 
   private ModelFetcher fetcher(FakeRegistry registry, Path cacheDir) {
-    return new ModelFetcher(SOURCE, registry, new SmileBundleReader(), cacheDir, Clock.systemUTC());
+    return new ModelFetcher(SOURCE, registry, cacheDir, Clock.systemUTC());
   }
 
   private ModelStartup startup(ModelFetcher fetcher, Duration window) {
@@ -70,7 +70,7 @@ class ModelLifecycleTest {
     assertEquals("1", m.version());
     assertEquals("run-1", m.runId());
     assertEquals(ServedModel.Origin.REGISTRY, m.origin());
-    assertEquals("Iris-virginica", m.bundle().scorer().predict(TestBundles.virginica()).label());
+    assertEquals("Iris-virginica", m.model().predict(TestBundles.virginica()).label());
   }
 
   @Test
@@ -130,7 +130,7 @@ class ModelLifecycleTest {
     assertEquals("4", m.version());
     assertEquals(ServedModel.Origin.CACHE, m.origin());
     assertEquals("run-4", m.runId());
-    assertEquals("Iris-setosa", m.bundle().scorer().predict(TestBundles.setosa()).label());
+    assertEquals("Iris-setosa", m.model().predict(TestBundles.setosa()).label());
   }
 
   @Test
@@ -159,19 +159,19 @@ class ModelLifecycleTest {
     var registry =
         new FakeRegistry().version("1", logistic).version("2", knn).alias("production", "1");
     var fetcher = fetcher(registry, null);
-    var live = new LiveModel(metrics, Clock.systemUTC());
-    live.swap(startup(fetcher, Duration.ZERO).load());
-    ServedModel first = live.current().orElseThrow();
-    var poller = new ModelRefresher(fetcher, live, metrics);
+    var holder = new ModelHolder(metrics, Clock.systemUTC());
+    holder.swap(startup(fetcher, Duration.ZERO).load());
+    ServedModel first = holder.current().orElseThrow();
+    var poller = new ModelRefresher(fetcher, holder, metrics);
     poller.checkOnce();
-    assertSame(first, live.current().orElseThrow(), "same version: nothing reloaded");
+    assertSame(first, holder.current().orElseThrow(), "same version: nothing reloaded");
     registry.alias("production", "2");
     poller.checkOnce();
-    assertEquals("2", live.current().orElseThrow().version());
-    assertEquals("knn", live.current().orElseThrow().bundle().algorithm());
+    assertEquals("2", holder.current().orElseThrow().version());
+    assertEquals("knn", holder.current().orElseThrow().model().descriptor().algorithm());
     registry.alias("production", "1");
     poller.checkOnce();
-    assertEquals("1", live.current().orElseThrow().version());
+    assertEquals("1", holder.current().orElseThrow().version());
     assertTrue(metrics.scrape().contains("model_swaps_total 2.0"), metrics.scrape());
   }
 
@@ -182,13 +182,13 @@ class ModelLifecycleTest {
     var registry =
         new FakeRegistry().version("1", logistic).version("2", tampered).alias("production", "1");
     var fetcher = fetcher(registry, null);
-    var live = new LiveModel(metrics, Clock.systemUTC());
-    live.swap(startup(fetcher, Duration.ZERO).load());
-    var poller = new ModelRefresher(fetcher, live, metrics);
+    var holder = new ModelHolder(metrics, Clock.systemUTC());
+    holder.swap(startup(fetcher, Duration.ZERO).load());
+    var poller = new ModelRefresher(fetcher, holder, metrics);
     registry.alias("production", "2");
     poller.checkOnce();
-    assertEquals("1", live.current().orElseThrow().version());
-    LiveModel.Refusal refusal = live.lastRefusal().orElseThrow();
+    assertEquals("1", holder.current().orElseThrow().version());
+    ModelHolder.Refusal refusal = holder.lastRefusal().orElseThrow();
     assertEquals("2", refusal.version());
     assertEquals("CHECKSUM_MISMATCH", refusal.code());
     assertTrue(
@@ -197,6 +197,23 @@ class ModelLifecycleTest {
     int downloads = registry.downloads.get();
     poller.checkOnce();
     assertEquals(downloads, registry.downloads.get(), "a refused version is not downloaded again");
+  }
+
+  @Test
+  void aVersionWhoseWarmUpPredictionFailsIsRefusedBeforeItServes() throws IOException {
+    Path cold = copy(knn, "cold");
+    Files.writeString(cold.resolve("input_example.json"), "{\"petal_colour\": \"blue\"}");
+    var registry =
+        new FakeRegistry().version("1", logistic).version("2", cold).alias("production", "1");
+    var fetcher = fetcher(registry, null);
+    var holder = new ModelHolder(metrics, Clock.systemUTC());
+    holder.swap(startup(fetcher, Duration.ZERO).load());
+    registry.alias("production", "2");
+    new ModelRefresher(fetcher, holder, metrics).checkOnce();
+    ModelHolder.Refusal refusal = holder.lastRefusal().orElseThrow();
+    assertEquals("WARMUP_FAILED", refusal.code());
+    assertTrue(refusal.message().contains("petal_colour: unknown field"), refusal.message());
+    assertEquals("1", holder.current().orElseThrow().version());
   }
 
   /** Not a model: a class outside the allow-list. */
@@ -209,23 +226,23 @@ class ModelLifecycleTest {
     var registry =
         new FakeRegistry().version("1", logistic).version("2", crafted).alias("production", "1");
     var fetcher = fetcher(registry, null);
-    var live = new LiveModel(metrics, Clock.systemUTC());
-    live.swap(startup(fetcher, Duration.ZERO).load());
+    var holder = new ModelHolder(metrics, Clock.systemUTC());
+    holder.swap(startup(fetcher, Duration.ZERO).load());
     registry.alias("production", "2");
-    new ModelRefresher(fetcher, live, metrics).checkOnce();
-    assertEquals("FORBIDDEN_CLASS", live.lastRefusal().orElseThrow().code());
-    assertEquals("1", live.current().orElseThrow().version());
+    new ModelRefresher(fetcher, holder, metrics).checkOnce();
+    assertEquals("FORBIDDEN_CLASS", holder.lastRefusal().orElseThrow().code());
+    assertEquals("1", holder.current().orElseThrow().version());
   }
 
   @Test
   void registryOutageDuringAPollKeepsServingAndIsCounted() {
     var registry = new FakeRegistry().version("1", logistic).alias("production", "1");
     var fetcher = fetcher(registry, null);
-    var live = new LiveModel(metrics, Clock.systemUTC());
-    live.swap(startup(fetcher, Duration.ZERO).load());
+    var holder = new ModelHolder(metrics, Clock.systemUTC());
+    holder.swap(startup(fetcher, Duration.ZERO).load());
     registry.mode = FakeRegistry.Mode.DOWN;
-    new ModelRefresher(fetcher, live, metrics).checkOnce();
-    assertEquals("1", live.current().orElseThrow().version());
+    new ModelRefresher(fetcher, holder, metrics).checkOnce();
+    assertEquals("1", holder.current().orElseThrow().version());
     assertTrue(
         metrics
             .scrape()
@@ -239,25 +256,20 @@ class ModelLifecycleTest {
     startup(fetcher(registry, cache), Duration.ZERO).load();
     registry.mode = FakeRegistry.Mode.DOWN;
     var fetcher = fetcher(registry, cache);
-    var live = new LiveModel(metrics, Clock.systemUTC());
-    live.swap(startup(fetcher, Duration.ZERO).load());
-    assertEquals(ServedModel.Origin.CACHE, live.current().orElseThrow().origin());
+    var holder = new ModelHolder(metrics, Clock.systemUTC());
+    holder.swap(startup(fetcher, Duration.ZERO).load());
+    assertEquals(ServedModel.Origin.CACHE, holder.current().orElseThrow().origin());
     registry.mode = FakeRegistry.Mode.UP;
     int downloads = registry.downloads.get();
-    new ModelRefresher(fetcher, live, metrics).checkOnce();
-    assertEquals(ServedModel.Origin.REGISTRY, live.current().orElseThrow().origin());
+    new ModelRefresher(fetcher, holder, metrics).checkOnce();
+    assertEquals(ServedModel.Origin.REGISTRY, holder.current().orElseThrow().origin());
     assertEquals(downloads, registry.downloads.get());
   }
 
   @Test
   void localDirectoryLoadsWithNoRegistry() {
     var fetcher =
-        new ModelFetcher(
-            new ModelSource.LocalDirectory(logistic),
-            null,
-            new SmileBundleReader(),
-            null,
-            Clock.systemUTC());
+        new ModelFetcher(new ModelSource.LocalDirectory(logistic), null, null, Clock.systemUTC());
     ServedModel m = new ModelStartup(fetcher, Duration.ZERO, d -> {}).load();
     assertEquals(ServedModel.Origin.LOCAL, m.origin());
     assertEquals("local", m.version());

@@ -11,11 +11,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The model being served, swapped atomically. A request reads {@link #current()} once and uses that
- * value to the end, so a swap never changes a model under a running request and never fails one.
+ * Holds the {@link ServedModel} being served and swaps it atomically. A request reads {@link
+ * #current()} once and uses that value to the end, so a swap never changes a model under a running
+ * request and never fails one. Also keeps the last refused version and the last registry check.
  */
-public final class LiveModel {
-  private static final Logger LOG = LoggerFactory.getLogger(LiveModel.class);
+public final class ModelHolder {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelHolder.class);
 
   /**
    * The last version that was refused.
@@ -40,7 +41,7 @@ public final class LiveModel {
   private final ApiMetrics metrics;
   private final Clock clock;
 
-  public LiveModel(ApiMetrics metrics, Clock clock) {
+  public ModelHolder(ApiMetrics metrics, Clock clock) {
     this.metrics = Objects.requireNonNull(metrics);
     this.clock = Objects.requireNonNull(clock);
   }
@@ -71,7 +72,7 @@ public final class LiveModel {
           previous.version(),
           model.version(),
           model.origin(),
-          model.bundle().sha256());
+          model.model().descriptor().modelSha256());
     } else {
       LOG.info(
           "model loaded: {} version {} from {} ({}), algorithm {}, sha256 {}",
@@ -79,8 +80,8 @@ public final class LiveModel {
           model.version(),
           model.location(),
           model.origin(),
-          model.bundle().algorithm(),
-          model.bundle().sha256());
+          model.model().descriptor().algorithm(),
+          model.model().descriptor().modelSha256());
     }
   }
 
