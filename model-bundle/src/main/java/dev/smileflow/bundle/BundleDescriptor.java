@@ -15,10 +15,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What a bundle says about itself ({@code bundle.json}): the format version, the algorithm and its
- * hyperparameters, the features (which are the preprocessing), the class labels (index i = label
- * index i), the metrics, the training data's fingerprint, the seed, the library versions, and the
- * checksum of {@code model.ser}. Maps are copied sorted by key, so the same descriptor always
- * serializes to the same JSON.
+ * hyperparameters, the features (which are the preprocessing, including the fitted imputation
+ * values and the categorical other buckets), the class labels (index i = label index i), the
+ * metrics, the training data's fingerprint, the seed, the library versions, and the checksum of
+ * {@code model.ser}. Maps are copied sorted by key, so the same descriptor always serializes to the
+ * same JSON.
  *
  * <p>Build one with {@link #of} before writing; {@link ModelBundle#write} fills {@code modelSha256}
  * and {@code modelSizeBytes}. Until then {@code modelSha256} is null and {@code modelSizeBytes} 0.
@@ -40,23 +41,42 @@ public record BundleDescriptor(
     @Nullable String modelSha256,
     long modelSizeBytes) {
 
-  /** The only format version this release writes and reads. */
-  public static final int FORMAT_VERSION = 1;
+  /**
+   * The format version this release writes: 2, which added imputation fills and the categorical
+   * other bucket to the features.
+   */
+  public static final int FORMAT_VERSION = 2;
+
+  /**
+   * The oldest format version this release reads: 1 (every field required, every level its own
+   * column).
+   */
+  public static final int OLDEST_FORMAT_VERSION = 1;
 
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
   public BundleDescriptor {
-    if (formatVersion != FORMAT_VERSION) {
+    if (formatVersion < OLDEST_FORMAT_VERSION || formatVersion > FORMAT_VERSION) {
       throw new IllegalArgumentException(
           "unsupported format version "
               + formatVersion
               + " (this release supports "
+              + OLDEST_FORMAT_VERSION
+              + " to "
               + FORMAT_VERSION
               + ")");
     }
     requireText("algorithm", algorithm);
     hyperparameters = sortedCopy(hyperparameters);
     features = Features.validate(features);
+    if (formatVersion == 1) {
+      for (Feature f : features) {
+        if (f.fill() != null || f instanceof Feature.Categorical c && c.otherBucket()) {
+          throw new IllegalArgumentException(
+              "feature " + f.name() + ": format version 1 has no imputation fill or other bucket");
+        }
+      }
+    }
     requireText("labelColumn", labelColumn);
     for (Feature f : features) {
       if (f.name().equals(labelColumn)) {

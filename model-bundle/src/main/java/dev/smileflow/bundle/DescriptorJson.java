@@ -62,6 +62,15 @@ final class DescriptorJson {
           c.levels().forEach(levels::add);
         }
       }
+      if (d.formatVersion() >= 2) {
+        switch (f) {
+          case Feature.Numeric n -> node.put("fill", n.fill());
+          case Feature.Categorical c -> {
+            node.put("other_bucket", c.otherBucket());
+            node.put("fill", c.fill());
+          }
+        }
+      }
     }
     root.put("label_column", d.labelColumn());
     ArrayNode labels = root.putArray("class_labels");
@@ -98,16 +107,22 @@ final class DescriptorJson {
     if (version == null || !version.canConvertToExactIntegral() || !version.canConvertToInt()) {
       throw corrupt(file, "format_version is missing or not an integer");
     }
-    if (version.intValue() != BundleDescriptor.FORMAT_VERSION) {
+    int formatVersion = version.intValue();
+    if (formatVersion < BundleDescriptor.OLDEST_FORMAT_VERSION
+        || formatVersion > BundleDescriptor.FORMAT_VERSION) {
       throw new BundleException(
           BundleException.Code.UNSUPPORTED_FORMAT,
           file,
           "format version "
-              + version.intValue()
-              + " is not supported (this release reads version "
+              + formatVersion
+              + " is not supported (this release reads versions "
+              + BundleDescriptor.OLDEST_FORMAT_VERSION
+              + " to "
               + BundleDescriptor.FORMAT_VERSION
               + ")");
     }
+    // Version 1 has neither fills nor other buckets: every field required, every level a column.
+    boolean v2 = formatVersion >= 2;
     try {
       var r = new Reader();
       List<Feature> features = new ArrayList<>();
@@ -123,8 +138,14 @@ final class DescriptorJson {
                       fr.number(f, "min"),
                       fr.number(f, "max"),
                       fr.number(f, "mean"),
-                      fr.number(f, "std"));
-              case "categorical" -> new Feature.Categorical(name, fr.texts(f, "levels"));
+                      fr.number(f, "std"),
+                      v2 ? fr.optionalNumber(f, "fill") : null);
+              case "categorical" ->
+                  new Feature.Categorical(
+                      name,
+                      fr.texts(f, "levels"),
+                      v2 && fr.bool(f, "other_bucket"),
+                      v2 ? fr.optionalText(f, "fill") : null);
               default ->
                   throw new IllegalArgumentException(
                       "feature " + name + ": unknown type '" + type + "'");
@@ -156,7 +177,7 @@ final class DescriptorJson {
         throw new IllegalArgumentException("created_at is not an ISO-8601 instant");
       }
       return new BundleDescriptor(
-          version.intValue(),
+          formatVersion,
           r.text(root, "algorithm"),
           hyperparameters,
           features,
@@ -265,6 +286,22 @@ final class DescriptorJson {
 
     double number(JsonNode node, String name) {
       return field(node, name, JsonNode::isNumber, "a number").doubleValue();
+    }
+
+    boolean bool(JsonNode node, String name) {
+      return field(node, name, JsonNode::isBoolean, "a boolean").booleanValue();
+    }
+
+    /** The number {@code name} of {@code node}, or null when it is absent or null. */
+    @Nullable Double optionalNumber(JsonNode node, String name) {
+      JsonNode v = node.get(name);
+      return v == null || v.isNull() ? null : number(node, name);
+    }
+
+    /** The string {@code name} of {@code node}, or null when it is absent or null. */
+    @Nullable String optionalText(JsonNode node, String name) {
+      JsonNode v = node.get(name);
+      return v == null || v.isNull() ? null : text(node, name);
     }
 
     long integer(JsonNode node, String name) {

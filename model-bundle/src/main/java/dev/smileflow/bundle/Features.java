@@ -10,7 +10,9 @@ import java.util.TreeSet;
 
 /**
  * The one preprocessing path: turns a row of named values into the vector a model was trained on.
- * Training, cross-validation and serving all call {@link #encode}, so they cannot drift apart.
+ * Training, cross-validation and serving all call {@link #encode}, so they cannot drift apart: the
+ * imputation of a missing value and the folding of a rare or unseen level into a categorical's
+ * other bucket happen here, for all three.
  */
 public final class Features {
   private static final int MAX_ECHOED_VALUE = 64;
@@ -43,15 +45,20 @@ public final class Features {
 
   /**
    * The names of the encoded columns, in vector order: a numeric feature's own name, then one
-   * {@code name=level} per level of a categorical feature.
+   * {@code name=level} per level of a categorical feature, and {@code name=__other__} for its other
+   * bucket.
    */
   public static List<String> encodedNames(List<Feature> features) {
     List<String> names = new ArrayList<>();
     for (Feature f : features) {
       switch (f) {
         case Feature.Numeric n -> names.add(n.name());
-        case Feature.Categorical c ->
-            c.levels().forEach(level -> names.add(c.name() + "=" + level));
+        case Feature.Categorical c -> {
+          c.levels().forEach(level -> names.add(c.name() + "=" + level));
+          if (c.otherBucket()) {
+            names.add(c.name() + "=" + Feature.Categorical.OTHER_LEVEL);
+          }
+        }
       }
     }
     return List.copyOf(names);
@@ -64,7 +71,7 @@ public final class Features {
       width +=
           switch (f) {
             case Feature.Numeric _ -> 1;
-            case Feature.Categorical c -> c.levels().size();
+            case Feature.Categorical c -> c.width();
           };
     }
     return width;
@@ -72,10 +79,12 @@ public final class Features {
 
   /**
    * Encodes one row: numeric values as {@code (x - mean) / std} (0 when std is 0), categorical
-   * values one-hot in level order.
+   * values one-hot in level order, a value outside the levels into the feature's other bucket. A
+   * null or absent field takes the feature's {@link Feature#fill() fill} when it has one, and is
+   * then encoded exactly as if the fill had been sent.
    *
-   * @throws InvalidInputException listing every missing, unknown, null, wrongly typed, non-finite
-   *     or unknown-level field
+   * @throws InvalidInputException listing every missing (without a fill), unknown, null (without a
+   *     fill), wrongly typed, non-finite or unknown-level field
    */
   public static double[] encode(List<Feature> features, Map<String, ?> row) {
     double[] out = new double[width(features)];
@@ -85,12 +94,13 @@ public final class Features {
       String name = f.name();
       boolean present = row.containsKey(name);
       Object value = present ? row.get(name) : null;
+      if (value == null) {
+        value = f.fill();
+      }
       switch (f) {
         case Feature.Numeric n -> {
-          if (!present) {
-            errors.add(new FieldError(name, "field required"));
-          } else if (value == null) {
-            errors.add(new FieldError(name, "must not be null"));
+          if (value == null) {
+            errors.add(new FieldError(name, present ? "must not be null" : "field required"));
           } else if (!(value instanceof Number number)) {
             errors.add(new FieldError(name, "must be a number (got " + jsonType(value) + ")"));
           } else {
@@ -104,15 +114,17 @@ public final class Features {
           at += 1;
         }
         case Feature.Categorical c -> {
-          if (!present) {
-            errors.add(new FieldError(name, "field required"));
-          } else if (value == null) {
-            errors.add(new FieldError(name, "must not be null"));
+          if (value == null) {
+            errors.add(new FieldError(name, present ? "must not be null" : "field required"));
           } else if (!(value instanceof String level)) {
             errors.add(new FieldError(name, "must be a string (got " + jsonType(value) + ")"));
           } else {
             int index = c.levels().indexOf(level);
-            if (index < 0) {
+            if (index >= 0) {
+              out[at + index] = 1.0;
+            } else if (c.otherBucket()) {
+              out[at + c.levels().size()] = 1.0;
+            } else {
               errors.add(
                   new FieldError(
                       name,
@@ -121,11 +133,9 @@ public final class Features {
                           + "' (expected one of: "
                           + String.join(", ", c.levels())
                           + ")"));
-            } else {
-              out[at + index] = 1.0;
             }
           }
-          at += c.levels().size();
+          at += c.width();
         }
       }
     }

@@ -49,7 +49,10 @@ public final class LoadedModel {
   }
 
   /**
-   * Classifies one row given by feature name.
+   * Classifies one row given by feature name. A null or absent field of a feature with a {@link
+   * Feature#fill() fill} is imputed with it, a categorical value outside the levels of a feature
+   * with an {@link Feature.Categorical#otherBucket() other bucket} goes to that bucket; what each
+   * feature accepts is in {@code descriptor().features()}.
    *
    * @throws InvalidInputException listing every problem with the row
    */

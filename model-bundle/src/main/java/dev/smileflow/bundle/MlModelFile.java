@@ -21,10 +21,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * The MLflow {@code MLmodel} file of a bundle: a {@code smile} flavor (no {@code python_function}),
  * a signature with one column per feature ({@code double} for numeric, {@code string} for
- * categorical) and the output {@code label}, the saved input example, the model size, and metadata
- * with the class labels and the model's SHA-256. Signature inputs and outputs are JSON strings
- * inside the YAML, as MLflow writes them. Keys are written sorted, as MLflow's {@code to_yaml}
- * does.
+ * categorical; inputs with an imputation fill are not required) and the output {@code label}, the
+ * saved input example, the model size, and metadata with the class labels and the model's SHA-256.
+ * Signature inputs and outputs are JSON strings inside the YAML, as MLflow writes them. Keys are
+ * written sorted, as MLflow's {@code to_yaml} does.
  *
  * <p>{@link ModelBundle#write} writes one without MLflow ids; train-job can rewrite it once it
  * knows them: {@code MlModelFile.builder(written.descriptor()).modelId(id).runId(run)
@@ -68,7 +68,11 @@ public final class MlModelFile {
     }
   }
 
-  /** The signature of a model with these features: one input per feature, output {@code label}. */
+  /**
+   * The signature of a model with these features: one input per feature, output {@code label}. An
+   * input is {@code "required": false} when the feature has an imputation fill (a null or absent
+   * value is imputed), as MLflow marks optional columns; every other input is required.
+   */
   public static Signature signatureOf(List<Feature> features) {
     List<ColumnSpec> inputs = new ArrayList<>();
     for (Feature f : features) {
@@ -79,7 +83,7 @@ public final class MlModelFile {
                 case Feature.Numeric _ -> "double";
                 case Feature.Categorical _ -> "string";
               },
-              true));
+              f.required()));
     }
     return new Signature(inputs, List.of(new ColumnSpec("label", "string", true)));
   }

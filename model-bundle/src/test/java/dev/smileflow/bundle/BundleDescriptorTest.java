@@ -35,7 +35,7 @@ class BundleDescriptorTest {
   @Test
   void ofFillsFormatVersionLibraryVersionsAndNoChecksum() {
     BundleDescriptor d = of(TestBundles.IRIS_LABELS, Map.of(), "species");
-    assertEquals(1, d.formatVersion());
+    assertEquals(2, d.formatVersion());
     assertEquals("6.3.0", d.smileVersion());
     assertEquals(Runtime.version().toString(), d.javaVersion());
     assertNull(d.modelSha256());
@@ -79,27 +79,51 @@ class BundleDescriptorTest {
         refusal(() -> d.withModelFile("a".repeat(64), 0)));
   }
 
+  private static BundleDescriptor withVersionAndFeatures(int version, List<Feature> features) {
+    BundleDescriptor d = of(TestBundles.IRIS_LABELS, Map.of(), "species");
+    return new BundleDescriptor(
+        version,
+        d.algorithm(),
+        d.hyperparameters(),
+        features,
+        d.labelColumn(),
+        d.classLabels(),
+        d.metrics(),
+        d.dataDigest(),
+        d.trainingRows(),
+        d.seed(),
+        d.smileVersion(),
+        d.javaVersion(),
+        d.createdAt(),
+        null,
+        0);
+  }
+
+  @Test
+  void version1DescriptorsCanStillBeConstructedWithRequiredFeatures() {
+    assertEquals(1, withVersionAndFeatures(1, TestBundles.irisFeatures()).formatVersion());
+  }
+
+  @Test
+  void version1CannotCarryAFillOrAnOtherBucket() {
+    assertEquals(
+        "feature x: format version 1 has no imputation fill or other bucket",
+        refusal(
+            () -> withVersionAndFeatures(1, List.of(new Feature.Numeric("x", 0, 1, 0.5, 1, 0.5)))));
+    assertEquals(
+        "feature c: format version 1 has no imputation fill or other bucket",
+        refusal(() ->
+            withVersionAndFeatures(
+                1, List.of(new Feature.Categorical("c", List.of("a"), true, null)))));
+  }
+
   @Test
   void otherFormatVersionsCannotBeConstructed() {
-    BundleDescriptor d = of(TestBundles.IRIS_LABELS, Map.of(), "species");
     assertEquals(
-        "unsupported format version 2 (this release supports 1)",
-        refusal(() ->
-            new BundleDescriptor(
-                2,
-                d.algorithm(),
-                d.hyperparameters(),
-                d.features(),
-                d.labelColumn(),
-                d.classLabels(),
-                d.metrics(),
-                d.dataDigest(),
-                d.trainingRows(),
-                d.seed(),
-                d.smileVersion(),
-                d.javaVersion(),
-                d.createdAt(),
-                null,
-                0)));
+        "unsupported format version 3 (this release supports 1 to 2)",
+        refusal(() -> withVersionAndFeatures(3, TestBundles.irisFeatures())));
+    assertEquals(
+        "unsupported format version 0 (this release supports 1 to 2)",
+        refusal(() -> withVersionAndFeatures(0, TestBundles.irisFeatures())));
   }
 }

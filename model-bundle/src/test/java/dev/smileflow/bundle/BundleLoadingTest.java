@@ -205,11 +205,11 @@ class BundleLoadingTest {
 
   @Test
   void unknownFormatVersionIsUnsupported() throws IOException {
-    TestBundles.setFormatVersion(dir, 2);
+    TestBundles.setFormatVersion(dir, 3);
     var e = refused(Code.UNSUPPORTED_FORMAT);
     assertEquals(
         dir.resolve("bundle.json")
-            + ": format version 2 is not supported (this release reads version 1)",
+            + ": format version 3 is not supported (this release reads versions 1 to 2)",
         e.getMessage());
   }
 

@@ -2,7 +2,9 @@ package dev.smileflow.bundle;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.util.HashMap;
@@ -176,6 +178,133 @@ class FeaturesTest {
             () ->
                 Features.validate(List.of(new Feature.Numeric("colour=red", 0, 1, 0, 1), COLOUR)));
     assertEquals("encoded column name clash: colour=red", e.getMessage());
+  }
+
+  private static final Feature.Numeric SIZE_FILLED =
+      new Feature.Numeric("size", 1.0, 9.0, 5.0, 2.0, 4.0);
+  private static final Feature.Categorical COLOUR_FILLED =
+      new Feature.Categorical("colour", List.of("red", "green"), false, "green");
+  private static final List<Feature> FILLED = List.of(SIZE_FILLED, COLOUR_FILLED);
+
+  private static Map<String, Object> sizeAndColour(Object size, Object colour) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("size", size);
+    row.put("colour", colour);
+    return row;
+  }
+
+  @Test
+  void nullOrAbsentFieldWithAFillIsEncodedAsTheFill() {
+    double[] withFills = Features.encode(FILLED, sizeAndColour(4.0, "green"));
+    assertArrayEquals(new double[] {-0.5, 0, 1}, withFills);
+    assertArrayEquals(withFills, Features.encode(FILLED, Map.of()));
+    assertArrayEquals(withFills, Features.encode(FILLED, sizeAndColour(null, null)));
+    assertArrayEquals(new double[] {1.5, 0, 1}, Features.encode(FILLED, sizeAndColour(8, null)));
+  }
+
+  @Test
+  void aFillDoesNotExcuseWrongTypesNonFiniteNumbersOrUnknownFields() {
+    Map<String, Object> row = sizeAndColour(Double.NaN, 3);
+    row.put("weight", 1);
+    var e = assertThrows(InvalidInputException.class, () -> Features.encode(FILLED, row));
+    assertEquals(
+        List.of(
+            "size: must be a finite number",
+            "colour: must be a string (got number)",
+            "weight: unknown field"),
+        e.errors().stream().map(FieldError::message).toList());
+    var unknownLevel =
+        assertThrows(
+            InvalidInputException.class, () -> Features.encode(FILLED, sizeAndColour(4, "purple")));
+    assertEquals(
+        "colour: unknown level 'purple' (expected one of: red, green)", unknownLevel.getMessage());
+  }
+
+  @Test
+  void requiredIsTheAbsenceOfAFill() {
+    assertTrue(SIZE.required());
+    assertTrue(COLOUR.required());
+    assertFalse(SIZE_FILLED.required());
+    assertEquals(4.0, SIZE_FILLED.fill());
+    assertEquals("green", COLOUR_FILLED.fill());
+  }
+
+  private static final Feature.Categorical SHAPE_WITH_OTHER =
+      new Feature.Categorical("shape", List.of("other", "round"), true, null);
+
+  @Test
+  void otherBucketIsOneExtraColumnThatCannotClashWithARealLevelNamedOther() {
+    assertEquals(
+        List.of("shape=other", "shape=round", "shape=__other__"),
+        Features.encodedNames(List.of(SHAPE_WITH_OTHER)));
+    assertEquals(3, Features.width(List.of(SHAPE_WITH_OTHER)));
+    assertArrayEquals(
+        new double[] {1, 0, 0},
+        Features.encode(List.of(SHAPE_WITH_OTHER), Map.of("shape", "other")));
+  }
+
+  @Test
+  void rareAndUnseenLevelsBothGoToTheOtherBucket() {
+    // "square" was folded in training as too rare; "hexagon" was never seen: the same column
+    double[] bucket = {0, 0, 1};
+    assertArrayEquals(
+        bucket, Features.encode(List.of(SHAPE_WITH_OTHER), Map.of("shape", "square")));
+    assertArrayEquals(
+        bucket, Features.encode(List.of(SHAPE_WITH_OTHER), Map.of("shape", "hexagon")));
+    assertArrayEquals(
+        new double[] {0, 1, 0},
+        Features.encode(List.of(SHAPE_WITH_OTHER), Map.of("shape", "round")));
+  }
+
+  @Test
+  void otherBucketStillRequiresTheFieldWithoutAFill() {
+    var e =
+        assertThrows(
+            InvalidInputException.class,
+            () -> Features.encode(List.of(SHAPE_WITH_OTHER), Map.of()));
+    assertEquals("shape: field required", e.getMessage());
+  }
+
+  @Test
+  void aFillOutsideTheLevelsGoesToTheOtherBucket() {
+    var shape = new Feature.Categorical("shape", List.of("round"), true, "square");
+    assertArrayEquals(new double[] {0, 1}, Features.encode(List.of(shape), Map.of()));
+  }
+
+  @Test
+  void aRealLevelNamedLikeTheBucketIsRefusedWhenTheBucketExists() {
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new Feature.Categorical("shape", List.of("__other__"), true, null));
+    assertEquals("feature shape: level '__other__' clashes with the other bucket", e.getMessage());
+    assertEquals(
+        List.of("shape=__other__"),
+        Features.encodedNames(List.of(new Feature.Categorical("shape", List.of("__other__")))));
+  }
+
+  @Test
+  void onlyTheOtherBucketIsAConstantColumn() {
+    var shape = new Feature.Categorical("shape", List.of(), true, "square");
+    assertEquals(List.of("shape=__other__"), Features.encodedNames(List.of(shape)));
+    assertArrayEquals(new double[] {1}, Features.encode(List.of(shape), Map.of("shape", "any")));
+  }
+
+  @Test
+  void fillsAreValidated() {
+    assertThrows(
+        IllegalArgumentException.class, () -> new Feature.Numeric("a", 0, 1, 0, 1, Double.NaN));
+    assertEquals(
+        "feature c: fill 'b' is not one of its levels",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new Feature.Categorical("c", List.of("a"), false, "b"))
+            .getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Feature.Categorical("c", List.of("a"), true, " "));
+    assertThrows(
+        IllegalArgumentException.class, () -> new Feature.Categorical("c", List.of(), false, null));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.smileflow.bundle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.smileflow.bundle.testing.TestBundles;
@@ -25,6 +26,20 @@ class FixtureV1Test {
     assertEquals("Iris-virginica", m.predict(TestBundles.virginica()).label());
     assertEquals("Iris-versicolor", m.predict(TestBundles.versicolor()).label());
     assertTrue(m.predict(TestBundles.setosa()).confidence() > 0.9);
+  }
+
+  @Test
+  void version1FeaturesStayRequiredWithoutFillsOrBuckets() throws Exception {
+    LoadedModel m = ModelBundle.load(TestBundles.copyFixture("v1/iris-logistic", dir));
+    assertTrue(m.descriptor().features().stream().allMatch(Feature::required));
+    var row = new java.util.HashMap<String, Object>(TestBundles.setosa());
+    row.put("sepal_length", null);
+    row.remove("petal_width");
+    var e = assertThrows(InvalidInputException.class, () -> m.predict(row));
+    assertEquals("sepal_length: must not be null; petal_width: field required", e.getMessage());
+    assertTrue(
+        MlModelFile.readSignature(dir.resolve("MLmodel")).inputs().stream()
+            .allMatch(MlModelFile.ColumnSpec::required));
   }
 
   @Test

@@ -34,7 +34,7 @@ class MlModelFileTest {
         root.get("flavors").properties().stream().map(Map.Entry::getKey).toList());
     assertEquals("model.ser", smile.get("model_file").textValue());
     assertEquals("bundle.json", smile.get("descriptor_file").textValue());
-    assertEquals(1, smile.get("format_version").intValue());
+    assertEquals(BundleDescriptor.FORMAT_VERSION, smile.get("format_version").intValue());
     assertEquals("6.3.0", smile.get("smile_version").textValue());
     assertEquals(Runtime.version().toString(), smile.get("java_version").textValue());
     assertEquals(w.modelSizeBytes(), root.get("model_size_bytes").longValue());
@@ -42,7 +42,7 @@ class MlModelFileTest {
     assertEquals(w.modelSha256(), metadata.get("model_sha256").textValue());
     assertEquals("logistic", metadata.get("algorithm").textValue());
     assertEquals("species", metadata.get("label_column").textValue());
-    assertEquals(1, metadata.get("format_version").intValue());
+    assertEquals(BundleDescriptor.FORMAT_VERSION, metadata.get("format_version").intValue());
     assertEquals(
         TestBundles.IRIS_LABELS,
         List.of(
@@ -109,6 +109,30 @@ class MlModelFileTest {
             new MlModelFile.ColumnSpec("colour", "string", true),
             new MlModelFile.ColumnSpec("size", "double", true)),
         s.inputs());
+  }
+
+  @Test
+  void imputedInputsAreNotRequiredAndTheOthersAre() throws Exception {
+    var s =
+        MlModelFile.signatureOf(
+            List.of(
+                new Feature.Numeric("size", 0, 1, 0, 1, 0.5),
+                new Feature.Numeric("weight", 0, 1, 0, 1),
+                new Feature.Categorical("colour", List.of("red"), true, "red"),
+                new Feature.Categorical("shape", List.of("round"))));
+    assertEquals(
+        List.of(
+            new MlModelFile.ColumnSpec("size", "double", false),
+            new MlModelFile.ColumnSpec("weight", "double", true),
+            new MlModelFile.ColumnSpec("colour", "string", false),
+            new MlModelFile.ColumnSpec("shape", "string", true)),
+        s.inputs());
+    String yaml =
+        "signature:\n  inputs: '[{\"type\":\"double\",\"name\":\"size\",\"required\":false}]'\n"
+            + "  outputs: '[]'\n";
+    assertEquals(
+        List.of(new MlModelFile.ColumnSpec("size", "double", false)),
+        MlModelFile.readSignature(yaml).inputs());
   }
 
   @Test

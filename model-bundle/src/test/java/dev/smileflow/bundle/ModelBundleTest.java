@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ModelBundleTest {
   static final List<String> ALGORITHMS = TestBundles.ALGORITHMS;
@@ -108,30 +109,67 @@ class ModelBundleTest {
     assertTrue(text.indexOf("\"accuracy\"") < text.indexOf("\"zeta\""), text);
   }
 
-  @Test
-  void descriptorSurvivesJsonRoundTripIncludingCategoricalFeatures() throws Exception {
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2})
+  void descriptorSurvivesJsonRoundTripIncludingCategoricalFeatures(int version) throws Exception {
     var features =
         List.<Feature>of(
             new Feature.Numeric("size", 0, 10, 4.5, 2.25),
             new Feature.Categorical("colour", List.of("red", "green")));
-    var d =
-        new BundleDescriptor(
-            1,
-            "svm",
-            Map.of("smile.svm.C", "10"),
-            features,
-            "y",
-            List.of("no", "yes"),
-            Map.of("accuracy", 0.91),
-            "abcd1234",
-            99,
-            -7,
-            "6.3.0",
-            "25.0.3",
-            java.time.Instant.parse("2026-02-03T04:05:06.789Z"),
-            "f".repeat(64),
-            1234);
-    assertEquals(d, DescriptorJson.read(DescriptorJson.write(d), dir.resolve("bundle.json")));
+    assertEquals(descriptor(version, features), roundTrip(descriptor(version, features)));
+  }
+
+  @Test
+  void fillsAndOtherBucketsSurviveJsonRoundTrip() throws Exception {
+    var features =
+        List.<Feature>of(
+            new Feature.Numeric("size", 0, 10, 4.5, 2.25, 4.0),
+            new Feature.Numeric("weight", 0, 10, 4.5, 2.25),
+            new Feature.Categorical("colour", List.of("red", "green"), true, "red"),
+            new Feature.Categorical("shape", List.of("round"), false, null));
+    BundleDescriptor d = descriptor(2, features);
+    assertEquals(d, roundTrip(d));
+    String json = new String(DescriptorJson.write(d), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(json.contains("\"other_bucket\" : true"), json);
+    assertTrue(json.contains("\"fill\" : 4.0"), json);
+  }
+
+  @Test
+  void version2CategoricalWithoutOtherBucketFlagIsCorrupt() throws Exception {
+    BundleDescriptor d =
+        descriptor(2, List.of(new Feature.Categorical("colour", List.of("red", "green"))));
+    String json =
+        new String(DescriptorJson.write(d), java.nio.charset.StandardCharsets.UTF_8)
+            .replace("\"other_bucket\" : false,", "");
+    var e =
+        assertThrows(
+            BundleException.class,
+            () -> DescriptorJson.read(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), dir));
+    assertEquals(BundleException.Code.CORRUPT_DESCRIPTOR, e.code());
+    assertTrue(e.getMessage().endsWith("other_bucket is missing"), e.getMessage());
+  }
+
+  private BundleDescriptor roundTrip(BundleDescriptor d) throws BundleException {
+    return DescriptorJson.read(DescriptorJson.write(d), dir.resolve("bundle.json"));
+  }
+
+  private static BundleDescriptor descriptor(int version, List<Feature> features) {
+    return new BundleDescriptor(
+        version,
+        "svm",
+        Map.of("smile.svm.C", "10"),
+        features,
+        "y",
+        List.of("no", "yes"),
+        Map.of("accuracy", 0.91),
+        "abcd1234",
+        99,
+        -7,
+        "6.3.0",
+        "25.0.3",
+        java.time.Instant.parse("2026-02-03T04:05:06.789Z"),
+        "f".repeat(64),
+        1234);
   }
 
   @Test

@@ -66,11 +66,12 @@ final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--missing",
       paramLabel = "POLICY",
-      defaultValue = "${env:TRAIN_MISSING:-reject}",
+      defaultValue = "${env:TRAIN_MISSING:-impute}",
       description =
-          "Missing values: reject, drop (rows) or impute (mean / most frequent level, fitted per CV fold)"
-              + " (env TRAIN_MISSING, default ${DEFAULT-VALUE}).")
-  String missing = "reject";
+          "Missing values: impute (median / most frequent value, fitted per CV fold; the served"
+              + " model imputes a null or absent field the same way), reject, or drop (rows)"
+              + " (env TRAIN_MISSING, default ${DEFAULT-VALUE}; the bundled Iris always rejects).")
+  String missing = "impute";
 
   @Option(
       names = "--experiment",

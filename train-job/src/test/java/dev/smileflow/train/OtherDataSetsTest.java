@@ -99,22 +99,39 @@ class OtherDataSetsTest {
   }
 
   @Test
-  void categoricalColumnsAndMissingValuesAreImputedAndEncodedInsideTheModel() throws Exception {
+  void categoricalColumnsAndMissingValuesAreImputedByDefaultAndTheModelImputesTheSameWay()
+      throws Exception {
     Path data = blobs("mixed.csv", 400, 5, 3, true, 0.04, false);
     MainTest.Outcome rejected =
-        MainTest.run(Map.of(), "--dry-run", "--data", data.toString(), "--label", "outcome");
+        MainTest.run(
+            Map.of(),
+            "--dry-run",
+            "--data",
+            data.toString(),
+            "--label",
+            "outcome",
+            "--missing",
+            "reject");
     assertEquals(3, rejected.code());
     assertTrue(rejected.err().contains("missing value (policy --missing reject"), rejected.err());
 
-    MainTest.Outcome o =
-        dryRun(data, "--missing", "impute", "--algorithms", "logistic,random_forest");
+    MainTest.Outcome o = dryRun(data, "--algorithms", "logistic,random_forest");
     assertTrue(o.out().contains("Warning: column 'colour'"), o.out());
     LoadedModel model = ModelBundle.load(dir.resolve("mixed.csv.model"));
     assertEquals(
         java.util.List.of("x0", "x1", "x2", "x3", "x4", "colour", "grade"),
         model.descriptor().features().stream().map(dev.smileflow.bundle.Feature::name).toList());
+    assertTrue(
+        model.descriptor().features().stream().allMatch(f -> f.fill() != null),
+        model.descriptor().features().toString());
     var row = new java.util.HashMap<String, Object>(model.inputExample());
     assertTrue(model.predict(row).label().startsWith("class-"));
+    var filled = new java.util.HashMap<String, Object>(row);
+    filled.put("colour", model.descriptor().features().get(5).fill());
+    filled.put("x0", model.descriptor().features().get(0).fill());
+    row.put("colour", null);
+    row.remove("x0");
+    assertEquals(model.predict(filled), model.predict(row));
     row.put("colour", "purple");
     org.junit.jupiter.api.Assertions.assertThrows(
         dev.smileflow.bundle.InvalidInputException.class, () -> model.predict(row));

@@ -220,7 +220,8 @@ public final class CsvTables {
     for (int i = 0; i < n; i++) {
       y[i] = classIndex.get(labels[i]);
     }
-    return new Table(source, digest, columns, header.get(labelIndex), classes, y);
+    return new Table(
+        source, digest, columns, header.get(labelIndex), classes, y, options.missing());
   }
 
   private static Column column(

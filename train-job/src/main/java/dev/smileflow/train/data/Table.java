@@ -18,6 +18,7 @@ public final class Table {
   private final String labelName;
   private final List<String> classes;
   private final int[] y;
+  private final MissingPolicy missing;
 
   Table(
       String source,
@@ -25,13 +26,24 @@ public final class Table {
       List<Column> columns,
       String labelName,
       List<String> classes,
-      int[] y) {
+      int[] y,
+      MissingPolicy missing) {
     this.source = source;
     this.digest = digest;
     this.columns = List.copyOf(columns);
     this.labelName = labelName;
     this.classes = List.copyOf(classes);
     this.y = y;
+    this.missing = missing;
+  }
+
+  /**
+   * The missing-value policy the table was loaded under. Under {@link MissingPolicy#IMPUTE} its
+   * missing values are kept (NaN or null) and {@link Preprocessing} fits an imputation fill for
+   * every feature; under the others there are none left.
+   */
+  public MissingPolicy missingPolicy() {
+    return missing;
   }
 
   /** Where the data came from (a file path or {@code classpath:iris.csv}). */
@@ -127,7 +139,7 @@ public final class Table {
     for (int i = 0; i < rows.length; i++) {
       labels[i] = y[rows[i]];
     }
-    return new Table(source, digest, selected, labelName, classes, labels);
+    return new Table(source, digest, selected, labelName, classes, labels, missing);
   }
 
   /** Total number of missing feature values. */
