@@ -48,12 +48,18 @@ class MainTest {
           "--algorithms",
           "--search-file",
           "--missing",
+          "--drop",
+          "--keep",
+          "--delimiter",
+          "--decimal",
           "--reference-profile"
         }) {
       assertTrue(o.out().contains(option), option + " missing from --help:\n" + o.out());
     }
     assertTrue(o.out().contains("env MLFLOW_EXPERIMENT_NAME, default smileflow"), o.out());
-    assertTrue(o.out().contains("env MODEL_NAME, default iris-classifier"), o.out());
+    assertTrue(o.out().contains("env MODEL_NAME; default: from the data file's name"), o.out());
+    assertTrue(o.out().contains("env TRAIN_DROP"), o.out());
+    assertTrue(o.out().contains("env TRAIN_KEEP"), o.out());
   }
 
   @Test
