@@ -229,10 +229,7 @@ final class TrainJob {
     }
     tags.put("data.class_counts", truncate(counts.toString()));
     tags.put("data.missing_values", Long.toString(table.missingCount()));
-    tags.put("data.features", truncate(String.join(", ", table.featureNames())));
-    for (ColumnDecision d : table.excluded()) {
-      tags.put("data.excluded." + tagKey(d.column()), truncate(d.explanation()));
-    }
+    tags.putAll(columnTags(table));
     tags.put("validation.warnings", Integer.toString(findings.size()));
     for (int i = 0; i < findings.size(); i++) {
       tags.put(
@@ -566,6 +563,20 @@ final class TrainJob {
 
   static String fmt(double v) {
     return String.format(Locale.ROOT, "%.4f", v);
+  }
+
+  /**
+   * The parent-run tags about columns: {@code data.features} (the feature names, comma-separated)
+   * and one {@code data.excluded.<column>} per column left out, valued with the reason and its
+   * evidence.
+   */
+  static Map<String, String> columnTags(Table table) {
+    Map<String, String> tags = new LinkedHashMap<>();
+    tags.put("data.features", truncate(String.join(", ", table.featureNames())));
+    for (ColumnDecision d : table.excluded()) {
+      tags.put("data.excluded." + tagKey(d.column()), truncate(d.explanation()));
+    }
+    return tags;
   }
 
   /**

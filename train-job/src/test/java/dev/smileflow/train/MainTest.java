@@ -79,6 +79,27 @@ class MainTest {
   }
 
   @Test
+  void dropOrKeepOfAnAbsentColumnAndABadDelimiterAreReportedBeforeTraining() {
+    String penguins = Path.of("..", "testdata", "penguins.csv").toString();
+    Outcome drop = run(Map.of(), "--dry-run", "--data", penguins, "--drop", "island,beak");
+    assertEquals(3, drop.code());
+    assertEquals(
+        "error: bad data: " + penguins + " has no column 'beak' (named in --drop)",
+        drop.err().strip());
+    Outcome keep = run(Map.of(), "--dry-run", "--data", penguins, "--keep", "wing");
+    assertEquals(3, keep.code());
+    assertTrue(keep.err().contains("has no column 'wing' (named in --keep)"), keep.err());
+    Outcome label = run(Map.of(), "--dry-run", "--data", penguins, "--drop", "species");
+    assertEquals(2, label.code());
+    assertTrue(label.err().contains("the label cannot be dropped"), label.err());
+    Outcome delimiter = run(Map.of(), "--dry-run", "--data", penguins, "--delimiter", ":");
+    assertEquals(2, delimiter.code());
+    assertEquals(
+        "error: bad arguments: --delimiter must be one of , ; | tab, got ':'",
+        delimiter.err().strip());
+  }
+
+  @Test
   void missingTrackingUriIsAConfigurationError() {
     Outcome o = run(Map.of(), "--algorithms", "logistic");
     assertEquals(2, o.code());
