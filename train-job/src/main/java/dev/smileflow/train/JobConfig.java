@@ -1,10 +1,14 @@
 package dev.smileflow.train;
 
+import dev.smileflow.train.data.CsvDialect;
+import dev.smileflow.train.data.LoadOptions;
 import dev.smileflow.train.data.MissingPolicy;
 import dev.smileflow.train.search.Algorithm;
 import dev.smileflow.train.search.Metric;
 import java.nio.file.Path;
+import java.text.Normalizer;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -13,6 +17,11 @@ import org.jspecify.annotations.Nullable;
  * Everything one job run needs, read once from the command line and environment.
  *
  * @param data the CSV file, or null for the bundled Iris
+ * @param drop columns left out of the features ({@code --drop})
+ * @param keep columns used as features despite the column screen ({@code --keep})
+ * @param delimiter the CSV delimiter, or null to detect it
+ * @param decimal the decimal separator, or null to detect it
+ * @param modelName the registered model; {@link #defaultModelName} when not given
  * @param algorithms the algorithms to search; empty = every available one
  * @param minScore the promotion quality bar, or null for none
  * @param threads worker threads for CV (at least 1)
@@ -26,6 +35,10 @@ public record JobConfig(
     String label,
     Set<String> categorical,
     MissingPolicy missing,
+    Set<String> drop,
+    Set<String> keep,
+    @Nullable Character delimiter,
+    CsvDialect.@Nullable Decimal decimal,
     String experiment,
     String modelName,
     String alias,
@@ -50,6 +63,8 @@ public record JobConfig(
 
   public JobConfig {
     categorical = Set.copyOf(categorical);
+    drop = Set.copyOf(drop);
+    keep = Set.copyOf(keep);
     algorithms = List.copyOf(algorithms);
     params = List.copyOf(params);
     runTags = Map.copyOf(runTags);
@@ -90,6 +105,50 @@ public record JobConfig(
     if (modelName.isBlank() || experiment.isBlank() || label.isBlank()) {
       throw new UsageException("--model-name, --experiment and --label must not be blank");
     }
+  }
+
+  /** How to read {@link #data}; a bad combination (e.g. dropping the label) is a usage error. */
+  public LoadOptions loadOptions() {
+    try {
+      return new LoadOptions(label, missing, categorical, drop, keep, delimiter, decimal);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The registered model name when {@code --model-name} is not given: {@code iris-classifier} for
+   * the bundled Iris; otherwise the data file's name without its extension, accents stripped,
+   * lower-cased, every run of characters other than {@code a-z0-9} turned into one {@code -},
+   * leading and trailing {@code -} trimmed, cut at 100 characters, then {@code -classifier}
+   * appended unless it already ends with {@code classifier} ({@code Breast Cancer (2).csv} ->
+   * {@code breast-cancer-2-classifier}); {@code classifier} when nothing is left.
+   */
+  public static String defaultModelName(@Nullable Path data) {
+    if (data == null) {
+      return "iris-classifier";
+    }
+    Path name = data.getFileName();
+    return modelNameForFile(name == null ? "" : name.toString());
+  }
+
+  /** {@link #defaultModelName} of a data file named {@code file}. */
+  static String modelNameForFile(String file) {
+    int dot = file.lastIndexOf('.');
+    String stem = dot > 0 ? file.substring(0, dot) : file;
+    String slug =
+        Normalizer.normalize(stem, Normalizer.Form.NFD)
+            .replaceAll("\\p{M}+", "")
+            .toLowerCase(Locale.ROOT)
+            .replaceAll("[^a-z0-9]+", "-")
+            .replaceAll("^-+|-+$", "");
+    if (slug.length() > 100) {
+      slug = slug.substring(0, 100).replaceAll("-+$", "");
+    }
+    if (slug.isEmpty()) {
+      return "classifier";
+    }
+    return slug.endsWith("classifier") ? slug : slug + "-classifier";
   }
 
   /** Where the data comes from, for logs. */

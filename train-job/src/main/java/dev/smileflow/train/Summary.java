@@ -1,5 +1,6 @@
 package dev.smileflow.train;
 
+import dev.smileflow.train.data.ColumnDecision;
 import dev.smileflow.train.registry.PromotionGate;
 import dev.smileflow.train.search.CandidateResult;
 import dev.smileflow.train.search.Metric;
@@ -28,6 +29,9 @@ final class Summary {
         r.testRows(),
         r.data().columns().size(),
         r.data().classes());
+    for (ColumnDecision d : r.data().excluded()) {
+      out.println("Excluded: column '" + d.column() + "': " + d.explanation());
+    }
     for (Finding f : r.findings()) {
       out.println("Warning: " + f.message());
     }
@@ -156,6 +160,17 @@ final class Summary {
           .append(" (")
           .append(r.decision().reason())
           .append(").\n");
+    }
+    if (!r.data().excluded().isEmpty()) {
+      md.append("\nColumns left out of the features (`--keep` uses one anyway):\n");
+      r.data()
+          .excluded()
+          .forEach(d ->
+              md.append("- `")
+                  .append(d.column())
+                  .append("`: ")
+                  .append(d.explanation())
+                  .append('\n'));
     }
     if (!r.findings().isEmpty()) {
       md.append("\nValidation warnings:\n");

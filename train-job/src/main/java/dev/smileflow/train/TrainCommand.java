@@ -1,5 +1,6 @@
 package dev.smileflow.train;
 
+import dev.smileflow.train.data.CsvDialect;
 import dev.smileflow.train.data.MissingPolicy;
 import dev.smileflow.train.search.Algorithm;
 import dev.smileflow.train.search.Metric;
@@ -64,6 +65,41 @@ final class TrainCommand implements Callable<Integer> {
   @Nullable List<String> categorical;
 
   @Option(
+      names = "--drop",
+      paramLabel = "COLUMN",
+      split = ",",
+      defaultValue = "${env:TRAIN_DROP}",
+      description = "Columns to leave out of the features (env TRAIN_DROP, comma-separated).")
+  @Nullable List<String> drop;
+
+  @Option(
+      names = "--keep",
+      paramLabel = "COLUMN",
+      split = ",",
+      defaultValue = "${env:TRAIN_KEEP}",
+      description =
+          "Columns to use as features although detected as an identifier, row counter, constant, date or"
+              + " mostly missing (env TRAIN_KEEP, comma-separated).")
+  @Nullable List<String> keep;
+
+  @Option(
+      names = "--delimiter",
+      paramLabel = "CHAR",
+      defaultValue = "${env:TRAIN_DELIMITER}",
+      description =
+          "Field delimiter: , ; | or tab (env TRAIN_DELIMITER; default: detected from the first rows).")
+  @Nullable String delimiter;
+
+  @Option(
+      names = "--decimal",
+      paramLabel = "CHAR",
+      defaultValue = "${env:TRAIN_DECIMAL}",
+      description =
+          "Decimal separator: . or , (env TRAIN_DECIMAL; default: detected, a comma only in files not"
+              + " delimited by commas).")
+  @Nullable String decimal;
+
+  @Option(
       names = "--missing",
       paramLabel = "POLICY",
       defaultValue = "${env:TRAIN_MISSING:-impute}",
@@ -83,9 +119,11 @@ final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--model-name",
       paramLabel = "NAME",
-      defaultValue = "${env:MODEL_NAME:-iris-classifier}",
-      description = "Registered model name (env MODEL_NAME, default ${DEFAULT-VALUE}).")
-  String modelName = "iris-classifier";
+      defaultValue = "${env:MODEL_NAME}",
+      description =
+          "Registered model name (env MODEL_NAME; default: from the data file's name, e.g. breast-cancer.csv"
+              + " -> breast-cancer-classifier; iris-classifier for the bundled Iris).")
+  @Nullable String modelName;
 
   @Option(
       names = "--alias",
@@ -276,8 +314,12 @@ final class TrainCommand implements Callable<Integer> {
           label,
           categorical == null ? Set.of() : Set.copyOf(categorical),
           MissingPolicy.parse(missing),
+          names(drop),
+          names(keep),
+          delimiter == null || delimiter.isEmpty() ? null : CsvDialect.parseDelimiter(delimiter),
+          decimal == null || decimal.isBlank() ? null : CsvDialect.Decimal.parse(decimal),
           experiment,
-          modelName,
+          modelName == null ? JobConfig.defaultModelName(data) : modelName,
           alias,
           folds,
           seed,
@@ -302,6 +344,19 @@ final class TrainCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage(), e);
     }
+  }
+
+  /** Column names from a comma-separated option: trimmed, blanks left out. */
+  private static Set<String> names(@Nullable List<String> columns) {
+    Set<String> out = new LinkedHashSet<>();
+    if (columns != null) {
+      for (String c : columns) {
+        if (!c.isBlank()) {
+          out.add(c.trim());
+        }
+      }
+    }
+    return out;
   }
 
   /** The jar's implementation version. */

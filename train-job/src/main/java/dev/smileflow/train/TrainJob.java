@@ -2,8 +2,8 @@ package dev.smileflow.train;
 
 import dev.smileflow.bundle.BundleDescriptor;
 import dev.smileflow.bundle.ModelBundle;
+import dev.smileflow.train.data.ColumnDecision;
 import dev.smileflow.train.data.CsvTables;
-import dev.smileflow.train.data.LoadOptions;
 import dev.smileflow.train.data.Split;
 import dev.smileflow.train.data.Table;
 import dev.smileflow.train.registry.PromotionGate;
@@ -157,14 +157,19 @@ final class TrainJob {
     Table table =
         config.data() == null
             ? CsvTables.iris()
-            : CsvTables.read(
-                config.data(),
-                new LoadOptions(config.label(), config.missing(), config.categorical()));
+            : CsvTables.read(config.data(), config.loadOptions());
     if (config.data() == null && !config.label().equals("species")) {
       throw new UsageException(
           "--label " + config.label() + " needs --data (the bundled Iris labels 'species')");
     }
     log.info("data: {}", table);
+    for (ColumnDecision d : table.decisions()) {
+      if (d.excluded()) {
+        log.warn("column '{}' is not a feature: {}", d.column(), d.explanation());
+      } else if (!d.detail().isEmpty()) {
+        log.info("column '{}' is a feature: {}", d.column(), d.detail());
+      }
+    }
     Split split = Split.holdout(table.y(), config.testFraction(), config.seed());
     Table train = table.select(split.train());
     Table test = table.select(split.test());
@@ -254,6 +259,7 @@ final class TrainJob {
     }
     tags.put("data.class_counts", truncate(counts.toString()));
     tags.put("data.missing_values", Long.toString(table.missingCount()));
+    tags.putAll(columnTags(table));
     tags.put("validation.warnings", Integer.toString(findings.size()));
     for (int i = 0; i < findings.size(); i++) {
       tags.put(
@@ -265,7 +271,7 @@ final class TrainJob {
     }
     for (Drift.Result d : drift) {
       tags.put(
-          "drift." + d.feature(),
+          "drift." + tagKey(d.feature()),
           String.format(
               Locale.ROOT,
               "D=%.4f p=%.3g%s",
@@ -599,6 +605,30 @@ final class TrainJob {
 
   static String fmt(double v) {
     return String.format(Locale.ROOT, "%.4f", v);
+  }
+
+  /**
+   * The parent-run tags about columns: {@code data.features} (the feature names, comma-separated)
+   * and one {@code data.excluded.<column>} per column left out, valued with the reason and its
+   * evidence.
+   */
+  static Map<String, String> columnTags(Table table) {
+    Map<String, String> tags = new LinkedHashMap<>();
+    tags.put("data.features", truncate(String.join(", ", table.featureNames())));
+    for (ColumnDecision d : table.excluded()) {
+      tags.put("data.excluded." + tagKey(d.column()), truncate(d.explanation()));
+    }
+    return tags;
+  }
+
+  /**
+   * A column name as part of a tag key: MLflow accepts letters, digits, {@code _ - .} and spaces
+   * (and rejects some uses of {@code /}), so any other character becomes {@code _}; at most 200
+   * characters.
+   */
+  static String tagKey(String column) {
+    String key = column.replaceAll("[^A-Za-z0-9_.\\- ]", "_");
+    return key.length() <= 200 ? key : key.substring(0, 200);
   }
 
   private static String truncate(String s) {

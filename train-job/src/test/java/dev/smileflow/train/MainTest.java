@@ -48,12 +48,18 @@ class MainTest {
           "--algorithms",
           "--search-file",
           "--missing",
+          "--drop",
+          "--keep",
+          "--delimiter",
+          "--decimal",
           "--reference-profile"
         }) {
       assertTrue(o.out().contains(option), option + " missing from --help:\n" + o.out());
     }
     assertTrue(o.out().contains("env MLFLOW_EXPERIMENT_NAME, default smileflow"), o.out());
-    assertTrue(o.out().contains("env MODEL_NAME, default iris-classifier"), o.out());
+    assertTrue(o.out().contains("env MODEL_NAME; default: from the data file's name"), o.out());
+    assertTrue(o.out().contains("env TRAIN_DROP"), o.out());
+    assertTrue(o.out().contains("env TRAIN_KEEP"), o.out());
   }
 
   @Test
@@ -70,6 +76,27 @@ class MainTest {
     Outcome algorithm = run(Map.of(), "--dry-run", "--algorithms", "svm,deep_net");
     assertEquals(2, algorithm.code());
     assertTrue(algorithm.err().contains("unknown algorithm 'deep_net'"), algorithm.err());
+  }
+
+  @Test
+  void dropOrKeepOfAnAbsentColumnAndABadDelimiterAreReportedBeforeTraining() {
+    String penguins = Path.of("..", "testdata", "penguins.csv").toString();
+    Outcome drop = run(Map.of(), "--dry-run", "--data", penguins, "--drop", "island,beak");
+    assertEquals(3, drop.code());
+    assertEquals(
+        "error: bad data: " + penguins + " has no column 'beak' (named in --drop)",
+        drop.err().strip());
+    Outcome keep = run(Map.of(), "--dry-run", "--data", penguins, "--keep", "wing");
+    assertEquals(3, keep.code());
+    assertTrue(keep.err().contains("has no column 'wing' (named in --keep)"), keep.err());
+    Outcome label = run(Map.of(), "--dry-run", "--data", penguins, "--drop", "species");
+    assertEquals(2, label.code());
+    assertTrue(label.err().contains("the label cannot be dropped"), label.err());
+    Outcome delimiter = run(Map.of(), "--dry-run", "--data", penguins, "--delimiter", ":");
+    assertEquals(2, delimiter.code());
+    assertEquals(
+        "error: bad arguments: --delimiter must be one of , ; | tab, got ':'",
+        delimiter.err().strip());
   }
 
   @Test

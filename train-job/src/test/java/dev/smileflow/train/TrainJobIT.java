@@ -179,6 +179,54 @@ class TrainJobIT {
   }
 
   @Test
+  void aRawFileIsRegisteredUnderItsOwnNameWithTheLeftOutColumnsAsTagsAndNotInTheSignature()
+      throws Exception {
+    String experiment = MlflowTestServer.uniqueName("tj-raw");
+    MainTest.Outcome o =
+        train(
+            SERVER.env(),
+            "--experiment",
+            experiment,
+            "--data",
+            java.nio.file.Path.of("..", "testdata", "penguins-raw.csv").toString(),
+            "--label",
+            "Species",
+            "--missing",
+            "impute",
+            "--algorithms",
+            "logistic");
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.out().contains("Registered: penguins-raw-classifier version "), o.out());
+    try (MlflowClient client = SERVER.newClient()) {
+      Run parent =
+          runs(client, experiment).stream()
+              .filter(r -> r.data().tag("mlflow.parentRunId").isEmpty())
+              .findFirst()
+              .orElseThrow();
+      assertEquals(
+          "date (values like '2007-11-11')",
+          parent.data().tag("data.excluded.Date Egg").orElseThrow());
+      assertEquals(
+          "constant (the single value 'Anvers')",
+          parent.data().tag("data.excluded.Region").orElseThrow());
+      assertTrue(
+          parent.data().tag("data.features").orElseThrow().startsWith("studyName, Island,"),
+          parent.data().tag("data.features").orElseThrow());
+      String source =
+          String.valueOf(
+              client.registry().getModelVersion("penguins-raw-classifier", "1").source());
+      LoggedModel logged = client.loggedModels().get(source.substring("models:/".length()));
+      java.nio.file.Path mlmodel = java.nio.file.Files.createTempFile("MLmodel", ".yaml");
+      client.artifacts().downloadFile(logged.artifactUri(), "MLmodel", mlmodel);
+      String text = java.nio.file.Files.readString(mlmodel);
+      assertTrue(text.contains("Culmen Length (mm)"), text);
+      for (String excluded : List.of("Sample Number", "Individual ID", "Date Egg", "Comments")) {
+        assertFalse(text.contains(excluded), excluded + " in the signature:\n" + text);
+      }
+    }
+  }
+
+  @Test
   void unreachableServerExitsWithFourAndTheReason() throws Exception {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {

@@ -18,12 +18,21 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
 /**
  * Reads a CSV file with a header row into a {@link Table}.
+ *
+ * <p>Reading: the delimiter ({@code , ; tab |}) and the decimal separator are detected by {@link
+ * CsvDialect#sniff} unless given; a UTF-8 byte-order mark is skipped; quoted fields and CRLF line
+ * ends are read as commons-csv reads them; cells are trimmed.
+ *
+ * <p>Columns: every column besides the label is screened by {@link ColumnScreen} (identifiers, row
+ * counters, constant, date and mostly-missing columns are left out) unless named in {@link
+ * LoadOptions#keep()} or {@link LoadOptions#categorical()}; {@link LoadOptions#drop()} leaves
+ * columns out by name. The decisions travel with the {@link Table}. The missing-value policy then
+ * applies to the label and the remaining features only.
  *
  * <p>Typing rule: a feature column whose non-missing values all parse as finite numbers is numeric;
  * one where most values are non-numeric (or that is listed in {@link LoadOptions#categorical()}) is
@@ -33,6 +42,9 @@ import org.apache.commons.csv.CSVRecord;
 public final class CsvTables {
   /** Spellings read as a missing value (compared case-insensitively, after trimming). */
   public static final Set<String> MISSING_TOKENS = Set.of("", "na", "n/a", "nan", "null", "?");
+
+  /** Header names shown in the message about a missing label column. */
+  static final int HEADER_SHOWN = 8;
 
   /** The classpath resource of the bundled Iris data set. */
   public static final String IRIS_RESOURCE = "iris.csv";
@@ -74,9 +86,9 @@ public final class CsvTables {
   /** Parses CSV bytes; {@code source} is used in messages. */
   public static Table parse(String source, byte[] bytes, LoadOptions options) {
     String text = decode(source, bytes);
+    CsvDialect dialect = CsvDialect.sniff(text, options.delimiter(), options.decimal());
     List<CSVRecord> records;
-    try (CSVParser parser =
-        CSVParser.parse(new StringReader(text), CSVFormat.DEFAULT.builder().setTrim(true).get())) {
+    try (CSVParser parser = CSVParser.parse(new StringReader(text), dialect.format())) {
       records = parser.getRecords();
     } catch (IOException | java.io.UncheckedIOException e) {
       throw new DataException(
@@ -107,22 +119,23 @@ public final class CsvTables {
           source
               + " has no label column '"
               + options.label()
-              + "' (columns: "
-              + String.join(", ", header)
-              + ")");
+              + "' (read with "
+              + dialect
+              + ": "
+              + header.size()
+              + (header.size() == 1 ? " column: " : " columns: ")
+              + String.join(", ", header.subList(0, Math.min(header.size(), HEADER_SHOWN)))
+              + (header.size() > HEADER_SHOWN ? ", ..." : "")
+              + "; set --label, or --delimiter if the columns are split wrongly)");
     }
     if (header.size() < 2) {
       throw new DataException(
           DataError.NO_FEATURES,
           source + " has no feature columns besides the label '" + options.label() + "'");
     }
-    for (String forced : options.categorical()) {
-      if (!index.containsKey(forced)) {
-        throw new DataException(
-            DataError.SCHEMA_MISMATCH,
-            source + " has no column '" + forced + "' (named as categorical)");
-      }
-    }
+    requireColumns(source, index, options.categorical(), "--categorical");
+    requireColumns(source, index, options.drop(), "--drop");
+    requireColumns(source, index, options.keep(), "--keep");
     int rows = records.size() - 1;
     if (rows == 0) {
       throw new DataException(DataError.EMPTY, source + " has a header but no data rows");
@@ -139,7 +152,10 @@ public final class CsvTables {
                 + ": "
                 + record.size()
                 + " fields, but the header has "
-                + header.size());
+                + header.size()
+                + " (read with "
+                + dialect
+                + ")");
       }
       String[] row = new String[header.size()];
       for (int j = 0; j < row.length; j++) {
@@ -148,7 +164,73 @@ public final class CsvTables {
       }
       cells[i] = row;
     }
-    return build(source, shortDigest(bytes), header, labelIndex, cells, options);
+    List<ColumnDecision> decisions = new ArrayList<>();
+    List<Integer> features = new ArrayList<>();
+    for (int j = 0; j < header.size(); j++) {
+      if (j == labelIndex) {
+        continue;
+      }
+      ColumnDecision decision = decide(header.get(j), j, cells, dialect, options);
+      decisions.add(decision);
+      if (!decision.excluded()) {
+        features.add(j);
+      }
+    }
+    if (features.isEmpty()) {
+      throw new DataException(
+          DataError.NO_FEATURES,
+          source
+              + " has no feature columns left: "
+              + String.join(
+                  "; ",
+                  decisions.stream().map(d -> "'" + d.column() + "' " + d.explanation()).toList())
+              + " (use --keep to use a column anyway)");
+    }
+    return build(
+        source,
+        shortDigest(bytes),
+        header,
+        labelIndex,
+        features,
+        decisions,
+        cells,
+        dialect,
+        options);
+  }
+
+  /** The decision about column {@code j}: dropped, screened, or kept despite the screen. */
+  private static ColumnDecision decide(
+      String name, int j, String[][] cells, CsvDialect dialect, LoadOptions options) {
+    if (options.drop().contains(name)) {
+      return new ColumnDecision(name, ColumnDecision.Reason.DROPPED, "named in --drop");
+    }
+    List<String> values = new ArrayList<>(cells.length);
+    for (String[] row : cells) {
+      values.add(row[j]);
+    }
+    ColumnDecision screened = ColumnScreen.screen(name, values, dialect);
+    if (!screened.excluded()) {
+      return screened;
+    }
+    if (options.keep().contains(name) || options.categorical().contains(name)) {
+      String by = options.keep().contains(name) ? "--keep" : "--categorical";
+      return new ColumnDecision(
+          name,
+          ColumnDecision.Reason.FEATURE,
+          "kept by " + by + "; detected as " + screened.explanation());
+    }
+    return screened;
+  }
+
+  private static void requireColumns(
+      String source, Map<String, Integer> index, Set<String> names, String option) {
+    for (String name : names.stream().sorted().toList()) {
+      if (!index.containsKey(name)) {
+        throw new DataException(
+            DataError.SCHEMA_MISMATCH,
+            source + " has no column '" + name + "' (named in " + option + ")");
+      }
+    }
   }
 
   private static Table build(
@@ -156,14 +238,22 @@ public final class CsvTables {
       String digest,
       List<String> header,
       int labelIndex,
+      List<Integer> features,
+      List<ColumnDecision> decisions,
       String[][] cells,
+      CsvDialect dialect,
       LoadOptions options) {
-    // Missing values: reject (first one wins the message) or drop whole rows.
+    List<Integer> used = new ArrayList<>(features);
+    used.add(labelIndex);
+    used.sort(null);
+    // Missing values in the label and the features: reject (first one wins the message) or drop
+    // whole rows.
     List<String[]> kept = new ArrayList<>(cells.length);
     for (int i = 0; i < cells.length; i++) {
       String[] row = cells[i];
       boolean drop = false;
-      for (int j = 0; j < row.length && !drop; j++) {
+      for (int k = 0; k < used.size() && !drop; k++) {
+        int j = used.get(k);
         if (row[j] != null) {
           continue;
         }
@@ -190,12 +280,15 @@ public final class CsvTables {
     }
     int n = kept.size();
     List<Column> columns = new ArrayList<>();
-    for (int j = 0; j < header.size(); j++) {
-      if (j == labelIndex) {
-        continue;
-      }
+    for (int j : features) {
       columns.add(
-          column(source, header.get(j), j, kept, options.categorical().contains(header.get(j))));
+          column(
+              source,
+              header.get(j),
+              j,
+              kept,
+              dialect,
+              options.categorical().contains(header.get(j))));
     }
     String[] labels = new String[n];
     for (int i = 0; i < n; i++) {
@@ -221,11 +314,16 @@ public final class CsvTables {
       y[i] = classIndex.get(labels[i]);
     }
     return new Table(
-        source, digest, columns, header.get(labelIndex), classes, y, options.missing());
+        source, digest, columns, header.get(labelIndex), classes, y, options.missing(), decisions);
   }
 
   private static Column column(
-      String source, String name, int j, List<String[]> rows, boolean forceCategorical) {
+      String source,
+      String name,
+      int j,
+      List<String[]> rows,
+      CsvDialect dialect,
+      boolean forceCategorical) {
     int n = rows.size();
     double[] numbers = new double[n];
     int numeric = 0;
@@ -238,7 +336,7 @@ public final class CsvTables {
         continue;
       }
       present++;
-      double parsed = parseNumber(value);
+      double parsed = dialect.parseNumber(value);
       if (Double.isFinite(parsed)) {
         numbers[i] = parsed;
         numeric++;
@@ -274,18 +372,6 @@ public final class CsvTables {
       values[i] = rows.get(i)[j];
     }
     return new Column.Categorical(name, values);
-  }
-
-  private static double parseNumber(String value) {
-    char first = value.charAt(0);
-    if (!(Character.isDigit(first) || first == '-' || first == '+' || first == '.')) {
-      return Double.NaN; // rejects "Infinity", "NaN", hex and other Java-only spellings early
-    }
-    try {
-      return Double.parseDouble(value);
-    } catch (NumberFormatException e) {
-      return Double.NaN;
-    }
   }
 
   private static List<String> classOrder(String[] labels) {

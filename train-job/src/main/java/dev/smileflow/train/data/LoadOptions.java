@@ -1,6 +1,8 @@
 package dev.smileflow.train.data;
 
+import java.util.HashSet;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How to read a CSV file.
@@ -8,18 +10,56 @@ import java.util.Set;
  * @param label the label column's header name
  * @param missing the missing-value policy
  * @param categorical columns to treat as categorical even when every value is a number (e.g.
- *     integer codes)
+ *     integer codes); naming a column here also keeps it from {@link ColumnScreen}'s exclusions
+ * @param drop columns to leave out of the features
+ * @param keep columns to use as features even when {@link ColumnScreen} would leave them out
+ * @param delimiter the field delimiter, or null to detect it ({@link CsvDialect#sniff})
+ * @param decimal the decimal separator, or null to detect it
  */
-public record LoadOptions(String label, MissingPolicy missing, Set<String> categorical) {
+public record LoadOptions(
+    String label,
+    MissingPolicy missing,
+    Set<String> categorical,
+    Set<String> drop,
+    Set<String> keep,
+    @Nullable Character delimiter,
+    CsvDialect.@Nullable Decimal decimal) {
   public LoadOptions {
     if (label.isBlank()) {
       throw new IllegalArgumentException("label column name is blank");
     }
     categorical = Set.copyOf(categorical);
+    drop = Set.copyOf(drop);
+    keep = Set.copyOf(keep);
+    if (drop.contains(label)) {
+      throw new IllegalArgumentException(
+          "--drop names the label column '" + label + "'; the label cannot be dropped");
+    }
+    Set<String> both = intersection(drop, keep);
+    both.addAll(intersection(drop, categorical));
+    if (!both.isEmpty()) {
+      throw new IllegalArgumentException(
+          "--drop names columns that are also kept (--keep or --categorical): "
+              + both.stream().sorted().toList());
+    }
+    if (delimiter != null && !CsvDialect.CANDIDATES.contains(delimiter)) {
+      throw new IllegalArgumentException("unsupported delimiter " + CsvDialect.describe(delimiter));
+    }
+  }
+
+  /** Detected dialect, nothing dropped or kept. */
+  public LoadOptions(String label, MissingPolicy missing, Set<String> categorical) {
+    this(label, missing, categorical, Set.of(), Set.of(), null, null);
   }
 
   /** Iris defaults: label {@code species}, reject missing values, no forced categoricals. */
   public static LoadOptions iris() {
     return new LoadOptions("species", MissingPolicy.REJECT, Set.of());
+  }
+
+  private static Set<String> intersection(Set<String> a, Set<String> b) {
+    Set<String> out = new HashSet<>(a);
+    out.retainAll(b);
+    return out;
   }
 }

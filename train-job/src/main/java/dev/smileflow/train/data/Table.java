@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * A loaded classification data set: feature columns in file order, the label column's name, the
- * sorted class labels and each row's class index. Immutable; {@link #select} gives a row subset
- * sharing the schema and classes.
+ * sorted class labels, each row's class index and the decision about every other column (feature or
+ * left out, and why). Immutable; {@link #select} gives a row subset sharing the schema and classes.
  */
 public final class Table {
   private final String source;
@@ -19,6 +19,7 @@ public final class Table {
   private final List<String> classes;
   private final int[] y;
   private final MissingPolicy missing;
+  private final List<ColumnDecision> decisions;
 
   Table(
       String source,
@@ -27,7 +28,8 @@ public final class Table {
       String labelName,
       List<String> classes,
       int[] y,
-      MissingPolicy missing) {
+      MissingPolicy missing,
+      List<ColumnDecision> decisions) {
     this.source = source;
     this.digest = digest;
     this.columns = List.copyOf(columns);
@@ -35,6 +37,7 @@ public final class Table {
     this.classes = List.copyOf(classes);
     this.y = y;
     this.missing = missing;
+    this.decisions = List.copyOf(decisions);
   }
 
   /**
@@ -61,6 +64,19 @@ public final class Table {
   /** Feature columns in file order. */
   public List<Column> columns() {
     return columns;
+  }
+
+  /**
+   * What loading decided about every column besides the label, in file order: the features and the
+   * columns left out, each with its reason.
+   */
+  public List<ColumnDecision> decisions() {
+    return decisions;
+  }
+
+  /** The columns left out of the features, in file order. */
+  public List<ColumnDecision> excluded() {
+    return decisions.stream().filter(ColumnDecision::excluded).toList();
   }
 
   /** Feature names in file order. */
@@ -139,7 +155,7 @@ public final class Table {
     for (int i = 0; i < rows.length; i++) {
       labels[i] = y[rows[i]];
     }
-    return new Table(source, digest, selected, labelName, classes, labels, missing);
+    return new Table(source, digest, selected, labelName, classes, labels, missing, decisions);
   }
 
   /** Total number of missing feature values. */

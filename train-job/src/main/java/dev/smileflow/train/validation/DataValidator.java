@@ -13,8 +13,8 @@ import java.util.Set;
 /**
  * Checks a loaded table before training. Hard failures (a class with fewer training rows than
  * folds) throw {@link DataException}; everything else (missing values, duplicate rows, constant
- * columns, class imbalance, many-level categoricals) is returned as findings, which the job logs as
- * run tags.
+ * columns kept with {@code --keep}, class imbalance, many-level categoricals) is returned as
+ * findings, which the job logs as run tags.
  */
 public final class DataValidator {
   /** Largest/smallest class ratio above which imbalance is reported. */

@@ -96,7 +96,7 @@ class PreprocessingTest {
 
   @Test
   void withoutImputeNoFeatureHasAFillAndEveryFieldStaysRequired() {
-    Table t = table("x,c,y\n1,red,a\n2,red,b\n3,red,a\n4,red,b\n5,red,a\n", MissingPolicy.REJECT);
+    Table t = table("x,c,y\n1,red,a\n2,blue,b\n3,red,a\n4,blue,b\n5,red,a\n", MissingPolicy.REJECT);
     Preprocessing p = Preprocessing.fit(t, all(t));
     assertTrue(p.features().stream().allMatch(Feature::required));
     var e =

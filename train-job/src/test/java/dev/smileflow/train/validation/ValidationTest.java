@@ -21,11 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 class ValidationTest {
   @TempDir Path dir;
 
-  private static Table table(String csv) {
+  private static Table table(String csv, String... keep) {
     return CsvTables.parse(
         "t.csv",
         csv.getBytes(StandardCharsets.UTF_8),
-        new LoadOptions("y", MissingPolicy.REJECT, Set.of()));
+        new LoadOptions("y", MissingPolicy.REJECT, Set.of(), Set.of(), Set.of(keep), null, null));
   }
 
   @Test
@@ -45,7 +45,7 @@ class ValidationTest {
   }
 
   @Test
-  void duplicatesConstantColumnsAndImbalanceAreWarnings() {
+  void duplicatesKeptConstantColumnsAndImbalanceAreWarnings() {
     StringBuilder csv = new StringBuilder("x,k,y\n");
     for (int i = 0; i < 20; i++) {
       csv.append(i % 10).append(",7,a\n");
@@ -53,7 +53,7 @@ class ValidationTest {
     for (int i = 0; i < 5; i++) {
       csv.append(100 + i).append(",7,b\n");
     }
-    Table t = table(csv.toString());
+    Table t = table(csv.toString(), "k"); // a constant column is left out unless kept
     List<String> codes = DataValidator.validate(t, t, 5).stream().map(Finding::code).toList();
     assertEquals(List.of("constant_column", "duplicate_rows", "class_imbalance"), codes);
   }
@@ -63,8 +63,17 @@ class ValidationTest {
     StringBuilder before = new StringBuilder("x,z,y\n");
     StringBuilder after = new StringBuilder("x,z,y\n");
     for (int i = 0; i < 200; i++) {
-      before.append(i % 50).append(',').append(i % 37).append(i % 2 == 0 ? ",a\n" : ",b\n");
-      after.append(i % 50 + 25).append(',').append(i % 37).append(i % 2 == 0 ? ",a\n" : ",b\n");
+      // multiples of 7 and 11 modulo 50 and 37: evenly spread values, not a row counter
+      before
+          .append(i * 7 % 50)
+          .append(',')
+          .append(i * 11 % 37)
+          .append(i % 2 == 0 ? ",a\n" : ",b\n");
+      after
+          .append(i * 7 % 50 + 25)
+          .append(',')
+          .append(i * 11 % 37)
+          .append(i % 2 == 0 ? ",a\n" : ",b\n");
     }
     Profile reference = Profile.of(table(before.toString()));
     List<Finding> findings = new ArrayList<>();
