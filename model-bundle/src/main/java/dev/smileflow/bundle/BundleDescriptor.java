@@ -5,10 +5,12 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -16,10 +18,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * What a bundle says about itself ({@code bundle.json}): the format version, the algorithm and its
  * hyperparameters, the features (which are the preprocessing, including the fitted imputation
- * values and the categorical other buckets), the class labels (index i = label index i), the
- * metrics, the training data's fingerprint, the seed, the library versions, and the checksum of
- * {@code model.ser}. Maps are copied sorted by key, so the same descriptor always serializes to the
- * same JSON.
+ * values and the categorical other buckets), the training columns it ignores, the class labels
+ * (index i = label index i), the metrics, the training data's fingerprint, the seed, the library
+ * versions, and the checksum of {@code model.ser}. Maps are copied sorted by key, so the same
+ * descriptor always serializes to the same JSON.
  *
  * <p>Build one with {@link #of} before writing; {@link ModelBundle#write} fills {@code modelSha256}
  * and {@code modelSizeBytes}. Until then {@code modelSha256} is null and {@code modelSizeBytes} 0.
@@ -29,6 +31,7 @@ public record BundleDescriptor(
     String algorithm,
     Map<String, String> hyperparameters,
     List<Feature> features,
+    List<String> ignoredInputs,
     String labelColumn,
     List<String> classLabels,
     Map<String, Double> metrics,
@@ -81,6 +84,20 @@ public record BundleDescriptor(
     for (Feature f : features) {
       if (f.name().equals(labelColumn)) {
         throw new IllegalArgumentException("label column " + labelColumn + " is also a feature");
+      }
+    }
+    ignoredInputs = List.copyOf(ignoredInputs);
+    if (formatVersion == 1 && !ignoredInputs.isEmpty()) {
+      throw new IllegalArgumentException("format version 1 has no ignored inputs");
+    }
+    Set<String> seen = new HashSet<>();
+    features.forEach(f -> seen.add(f.name()));
+    seen.add(labelColumn);
+    for (String name : ignoredInputs) {
+      requireText("ignored input", name);
+      if (!seen.add(name)) {
+        throw new IllegalArgumentException(
+            "ignored input " + name + " is a feature, the label or listed twice");
       }
     }
     classLabels = List.copyOf(classLabels);
@@ -138,6 +155,7 @@ public record BundleDescriptor(
         algorithm,
         hyperparameters,
         features,
+        List.of(),
         labelColumn,
         classLabels,
         metrics,
@@ -158,6 +176,7 @@ public record BundleDescriptor(
         algorithm,
         hyperparameters,
         features,
+        ignoredInputs,
         labelColumn,
         classLabels,
         metrics,
@@ -178,9 +197,35 @@ public record BundleDescriptor(
         algorithm,
         hyperparameters,
         features,
+        ignoredInputs,
         labelColumn,
         classLabels,
         newMetrics,
+        dataDigest,
+        trainingRows,
+        seed,
+        smileVersion,
+        javaVersion,
+        createdAt,
+        modelSha256,
+        modelSizeBytes);
+  }
+
+  /**
+   * This descriptor with the columns of the training data that the model leaves out on purpose
+   * (identifiers, constants, dates, dropped columns): a request may carry them, and they are
+   * ignored rather than refused as unknown fields.
+   */
+  public BundleDescriptor withIgnoredInputs(List<String> names) {
+    return new BundleDescriptor(
+        formatVersion,
+        algorithm,
+        hyperparameters,
+        features,
+        names,
+        labelColumn,
+        classLabels,
+        metrics,
         dataDigest,
         trainingRows,
         seed,

@@ -72,6 +72,10 @@ final class DescriptorJson {
         }
       }
     }
+    if (d.formatVersion() >= 2) {
+      ArrayNode ignored = root.putArray("ignored_inputs");
+      d.ignoredInputs().forEach(ignored::add);
+    }
     root.put("label_column", d.labelColumn());
     ArrayNode labels = root.putArray("class_labels");
     d.classLabels().forEach(labels::add);
@@ -181,6 +185,7 @@ final class DescriptorJson {
           r.text(root, "algorithm"),
           hyperparameters,
           features,
+          v2 && root.has("ignored_inputs") ? r.texts(root, "ignored_inputs") : List.of(),
           r.text(root, "label_column"),
           r.texts(root, "class_labels"),
           metrics,

@@ -57,8 +57,23 @@ public final class LoadedModel {
    * @throws InvalidInputException listing every problem with the row
    */
   public Prediction predict(Map<String, ?> row) {
-    double[] encoded = Features.encode(descriptor.features(), row);
-    return predictEncoded(encoded, Features.outOfRange(descriptor.features(), row));
+    Map<String, ?> used = withoutIgnored(row);
+    double[] encoded = Features.encode(descriptor.features(), used);
+    return predictEncoded(encoded, Features.outOfRange(descriptor.features(), used));
+  }
+
+  /**
+   * The row without the fields the model ignores on purpose ({@link
+   * BundleDescriptor#ignoredInputs}), so a client may send a whole training-file row.
+   */
+  private Map<String, ?> withoutIgnored(Map<String, ?> row) {
+    List<String> ignored = descriptor.ignoredInputs();
+    if (ignored.isEmpty() || ignored.stream().noneMatch(row::containsKey)) {
+      return row;
+    }
+    Map<String, Object> used = new LinkedHashMap<>(row);
+    ignored.forEach(used::remove);
+    return used;
   }
 
   /**
@@ -72,7 +87,7 @@ public final class LoadedModel {
     List<FieldError> errors = new ArrayList<>();
     for (int i = 0; i < rows.size(); i++) {
       try {
-        encoded.add(Features.encode(descriptor.features(), rows.get(i)));
+        encoded.add(Features.encode(descriptor.features(), withoutIgnored(rows.get(i))));
       } catch (InvalidInputException e) {
         for (FieldError error : e.errors()) {
           errors.add(new FieldError("[" + i + "]." + error.field(), error.problem()));

@@ -86,6 +86,7 @@ class BundleDescriptorTest {
         d.algorithm(),
         d.hyperparameters(),
         features,
+        List.of(),
         d.labelColumn(),
         d.classLabels(),
         d.metrics(),

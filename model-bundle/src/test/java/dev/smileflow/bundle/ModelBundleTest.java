@@ -135,6 +135,45 @@ class ModelBundleTest {
   }
 
   @Test
+  void ignoredInputsSurviveJsonRoundTripAndMayNotNameAFeatureOrTheLabel() throws Exception {
+    BundleDescriptor d =
+        descriptor(2, TestBundles.irisFeatures()).withIgnoredInputs(List.of("id", "Date Egg"));
+    assertEquals(d, roundTrip(d));
+    assertEquals(List.of("id", "Date Egg"), roundTrip(d).ignoredInputs());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> descriptor(2, TestBundles.irisFeatures()).withIgnoredInputs(List.of("sepal_width")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> descriptor(2, TestBundles.irisFeatures()).withIgnoredInputs(List.of("y")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> descriptor(1, TestBundles.irisFeatures()).withIgnoredInputs(List.of("id")));
+  }
+
+  @Test
+  void aRowCarryingAnIgnoredColumnIsServedAsWithoutItButAnUnknownOneIsStillRefused()
+      throws Exception {
+    Object model = TestBundles.trainIris("logistic");
+    BundleDescriptor descriptor =
+        TestBundles.irisDescriptor("logistic").withIgnoredInputs(List.of("plant_id"));
+    ModelBundle.write(dir, model, descriptor, TestBundles.setosa());
+    LoadedModel loaded = ModelBundle.load(dir);
+    assertEquals(List.of("plant_id"), loaded.descriptor().ignoredInputs());
+
+    Map<String, Object> withId = new java.util.LinkedHashMap<>(TestBundles.virginica());
+    withId.put("plant_id", "P-0042");
+    assertEquals(loaded.predict(TestBundles.virginica()), loaded.predict(withId));
+    assertEquals(
+        loaded.predictAll(List.of(TestBundles.virginica())), loaded.predictAll(List.of(withId)));
+
+    withId.put("plant_colour", "green");
+    InvalidInputException e =
+        assertThrows(InvalidInputException.class, () -> loaded.predict(withId));
+    assertEquals("plant_colour: unknown field", e.getMessage());
+  }
+
+  @Test
   void version2CategoricalWithoutOtherBucketFlagIsCorrupt() throws Exception {
     BundleDescriptor d =
         descriptor(2, List.of(new Feature.Categorical("colour", List.of("red", "green"))));
@@ -159,6 +198,7 @@ class ModelBundleTest {
         "svm",
         Map.of("smile.svm.C", "10"),
         features,
+        List.of(),
         "y",
         List.of("no", "yes"),
         Map.of("accuracy", 0.91),

@@ -335,16 +335,17 @@ final class TrainJob {
     }
     BundleDescriptor descriptor =
         BundleDescriptor.of(
-            winner.spec().algorithm().id(),
-            winner.spec().params(),
-            fitted.preprocessing().features(),
-            table.labelName(),
-            table.classes(),
-            finite(modelMetrics),
-            table.digest(),
-            train.rows(),
-            config.seed(),
-            Instant.now());
+                winner.spec().algorithm().id(),
+                winner.spec().params(),
+                fitted.preprocessing().features(),
+                table.labelName(),
+                table.classes(),
+                finite(modelMetrics),
+                table.digest(),
+                train.rows(),
+                config.seed(),
+                Instant.now())
+            .withIgnoredInputs(table.excluded().stream().map(ColumnDecision::column).toList());
     Map<String, Object> example = fitted.preprocessing().completeRow(train, 0);
     String runId = tracker.parentRunId();
     String modelId =
