@@ -1,11 +1,15 @@
 package dev.smileflow.train.search;
 
+import dev.smileflow.bundle.BundleDescriptor;
 import dev.smileflow.bundle.Predictor;
 import dev.smileflow.train.data.Preprocessing;
 import dev.smileflow.train.data.Table;
+import java.time.Instant;
+import java.util.Map;
 
 /**
- * A Smile model with the preprocessing it was trained behind.
+ * A Smile model with the preprocessing it was trained behind, and what {@code ModelBundle.write}
+ * needs to write it: the model, {@link #descriptor} and {@link #inputExample}.
  *
  * @param spec the candidate it was fitted from
  * @param model the Smile classifier (what {@code ModelBundle.write} serializes)
@@ -28,5 +32,32 @@ public record FittedModel(ModelSpec spec, Object model, Preprocessing preprocess
         preprocessing.encode(table, all),
         table.y(),
         table.classes().size());
+  }
+
+  /**
+   * The bundle descriptor of this model (no checksum yet).
+   *
+   * @param data the whole data set (its label, classes and digest)
+   * @param train the rows this model was fitted on
+   * @param metrics the metrics stored in the bundle (finite)
+   */
+  public BundleDescriptor descriptor(
+      Table data, Table train, Map<String, Double> metrics, long seed, Instant createdAt) {
+    return BundleDescriptor.of(
+        spec.algorithm().id(),
+        spec.params(),
+        preprocessing.features(),
+        data.labelName(),
+        data.classes(),
+        metrics,
+        data.digest(),
+        train.rows(),
+        seed,
+        createdAt);
+  }
+
+  /** The bundle's input example: the first training row, missing values filled. */
+  public Map<String, Object> inputExample(Table train) {
+    return preprocessing.completeRow(train, 0);
   }
 }
