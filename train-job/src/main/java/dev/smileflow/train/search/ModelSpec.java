@@ -105,10 +105,10 @@ public sealed interface ModelSpec {
    * gamma="scale"} (gamma = 1 / (2 sigma^2) = 1 / p) whatever the number of features.
    *
    * <p>Two classes: one binary SVM ({@link PlattSvm}), its Platt scaling fitted on held-out
-   * decision values (each row scored by a machine trained on the other {@link #PLATT_FOLDS - 1}
-   * inner folds, as libsvm does); when a class has fewer rows than there are inner folds, on the
-   * training decision values. More classes: Smile's one-versus-one, whose pairwise Platt scalings
-   * are fitted on the training decision values.
+   * decision values (each row scored by a machine trained on the other inner folds, {@link
+   * #PLATT_FOLDS} in all, as libsvm does); when a class has fewer rows than there are inner folds,
+   * on the training decision values. More classes: Smile's one-versus-one, whose pairwise Platt
+   * scalings are fitted on the training decision values.
    */
   record Svm(double c, double sigmaScale) implements ModelSpec {
     public Svm {
@@ -162,8 +162,10 @@ public sealed interface ModelSpec {
 
     private PlattSvm binary(double[][] x, int[] y, GaussianKernel kernel, long seed) {
       int[] signs = Arrays.stream(y).map(label -> label == 1 ? +1 : -1).toArray();
-      double[] scores = new double[x.length];
+      SVM<double[]> svm = machine(x, signs, kernel, seed);
+      double[] scores;
       if (Arrays.stream(classCounts(y)).min().orElse(0) >= PLATT_FOLDS) {
+        scores = new double[x.length];
         for (int[] held : Split.folds(y, PLATT_FOLDS, seed)) {
           int[] rest = Split.complement(x.length, held);
           SVM<double[]> inner = machine(pick(x, rest), pick(signs, rest), kernel, seed + 1);
@@ -171,12 +173,8 @@ public sealed interface ModelSpec {
             scores[row] = inner.score(x[row]);
           }
         }
-        SVM<double[]> svm = machine(x, signs, kernel, seed);
-        return new PlattSvm(svm, PlattScaling.fit(scores, signs));
-      }
-      SVM<double[]> svm = machine(x, signs, kernel, seed);
-      for (int i = 0; i < x.length; i++) {
-        scores[i] = svm.score(x[i]);
+      } else {
+        scores = Arrays.stream(x).mapToDouble(svm::score).toArray();
       }
       return new PlattSvm(svm, PlattScaling.fit(scores, signs));
     }
