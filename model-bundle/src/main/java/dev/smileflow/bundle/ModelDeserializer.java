@@ -12,8 +12,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Deserializes a verified {@code model.ser} through an allow-list {@link ObjectInputFilter} with
- * depth, reference, array and byte limits. The allow-list holds the Smile model packages and the
- * few JDK value and collection classes Smile models contain; nothing of smileflow's own.
+ * depth, reference, array and byte limits. The allow-list holds the Smile model packages, the few
+ * JDK value and collection classes Smile models contain, and one smileflow class ({@link
+ * PlattSvm}). Every entry outside the Smile packages is an exact class name that a real model
+ * needs, and a test fails without it (docs/security.md lists them and why).
  */
 final class ModelDeserializer {
 
@@ -49,9 +51,11 @@ final class ModelDeserializer {
           "smile.util.",
           "smile.validation.");
 
-  /** Individual JDK classes found inside Smile models. */
+  /** Individual classes found inside the models train-job writes. */
   static final Set<String> ALLOWED_CLASSES =
       Set.of(
+          // The binary SVM with Platt scaling: Smile has no calibrated two-class SVM.
+          "dev.smileflow.bundle.PlattSvm",
           "java.lang.Object",
           "java.lang.Number",
           "java.lang.Enum",
@@ -69,7 +73,14 @@ final class ModelDeserializer {
           "java.util.LinkedHashMap",
           "java.util.Hashtable",
           "java.util.Properties",
-          "java.util.Map$Entry");
+          "java.util.Map$Entry",
+          // KNN on 10 or more features searches a CoverTree, which keeps its points in
+          // Arrays.asList(...) views; their elements are still checked one by one.
+          "java.util.Arrays$ArrayList",
+          // ... and measures distances with the method reference MathEx::distance. Resolving it
+          // calls $deserializeLambda$ of the capturing class, which is read (and so checked) as a
+          // class too: only lambdas compiled into allow-listed classes can come back.
+          "java.lang.invoke.SerializedLambda");
 
   private ModelDeserializer() {}
 

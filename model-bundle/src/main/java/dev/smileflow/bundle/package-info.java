@@ -6,6 +6,8 @@
  * preprocessing path and {@link dev.smileflow.bundle.Predictor} the single prediction path, shared
  * by training, cross-validation and serving; {@link dev.smileflow.bundle.ModelBundle#load} verifies
  * the checksum before it deserializes anything, and deserializes only through an allow-list filter.
+ * {@link dev.smileflow.bundle.PlattSvm}, the calibrated two-class SVM, is the one model class of
+ * smileflow's own, because Smile has none.
  */
 @org.jspecify.annotations.NullMarked
 package dev.smileflow.bundle;

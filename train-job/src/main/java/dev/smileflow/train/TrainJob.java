@@ -334,19 +334,8 @@ final class TrainJob {
       modelMetrics.put("cv_" + m.key() + "_std", winner.std(m));
     }
     BundleDescriptor descriptor =
-        BundleDescriptor.of(
-                winner.spec().algorithm().id(),
-                winner.spec().params(),
-                fitted.preprocessing().features(),
-                table.labelName(),
-                table.classes(),
-                finite(modelMetrics),
-                table.digest(),
-                train.rows(),
-                config.seed(),
-                Instant.now())
-            .withIgnoredInputs(table.excluded().stream().map(ColumnDecision::column).toList());
-    Map<String, Object> example = fitted.preprocessing().completeRow(train, 0);
+        fitted.descriptor(table, train, finite(modelMetrics), config.seed(), Instant.now());
+    Map<String, Object> example = fitted.inputExample(train);
     String runId = tracker.parentRunId();
     String modelId =
         tracker.logModel(

@@ -45,7 +45,7 @@ public enum Algorithm {
       false,
       Map.of("var_smoothing", List.of(1e-9)),
       p -> new ModelSpec.NaiveBayesSpec(p.get("var_smoothing"))),
-  LDA("lda", true, Map.of("tolerance", List.of(1e-4)), p -> new ModelSpec.Lda(p.get("tolerance")));
+  LDA("lda", true, Map.of("ridge", List.of(1e-4)), p -> new ModelSpec.Lda(p.get("ridge")));
 
   private final String id;
   private final boolean needsBlas;
@@ -66,6 +66,24 @@ public enum Algorithm {
   /** The name used on the command line, in search files and in MLflow ({@code random_forest}). */
   public String id() {
     return id;
+  }
+
+  /**
+   * The rank of this algorithm from the simplest (0) up, which breaks ties between candidates of
+   * different algorithms: fewer, plainer parameters and smoother decision functions first - naive
+   * Bayes, logistic regression, LDA, a decision tree, kNN, SVM, random forest, gradient boosting.
+   */
+  public int simplicity() {
+    return switch (this) {
+      case NAIVE_BAYES -> 0;
+      case LOGISTIC -> 1;
+      case LDA -> 2;
+      case DECISION_TREE -> 3;
+      case KNN -> 4;
+      case SVM -> 5;
+      case RANDOM_FOREST -> 6;
+      case GRADIENT_BOOSTING -> 7;
+    };
   }
 
   /** Whether it needs Smile's native BLAS/LAPACK. */

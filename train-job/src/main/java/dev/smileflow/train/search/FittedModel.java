@@ -1,19 +1,24 @@
 package dev.smileflow.train.search;
 
+import dev.smileflow.bundle.BundleDescriptor;
 import dev.smileflow.bundle.BundleException;
 import dev.smileflow.bundle.InvalidInputException;
 import dev.smileflow.bundle.LoadedModel;
 import dev.smileflow.bundle.ModelBundle;
 import dev.smileflow.bundle.Prediction;
 import dev.smileflow.bundle.Predictor;
+import dev.smileflow.train.data.ColumnDecision;
 import dev.smileflow.train.data.Preprocessing;
 import dev.smileflow.train.data.Table;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * A Smile model with the preprocessing it was trained behind.
+ * A Smile model with the preprocessing it was trained behind, and what {@code ModelBundle.write}
+ * needs to write it: the model, {@link #descriptor} and {@link #inputExample}.
  *
  * @param spec the candidate it was fitted from
  * @param model the Smile classifier (what {@code ModelBundle.write} serializes)
@@ -91,5 +96,33 @@ public record FittedModel(ModelSpec spec, Object model, Preprocessing preprocess
         }
       }
     }
+  }
+
+  /**
+   * The bundle descriptor of this model (no checksum yet).
+   *
+   * @param data the whole data set (its label, classes and digest)
+   * @param train the rows this model was fitted on
+   * @param metrics the metrics stored in the bundle (finite)
+   */
+  public BundleDescriptor descriptor(
+      Table data, Table train, Map<String, Double> metrics, long seed, Instant createdAt) {
+    return BundleDescriptor.of(
+            spec.algorithm().id(),
+            spec.params(),
+            preprocessing.features(),
+            data.labelName(),
+            data.classes(),
+            metrics,
+            data.digest(),
+            train.rows(),
+            seed,
+            createdAt)
+        .withIgnoredInputs(data.excluded().stream().map(ColumnDecision::column).toList());
+  }
+
+  /** The bundle's input example: the first training row, missing values filled. */
+  public Map<String, Object> inputExample(Table train) {
+    return preprocessing.completeRow(train, 0);
   }
 }

@@ -36,11 +36,6 @@ public enum Metric {
     };
   }
 
-  /** Whether {@code a} is strictly better than {@code b}. */
-  public boolean better(double a, double b) {
-    return higherIsBetter ? a > b : a < b;
-  }
-
   /**
    * Parses {@code accuracy|f1_macro|log_loss} (also {@code macro_f1}, {@code f1}, {@code logloss}).
    */

@@ -1,5 +1,8 @@
 package dev.smileflow.train.search;
 
+import dev.smileflow.bundle.PlattSvm;
+import dev.smileflow.train.data.Split;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,16 +14,20 @@ import smile.classification.LDA;
 import smile.classification.LogisticRegression;
 import smile.classification.NaiveBayes;
 import smile.classification.OneVersusOne;
+import smile.classification.PlattScaling;
 import smile.classification.RandomForest;
 import smile.classification.SVM;
 import smile.data.DataFrame;
 import smile.data.formula.Formula;
 import smile.data.vector.ValueVector;
+import smile.linalg.UPLO;
 import smile.math.MathEx;
 import smile.math.kernel.GaussianKernel;
 import smile.model.cart.SplitRule;
 import smile.stat.distribution.Distribution;
 import smile.stat.distribution.GaussianDistribution;
+import smile.tensor.DenseMatrix;
+import smile.tensor.EVD;
 
 /**
  * One candidate: an algorithm with all its hyperparameters, validated in the record's compact
@@ -45,6 +52,13 @@ public sealed interface ModelSpec {
    * DataFrameClassifier}.
    */
   Object fit(double[][] x, int[] y, List<String> encodedNames, long seed);
+
+  /**
+   * How complex this model is within its algorithm, compared lexicographically (smaller is simpler)
+   * and only between specs of the same algorithm; it breaks ties ({@link SearchResult#winner()}).
+   * More regularization, fewer or shallower trees, more neighbours and wider kernels are simpler.
+   */
+  double[] complexity();
 
   /** A short display name, e.g. {@code svm(c=10, sigma=1)}. */
   default String label() {
@@ -74,6 +88,11 @@ public sealed interface ModelSpec {
     }
 
     @Override
+    public double[] complexity() {
+      return new double[] {-lambda};
+    }
+
+    @Override
     public Object fit(double[][] x, int[] y, List<String> names, long seed) {
       MathEx.setSeed(seed);
       return LogisticRegression.fit(x, y, new LogisticRegression.Options(lambda, 1e-5, 500));
@@ -81,10 +100,15 @@ public sealed interface ModelSpec {
   }
 
   /**
-   * RBF-kernel SVM, one-versus-one with Platt-scaled probabilities. The kernel width is {@code
-   * sigma_scale * sqrt(p / 2)} for p encoded (standardized) columns, so {@code sigma_scale = 1} is
-   * scikit-learn's {@code gamma="scale"} (gamma = 1 / (2 sigma^2) = 1 / p) whatever the number of
-   * features.
+   * RBF-kernel SVM with Platt-scaled probabilities. The kernel width is {@code sigma_scale * sqrt(p
+   * / 2)} for p encoded (standardized) columns, so {@code sigma_scale = 1} is scikit-learn's {@code
+   * gamma="scale"} (gamma = 1 / (2 sigma^2) = 1 / p) whatever the number of features.
+   *
+   * <p>Two classes: one binary SVM ({@link PlattSvm}), its Platt scaling fitted on held-out
+   * decision values (each row scored by a machine trained on the other inner folds, {@link
+   * #PLATT_FOLDS} in all, as libsvm does); when a class has fewer rows than there are inner folds,
+   * on the training decision values. More classes: Smile's one-versus-one, whose pairwise Platt
+   * scalings are fitted on the training decision values.
    */
   record Svm(double c, double sigmaScale) implements ModelSpec {
     public Svm {
@@ -107,11 +131,22 @@ public sealed interface ModelSpec {
       return sigmaScale * Math.sqrt(Math.max(1, width) / 2.0);
     }
 
+    /** Inner folds that give the binary Platt scaling its held-out decision values. */
+    static final int PLATT_FOLDS = 3;
+
+    @Override
+    public double[] complexity() {
+      return new double[] {c, -sigmaScale};
+    }
+
     @Override
     public Object fit(double[][] x, int[] y, List<String> names, long seed) {
+      GaussianKernel kernel = new GaussianKernel(sigma(names.size()));
+      if (classCount(y) == 2) {
+        return binary(x, y, kernel, seed);
+      }
       MathEx.setSeed(seed);
       double cost = c;
-      GaussianKernel kernel = new GaussianKernel(sigma(names.size()));
       // OneVersusOne trains the pairs on the common pool, whose threads have their own RNGs: seed
       // each pair from
       // the run's seed and the pair's labels, so the result does not depend on which thread trains
@@ -120,9 +155,33 @@ public sealed interface ModelSpec {
           x,
           y,
           (xi, yi) -> {
-            MathEx.setSeed(seed ^ (31L * java.util.Arrays.hashCode(yi) + xi.length));
+            MathEx.setSeed(seed ^ (31L * Arrays.hashCode(yi) + xi.length));
             return SVM.fit(xi, yi, kernel, new SVM.Options(cost));
           });
+    }
+
+    private PlattSvm binary(double[][] x, int[] y, GaussianKernel kernel, long seed) {
+      int[] signs = Arrays.stream(y).map(label -> label == 1 ? +1 : -1).toArray();
+      SVM<double[]> svm = machine(x, signs, kernel, seed);
+      double[] scores;
+      if (Arrays.stream(classCounts(y)).min().orElse(0) >= PLATT_FOLDS) {
+        scores = new double[x.length];
+        for (int[] held : Split.folds(y, PLATT_FOLDS, seed)) {
+          int[] rest = Split.complement(x.length, held);
+          SVM<double[]> inner = machine(pick(x, rest), pick(signs, rest), kernel, seed + 1);
+          for (int row : held) {
+            scores[row] = inner.score(x[row]);
+          }
+        }
+      } else {
+        scores = Arrays.stream(x).mapToDouble(svm::score).toArray();
+      }
+      return new PlattSvm(svm, PlattScaling.fit(scores, signs));
+    }
+
+    private SVM<double[]> machine(double[][] x, int[] signs, GaussianKernel kernel, long seed) {
+      MathEx.setSeed(seed);
+      return SVM.fit(x, signs, kernel, new SVM.Options(c));
     }
   }
 
@@ -148,6 +207,11 @@ public sealed interface ModelSpec {
           Integer.toString(mtry),
           "max_depth",
           Integer.toString(maxDepth));
+    }
+
+    @Override
+    public double[] complexity() {
+      return new double[] {trees, maxDepth, mtry};
     }
 
     @Override
@@ -188,6 +252,11 @@ public sealed interface ModelSpec {
     }
 
     @Override
+    public double[] complexity() {
+      return new double[] {trees, maxNodes, shrinkage};
+    }
+
+    @Override
     public Object fit(double[][] x, int[] y, List<String> names, long seed) {
       MathEx.setSeed(seed);
       var options =
@@ -215,6 +284,11 @@ public sealed interface ModelSpec {
     }
 
     @Override
+    public double[] complexity() {
+      return new double[] {maxDepth, -nodeSize};
+    }
+
+    @Override
     public Object fit(double[][] x, int[] y, List<String> names, long seed) {
       MathEx.setSeed(seed);
       var options = new DecisionTree.Options(SplitRule.GINI, maxDepth, 0, nodeSize);
@@ -236,6 +310,11 @@ public sealed interface ModelSpec {
     @Override
     public Map<String, String> params() {
       return ordered("k", Integer.toString(k));
+    }
+
+    @Override
+    public double[] complexity() {
+      return new double[] {-k};
     }
 
     @Override
@@ -268,6 +347,11 @@ public sealed interface ModelSpec {
     }
 
     @Override
+    public double[] complexity() {
+      return new double[] {-varSmoothing};
+    }
+
+    @Override
     public Object fit(double[][] x, int[] y, List<String> names, long seed) {
       int k = classCount(y);
       int p = x[0].length;
@@ -295,10 +379,16 @@ public sealed interface ModelSpec {
     }
   }
 
-  /** Smile's linear discriminant analysis (needs native BLAS/LAPACK). */
-  record Lda(double tolerance) implements ModelSpec {
+  /**
+   * Smile's linear discriminant analysis (needs native BLAS/LAPACK), with {@code ridge} added to
+   * the diagonal of the covariance. Smile's own {@code LDA.fit} refuses a singular covariance,
+   * which every one-hot encoded categorical column (its levels sum to one) and every constant
+   * column produce; the ridge keeps those directions at a small, finite variance instead. Like
+   * Smile, the covariance is the total one about the overall mean, divided by n - k.
+   */
+  record Lda(double ridge) implements ModelSpec {
     public Lda {
-      requireRange("lda.tolerance", tolerance, 1e-12, 1e-1);
+      requireRange("lda.ridge", ridge, 1e-12, 10);
     }
 
     @Override
@@ -308,18 +398,56 @@ public sealed interface ModelSpec {
 
     @Override
     public Map<String, String> params() {
-      return ordered("tolerance", num(tolerance));
+      return ordered("ridge", num(ridge));
+    }
+
+    @Override
+    public double[] complexity() {
+      return new double[] {-ridge};
     }
 
     @Override
     public Object fit(double[][] x, int[] y, List<String> names, long seed) {
-      MathEx.setSeed(seed);
-      int k = classCount(y);
-      double[] priori = new double[k];
-      for (int label : y) {
-        priori[label] += 1.0 / y.length;
+      int n = x.length;
+      int p = x[0].length;
+      int[] counts = classCounts(y);
+      int k = counts.length;
+      if (n <= k) {
+        throw new IllegalArgumentException(
+            "LDA needs more rows (" + n + ") than classes (" + k + ")");
       }
-      return LDA.fit(x, y, priori, tolerance);
+      double[] priori = new double[k];
+      double[][] mu = new double[k][p];
+      double[] mean = new double[p];
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < p; j++) {
+          mu[y[i]][j] += x[i][j];
+          mean[j] += x[i][j] / n;
+        }
+      }
+      for (int c = 0; c < k; c++) {
+        priori[c] = (double) counts[c] / n;
+        for (int j = 0; j < p; j++) {
+          mu[c][j] /= counts[c];
+        }
+      }
+      double[][] covariance = new double[p][p];
+      for (double[] row : x) {
+        for (int j = 0; j < p; j++) {
+          for (int l = 0; l <= j; l++) {
+            covariance[j][l] += (row[j] - mean[j]) * (row[l] - mean[l]);
+          }
+        }
+      }
+      for (int j = 0; j < p; j++) {
+        for (int l = 0; l <= j; l++) {
+          covariance[j][l] /= n - k;
+          covariance[l][j] = covariance[j][l];
+        }
+        covariance[j][j] += ridge;
+      }
+      EVD eigen = DenseMatrix.of(covariance).withUplo(UPLO.LOWER).eigen().sort();
+      return new LDA(priori, mu, eigen.wr(), eigen.Vr());
     }
   }
 
@@ -330,6 +458,23 @@ public sealed interface ModelSpec {
       k = Math.max(k, label + 1);
     }
     return k;
+  }
+
+  /** Rows per class of labels {@code 0..k-1}. */
+  private static int[] classCounts(int[] y) {
+    int[] counts = new int[classCount(y)];
+    for (int label : y) {
+      counts[label]++;
+    }
+    return counts;
+  }
+
+  private static double[][] pick(double[][] x, int[] rows) {
+    return Arrays.stream(rows).mapToObj(i -> x[i]).toArray(double[][]::new);
+  }
+
+  private static int[] pick(int[] y, int[] rows) {
+    return Arrays.stream(rows).map(i -> y[i]).toArray();
   }
 
   private static DataFrame frame(double[][] x, int[] y, List<String> names) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.smileflow.bundle.BundleDescriptor;
 import dev.smileflow.bundle.ModelBundle;
 import dev.smileflow.train.data.CsvTables;
 import dev.smileflow.train.data.Split;
@@ -34,20 +33,11 @@ class ServedAsTrainedTest {
   }
 
   private static Path write(Path dir, FittedModel fitted) throws IOException {
-    BundleDescriptor descriptor =
-        BundleDescriptor.of(
-            fitted.spec().algorithm().id(),
-            fitted.spec().params(),
-            fitted.preprocessing().features(),
-            train.labelName(),
-            train.classes(),
-            Map.of(),
-            train.digest(),
-            train.rows(),
-            7,
-            Instant.EPOCH);
     ModelBundle.write(
-        dir, fitted.model(), descriptor, fitted.preprocessing().completeRow(train, 0));
+        dir,
+        fitted.model(),
+        fitted.descriptor(train, train, Map.of(), 7, Instant.EPOCH),
+        fitted.inputExample(train));
     return dir;
   }
 
