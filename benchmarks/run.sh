@@ -230,9 +230,16 @@ curve() {
     wrk -t2 -c64 -d1s --latency -s "$lua" "$url" 2>&1 | sed -n 's/^RESULT //p' \
       | awk -v s="$i" '{print s "," $1 "," $3 "," $5 + $6}' >>"$out/curve-$name.csv"
   done
-  result="$(awk -F, -v n="$curve_seconds" 'NR > 1 && $1 <= 5 {r += $2; if ($3 > p) p = $3}
-    NR > 1 && $1 > n - 10 {sr += $2; sp[++k] = $3}
-    END {asort(sp); printf "%.0f %.1f %.0f %.1f", r / 5, p, sr / k, sp[int((k + 1) / 2)]}' "$out/curve-$name.csv") $(rss_mib "$api_pid")"
+  result="$(python3 - "$out/curve-$name.csv" "$curve_seconds" <<'PY'
+import csv, statistics, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1])) if r["rps"]]
+n = int(sys.argv[2])
+first = [r for r in rows if int(r["second"]) <= 5]
+last = [r for r in rows if int(r["second"]) > n - 10]
+print("%.0f %.1f %.0f %.1f" % (sum(float(r["rps"]) for r in first) / 5, max(float(r["p99_ms"]) for r in first),
+      statistics.mean(float(r["rps"]) for r in last), statistics.median(float(r["p99_ms"]) for r in last)))
+PY
+) $(rss_mib "$api_pid")"
 }
 
 plain=("$java" -XX:MaxRAM=512m -jar "$root/api/target/api.jar")
