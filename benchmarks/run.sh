@@ -7,19 +7,32 @@
 #      p99, and the api's peak resident memory under that load;
 #   3. locust (locust/locustfile.py mix) at 50 and 200 users without think time: requests/s, p50/p95/p99,
 #      failures, peak resident memory;
-#   4. wrk again with the api pinned to one core (taskset), like a 1 vCPU instance.
+#   4. wrk again with the api pinned to one core (taskset), like a 1 vCPU instance;
+#   5. the warm-up curve: req/s and p99 per second for the first 30 s after /health/ready first answers 200, for a
+#      plain `java -XX:MaxRAM=512m -jar api.jar` (with its default warm-up, and with WARMUP_REQUESTS=0) and for
+#      the image's flags with the AOT cache; first-5 s figures against seconds 21-30 of the same run;
+#   6. the garbage collector under one core and -XX:MaxRAM=512m (Serial, G1, Parallel), and memory with 200
+#      connections sending maximum-size batches;
+#   7. the Python peer: `mlflow models serve` (2 workers) of an sklearn LogisticRegression Iris model logged to
+#      the same MLflow server, the same curve and wrk settings, and the ratios.
 # The api always runs with Dockerfile.api's ENTRYPOINT flags (SerialGC, MaxRAMPercentage=70, ...).
 #   benchmarks/run.sh            writes benchmarks/reports/<UTC time>/ and prints summary.md
-# Env: MLFLOW_PORT (5000), PORT (8080), COLD_RUNS (5), WRK_SECONDS (20), LOCUST_RUN_TIME (60s).
+# Env: MLFLOW_PORT (5000), PORT (8080), PEER_PORT (8091), COLD_RUNS (5), WRK_SECONDS (20), LOCUST_RUN_TIME (60s),
+# CURVE_SECONDS (30).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/benchmarks/lib.sh"
+. "$root/benchmarks/peer.sh"
 
 mlflow_port=${MLFLOW_PORT:-5000} api_port=${PORT:-8080}
 cold_runs=${COLD_RUNS:-5} wrk_seconds=${WRK_SECONDS:-20} locust_time=${LOCUST_RUN_TIME:-60s}
 out="$root/benchmarks/reports/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
 summary="$out/summary.md"
+if ! command -v wrk >/dev/null && [ "$(id -u)" = 0 ]; then
+  log "installing wrk (Debian package)"
+  { apt-get install -y -q wrk || { apt-get update -q && apt-get install -y -q wrk; }; } >/dev/null 2>&1
+fi
 command -v wrk >/dev/null || die "wrk is needed (apt-get install wrk)"
 ensure_jars
 locust=$(locust_install)
@@ -183,6 +196,186 @@ wrk_run live-1cpu /health/live "$out/report.lua" "$wrk_seconds"; read -r l_rps l
   echo "|---|---|---|---|---|---|---|---|"
   echo "| POST /v1/classify | $c_rps | $c_p50 | $c_p99 | $c_n | $c_non2xx | $c_err | $c_rss |"
   echo "| GET /health/live | $l_rps | $l_p50 | $l_p99 | $l_n | $l_non2xx | $l_err | $l_rss |"
+  echo
+} >>"$summary"
+stop_pid "$api_pid"
+wrk_cmd=(wrk -t2)
+curve_seconds=${CURVE_SECONDS:-30}
+load() { cut -d' ' -f1 /proc/loadavg; }
+
+# fresh_start LOGFILE URL [ENV=VALUE...] -- CMD...: starts CMD, waits for URL's first 200; sets api_pid and ready_ms.
+fresh_start() {
+  local logfile=$1 url=$2; shift 2
+  local envs=()
+  while [ "$1" != -- ]; do envs+=("$1"); shift; done; shift
+  local t0; t0=$(date +%s%N)
+  env "${envs[@]}" setsid "$@" >"$logfile" 2>&1 </dev/null &
+  api_pid=$!; started_groups+=("$api_pid")
+  until curl -fs -o /dev/null --max-time 1 "$url" 2>/dev/null; do
+    kill -0 "$api_pid" 2>/dev/null || { tail -n 20 "$logfile" >&2; die "exited before ready: $*"; }
+    [ $(( ($(date +%s%N) - t0) / 1000000000 )) -lt 180 ] || die "not ready after 180 s: $*"
+    sleep 0.01
+  done
+  ready_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+}
+
+# curve NAME URL LUA: CURVE_SECONDS back-to-back 1 s wrk runs (-t2 -c64) right after ready; writes
+# curve-NAME.csv (second, req/s, p99 ms, errors) and sets result="first5_rps first5_p99 steady_rps steady_p99 rss",
+# where first5_p99 is the worst per-second p99 of seconds 1-5 (an upper bound of their joint p99) and steady is
+# the mean req/s and median p99 of the last 10 seconds.
+curve() {
+  local name=$1 url=$2 lua=$3 i
+  echo "second,rps,p99_ms,errors" >"$out/curve-$name.csv"
+  for i in $(seq 1 "$curve_seconds"); do
+    wrk -t2 -c64 -d1s --latency -s "$lua" "$url" 2>&1 | sed -n 's/^RESULT //p' \
+      | awk -v s="$i" '{print s "," $1 "," $3 "," $5 + $6}' >>"$out/curve-$name.csv"
+  done
+  result="$(python3 - "$out/curve-$name.csv" "$curve_seconds" <<'PY'
+import csv, statistics, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1])) if r["rps"]]
+n = int(sys.argv[2])
+first = [r for r in rows if int(r["second"]) <= 5]
+last = [r for r in rows if int(r["second"]) > n - 10]
+print("%.0f %.1f %.0f %.1f" % (sum(float(r["rps"]) for r in first) / 5, max(float(r["p99_ms"]) for r in first),
+      statistics.mean(float(r["rps"]) for r in last), statistics.median(float(r["p99_ms"]) for r in last)))
+PY
+) $(rss_mib "$api_pid")"
+}
+
+plain=("$java" -XX:MaxRAM=512m -jar "$root/api/target/api.jar")
+{
+  echo "## Warm-up curve: the first ${curve_seconds} s after /health/ready first answers 200 (wrk -t2 -c64, 1 s runs back to back, POST /v1/classify)"
+  echo
+  echo "From the registry on the local MLflow. first 5 s: mean req/s of seconds 1-5 and their worst per-second p99;"
+  echo "steady: seconds $((curve_seconds - 9))-${curve_seconds} of the same run (mean req/s, median p99). Goals: first 5 s >= 0.5x steady, p99 <= 50 ms."
+  echo
+  echo "| api | start to ready ms | first 5 s req/s | first 5 s p99 ms | steady req/s | steady p99 ms | first/steady | RSS after MiB | load |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+} >>"$summary"
+declare -A ready_of rps5_of p99_5_of rps_of p99_of
+for variant in plain plain-nowarmup image-aot; do
+  l=$(load)
+  case $variant in
+    plain) label='`java -XX:MaxRAM=512m -jar api.jar` (default warm-up)'
+      fresh_start "$out/api-$variant.log" "$base/health/ready" PORT=$api_port LOG_LEVEL=WARN MODEL_REFRESH_SECONDS=0 -- "${plain[@]}" ;;
+    plain-nowarmup) label='the same, `WARMUP_REQUESTS=0`'
+      fresh_start "$out/api-$variant.log" "$base/health/ready" PORT=$api_port LOG_LEVEL=WARN MODEL_REFRESH_SECONDS=0 WARMUP_REQUESTS=0 -- "${plain[@]}" ;;
+    image-aot) label="Dockerfile.api flags + AOT cache, -XX:MaxRAM=512m"
+      fresh_start "$out/api-$variant.log" "$base/health/ready" PORT=$api_port LOG_LEVEL=WARN MODEL_REFRESH_SECONDS=0 -- \
+        "$java" -XX:MaxRAM=512m "${flags[@]}" "-XX:AOTCache=$out/api.aot" -jar "$root/api/target/api.jar" ;;
+  esac
+  log "warm-up curve: $variant (ready in $ready_ms ms)"
+  curve "$variant" "$base/v1/classify" "$out/classify.lua"; read -r r5 p5 rs ps rss <<<"$result"
+  ready_of[$variant]=$ready_ms rps5_of[$variant]=$r5 p99_5_of[$variant]=$p5 rps_of[$variant]=$rs p99_of[$variant]=$ps
+  echo "| $label | $ready_ms | $r5 | $p5 | $rs | $ps | $(awk -v a="$r5" -v b="$rs" 'BEGIN{printf "%.2f", a / b}') | $rss | $l |" >>"$summary"
+  if [ "$variant" = plain ]; then
+    log "steady state of the plain api: classify beside /health/live (${wrk_seconds} s each)"
+    wrk_run plain-classify /v1/classify "$out/classify.lua" "$wrk_seconds"; read -r pc_rps _ pc_p99 _ pc_non2xx _ _ <<<"$result"
+    wrk_run plain-live /health/live "$out/report.lua" "$wrk_seconds"; read -r pl_rps _ pl_p99 _ _ _ _ <<<"$result"
+    steady_load=$(load)
+  fi
+  stop_pid "$api_pid"
+done
+{
+  echo
+  echo "Per-second curves: curve-*.csv in the report directory."
+  echo
+  echo "## Steady state, plain \`java -XX:MaxRAM=512m -jar api.jar\`, wrk -t2 -c64, ${wrk_seconds} s per route after the curve (load $steady_load)"
+  echo
+  echo "| route | req/s | p99 ms |"
+  echo "|---|---|---|"
+  echo "| POST /v1/classify | $pc_rps | $pc_p99 |"
+  echo "| GET /health/live | $pl_rps | $pl_p99 |"
+  echo "| classify / live | $(awk -v a="$pc_rps" -v b="$pl_rps" 'BEGIN{printf "%.2f", a / b}') (goal >= 0.9) | $(awk -v a="$pc_p99" -v b="$pl_p99" 'BEGIN{printf "%.2f", a / b}') (goal <= 1.5) |"
+  echo
+} >>"$summary"
+
+log "GC under one core and -XX:MaxRAM=512m"
+{
+  echo "## Garbage collector, one core (api on CPU 0, wrk -t1 -c64 on CPU 1), -XX:MaxRAM=512m, ${wrk_seconds} s after ${wrk_seconds} s"
+  echo
+  echo "| GC | classify req/s | p99 ms | peak RSS MiB | load |"
+  echo "|---|---|---|---|---|"
+} >>"$summary"
+wrk_cmd=(taskset -c 1 wrk -t1)
+for gc in Serial G1 Parallel; do
+  l=$(load)
+  fresh_start "$out/api-gc-$gc.log" "$base/health/ready" PORT=$api_port LOG_LEVEL=WARN MODEL_REFRESH_SECONDS=0 -- \
+    taskset -c 0 "$java" -XX:MaxRAM=512m "-XX:+Use${gc}GC" -jar "$root/api/target/api.jar"
+  wrk_run "gc-$gc-warm" /v1/classify "$out/classify.lua" "$wrk_seconds"
+  wrk_run "gc-$gc" /v1/classify "$out/classify.lua" "$wrk_seconds"; read -r g_rps _ g_p99 _ _ _ g_rss <<<"$result"
+  echo "| $gc | $g_rps | $g_p99 | $g_rss | $l |" >>"$summary"
+  stop_pid "$api_pid"
+done
+echo >>"$summary"
+wrk_cmd=(wrk -t2)
+
+log "memory: 200 connections, batches of MAX_BATCH_ROWS (100) rows"
+python3 - "$out/batch.lua" "$out/report.lua" <<'PY'
+import json, sys
+row = {"sepal_length": 7.7, "sepal_width": 2.6, "petal_length": 6.9, "petal_width": 2.3}
+body = json.dumps({"rows": [row] * 100})
+open(sys.argv[1], "w").write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = [[%s]]\n%s' % (body, open(sys.argv[2]).read()))
+PY
+{
+  echo "## Memory: -XX:MaxRAM=512m, wrk -t2 -c200, POST /v1/classify/batch with 100 rows (the maximum), ${wrk_seconds} s (goal: RSS <= 256 MiB, no OOM)"
+  echo
+  echo "| api | batches/s | p99 ms | non-2xx | socket errors | peak RSS MiB | alive after | load |"
+  echo "|---|---|---|---|---|---|---|---|"
+} >>"$summary"
+for variant in plain image-aot; do
+  l=$(load)
+  if [ "$variant" = plain ]; then
+    fresh_start "$out/api-mem-$variant.log" "$base/health/ready" PORT=$api_port LOG_LEVEL=WARN MODEL_REFRESH_SECONDS=0 -- "${plain[@]}"
+  else
+    fresh_start "$out/api-mem-$variant.log" "$base/health/ready" PORT=$api_port LOG_LEVEL=WARN MODEL_REFRESH_SECONDS=0 -- \
+      "$java" -XX:MaxRAM=512m "${flags[@]}" "-XX:AOTCache=$out/api.aot" -jar "$root/api/target/api.jar"
+  fi
+  rm -f "$out/stop"; sample_rss "$api_pid" "$out/rss-mem-$variant" "$out/stop" & sampler=$!
+  wrk -t2 -c200 -d"${wrk_seconds}s" --latency -s "$out/batch.lua" "$base/v1/classify/batch" >"$out/wrk-mem-$variant.txt" 2>&1
+  touch "$out/stop"; wait "$sampler"
+  read -r m_rps _ m_p99 _ m_non2xx m_err <<<"$(sed -n 's/^RESULT //p' "$out/wrk-mem-$variant.txt")"
+  alive=yes; kill -0 "$api_pid" 2>/dev/null || alive="NO (exited)"
+  echo "| $variant | $m_rps | $m_p99 | $m_non2xx | $m_err | $(cat "$out/rss-mem-$variant") | $alive | $l |" >>"$summary"
+  stop_pid "$api_pid"
+done
+echo >>"$summary"
+
+log "Python peer: mlflow models serve"
+peer_port=${PEER_PORT:-8091}
+peer_python=$(peer_install)
+peer_log_model "$peer_python" iris-sklearn-peer "$out/peer-train.log"
+cat >"$out/peer.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = [[{"dataframe_records": [$body]}]]
+$(cat "$out/report.lua")
+LUA
+l=$(load)
+t0=$(date +%s%N)
+start_peer "$peer_python" "$peer_port" "$out/peer.log" "models:/iris-sklearn-peer/1"
+api_pid=$peer_pid
+until curl -fs -o /dev/null --max-time 1 "http://127.0.0.1:$peer_port/ping" 2>/dev/null; do
+  kill -0 "$api_pid" 2>/dev/null || { tail -n 20 "$out/peer.log" >&2; die "the peer exited before ready"; }
+  sleep 0.01
+done
+peer_ready=$(( ($(date +%s%N) - t0) / 1000000 ))
+curl -fsS -H 'Content-Type: application/json' -d "{\"dataframe_records\": [$body]}" "http://127.0.0.1:$peer_port/invocations" >"$out/peer-answer.json" \
+  || die "the peer does not classify"
+curve peer "http://127.0.0.1:$peer_port/invocations" "$out/peer.lua"; read -r q5 qp5 qs qps qrss <<<"$result"
+stop_pid "$api_pid"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1f", a / b}'; }
+{
+  echo "## Side by side with the Python peer (same machine, same MLflow, wrk -t2 -c64, 1 s runs for ${curve_seconds} s after ready; load $l)"
+  echo
+  echo "Peer: \`mlflow models serve -m models:/iris-sklearn-peer/1 --env-manager local -w 2\` (MLflow's scoring server, scikit-learn $PEER_SKLEARN_VERSION LogisticRegression), POST /invocations {\"dataframe_records\": [flower]}; answer: $(cat "$out/peer-answer.json")."
+  echo
+  echo "| service | start to ready ms | first 5 s req/s | first 5 s p99 ms | steady req/s | steady p99 ms | RSS MiB |"
+  echo "|---|---|---|---|---|---|---|"
+  echo "| smileflow api, plain \`java -XX:MaxRAM=512m -jar api.jar\` | ${ready_of[plain]} | ${rps5_of[plain]} | ${p99_5_of[plain]} | ${rps_of[plain]} | ${p99_of[plain]} | see above |"
+  echo "| smileflow api, image flags + AOT cache | ${ready_of[image-aot]} | ${rps5_of[image-aot]} | ${p99_5_of[image-aot]} | ${rps_of[image-aot]} | ${p99_of[image-aot]} | see above |"
+  echo "| Python peer (mlflow models serve, 2 workers) | $peer_ready | $q5 | $qp5 | $qs | $qps | $qrss (main process) |"
+  echo "| **ratio plain api / peer** | $(ratio "$peer_ready" "${ready_of[plain]}")x faster to ready | $(ratio "${rps5_of[plain]}" "$q5")x | $(ratio "$qp5" "${p99_5_of[plain]}")x lower | $(ratio "${rps_of[plain]}" "$qs")x | $(ratio "$qps" "${p99_of[plain]}")x lower | |"
   echo
 } >>"$summary"
 echo "Reports (CSV, HTML, logs): ${out#"$root"/}" >>"$summary"

@@ -1,6 +1,7 @@
 package dev.smileflow.api;
 
 import dev.smileflow.api.model.ModelSource;
+import dev.smileflow.api.model.WarmupBudget;
 import dev.smileflow.mlflow.MlflowConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +34,8 @@ import org.jspecify.annotations.Nullable;
  * @param apiKey {@code API_KEY}: when set, {@code /v1/*} needs it in {@code X-API-Key}; null = off
  * @param flagOutOfRange {@code FLAG_OUT_OF_RANGE}: mark inputs outside the training range
  * @param virtualThreads {@code HTTP_THREADS=virtual} (default) or {@code platform}
+ * @param warmup {@code WARMUP_SECONDS} and {@code WARMUP_REQUESTS}: the self-traffic a model is
+ *     served before the service reports ready (and before a new version is swapped in)
  */
 public record ApiConfig(
     ModelSource model,
@@ -49,7 +52,8 @@ public record ApiConfig(
     long maxBodyBytes,
     @Nullable String apiKey,
     boolean flagOutOfRange,
-    boolean virtualThreads) {
+    boolean virtualThreads,
+    WarmupBudget warmup) {
 
   /** How log lines are written. */
   public enum LogFormat {
@@ -66,6 +70,7 @@ public record ApiConfig(
     Objects.requireNonNull(tag, "tag");
     Objects.requireNonNull(logLevel, "logLevel");
     Objects.requireNonNull(logFormat, "logFormat");
+    Objects.requireNonNull(warmup, "warmup");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port out of range: " + port);
     }
@@ -76,6 +81,12 @@ public record ApiConfig(
       throw new IllegalArgumentException("limits must be positive");
     }
   }
+
+  /** {@code WARMUP_SECONDS} unless set: the longest the warm-up may delay readiness. */
+  static final Duration DEFAULT_WARMUP = Duration.ofMillis(1500);
+
+  /** {@code WARMUP_REQUESTS} unless set. */
+  static final int DEFAULT_WARMUP_REQUESTS = 20_000;
 
   /** True when the model comes from the MLflow registry. */
   public boolean usesRegistry() {
@@ -115,6 +126,11 @@ public record ApiConfig(
         + flagOutOfRange
         + ", virtualThreads="
         + virtualThreads
+        + ", warmup="
+        + warmup.time().toMillis()
+        + " ms/"
+        + warmup.requests()
+        + " requests"
         + "]";
   }
 
@@ -151,6 +167,9 @@ public record ApiConfig(
     if (!threads.equals("virtual") && !threads.equals("platform")) {
       reader.problem("HTTP_THREADS: must be virtual or platform, got '" + threads + "'");
     }
+    Duration warmupTime = reader.seconds("WARMUP_SECONDS", DEFAULT_WARMUP, 60);
+    int warmupRequests =
+        (int) reader.number("WARMUP_REQUESTS", DEFAULT_WARMUP_REQUESTS, 0, 1_000_000);
     MlflowConfig mlflow = reader.mlflow(model);
     if (!reader.problems.isEmpty()) {
       throw new InvalidConfigException(reader.problems);
@@ -170,7 +189,8 @@ public record ApiConfig(
         maxBody,
         apiKey,
         flag,
-        threads.equals("virtual"));
+        threads.equals("virtual"),
+        new WarmupBudget(warmupTime, warmupRequests));
   }
 
   /** Collects every problem instead of stopping at the first. */
@@ -210,6 +230,25 @@ public record ApiConfig(
         return n;
       } catch (NumberFormatException e) {
         problem(key + ": not a whole number: '" + v + "'");
+        return fallback;
+      }
+    }
+
+    /** A duration in seconds, decimals allowed ({@code 1.5}), from 0 to {@code maxSeconds}. */
+    Duration seconds(String key, Duration fallback, long maxSeconds) {
+      String v = get(key);
+      if (v == null) {
+        return fallback;
+      }
+      try {
+        var s = new java.math.BigDecimal(v);
+        if (s.signum() < 0 || s.compareTo(java.math.BigDecimal.valueOf(maxSeconds)) > 0) {
+          problem(key + ": must be between 0 and " + maxSeconds + " seconds, got " + v);
+          return fallback;
+        }
+        return Duration.ofMillis(s.movePointRight(3).longValue());
+      } catch (NumberFormatException e) {
+        problem(key + ": not a number of seconds: '" + v + "'");
         return fallback;
       }
     }

@@ -35,7 +35,7 @@ public final class App {
         new ClassifyRoutes(
             holder, metrics, config.tag(), config.maxBatchRows(), config.flagOutOfRange());
     var info = new InfoRoutes(holder, metrics, config.model(), config.tag());
-    var observer = new RequestObserver(metrics, config.apiKey());
+    var observer = new RequestObserver(metrics, config.apiKey(), holder::ready);
     return Javalin.create(c -> {
       c.jetty.host = config.host();
       c.jetty.port = config.port();

@@ -1,5 +1,6 @@
 package dev.smileflow.api;
 
+import dev.smileflow.api.http.Warmup;
 import dev.smileflow.api.metrics.ApiMetrics;
 import dev.smileflow.api.model.MlflowRegistry;
 import dev.smileflow.api.model.ModelFetcher;
@@ -7,6 +8,7 @@ import dev.smileflow.api.model.ModelHolder;
 import dev.smileflow.api.model.ModelRefresher;
 import dev.smileflow.api.model.ModelRegistry;
 import dev.smileflow.api.model.ModelStartup;
+import dev.smileflow.api.model.ServedModel;
 import dev.smileflow.api.model.StartupFailedException;
 import io.javalin.Javalin;
 import java.lang.management.ManagementFactory;
@@ -24,6 +26,9 @@ import org.slf4j.LoggerFactory;
 public final class Main {
   static final int EXIT_CONFIG = 2;
   static final int EXIT_NO_MODEL = 3;
+
+  /** Concurrent warm-up connections: enough to keep both the selector and the handlers busy. */
+  private static final int WARMUP_CONNECTIONS = 4;
 
   private Main() {}
 
@@ -66,7 +71,7 @@ public final class Main {
             ? MlflowRegistry.create(java.util.Objects.requireNonNull(config.mlflow()))
             : null;
     var fetcher = new ModelFetcher(config.model(), registry, config.cacheDir(), Clock.systemUTC());
-    var refresher = new ModelRefresher(fetcher, holder, metrics);
+    var refresher = new ModelRefresher(fetcher, holder, metrics, config.warmup());
     Javalin app = App.create(config, holder, metrics);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -82,12 +87,15 @@ public final class Main {
                 "shutdown"));
     app.start();
     log.info("listening on {}:{}; not ready until the model is loaded", config.host(), app.port());
+    ServedModel loaded;
     try {
-      holder.swap(new ModelStartup(fetcher, config.startupRetry(), Thread::sleep).load());
+      loaded = new ModelStartup(fetcher, config.startupRetry(), Thread::sleep).load();
     } catch (StartupFailedException e) {
       log.error("refusing to start ({}): {}", e.code(), e.getMessage());
       return EXIT_NO_MODEL;
     }
+    warmUp(config, holder, loaded, app.port(), log);
+    holder.swap(loaded);
     Duration sinceJvmStart = Duration.ofMillis(ManagementFactory.getRuntimeMXBean().getUptime());
     metrics.ready(sinceJvmStart);
     var model = holder.current().orElseThrow();
@@ -100,5 +108,32 @@ public final class Main {
         sinceJvmStart.toMillis());
     refresher.start(config.refreshInterval());
     return 0;
+  }
+
+  /**
+   * Serves {@code model} to the service's own traffic over the real port (still not ready) until
+   * the warm-up budget is spent, so the first clients meet compiled code.
+   */
+  private static void warmUp(
+      ApiConfig config, ModelHolder holder, ServedModel model, int port, Logger log) {
+    if (!config.warmup().enabled()) {
+      log.info("warm-up off");
+      return;
+    }
+    holder.stage(model);
+    var warmup =
+        new Warmup(
+            config.host(),
+            port,
+            model.model().inputExample(),
+            config.apiKey(),
+            config.maxBatchRows());
+    Warmup.Result r = warmup.run(config.warmup(), WARMUP_CONNECTIONS);
+    log.info(
+        "warm-up: {} requests over {} connections in {} ms ({} failed)",
+        r.requests(),
+        WARMUP_CONNECTIONS,
+        r.took().toMillis(),
+        r.failures());
   }
 }

@@ -88,6 +88,30 @@ class ApiJarIT {
   }
 
   @Test
+  void theJarWarmsItsServingPathOverItsOwnPortBeforeItReportsReady() throws Exception {
+    try (ApiProcess api =
+        ApiProcess.launch(
+            dir,
+            Map.of(
+                "MODEL_URI", bundle.toString(),
+                "LOG_FORMAT", "text",
+                "WARMUP_REQUESTS", "500",
+                "WARMUP_SECONDS", "60"))) {
+      api.awaitReady();
+      String log = api.output();
+      int warmed = log.indexOf("warm-up: 500 requests over");
+      int ready = log.indexOf("ready: serving iris-bundle");
+      assertTrue(warmed >= 0 && ready > warmed, "warm-up finished before ready:\n" + log);
+      assertTrue(log.contains("(0 failed)"), log);
+      assertFalse(
+          log.contains("POST /v1/classify 200"), "no access lines for the warm-up:\n" + log);
+      String metrics = api.get("/metrics").body();
+      assertTrue(metrics.contains("api_warmup_requests_total{status=\"200\"} 500.0"), metrics);
+      assertFalse(metrics.contains("uri=\"/v1/classify"), metrics);
+    }
+  }
+
+  @Test
   void fromTheRegistryItBecomesReadyAndLogsItsStartToReadyTime() throws Exception {
     MlflowTestServer server = MlflowTestServer.shared();
     try (MlflowClient client = server.newClient()) {

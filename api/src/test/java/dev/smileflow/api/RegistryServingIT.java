@@ -8,6 +8,7 @@ import dev.smileflow.api.model.MlflowRegistry;
 import dev.smileflow.api.model.ModelFetcher;
 import dev.smileflow.api.model.ModelRefresher;
 import dev.smileflow.api.model.ModelStartup;
+import dev.smileflow.api.model.WarmupBudget;
 import dev.smileflow.bundle.testing.TestBundles;
 import dev.smileflow.mlflow.MlflowClient;
 import dev.smileflow.mlflow.Stage;
@@ -140,7 +141,8 @@ class RegistryServingIT {
     String v2 = p.publish(knn);
     p.alias("production", v1);
     try (Served s = Served.start(Map.of("MODEL_NAME", p.modelName));
-        var refresher = new ModelRefresher(s.fetcher(), s.api().holder, s.api().metrics)) {
+        var refresher =
+            new ModelRefresher(s.fetcher(), s.api().holder, s.api().metrics, WarmupBudget.OFF)) {
       AtomicBoolean stop = new AtomicBoolean();
       AtomicInteger ok = new AtomicInteger();
       Set<String> failures = ConcurrentHashMap.newKeySet();
@@ -193,7 +195,8 @@ class RegistryServingIT {
     String bad = p.publish(tampered);
     p.alias("production", v1);
     try (Served s = Served.start(Map.of("MODEL_NAME", p.modelName));
-        var refresher = new ModelRefresher(s.fetcher(), s.api().holder, s.api().metrics)) {
+        var refresher =
+            new ModelRefresher(s.fetcher(), s.api().holder, s.api().metrics, WarmupBudget.OFF)) {
       p.alias("production", bad);
       refresher.checkOnce();
       var r = s.api().postJson("/v1/classify", VIRGINICA);

@@ -46,10 +46,13 @@ public final class ClassifyRoutes {
           "body: must be a JSON object of input fields, got " + JsonBodies.kind(body));
     }
     ServedModel model = holder.current().orElseThrow(ApiException::notReady);
+    boolean counted = !RequestObserver.isWarmup(ctx);
     long t0 = System.nanoTime();
     Prediction p = model.model().predict(JsonBodies.fields(body));
-    metrics.inference(System.nanoTime() - t0);
-    Map<String, Object> data = result(model, p);
+    if (counted) {
+      metrics.inference(System.nanoTime() - t0);
+    }
+    Map<String, Object> data = result(model, p, counted);
     data.put("model_version", model.version());
     data.put("model_name", model.name());
     JsonBodies.write(ctx, 200, Envelope.success(data, tag));
@@ -98,6 +101,7 @@ public final class ClassifyRoutes {
       throw ApiException.validation(problems);
     }
     ServedModel model = holder.current().orElseThrow(ApiException::notReady);
+    boolean counted = !RequestObserver.isWarmup(ctx);
     List<Map<String, Object>> fields = new ArrayList<>(rows.size());
     rows.forEach(row -> fields.add(JsonBodies.fields(row)));
     long t0 = System.nanoTime();
@@ -105,8 +109,10 @@ public final class ClassifyRoutes {
     long perRow = (System.nanoTime() - t0) / fields.size();
     List<Map<String, Object>> results = new ArrayList<>(predictions.size());
     for (Prediction p : predictions) {
-      metrics.inference(perRow);
-      results.add(result(model, p));
+      if (counted) {
+        metrics.inference(perRow);
+      }
+      results.add(result(model, p, counted));
     }
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("model_version", model.version());
@@ -115,8 +121,11 @@ public final class ClassifyRoutes {
     JsonBodies.write(ctx, 200, Envelope.success(data, tag));
   }
 
-  private Map<String, Object> result(ServedModel model, Prediction p) {
-    metrics.prediction(p.label(), model.version());
+  /** One prediction's result; {@code counted} false for warm-up traffic, kept out of metrics. */
+  private Map<String, Object> result(ServedModel model, Prediction p, boolean counted) {
+    if (counted) {
+      metrics.prediction(p.label(), model.version());
+    }
     Map<String, Object> out = new LinkedHashMap<>();
     // Smile's posteriori can exceed 1 by rounding; clients are promised [0, 1].
     out.put("pred_confidence", Math.min(1.0, p.confidence()));
@@ -124,7 +133,9 @@ public final class ClassifyRoutes {
     out.put("probabilities", p.probabilities());
     if (flagOutOfRange) {
       out.put("out_of_range", p.outOfRange());
-      p.outOfRange().forEach(metrics::outOfRange);
+      if (counted) {
+        p.outOfRange().forEach(metrics::outOfRange);
+      }
     }
     return out;
   }

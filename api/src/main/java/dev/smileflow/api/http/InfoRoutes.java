@@ -127,9 +127,10 @@ public final class InfoRoutes {
     JsonBodies.write(ctx, 200, Envelope.success(Map.of("status", "up"), tag));
   }
 
-  /** Readiness: 200 only while a model is loaded. */
+  /** Readiness: 200 only while a model is loaded and warmed up. */
   public void ready(Context ctx) {
-    ServedModel m = holder.current().orElseThrow(ApiException::notReady);
+    ServedModel m =
+        holder.current().filter(x -> holder.ready()).orElseThrow(ApiException::notReady);
     JsonBodies.write(
         ctx, 200, Envelope.success(Map.of("status", "ready", "model_version", m.version()), tag));
   }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,7 +12,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -24,7 +25,6 @@ import java.util.Map;
  */
 final class JsonBodies {
   private static final int MAX_NAME_SHOWN = 64;
-  private static final TypeReference<LinkedHashMap<String, Object>> ROW = new TypeReference<>() {};
 
   static final ObjectMapper MAPPER =
       JsonMapper.builder()
@@ -110,7 +110,28 @@ final class JsonBodies {
    * booleans, {@code null}, lists and maps.
    */
   static Map<String, Object> fields(JsonNode object) {
-    return MAPPER.convertValue(object, ROW);
+    Map<String, Object> row = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> field : object.properties()) {
+      row.put(field.getKey(), value(field.getValue()));
+    }
+    return row;
+  }
+
+  /** One JSON value as a plain Java value (directly, without a round trip through tokens). */
+  private static @org.jspecify.annotations.Nullable Object value(JsonNode v) {
+    return switch (v.getNodeType()) {
+      case NUMBER -> v.numberValue();
+      case STRING -> v.textValue();
+      case BOOLEAN -> v.booleanValue();
+      case NULL, MISSING -> null;
+      case OBJECT -> fields(v);
+      case ARRAY -> {
+        List<@org.jspecify.annotations.Nullable Object> list = new ArrayList<>(v.size());
+        v.forEach(e -> list.add(value(e)));
+        yield list;
+      }
+      default -> MAPPER.convertValue(v, Object.class);
+    };
   }
 
   /** A client-given field name, cut to a readable length, for an error message. */

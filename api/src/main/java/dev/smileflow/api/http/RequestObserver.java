@@ -7,37 +7,51 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.slf4j.event.Level;
 
 /**
  * Per-request plumbing: a request id (from {@code X-Request-Id} when sane, else a new one) in the
  * MDC and the response, optional API-key auth for {@code /v1/*}, and one log line and one latency
- * sample per request. Bodies and credentials are never logged.
+ * sample per request. Bodies and credentials are never logged. A {@link Warmup} request (its header
+ * while the service is not ready yet) is neither logged nor recorded as a request: it is counted in
+ * {@code api_warmup_requests_total} only.
  */
 public final class RequestObserver {
   private static final Logger LOG = LoggerFactory.getLogger("dev.smileflow.api.access");
   private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
   private static final String ID_ATTR = "smileflow.requestId";
   private static final String START_ATTR = "smileflow.start";
+  private static final String WARMUP_ATTR = "smileflow.warmup";
 
   private final ApiMetrics metrics;
   private final byte @Nullable [] apiKey;
+  private final BooleanSupplier ready;
 
-  public RequestObserver(ApiMetrics metrics, @Nullable String apiKey) {
+  /**
+   * @param ready whether the service reports ready; until it does, {@link Warmup#HEADER} marks a
+   *     warm-up request
+   */
+  public RequestObserver(ApiMetrics metrics, @Nullable String apiKey, BooleanSupplier ready) {
     this.metrics = Objects.requireNonNull(metrics);
     this.apiKey = apiKey == null ? null : apiKey.getBytes(StandardCharsets.UTF_8);
+    this.ready = Objects.requireNonNull(ready);
   }
 
   /** Runs before every handler. */
   public void before(Context ctx) {
     ctx.attribute(START_ATTR, System.nanoTime());
+    if (ctx.header(Warmup.HEADER) != null && !ready.getAsBoolean()) {
+      ctx.attribute(WARMUP_ATTR, Boolean.TRUE);
+    }
     String given = ctx.header("X-Request-Id");
-    String id =
-        given != null && SANE_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
+    String id = given != null && SANE_ID.matcher(given).matches() ? given : newId();
     ctx.attribute(ID_ATTR, id);
     ctx.header("X-Request-Id", id);
     MDC.put("request_id", id);
@@ -57,8 +71,17 @@ public final class RequestObserver {
     return given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), apiKey);
   }
 
+  /** True for a warm-up request, which the request and prediction metrics leave out. */
+  static boolean isWarmup(Context ctx) {
+    return ctx.attribute(WARMUP_ATTR) != null;
+  }
+
   /** Runs once per request after the response is complete. */
   public void log(Context ctx, Float millis) {
+    if (isWarmup(ctx)) {
+      metrics.warmupRequest(ctx.statusCode());
+      return;
+    }
     try {
       Long start = ctx.attribute(START_ATTR);
       long nanos = start == null ? (long) (millis * 1_000_000) : System.nanoTime() - start;
@@ -67,14 +90,14 @@ public final class RequestObserver {
       metrics.request(ctx.method().name(), route, status, nanos);
       String id = requestId(ctx);
       MDC.put("request_id", id);
-      String ms = String.format(java.util.Locale.ROOT, "%.2f", nanos / 1e6);
-      if (status == 500) {
-        LOG.error("{} {} {} {} ms", ctx.method().name(), route, status, ms);
-      } else if (route.startsWith("/health/") || route.equals("/metrics")) {
-        // Probes and scrapes arrive every few seconds: keep them out of the default log.
-        LOG.debug("{} {} {} {} ms", ctx.method().name(), route, status, ms);
-      } else {
-        LOG.info("{} {} {} {} ms", ctx.method().name(), route, status, ms);
+      // Probes and scrapes arrive every few seconds: keep them out of the default log.
+      Level level =
+          status == 500
+              ? Level.ERROR
+              : route.startsWith("/health/") || route.equals("/metrics") ? Level.DEBUG : Level.INFO;
+      if (LOG.isEnabledForLevel(level)) {
+        String ms = String.format(java.util.Locale.ROOT, "%.2f", nanos / 1e6);
+        LOG.atLevel(level).log("{} {} {} {} ms", ctx.method().name(), route, status, ms);
       }
     } finally {
       MDC.remove("request_id");
@@ -92,6 +115,17 @@ public final class RequestObserver {
       return endpoint.path;
     }
     return status == 405 ? "METHOD_NOT_ALLOWED" : "NOT_FOUND";
+  }
+
+  /**
+   * A new random request id in UUID form. Not {@link UUID#randomUUID()}: an id needs no
+   * cryptographic randomness, and the shared {@code SecureRandom} costs every request.
+   */
+  private static String newId() {
+    var r = ThreadLocalRandom.current();
+    long hi = (r.nextLong() & ~0xF000L) | 0x4000L;
+    long lo = (r.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+    return new UUID(hi, lo).toString();
   }
 
   /** The request id of {@code ctx} (set before every handler). */

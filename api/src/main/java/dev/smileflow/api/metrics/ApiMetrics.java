@@ -15,6 +15,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -23,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * http_server_requests_seconds}, {@code model_predictions_total}, {@code model_loads_total}, {@code
  * model_swaps_total}, {@code model_load_failures_total}, {@code model_refresh_errors_total}, {@code
  * model_input_out_of_range_total}, {@code model_inference_seconds}, {@code model_info}, {@code
- * api_startup_seconds}, plus JVM meters.
+ * api_startup_seconds}, {@code api_warmup_requests_total}, plus JVM meters.
  */
 public final class ApiMetrics implements AutoCloseable {
   /** The latency buckets: fine below 100 ms where a classifier lives, coarse above. */
@@ -53,6 +55,10 @@ public final class ApiMetrics implements AutoCloseable {
   private final MultiGauge modelInfo;
   private final AtomicLong startupMillis = new AtomicLong(-1);
   private final Timer inference;
+  // Meters looked up per request: building a meter id and registering it each time costs more than
+  // the prediction itself, so each series is looked up in the registry once.
+  private final Map<RequestKey, Timer> requestTimers = new ConcurrentHashMap<>();
+  private final Map<List<String>, Counter> predictionCounters = new ConcurrentHashMap<>();
 
   public ApiMetrics() {
     new ClassLoaderMetrics().bindTo(registry);
@@ -84,7 +90,19 @@ public final class ApiMetrics implements AutoCloseable {
 
   /** Records one HTTP request; {@code route} is the route template, or NOT_FOUND. */
   public void request(String method, String route, int status, long nanos) {
-    Timer.builder("http.server.requests")
+    requestTimers
+        .computeIfAbsent(new RequestKey(method, route, status), this::requestTimer)
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** One series of {@code http.server.requests}. */
+  private record RequestKey(String method, String route, int status) {}
+
+  private Timer requestTimer(RequestKey key) {
+    String method = key.method();
+    String route = key.route();
+    int status = key.status();
+    return Timer.builder("http.server.requests")
         .description("HTTP request latency by route and status")
         .tags(
             "method",
@@ -96,8 +114,7 @@ public final class ApiMetrics implements AutoCloseable {
             "outcome",
             outcome(status))
         .serviceLevelObjectives(BUCKETS)
-        .register(registry)
-        .record(nanos, TimeUnit.NANOSECONDS);
+        .register(registry);
   }
 
   private static String outcome(int status) {
@@ -113,6 +130,18 @@ public final class ApiMetrics implements AutoCloseable {
     return "SERVER_ERROR";
   }
 
+  /**
+   * Counts one warm-up request (the service's own traffic before ready), by status; these stay out
+   * of {@code http_server_requests_seconds} and the model meters.
+   */
+  public void warmupRequest(int status) {
+    Counter.builder("api.warmup.requests")
+        .description("Requests the service sent itself before reporting ready, by status")
+        .tag("status", Integer.toString(status))
+        .register(registry)
+        .increment();
+  }
+
   /** Records the time the model itself took for one row (without HTTP, parsing and validation). */
   public void inference(long nanos) {
     inference.record(nanos, TimeUnit.NANOSECONDS);
@@ -120,10 +149,14 @@ public final class ApiMetrics implements AutoCloseable {
 
   /** Counts one prediction. */
   public void prediction(String label, String modelVersion) {
-    Counter.builder("model.predictions")
-        .description("Predictions served, by predicted label and model version")
-        .tags("label", label, "model_version", modelVersion)
-        .register(registry)
+    predictionCounters
+        .computeIfAbsent(
+            List.of(label, modelVersion),
+            k ->
+                Counter.builder("model.predictions")
+                    .description("Predictions served, by predicted label and model version")
+                    .tags("label", label, "model_version", modelVersion)
+                    .register(registry))
         .increment();
   }
 

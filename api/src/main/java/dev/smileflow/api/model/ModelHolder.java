@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Holds the {@link ServedModel} being served and swaps it atomically. A request reads {@link
  * #current()} once and uses that value to the end, so a swap never changes a model under a running
- * request and never fails one. Also keeps the last refused version and the last registry check.
+ * request and never fails one. The first model can be {@linkplain #stage staged}: served to warm-up
+ * traffic while the service still reports not ready. Also keeps the last refused version and the
+ * last registry check.
  */
 public final class ModelHolder {
   private static final Logger LOG = LoggerFactory.getLogger(ModelHolder.class);
@@ -40,6 +42,7 @@ public final class ModelHolder {
   private final AtomicReference<@Nullable Instant> lastCheck = new AtomicReference<>();
   private final ApiMetrics metrics;
   private final Clock clock;
+  private volatile boolean ready;
 
   public ModelHolder(ApiMetrics metrics, Clock clock) {
     this.metrics = Objects.requireNonNull(metrics);
@@ -51,15 +54,33 @@ public final class ModelHolder {
     return Optional.ofNullable(current.get());
   }
 
-  /** True once a model is loaded. */
+  /** True once a model is loaded and swapped in (a staged model is not ready yet). */
   public boolean ready() {
-    return current.get() != null;
+    return ready;
   }
 
-  /** Serves {@code model} from now on; requests already running finish on the previous one. */
+  /**
+   * Serves the first {@code model} to whoever asks (the warm-up) while {@link #ready()} stays
+   * false; {@link #swap} with the same model then makes it ready.
+   *
+   * @throws IllegalStateException once the service is ready: a new version is warmed before its
+   *     swap instead
+   */
+  public void stage(ServedModel model) {
+    if (ready) {
+      throw new IllegalStateException("a model is already being served; swap() replaces it");
+    }
+    current.set(Objects.requireNonNull(model));
+  }
+
+  /**
+   * Serves {@code model} from now on and reports ready; requests already running finish on the
+   * previous one.
+   */
   public void swap(ServedModel model) {
     ServedModel previous = current.getAndSet(Objects.requireNonNull(model));
-    boolean swapped = previous != null;
+    boolean swapped = ready && previous != null;
+    ready = true;
     metrics.modelLoaded(
         model.name(),
         model.version(),

@@ -1,6 +1,10 @@
 package dev.smileflow.api.model;
 
+import dev.smileflow.bundle.LoadedModel;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -11,9 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows promotions: polls the registry and, when the alias or stage points at another version,
- * fetches, verifies, loads and warms it up off the request path, then swaps it in. A refused
- * version is recorded and not retried until the registry points elsewhere; the current model keeps
- * serving.
+ * fetches, verifies, loads and warms it up off the request path (its prediction path, on its input
+ * example, within the {@link WarmupBudget}; the HTTP path around it is warm already), then swaps it
+ * in. A refused version is recorded and not retried until the registry points elsewhere; the
+ * current model keeps serving.
  */
 public final class ModelRefresher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelRefresher.class);
@@ -21,13 +26,18 @@ public final class ModelRefresher implements AutoCloseable {
   private final ModelFetcher fetcher;
   private final ModelHolder holder;
   private final dev.smileflow.api.metrics.ApiMetrics metrics;
+  private final WarmupBudget warmup;
   private final ScheduledExecutorService executor;
 
   public ModelRefresher(
-      ModelFetcher fetcher, ModelHolder holder, dev.smileflow.api.metrics.ApiMetrics metrics) {
+      ModelFetcher fetcher,
+      ModelHolder holder,
+      dev.smileflow.api.metrics.ApiMetrics metrics,
+      WarmupBudget warmup) {
     this.fetcher = Objects.requireNonNull(fetcher);
     this.holder = Objects.requireNonNull(holder);
     this.metrics = Objects.requireNonNull(metrics);
+    this.warmup = Objects.requireNonNull(warmup);
     this.executor =
         Executors.newSingleThreadScheduledExecutor(r -> {
           Thread t = new Thread(r, "model-refresher");
@@ -87,7 +97,9 @@ public final class ModelRefresher implements AutoCloseable {
         version.version(),
         current.map(ServedModel::version).orElse("nothing"));
     try {
-      holder.swap(fetcher.fetch(version));
+      ServedModel next = fetcher.fetch(version);
+      warm(next);
+      holder.swap(next);
     } catch (ModelRejectedException e) {
       holder.refuse(version.version(), e.code(), e.getMessage());
     } catch (RegistryException e) {
@@ -98,6 +110,34 @@ public final class ModelRefresher implements AutoCloseable {
           e.code(),
           e.getMessage());
     }
+  }
+
+  /**
+   * Runs {@code model}'s prediction path (one row, and every tenth time a batch of ten) on its
+   * input example until the warm-up budget is spent, so its first requests do not run interpreted.
+   */
+  private void warm(ServedModel model) {
+    if (!warmup.enabled()) {
+      return;
+    }
+    LoadedModel m = model.model();
+    Map<String, Object> example = m.inputExample();
+    List<Map<String, Object>> batch = Collections.nCopies(10, example);
+    long start = System.nanoTime();
+    long deadline = start + warmup.time().toNanos();
+    int n = 0;
+    while (n < warmup.requests() && System.nanoTime() - deadline < 0) {
+      if (++n % 10 == 0) {
+        m.predictAll(batch);
+      } else {
+        m.predict(example);
+      }
+    }
+    LOG.info(
+        "warmed up version {}: {} predictions in {} ms",
+        model.version(),
+        n,
+        (System.nanoTime() - start) / 1_000_000);
   }
 
   @Override

@@ -162,7 +162,7 @@ class ModelLifecycleTest {
     var holder = new ModelHolder(metrics, Clock.systemUTC());
     holder.swap(startup(fetcher, Duration.ZERO).load());
     ServedModel first = holder.current().orElseThrow();
-    var poller = new ModelRefresher(fetcher, holder, metrics);
+    var poller = new ModelRefresher(fetcher, holder, metrics, WarmupBudget.OFF);
     poller.checkOnce();
     assertSame(first, holder.current().orElseThrow(), "same version: nothing reloaded");
     registry.alias("production", "2");
@@ -184,7 +184,7 @@ class ModelLifecycleTest {
     var fetcher = fetcher(registry, null);
     var holder = new ModelHolder(metrics, Clock.systemUTC());
     holder.swap(startup(fetcher, Duration.ZERO).load());
-    var poller = new ModelRefresher(fetcher, holder, metrics);
+    var poller = new ModelRefresher(fetcher, holder, metrics, WarmupBudget.OFF);
     registry.alias("production", "2");
     poller.checkOnce();
     assertEquals("1", holder.current().orElseThrow().version());
@@ -209,7 +209,7 @@ class ModelLifecycleTest {
     var holder = new ModelHolder(metrics, Clock.systemUTC());
     holder.swap(startup(fetcher, Duration.ZERO).load());
     registry.alias("production", "2");
-    new ModelRefresher(fetcher, holder, metrics).checkOnce();
+    new ModelRefresher(fetcher, holder, metrics, WarmupBudget.OFF).checkOnce();
     ModelHolder.Refusal refusal = holder.lastRefusal().orElseThrow();
     assertEquals("WARMUP_FAILED", refusal.code());
     assertTrue(refusal.message().contains("petal_colour: unknown field"), refusal.message());
@@ -229,7 +229,7 @@ class ModelLifecycleTest {
     var holder = new ModelHolder(metrics, Clock.systemUTC());
     holder.swap(startup(fetcher, Duration.ZERO).load());
     registry.alias("production", "2");
-    new ModelRefresher(fetcher, holder, metrics).checkOnce();
+    new ModelRefresher(fetcher, holder, metrics, WarmupBudget.OFF).checkOnce();
     assertEquals("FORBIDDEN_CLASS", holder.lastRefusal().orElseThrow().code());
     assertEquals("1", holder.current().orElseThrow().version());
   }
@@ -241,7 +241,7 @@ class ModelLifecycleTest {
     var holder = new ModelHolder(metrics, Clock.systemUTC());
     holder.swap(startup(fetcher, Duration.ZERO).load());
     registry.mode = FakeRegistry.Mode.DOWN;
-    new ModelRefresher(fetcher, holder, metrics).checkOnce();
+    new ModelRefresher(fetcher, holder, metrics, WarmupBudget.OFF).checkOnce();
     assertEquals("1", holder.current().orElseThrow().version());
     assertTrue(
         metrics
@@ -261,7 +261,7 @@ class ModelLifecycleTest {
     assertEquals(ServedModel.Origin.CACHE, holder.current().orElseThrow().origin());
     registry.mode = FakeRegistry.Mode.UP;
     int downloads = registry.downloads.get();
-    new ModelRefresher(fetcher, holder, metrics).checkOnce();
+    new ModelRefresher(fetcher, holder, metrics, WarmupBudget.OFF).checkOnce();
     assertEquals(ServedModel.Origin.REGISTRY, holder.current().orElseThrow().origin());
     assertEquals(downloads, registry.downloads.get());
   }
