@@ -26,15 +26,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The champion-versus-challenger gate against a real MLflow server: real jobs produce a strong and
- * a weak model of the same Iris data (a depth-8 tree and a one-split stump), and the gate's
- * decision is read back from the registry.
+ * a weak model of the same Iris data (a depth-8 tree, and a depth-2 tree that Smile grows as a
+ * one-split stump), and the gate's decision is read back from the registry.
  */
 class PromotionGateIT {
   private static final MlflowTestServer SERVER = MlflowTestServer.shared();
   static final List<String> STRONG =
       List.of("--algorithms", "decision_tree", "--param", "decision_tree.max_depth=8");
   static final List<String> WEAK =
-      List.of("--algorithms", "decision_tree", "--param", "decision_tree.max_depth=1");
+      List.of("--algorithms", "decision_tree", "--param", "decision_tree.max_depth=2");
 
   @TempDir Path work;
 
@@ -179,11 +179,11 @@ class PromotionGateIT {
 
   /** A new version to stand in for a concurrent job's challenger (its files are not scored). */
   private static String challenger(MlflowClient client, String model) {
+    ModelVersion strong = version(client, model, "2");
+    String modelId = String.valueOf(strong.source()).substring("models:/".length());
     return client
         .registry()
-        .createModelVersion(
-            new ModelVersionSpec(
-                model, client.registry().getDownloadUri(model, "2"), null, null, List.of(), null))
+        .createModelVersion(ModelVersionSpec.fromLoggedModel(model, modelId, strong.runId()))
         .version();
   }
 
