@@ -92,7 +92,7 @@ public final class LoggedModels {
   public void logParams(String modelId, List<Param> params) {
     ObjectNode body = Json.object().put("model_id", modelId);
     body.set("params", Json.tree(params));
-    Idempotent.apply(
+    Idempotent.ensure(
         transport,
         "logged-models params for " + modelId,
         () ->

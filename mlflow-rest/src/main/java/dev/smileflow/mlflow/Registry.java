@@ -32,28 +32,37 @@ public final class Registry {
 
   /**
    * The registered model {@code name}, created (with {@code description}, may be null) if absent;
-   * race-safe.
+   * one created by a concurrent writer is success ({@link Idempotent#ensure}).
    */
   public RegisteredModel getOrCreateRegisteredModel(String name, @Nullable String description) {
-    try {
-      return getRegisteredModel(name);
-    } catch (MlflowException e) {
-      if (e.kind() != MlflowException.Kind.NOT_FOUND) {
-        throw e;
-      }
+    Optional<RegisteredModel> existing = findRegisteredModel(name);
+    if (existing.isPresent()) {
+      return existing.get();
     }
     ObjectNode body = Json.object().put("name", name);
     if (description != null) {
       body.put("description", description);
     }
+    return Idempotent.ensure(
+        transport,
+        "registered-models/create of '" + name + "'",
+        () ->
+            Json.field(
+                transport.post("mlflow/registered-models/create", body, Transport.Replay.ALWAYS),
+                "registered_model",
+                RegisteredModel.class,
+                "registered-models/create"),
+        () -> findRegisteredModel(name));
+  }
+
+  private Optional<RegisteredModel> findRegisteredModel(String name) {
     try {
-      JsonNode r = transport.post("mlflow/registered-models/create", body, Transport.Replay.ALWAYS);
-      return Json.field(r, "registered_model", RegisteredModel.class, "registered-models/create");
+      return Optional.of(getRegisteredModel(name));
     } catch (MlflowException e) {
-      if (e.kind() != MlflowException.Kind.ALREADY_EXISTS) {
-        throw e;
+      if (e.kind() == MlflowException.Kind.NOT_FOUND) {
+        return Optional.empty();
       }
-      return getRegisteredModel(name);
+      throw e;
     }
   }
 
@@ -229,12 +238,22 @@ public final class Registry {
   // ----------------------------------------------------------------------------------------------
   // aliases
 
-  /** Points {@code alias} at {@code version} (moving it if it exists). */
+  /**
+   * Points {@code alias} at {@code version} (moving it if it exists). Unconditional: MLflow has no
+   * compare-and-set for aliases, so the last writer wins; an alias created by a concurrent writer
+   * at the same moment is overwritten rather than failing ({@link Idempotent#ensure}).
+   */
   public void setAlias(String name, String alias, String version) {
-    transport.post(
-        "mlflow/registered-models/alias",
-        Json.object().put("name", name).put("alias", alias).put("version", version),
-        Transport.Replay.ALWAYS);
+    Idempotent.ensure(
+        transport,
+        "registered-models/alias " + alias + " of '" + name + "'",
+        () ->
+            transport.post(
+                "mlflow/registered-models/alias",
+                Json.object().put("name", name).put("alias", alias).put("version", version),
+                Transport.Replay.ALWAYS),
+        () ->
+            findVersionByAlias(name, alias).map(ModelVersion::version).orElse("").equals(version));
   }
 
   /**

@@ -65,39 +65,58 @@ public final class Tracking {
     return getOrCreateExperiment(name, List.of());
   }
 
-  /** As {@link #getOrCreateExperiment(String)}, with tags for a newly created experiment. */
+  /**
+   * As {@link #getOrCreateExperiment(String)}, with tags for a newly created experiment. An
+   * experiment created or restored by a concurrent writer is success ({@link Idempotent#ensure}).
+   */
   public Experiment getOrCreateExperiment(String name, List<Tag> tags) {
-    Optional<Experiment> existing = findExperimentByName(name);
-    if (existing.isEmpty()) {
-      ObjectNode body = Json.object().put("name", name);
-      body.set("tags", Json.tree(tags));
-      try {
-        // Creating twice is harmless: the second attempt fails with ALREADY_EXISTS and we re-get.
-        transport.post("mlflow/experiments/create", body, Transport.Replay.ALWAYS);
-      } catch (MlflowException e) {
-        if (e.kind() != MlflowException.Kind.ALREADY_EXISTS) {
-          throw e;
-        }
-      }
-      existing = Optional.of(getExperimentByName(name));
+    ObjectNode body = Json.object().put("name", name);
+    body.set("tags", Json.tree(tags));
+    Experiment experiment =
+        findExperimentByName(name)
+            .orElseGet(() ->
+                Idempotent.ensure(
+                    transport,
+                    "experiments/create of '" + name + "'",
+                    () -> {
+                      transport.post("mlflow/experiments/create", body, Transport.Replay.ALWAYS);
+                      return getExperimentByName(name);
+                    },
+                    () -> findExperimentByName(name)));
+    if (!experiment.deleted()) {
+      return experiment;
     }
-    Experiment experiment = existing.get();
-    if (experiment.deleted()) {
-      transport.post(
-          "mlflow/experiments/restore",
-          Json.object().put("experiment_id", experiment.experimentId()),
-          Transport.Replay.ALWAYS);
-      experiment = getExperiment(experiment.experimentId());
-    }
-    return experiment;
+    String id = experiment.experimentId();
+    return Idempotent.ensure(
+        transport,
+        "experiments/restore of '" + name + "'",
+        () -> {
+          transport.post(
+              "mlflow/experiments/restore",
+              Json.object().put("experiment_id", id),
+              Transport.Replay.ALWAYS);
+          return getExperiment(id);
+        },
+        () -> Optional.of(getExperiment(id)).filter(e -> !e.deleted()));
   }
 
-  /** Sets (or overwrites) an experiment tag; idempotent. */
+  /**
+   * Sets (or overwrites) an experiment tag; idempotent, and safe when other writers set the same
+   * tag at the same moment.
+   */
   public void setExperimentTag(String experimentId, String key, String value) {
-    transport.post(
-        "mlflow/experiments/set-experiment-tag",
-        Json.object().put("experiment_id", experimentId).put("key", key).put("value", value),
-        Transport.Replay.ALWAYS);
+    Idempotent.ensure(
+        transport,
+        "experiments/set-experiment-tag " + key + " on experiment " + experimentId,
+        () ->
+            transport.post(
+                "mlflow/experiments/set-experiment-tag",
+                Json.object()
+                    .put("experiment_id", experimentId)
+                    .put("key", key)
+                    .put("value", value),
+                Transport.Replay.ALWAYS),
+        () -> value.equals(Tag.toMap(getExperiment(experimentId).tags()).get(key)));
   }
 
   // ----------------------------------------------------------------------------------------------
@@ -260,14 +279,38 @@ public final class Tracking {
     return all;
   }
 
-  /** Records datasets (and optionally LoggedModels) as the run's inputs. Idempotent. */
+  /**
+   * Records datasets (and optionally LoggedModels) as the run's inputs. Idempotent, and safe when
+   * other runs of the experiment log the same dataset at the same moment: MLflow stores a dataset
+   * once per experiment (by name and digest), and the loser of that insert race is answered with a
+   * rejection, after which the run's inputs are looked up and the call is sent once more.
+   */
   public void logInputs(String runId, List<DatasetInput> datasets, List<ModelInput> models) {
     ObjectNode body = Json.object().put("run_id", runId);
     body.set("datasets", Json.tree(datasets));
     if (!models.isEmpty()) {
       body.set("models", Json.tree(models));
     }
-    transport.post("mlflow/runs/log-inputs", body, Transport.Replay.ALWAYS);
+    Idempotent.ensure(
+        transport,
+        "runs/log-inputs for run " + runId,
+        () -> transport.post("mlflow/runs/log-inputs", body, Transport.Replay.ALWAYS),
+        () -> recorded(getRun(runId).inputs(), datasets, models));
+  }
+
+  /**
+   * Whether {@code inputs} hold every dataset by its identity (name, digest and context: MLflow
+   * keeps the first writer's source and profile for a name and digest) and every model.
+   */
+  static boolean recorded(RunInputs inputs, List<DatasetInput> datasets, List<ModelInput> models) {
+    return inputs.modelInputs().containsAll(models)
+        && datasets.stream()
+            .allMatch(wanted ->
+                inputs.datasetInputs().stream()
+                    .anyMatch(have ->
+                        have.dataset().name().equals(wanted.dataset().name())
+                            && have.dataset().digest().equals(wanted.dataset().digest())
+                            && have.context().equals(wanted.context())));
   }
 
   /**
@@ -281,7 +324,7 @@ public final class Tracking {
     for (ModelOutput m : models) {
       array.addObject().put("model_id", m.modelId()).put("step", m.step());
     }
-    Idempotent.apply(
+    Idempotent.ensure(
         transport,
         "runs/outputs for run " + runId,
         () -> transport.post("mlflow/runs/outputs", body, Transport.Replay.IF_NOT_DELIVERED),

@@ -4,8 +4,9 @@
  * point ({@link dev.smileflow.mlflow.MlflowClient}) handing out small concept clients for tracking,
  * logged models, the model registry and the artifact proxy, immutable records for MLflow's
  * entities, and one typed error ({@link dev.smileflow.mlflow.MlflowException}). One package-private
- * transport adds authentication, timeouts and retries that never duplicate data; no Python is
- * needed.
+ * transport adds authentication, timeouts and retries that never duplicate data, and writes to
+ * things other writers share (experiments, registered models, datasets, tags, aliases) treat the
+ * thing existing already as success; no Python is needed.
  */
 @NullMarked
 package dev.smileflow.mlflow;

@@ -379,18 +379,19 @@ final class TrainJob {
         rows.add(fitted.preprocessing().completeRow(test, i));
         labels.add(table.classes().get(test.label(i)));
       }
-      champion =
-          registrar.champion(
-              new Registrar.HoldoutRows(rows, labels, table.classes()), config.metric(), work);
+      Registrar.HoldoutRows holdoutRows = new Registrar.HoldoutRows(rows, labels, table.classes());
+      champion = registrar.champion(holdoutRows, config.metric(), work);
       cancel.check("scoring the production version");
       Map<String, String> versionTags = new LinkedHashMap<>();
       versionTags.put("algorithm", winner.spec().algorithm().id());
       versionTags.put("data_digest", table.digest());
       versionTags.put("holdout_" + config.metric().key(), fmt(challenger));
       version = registrar.register(modelId, runId, versionTags).version();
-      decision = gate.decide(challenger, champion);
       cancel.check("registration");
-      registrar.apply(version, gate, challenger, champion, decision);
+      Registrar.Outcome outcome =
+          registrar.promote(version, gate, challenger, champion, holdoutRows, work);
+      decision = outcome.decision();
+      champion = outcome.champion();
     }
     long millis = (System.nanoTime() - start) / 1_000_000;
     Result result =

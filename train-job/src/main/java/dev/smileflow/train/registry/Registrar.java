@@ -1,6 +1,7 @@
 package dev.smileflow.train.registry;
 
 import dev.smileflow.bundle.BundleException;
+import dev.smileflow.bundle.InvalidInputException;
 import dev.smileflow.bundle.LoadedModel;
 import dev.smileflow.bundle.ModelBundle;
 import dev.smileflow.bundle.Prediction;
@@ -26,11 +27,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The registry steps of a job: find and score the current production version, register the winner,
- * and promote it when the {@link PromotionGate} says so. Promotion sets the alias, then the
- * deprecated stage (archiving the previous Production version); if the stage step fails the alias
- * is moved back, so a version is never left half-promoted.
+ * and promote it when the {@link PromotionGate} says so.
+ *
+ * <p>Promotion is a compare-and-set on the alias: right before moving it, the alias is read again;
+ * if it no longer points at the champion the decision was taken against (another job promoted in
+ * the meantime), the new champion is scored on the same hold-out rows and the gate decides again,
+ * at most {@link #MAX_ROUNDS} times. MLflow has no conditional alias update, so what remains is the
+ * window of one round trip between that read and the move (docs/train-job.md). Promotion sets the
+ * alias, then the deprecated stage (archiving the previous Production version); if the stage step
+ * fails the alias is moved back, so a version is never left half-promoted.
  */
 public final class Registrar {
+  /**
+   * How many times the gate decides before a promotion gives up on a champion that keeps moving.
+   */
+  static final int MAX_ROUNDS = 3;
+
+  private static final int SHOWN_PROBLEMS = 5;
+
   private static final Logger log = LoggerFactory.getLogger(Registrar.class);
 
   private final MlflowClient client;
@@ -43,12 +57,8 @@ public final class Registrar {
     this.alias = alias;
   }
 
-  /** The outcome of registration and the gate. */
-  public record Outcome(
-      String version,
-      PromotionGate.Decision decision,
-      double challengerScore,
-      PromotionGate.Champion champion) {}
+  /** The final decision and the champion it was taken against. */
+  public record Outcome(PromotionGate.Decision decision, PromotionGate.Champion champion) {}
 
   /**
    * Rows to score the champion on: the hold-out rows by feature name and their true class labels.
@@ -68,11 +78,17 @@ public final class Registrar {
    * challenger is registered.
    */
   public PromotionGate.Champion champion(HoldoutRows holdout, Metric metric, Path workDir) {
-    Optional<ModelVersion> current = client.registry().findVersionByAlias(modelName, alias);
-    if (current.isEmpty()) {
-      return new PromotionGate.NoChampion();
-    }
-    String version = current.get().version();
+    return productionVersion()
+        .map(version -> score(version, holdout, metric, workDir))
+        .orElseGet(PromotionGate.NoChampion::new);
+  }
+
+  private Optional<String> productionVersion() {
+    return client.registry().findVersionByAlias(modelName, alias).map(ModelVersion::version);
+  }
+
+  private PromotionGate.Champion score(
+      String version, HoldoutRows holdout, Metric metric, Path workDir) {
     try {
       Path dir = workDir.resolve("champion-v" + version);
       client
@@ -80,17 +96,33 @@ public final class Registrar {
           .downloadDirectory(client.registry().getDownloadUri(modelName, version), dir);
       LoadedModel model = ModelBundle.load(dir);
       return new PromotionGate.Scored(version, score(model, holdout, metric));
+    } catch (InvalidInputException e) {
+      return unscorable(version, "the hold-out rows do not fit its features: " + summary(e));
     } catch (BundleException | IllegalArgumentException | UncheckedIOException e) {
-      log.warn(
-          "production version {} of {} cannot be scored: {}", version, modelName, e.getMessage());
-      return new PromotionGate.Unscorable(
-          version, e.getMessage() == null ? e.toString() : e.getMessage());
+      return unscorable(version, e.getMessage() == null ? e.toString() : e.getMessage());
     } catch (MlflowException e) {
       if (e.kind() == MlflowException.Kind.NOT_FOUND) {
         return new PromotionGate.Unscorable(version, e.getMessage());
       }
       throw e;
     }
+  }
+
+  private PromotionGate.Unscorable unscorable(String version, String reason) {
+    log.warn("production version {} of {} cannot be scored: {}", version, modelName, reason);
+    return new PromotionGate.Unscorable(version, reason);
+  }
+
+  /** The distinct problems of all rows (every row usually has the same), the first few of them. */
+  static String summary(InvalidInputException e) {
+    List<String> distinct =
+        e.errors().stream()
+            .map(f -> f.field().replaceFirst("^\\[\\d+]\\.", "") + ": " + f.problem())
+            .distinct()
+            .toList();
+    int shown = Math.min(distinct.size(), SHOWN_PROBLEMS);
+    return String.join("; ", distinct.subList(0, shown))
+        + (distinct.size() > shown ? " (and " + (distinct.size() - shown) + " more)" : "");
   }
 
   /** Scores a loaded bundle on rows; its class labels must include every true label. */
@@ -134,8 +166,54 @@ public final class Registrar {
     return client.registry().waitUntilReady(modelName, created.version(), Duration.ofMinutes(5));
   }
 
-  /** Records the decision as version tags and promotes when it says so. */
-  public void apply(
+  /**
+   * Decides with {@code gate} whether {@code version} (hold-out score {@code challengerScore})
+   * replaces {@code champion}, records the decision as version tags, and promotes when it says so:
+   * as a compare-and-set that re-reads the alias right before moving it, and re-scores a champion
+   * that changed in the meantime on {@code holdout} before deciding again.
+   */
+  public Outcome promote(
+      String version,
+      PromotionGate gate,
+      double challengerScore,
+      PromotionGate.Champion champion,
+      HoldoutRows holdout,
+      Path workDir) {
+    Outcome outcome =
+        Promotion.run(
+            gate,
+            challengerScore,
+            champion,
+            MAX_ROUNDS,
+            new Promotion.Production() {
+              @Override
+              public Optional<String> current() {
+                return productionVersion();
+              }
+
+              @Override
+              public PromotionGate.Champion score(String production) {
+                return Registrar.this.score(production, holdout, gate.metric(), workDir);
+              }
+
+              @Override
+              public void record(PromotionGate.Champion against, PromotionGate.Decision decision) {
+                Registrar.this.record(version, gate, challengerScore, against, decision);
+              }
+
+              @Override
+              public void move(Optional<String> from) {
+                Registrar.this.move(version, from);
+              }
+            });
+    if (!outcome.decision().promote()) {
+      log.info("{} version {} not promoted: {}", modelName, version, outcome.decision().reason());
+    }
+    return outcome;
+  }
+
+  /** Records the decision as version tags. */
+  private void record(
       String version,
       PromotionGate gate,
       double challengerScore,
@@ -149,7 +227,10 @@ public final class Registrar {
     tags.put("promotion.min_score", gate.minScore() == null ? "none" : fmt(gate.minScore()));
     tags.put("promotion.margin", fmt(gate.margin()));
     switch (champion) {
-      case PromotionGate.NoChampion n -> tags.put("promotion.champion_version", "none");
+      case PromotionGate.NoChampion n -> {
+        tags.put("promotion.champion_version", "none");
+        tags.put("promotion.champion_score", "none");
+      }
       case PromotionGate.Scored s -> {
         tags.put("promotion.champion_version", s.version());
         tags.put("promotion.champion_score", fmt(s.score()));
@@ -160,16 +241,12 @@ public final class Registrar {
       }
     }
     tags.forEach((k, v) -> client.registry().setModelVersionTag(modelName, version, k, v));
-    if (!decision.promote()) {
-      log.info("{} version {} not promoted: {}", modelName, version, decision.reason());
-      return;
-    }
-    Optional<String> previous =
-        switch (champion) {
-          case PromotionGate.Scored s -> Optional.of(s.version());
-          case PromotionGate.Unscorable u -> Optional.of(u.version());
-          case PromotionGate.NoChampion n -> Optional.empty();
-        };
+  }
+
+  /**
+   * Sets the alias, then the stage; moves the alias back to {@code previous} if the stage fails.
+   */
+  private void move(String version, Optional<String> previous) {
     client.registry().setAlias(modelName, alias, version);
     try {
       client.registry().transitionStage(modelName, version, Stage.PRODUCTION, true);

@@ -1,0 +1,137 @@
+package dev.smileflow.train.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.smileflow.bundle.FieldError;
+import dev.smileflow.bundle.InvalidInputException;
+import dev.smileflow.train.search.Metric;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The compare-and-set promotion loop against a scripted registry (no server). */
+class PromotionTest {
+  private static final PromotionGate GATE = new PromotionGate(Metric.ACCURACY, null, 0, true);
+
+  /** A registry whose alias reads answer in order and whose versions score as given. */
+  static final class Scripted implements Promotion.Production {
+    final Deque<Optional<String>> reads;
+    final Map<String, Double> scores;
+    final List<String> scoredVersions = new ArrayList<>();
+    final List<PromotionGate.Decision> recorded = new ArrayList<>();
+    final List<Optional<String>> moves = new ArrayList<>();
+
+    Scripted(Map<String, Double> scores, List<Optional<String>> reads) {
+      this.scores = scores;
+      this.reads = new ArrayDeque<>(reads);
+    }
+
+    @Override
+    public Optional<String> current() {
+      return reads.removeFirst();
+    }
+
+    @Override
+    public PromotionGate.Champion score(String version) {
+      scoredVersions.add(version);
+      return new PromotionGate.Scored(version, scores.get(version));
+    }
+
+    @Override
+    public void record(PromotionGate.Champion against, PromotionGate.Decision decision) {
+      recorded.add(decision);
+    }
+
+    @Override
+    public void move(Optional<String> from) {
+      moves.add(from);
+    }
+  }
+
+  @Test
+  void anUnchangedChampionIsReadOnceMoreAndTheAliasMovedFromIt() {
+    Scripted registry = new Scripted(Map.of(), List.of(Optional.of("1")));
+    Registrar.Outcome outcome =
+        Promotion.run(GATE, 0.9, new PromotionGate.Scored("1", 0.8), 3, registry);
+    assertTrue(outcome.decision().promote());
+    assertEquals(List.of(Optional.of("1")), registry.moves);
+    assertTrue(registry.scoredVersions.isEmpty());
+  }
+
+  @Test
+  void aBetterChampionPromotedMeanwhileIsScoredAndKeepsProduction() {
+    Scripted registry = new Scripted(Map.of("2", 0.95), List.of(Optional.of("2")));
+    Registrar.Outcome outcome =
+        Promotion.run(GATE, 0.9, new PromotionGate.Scored("1", 0.8), 3, registry);
+    assertFalse(outcome.decision().promote());
+    assertEquals(new PromotionGate.Scored("2", 0.95), outcome.champion());
+    assertEquals(List.of("2"), registry.scoredVersions);
+    assertTrue(registry.moves.isEmpty(), "the alias is not moved");
+    assertEquals(
+        "production moved while deciding (v1 -> v2), decided again: hold-out accuracy 0.9000 vs"
+            + " production v2 0.9500 (gain -0.0500 < margin 0.0000)",
+        registry.recorded.getLast().reason());
+    assertTrue(registry.recorded.getFirst().promote(), "the first decision is overwritten");
+  }
+
+  @Test
+  void aWorseChampionPromotedMeanwhileIsReplacedAfterASecondCompare() {
+    Scripted registry = new Scripted(Map.of("2", 0.7), List.of(Optional.of("2"), Optional.of("2")));
+    Registrar.Outcome outcome =
+        Promotion.run(GATE, 0.9, new PromotionGate.NoChampion(), 3, registry);
+    assertTrue(outcome.decision().promote());
+    assertEquals(List.of(Optional.of("2")), registry.moves);
+    assertTrue(
+        outcome.decision().reason().startsWith("production moved while deciding (none -> v2)"),
+        outcome.decision().reason());
+  }
+
+  @Test
+  void aChampionThatKeepsMovingStopsPromotionAfterTheLastRound() {
+    Scripted registry =
+        new Scripted(
+            Map.of("2", 0.5, "3", 0.6),
+            List.of(Optional.of("2"), Optional.of("3"), Optional.of("4")));
+    Registrar.Outcome outcome =
+        Promotion.run(GATE, 0.9, new PromotionGate.Scored("1", 0.4), 3, registry);
+    assertFalse(outcome.decision().promote());
+    assertEquals(
+        "production kept moving while deciding (v1 -> v2, v2 -> v3, v3 -> v4); not promoted after"
+            + " 3 decisions",
+        outcome.decision().reason());
+    assertEquals(outcome.decision(), registry.recorded.getLast());
+    assertTrue(registry.moves.isEmpty());
+  }
+
+  @Test
+  void aChampionSeenAgainIsNotScoredTwice() {
+    Scripted registry =
+        new Scripted(
+            Map.of("2", 0.5), List.of(Optional.of("2"), Optional.of("1"), Optional.of("1")));
+    Registrar.Outcome outcome =
+        Promotion.run(GATE, 0.9, new PromotionGate.Scored("1", 0.4), 3, registry);
+    assertTrue(outcome.decision().promote());
+    assertEquals(List.of("2"), registry.scoredVersions, "v1's score from before is reused");
+    assertEquals(List.of(Optional.of("1")), registry.moves);
+  }
+
+  @Test
+  void rowsThatDoNotFitTheChampionAreSummarisedByDistinctProblem() {
+    List<FieldError> errors = new ArrayList<>();
+    for (int row = 0; row < 30; row++) {
+      for (String field : List.of("a", "b", "c", "d", "e", "f", "g")) {
+        errors.add(new FieldError("[" + row + "]." + field, "field required"));
+      }
+    }
+    assertEquals(
+        "a: field required; b: field required; c: field required; d: field required; e: field"
+            + " required (and 2 more)",
+        Registrar.summary(new InvalidInputException(errors)));
+  }
+}
