@@ -429,9 +429,12 @@ final class TrainJob {
     boolean explicit = !config.algorithms().isEmpty();
     List<Algorithm> algorithms =
         new ArrayList<>(explicit ? config.algorithms() : List.of(Algorithm.values()));
-    if (algorithms.contains(Algorithm.LDA) && !NativeBlas.available()) {
-      algorithms.remove(Algorithm.LDA);
-      skipped.add("lda: Smile's native BLAS/LAPACK (libopenblas.so) is not installed");
+    if (!NativeBlas.available()) {
+      for (Algorithm needsBlas : algorithms.stream().filter(Algorithm::needsBlas).toList()) {
+        algorithms.remove(needsBlas);
+        skipped.add(
+            needsBlas.id() + ": Smile's native BLAS/LAPACK (libopenblas.so) is not installed");
+      }
     }
     if (!explicit && searchRows > KERNEL_ROW_LIMIT) {
       for (Algorithm slow : List.of(Algorithm.SVM, Algorithm.KNN)) {

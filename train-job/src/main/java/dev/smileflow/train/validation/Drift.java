@@ -5,12 +5,13 @@ import dev.smileflow.train.data.Table;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import smile.stat.hypothesis.KSTest;
 
 /**
- * Distribution drift of the numeric features against a reference profile: a two-sample
- * Kolmogorov-Smirnov test per feature (statistic D = sup |F_ref - F_now|, asymptotic p-value with
- * effective size n*m/(n+m), where n is the reference's sample size). A feature drifts when p is
- * below {@value #ALPHA}.
+ * Distribution drift of the numeric features against a reference profile: Smile's two-sample
+ * Kolmogorov-Smirnov test per feature (statistic D = sup |F_ref - F_now| and its two-sided p-value,
+ * where the reference side is the profile's sample). A feature drifts when p is below {@value
+ * #ALPHA}.
  */
 public final class Drift {
   /** Significance level. */
@@ -53,9 +54,7 @@ public final class Drift {
                 .sorted()
                 .toArray();
         double[] before = ref.sample().stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        double d = statistic(before, now);
-        double p = pValue(d, before.length, now.length);
-        out.add(new Result(n.name(), d, p, p < ALPHA));
+        out.add(test(n.name(), before, now));
       } else if (!ref.type().equals("string")) {
         findings.add(
             new Finding(
@@ -77,45 +76,14 @@ public final class Drift {
     return out;
   }
 
-  /** The two-sample KS statistic of two sorted samples. */
-  public static double statistic(double[] a, double[] b) {
-    int i = 0;
-    int j = 0;
-    double d = 0;
-    while (i < a.length && j < b.length) {
-      double x = Math.min(a[i], b[j]);
-      while (i < a.length && a[i] <= x) {
-        i++;
-      }
-      while (j < b.length && b[j] <= x) {
-        j++;
-      }
-      d = Math.max(d, Math.abs((double) i / a.length - (double) j / b.length));
-    }
-    return d;
-  }
-
   /**
-   * Asymptotic two-sided p-value of the KS statistic {@code d} for sample sizes {@code n} and
-   * {@code m}.
+   * Smile's two-sample KS test of {@code before} against {@code now} (no drift if either is empty).
    */
-  public static double pValue(double d, int n, int m) {
-    if (n == 0 || m == 0) {
-      return 1;
+  static Result test(String feature, double[] before, double[] now) {
+    if (before.length == 0 || now.length == 0) {
+      return new Result(feature, 0, 1, false);
     }
-    double en = Math.sqrt((double) n * m / (n + m));
-    double lambda = (en + 0.12 + 0.11 / en) * d;
-    if (lambda < 1e-3) {
-      return 1;
-    }
-    double sum = 0;
-    for (int k = 1; k <= 100; k++) {
-      double term = 2 * Math.pow(-1, k - 1) * Math.exp(-2 * k * k * lambda * lambda);
-      sum += term;
-      if (Math.abs(term) < 1e-12) {
-        break;
-      }
-    }
-    return Math.max(0, Math.min(1, sum));
+    KSTest ks = KSTest.test(before.clone(), now.clone());
+    return new Result(feature, ks.d(), ks.pvalue(), ks.pvalue() < ALPHA);
   }
 }

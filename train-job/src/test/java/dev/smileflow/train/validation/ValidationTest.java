@@ -93,8 +93,15 @@ class ValidationTest {
   }
 
   @Test
-  void ksStatisticOfDisjointSamplesIsOne() {
-    assertEquals(1.0, Drift.statistic(new double[] {1, 2, 3}, new double[] {4, 5, 6}), 1e-12);
-    assertTrue(Drift.pValue(1.0, 100, 100) < 1e-6);
+  void disjointSamplesDriftAndIdenticalOnesDoNot() {
+    double[] low = java.util.stream.IntStream.range(0, 100).asDoubleStream().toArray();
+    double[] high = java.util.stream.IntStream.range(200, 300).asDoubleStream().toArray();
+    Drift.Result moved = Drift.test("x", low, high);
+    assertEquals(1.0, moved.statistic(), 1e-12);
+    assertTrue(moved.pValue() < 1e-6 && moved.drifted(), moved.toString());
+    Drift.Result same = Drift.test("x", low, low);
+    assertEquals(0.0, same.statistic(), 1e-12);
+    assertTrue(!same.drifted(), same.toString());
+    assertTrue(!Drift.test("x", low, new double[0]).drifted(), "nothing to compare is no drift");
   }
 }
