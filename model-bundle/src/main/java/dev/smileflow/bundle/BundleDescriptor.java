@@ -171,33 +171,31 @@ public record BundleDescriptor(
 
   /** This descriptor with the checksum and size of its {@code model.ser}. */
   public BundleDescriptor withModelFile(String sha256, long sizeBytes) {
-    return new BundleDescriptor(
-        formatVersion,
-        algorithm,
-        hyperparameters,
-        features,
-        ignoredInputs,
-        labelColumn,
-        classLabels,
-        metrics,
-        dataDigest,
-        trainingRows,
-        seed,
-        smileVersion,
-        javaVersion,
-        createdAt,
-        sha256,
-        sizeBytes);
+    return copy(ignoredInputs, metrics, sha256, sizeBytes);
   }
 
   /** This descriptor with other metrics (e.g. hold-out scores computed after CV). */
   public BundleDescriptor withMetrics(Map<String, Double> newMetrics) {
+    return copy(ignoredInputs, newMetrics, modelSha256, modelSizeBytes);
+  }
+
+  /**
+   * This descriptor with the columns of the training data that the model leaves out on purpose
+   * (identifiers, constants, dates, dropped columns): a request may carry them, and they are
+   * ignored rather than refused as unknown fields.
+   */
+  public BundleDescriptor withIgnoredInputs(List<String> names) {
+    return copy(names, metrics, modelSha256, modelSizeBytes);
+  }
+
+  private BundleDescriptor copy(
+      List<String> ignored, Map<String, Double> newMetrics, @Nullable String sha256, long size) {
     return new BundleDescriptor(
         formatVersion,
         algorithm,
         hyperparameters,
         features,
-        ignoredInputs,
+        ignored,
         labelColumn,
         classLabels,
         newMetrics,
@@ -207,33 +205,8 @@ public record BundleDescriptor(
         smileVersion,
         javaVersion,
         createdAt,
-        modelSha256,
-        modelSizeBytes);
-  }
-
-  /**
-   * This descriptor with the columns of the training data that the model leaves out on purpose
-   * (identifiers, constants, dates, dropped columns): a request may carry them, and they are
-   * ignored rather than refused as unknown fields.
-   */
-  public BundleDescriptor withIgnoredInputs(List<String> names) {
-    return new BundleDescriptor(
-        formatVersion,
-        algorithm,
-        hyperparameters,
-        features,
-        names,
-        labelColumn,
-        classLabels,
-        metrics,
-        dataDigest,
-        trainingRows,
-        seed,
-        smileVersion,
-        javaVersion,
-        createdAt,
-        modelSha256,
-        modelSizeBytes);
+        sha256,
+        size);
   }
 
   /** The encoded column names, in vector order. */

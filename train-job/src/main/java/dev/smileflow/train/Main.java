@@ -112,7 +112,8 @@ public final class Main {
                         "--reference-profile "
                             + ref
                             + " needs MLflow; use a local file with --dry-run");
-                  })
+                  },
+                  TrainJob.ModelCheck.SERVED_AS_TRAINED)
               .run();
       Summary.print(out, result, config);
       return ExitCodes.OK;
@@ -133,7 +134,8 @@ public final class Main {
                   registrar,
                   cancel,
                   progress,
-                  (ref, dir) -> ReferenceProfiles.download(client, ref, dir))
+                  (ref, dir) -> ReferenceProfiles.download(client, ref, dir),
+                  TrainJob.ModelCheck.SERVED_AS_TRAINED)
               .run();
       Summary.print(out, result, config);
       return ExitCodes.OK;

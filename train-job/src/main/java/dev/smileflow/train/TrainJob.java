@@ -79,24 +79,9 @@ final class TrainJob {
   /**
    * @param profileResolver turns a {@code runs:/} or {@code models:/} reference profile into a
    *     local file (given a work directory)
+   * @param modelCheck checks the written model files before upload ({@link
+   *     ModelCheck#SERVED_AS_TRAINED} in every real job)
    */
-  TrainJob(
-      JobConfig config,
-      Tracker tracker,
-      @Nullable Registrar registrar,
-      Cancellation cancel,
-      CrossValidator.Progress progress,
-      BiFunction<String, Path, Path> profileResolver) {
-    this(
-        config,
-        tracker,
-        registrar,
-        cancel,
-        progress,
-        profileResolver,
-        ModelCheck.SERVED_AS_TRAINED);
-  }
-
   TrainJob(
       JobConfig config,
       Tracker tracker,
