@@ -1,0 +1,46 @@
+package dev.smileflow.api.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.smileflow.bundle.Feature;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The one function from a model feature to the JSON schema of its field. */
+class OpenApiDocumentTest {
+
+  @Test
+  void aCategoricalFieldIsAStringLimitedToItsLevels() {
+    ObjectNode s =
+        OpenApiDocument.fieldSchema(new Feature.Categorical("island", List.of("Biscoe", "Dream")));
+    assertEquals("string", s.get("type").asText());
+    assertEquals("[\"Biscoe\",\"Dream\"]", s.get("enum").toString());
+  }
+
+  @Test
+  void aNumericFieldIsAnyNumberAndCarriesItsTrainingRangeWithoutLimitingIt() {
+    ObjectNode s = OpenApiDocument.fieldSchema(new Feature.Numeric("mass", 2700, 6300, 4200, 800));
+    assertEquals("number", s.get("type").asText());
+    assertEquals(2700, s.get("x-training-minimum").asDouble());
+    assertEquals(6300, s.get("x-training-maximum").asDouble());
+    // Out-of-range values are served (and flagged), so they must not be schema violations.
+    assertFalse(s.has("minimum") || s.has("maximum"), s.toString());
+  }
+
+  @Test
+  void aRowRequiresEveryFieldInModelOrderAndAllowsNoOthers() {
+    ObjectNode row =
+        OpenApiDocument.rowSchema(
+            List.of(
+                new Feature.Numeric("mass", 1, 2, 1.5, 0.5),
+                new Feature.Categorical("island", List.of("Biscoe"))),
+            Map.of("mass", 1.5, "island", "Biscoe"));
+    assertEquals("[\"mass\",\"island\"]", row.get("required").toString());
+    assertEquals("string", row.at("/properties/island/type").asText());
+    assertFalse(row.get("additionalProperties").asBoolean());
+    assertEquals(1.5, row.at("/example/mass").asDouble());
+  }
+}
