@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.smileflow.api.model.ServedModel;
 import dev.smileflow.bundle.BundleDescriptor;
 import dev.smileflow.bundle.Feature;
+import dev.smileflow.bundle.Features;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -111,12 +112,16 @@ public final class OpenApiDocument {
         s.put("type", "number");
         s.put(
             "description",
-            "A finite number. Training range ["
+            "Training range ["
                 + n.min()
                 + ", "
                 + n.max()
                 + "]; values outside it are accepted (and listed in out_of_range when"
-                + " FLAG_OUT_OF_RANGE=true).");
+                + " FLAG_OUT_OF_RANGE=true) up to "
+                + Features.MAX_STANDARD_DEVIATIONS
+                + " training standard deviations from the mean.");
+        s.put("minimum", Features.lowestAccepted(n));
+        s.put("maximum", Features.highestAccepted(n));
         s.put("x-training-minimum", n.min());
         s.put("x-training-maximum", n.max());
       }

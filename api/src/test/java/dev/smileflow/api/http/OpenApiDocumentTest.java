@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.smileflow.bundle.Feature;
+import dev.smileflow.bundle.Features;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,13 +22,15 @@ class OpenApiDocumentTest {
   }
 
   @Test
-  void aNumericFieldIsAnyNumberAndCarriesItsTrainingRangeWithoutLimitingIt() {
-    ObjectNode s = OpenApiDocument.fieldSchema(new Feature.Numeric("mass", 2700, 6300, 4200, 800));
+  void aNumericFieldCarriesItsTrainingRangeAndIsBoundedOnlyWhereTheServiceRejects() {
+    var mass = new Feature.Numeric("mass", 2700, 6300, 4200, 800);
+    ObjectNode s = OpenApiDocument.fieldSchema(mass);
     assertEquals("number", s.get("type").asText());
     assertEquals(2700, s.get("x-training-minimum").asDouble());
     assertEquals(6300, s.get("x-training-maximum").asDouble());
-    // Out-of-range values are served (and flagged), so they must not be schema violations.
-    assertFalse(s.has("minimum") || s.has("maximum"), s.toString());
+    // Out-of-range values are served (and flagged); only what encode rejects is outside the schema.
+    assertEquals(Features.lowestAccepted(mass), s.get("minimum").asDouble());
+    assertEquals(Features.highestAccepted(mass), s.get("maximum").asDouble());
   }
 
   @Test
