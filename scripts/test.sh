@@ -4,7 +4,7 @@
 #   scripts/test.sh               all tests
 #   scripts/test.sh -pl api       extra arguments go to Maven
 # Needs: a JDK 25 (found by scripts/jdk.sh), python3 with venv (for the pinned MLflow server), and on a
-# fresh Debian machine it installs fonts (plots) and OpenBLAS (Smile's LDA) with apt when run as root.
+# fresh Debian machine it installs fonts (plots), OpenBLAS (Smile's LDA) and wrk (load) with apt when run as root.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -17,6 +17,7 @@ missing=()
 command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list 2>/dev/null | head -n 1)" ] || missing+=(fontconfig fonts-dejavu-core)
 ldconfig -p 2>/dev/null | grep -q 'libopenblas\.so ' || missing+=(libopenblas-dev)
 python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)  # the load generator of e2e's HostileIT
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "installing system packages: ${missing[*]}"
@@ -29,5 +30,8 @@ fi
 # The one Python component: the pinned MLflow server the integration tests start (reused when present).
 mlflow=$(scripts/mlflow.sh install)
 echo "MLflow: $("$mlflow" --version 2>/dev/null)"
+# schemathesis, pinned in its own virtualenv, which e2e's HostileIT runs against the api's /openapi.json.
+st=$(scripts/schemathesis.sh install)
+echo "schemathesis: $("$st" --version 2>/dev/null)"
 
 exec scripts/mvn -B -ntp -Dstyle.color=never verify "$@"

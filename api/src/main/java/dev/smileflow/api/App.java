@@ -3,26 +3,35 @@ package dev.smileflow.api;
 import dev.smileflow.api.http.ClassifyRoutes;
 import dev.smileflow.api.http.ErrorMapping;
 import dev.smileflow.api.http.InfoRoutes;
+import dev.smileflow.api.http.OpenApiDocument;
 import dev.smileflow.api.http.RequestObserver;
+import dev.smileflow.api.http.Route;
 import dev.smileflow.api.metrics.ApiMetrics;
 import dev.smileflow.api.model.ModelHolder;
 import io.javalin.Javalin;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 /** The routing function: builds the Javalin app (not started). Tests start it on port 0. */
 public final class App {
 
-  /** Every route the service serves; the OpenAPI document must describe exactly these. */
-  public static final List<String> ROUTES =
+  /**
+   * Every route the service serves: the one table that routing, the {@code Allow} header of a 405
+   * and the errors' {@code raisedOn} derive from; the OpenAPI document must describe exactly these.
+   */
+  public static final List<Route> ROUTES =
       List.of(
-          "POST /v1/classify",
-          "POST /v1/classify/batch",
-          "GET /v1/model",
-          "GET /health/live",
-          "GET /health/ready",
-          "GET /metrics",
-          "GET /openapi.json",
-          "GET /docs");
+          new Route(HandlerType.POST, "/v1/classify", "ApiClassify"),
+          new Route(HandlerType.POST, "/v1/classify/batch", "ApiClassifyBatch"),
+          new Route(HandlerType.GET, "/v1/model", "ApiModel"),
+          new Route(HandlerType.GET, "/health/live", "ApiHealth"),
+          new Route(HandlerType.GET, "/health/ready", "ApiHealth"),
+          new Route(HandlerType.GET, "/metrics", "ApiMetrics"),
+          new Route(HandlerType.GET, "/openapi.json", "ApiDocs"),
+          new Route(HandlerType.GET, "/docs", "ApiDocs"));
 
   /** How long a stopping server waits for in-flight requests (below Cloud Run's 10 s). */
   static final long STOP_TIMEOUT_MS = 8_000;
@@ -34,7 +43,23 @@ public final class App {
     var classify =
         new ClassifyRoutes(
             holder, metrics, config.tag(), config.maxBatchRows(), config.flagOutOfRange());
-    var info = new InfoRoutes(holder, metrics, config.model(), config.tag());
+    var info =
+        new InfoRoutes(
+            holder,
+            metrics,
+            config.model(),
+            config.tag(),
+            new OpenApiDocument(config.maxBatchRows(), config.apiKey() != null));
+    Map<String, Handler> handlers =
+        Map.of(
+            "POST /v1/classify", classify::classify,
+            "POST /v1/classify/batch", classify::classifyBatch,
+            "GET /v1/model", info::model,
+            "GET /health/live", info::live,
+            "GET /health/ready", info::ready,
+            "GET /metrics", info::metrics,
+            "GET /openapi.json", info::openApi,
+            "GET /docs", info::docs);
     var observer = new RequestObserver(metrics, config.apiKey(), holder::ready);
     return Javalin.create(c -> {
       c.jetty.host = config.host();
@@ -46,16 +71,14 @@ public final class App {
       c.startup.showJavalinBanner = false;
       c.startup.showOldJavalinVersionWarning = false;
       c.requestLogger.http(observer::log);
-      ErrorMapping.install(c, config.tag(), config.maxBodyBytes());
+      ErrorMapping.install(c, config.tag(), config.maxBodyBytes(), ROUTES);
       c.routes.before(observer::before);
-      c.routes.post("/v1/classify", classify::classify);
-      c.routes.post("/v1/classify/batch", classify::classifyBatch);
-      c.routes.get("/v1/model", info::model);
-      c.routes.get("/health/live", info::live);
-      c.routes.get("/health/ready", info::ready);
-      c.routes.get("/metrics", info::metrics);
-      c.routes.get("/openapi.json", info::openApi);
-      c.routes.get("/docs", info::docs);
+      for (Route route : ROUTES) {
+        c.routes.addHttpHandler(
+            route.method(),
+            route.path(),
+            Objects.requireNonNull(handlers.get(route.key()), route.key()));
+      }
     });
   }
 }

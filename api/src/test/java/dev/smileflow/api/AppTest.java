@@ -444,8 +444,10 @@ class AppTest {
             p.getValue()
                 .fieldNames()
                 .forEachRemaining(m -> documented.add(m.toUpperCase() + " " + p.getKey())));
-    assertEquals(new TreeSet<>(App.ROUTES), documented);
-    for (String route : App.ROUTES) {
+    Set<String> served = new TreeSet<>();
+    App.ROUTES.forEach(route -> served.add(route.key()));
+    assertEquals(served, documented);
+    for (String route : served) {
       String[] mp = route.split(" ");
       var reply = mp[0].equals("GET") ? api.get(mp[1]) : api.postJson(mp[1], VIRGINICA);
       assertTrue(reply.status() != 404 && reply.status() != 405, route + " -> " + reply.status());

@@ -3,8 +3,6 @@ package dev.smileflow.e2e;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,12 +11,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The real {@code api.jar} as its own process on a loopback port, with a small HTTP client. */
 final class ApiServer implements AutoCloseable {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+  private static final Pattern LISTENING = Pattern.compile("listening on [^\\s:\"]+:(\\d+)");
 
   private final JarProcess process;
   private final int port;
@@ -28,13 +29,14 @@ final class ApiServer implements AutoCloseable {
     this.port = port;
   }
 
-  /** Starts {@code api.jar} with {@code env} plus {@code PORT}, and waits until it is ready. */
+  /**
+   * Starts {@code api.jar} with {@code env} on an ephemeral loopback port ({@code PORT=0}), reads
+   * the port it bound from its {@code listening on} line, and waits until it is ready. Nothing
+   * picks a free port first and binds it later, so no other process can take it in between.
+   */
   static ApiServer startReady(Map<String, String> env, Path log)
       throws IOException, InterruptedException {
-    int port = freePort();
-    Map<String, String> withPort = new HashMap<>(env);
-    withPort.put("PORT", Integer.toString(port));
-    ApiServer api = new ApiServer(JarProcess.start(JarProcess.jar("api.jar"), withPort, log), port);
+    ApiServer api = start(env, log);
     try {
       api.awaitReady();
       return api;
@@ -42,6 +44,37 @@ final class ApiServer implements AutoCloseable {
       api.close();
       throw e;
     }
+  }
+
+  /** Starts {@code api.jar} and waits only until it listens (not until a model is loaded). */
+  static ApiServer start(Map<String, String> env, Path log)
+      throws IOException, InterruptedException {
+    Map<String, String> withPort = new HashMap<>(env);
+    withPort.put("PORT", "0");
+    withPort.put("HOST", "127.0.0.1");
+    JarProcess process = JarProcess.start(JarProcess.jar("api.jar"), withPort, log);
+    try {
+      return new ApiServer(process, awaitBoundPort(process));
+    } catch (RuntimeException | Error e) {
+      process.close();
+      throw e;
+    }
+  }
+
+  /** The port from the api's {@code listening on HOST:PORT} log line, once it is written. */
+  private static int awaitBoundPort(JarProcess process) throws InterruptedException {
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      Matcher m = LISTENING.matcher(process.output());
+      if (m.find()) {
+        return Integer.parseInt(m.group(1));
+      }
+      if (!process.isAlive()) {
+        fail("the api exited before it listened:\n" + process.output());
+      }
+      Thread.sleep(20);
+    }
+    return fail("the api did not listen within " + READY_TIMEOUT + ":\n" + process.output());
   }
 
   JarProcess process() {
@@ -86,14 +119,6 @@ final class ApiServer implements AutoCloseable {
       Thread.sleep(250);
     }
     fail("the api was not ready within " + READY_TIMEOUT + ":\n" + process.output());
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   @Override

@@ -17,6 +17,13 @@ import java.util.TreeSet;
 public final class Features {
   private static final int MAX_ECHOED_VALUE = 64;
 
+  /**
+   * How many training standard deviations from the training mean a numeric value may lie. Beyond
+   * that a value is no measurement the model can say anything about, and its encoding can overflow
+   * a model's arithmetic into a non-number (a logistic regression's score of {@code 1e308}).
+   */
+  public static final double MAX_STANDARD_DEVIATIONS = 1e6;
+
   private Features() {}
 
   /**
@@ -107,6 +114,17 @@ public final class Features {
             double x = number.doubleValue();
             if (!Double.isFinite(x)) {
               errors.add(new FieldError(name, "must be a finite number"));
+            } else if (x < lowestAccepted(n) || x > highestAccepted(n)) {
+              errors.add(
+                  new FieldError(
+                      name,
+                      "must be within ["
+                          + lowestAccepted(n)
+                          + ", "
+                          + highestAccepted(n)
+                          + "] ("
+                          + MAX_STANDARD_DEVIATIONS
+                          + " training standard deviations of the mean)"));
             } else {
               out[at] = n.std() == 0.0 ? 0.0 : (x - n.mean()) / n.std();
             }
@@ -152,6 +170,24 @@ public final class Features {
       throw new InvalidInputException(errors);
     }
     return out;
+  }
+
+  /**
+   * The lowest value {@link #encode} accepts for {@code n}: {@link #MAX_STANDARD_DEVIATIONS} below
+   * the training mean ({@code -Double.MAX_VALUE} when the training values were all equal, as the
+   * encoding is then 0 whatever the value).
+   */
+  public static double lowestAccepted(Feature.Numeric n) {
+    return n.std() == 0.0
+        ? -Double.MAX_VALUE
+        : Math.max(-Double.MAX_VALUE, n.mean() - MAX_STANDARD_DEVIATIONS * n.std());
+  }
+
+  /** The highest value {@link #encode} accepts for {@code n}; see {@link #lowestAccepted}. */
+  public static double highestAccepted(Feature.Numeric n) {
+    return n.std() == 0.0
+        ? Double.MAX_VALUE
+        : Math.min(Double.MAX_VALUE, n.mean() + MAX_STANDARD_DEVIATIONS * n.std());
   }
 
   /**

@@ -320,4 +320,20 @@ class FeaturesTest {
     assertThrows(IllegalArgumentException.class, () -> new Feature.Categorical("c", List.of("")));
     assertThrows(IllegalArgumentException.class, () -> Features.validate(List.of()));
   }
+
+  @Test
+  void valuesAMillionStandardDeviationsFromTheMeanAreRejectedAtTheirExactBounds() {
+    assertEquals(-1_999_995.0, Features.lowestAccepted(SIZE));
+    assertEquals(2_000_005.0, Features.highestAccepted(SIZE));
+    Features.encode(FEATURES, row(2_000_005.0, "red", 3));
+    Features.encode(FEATURES, row(-1_999_995.0, "red", 3));
+    assertEquals(
+        List.of(
+            "size: must be within [-1999995.0, 2000005.0] (1000000.0 training standard deviations"
+                + " of the mean)"),
+        problems(row(-1.7976931348623157e308, "red", 3)));
+    // A constant column encodes to 0 whatever the value: every finite number is accepted.
+    assertEquals(-Double.MAX_VALUE, Features.lowestAccepted(CONSTANT));
+    Features.encode(FEATURES, row(5.0, "red", Double.MAX_VALUE));
+  }
 }

@@ -6,6 +6,8 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.validation.ValidationException;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,43 +20,51 @@ import org.slf4j.LoggerFactory;
 public final class ErrorMapping {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorMapping.class);
 
-  /** Operation names for {@code raisedOn}, by route. */
-  private static final Map<String, String> OPERATIONS =
-      Map.of(
-          "/v1/classify", "ApiClassify",
-          "/v1/classify/batch", "ApiClassifyBatch",
-          "/v1/model", "ApiModel",
-          "/health/live", "ApiHealth",
-          "/health/ready", "ApiHealth",
-          "/metrics", "ApiMetrics",
-          "/openapi.json", "ApiDocs",
-          "/docs", "ApiDocs");
+  private final String tag;
+  private final long maxBodyBytes;
 
-  private ErrorMapping() {}
+  /** {@code raisedOn} by path: the route table's operation names. */
+  private final Map<String, String> operations = new HashMap<>();
 
-  /** Installs the mapping; {@code tag} is the service release. */
-  public static void install(JavalinConfig config, String tag, long maxBodyBytes) {
-    config.routes.exception(
-        ApiException.class, (e, ctx) -> write(ctx, e.kind(), e.getMessage(), tag));
+  /** The {@code Allow} header by path: the route table's methods for it. */
+  private final Map<String, String> allowed = new HashMap<>();
+
+  private ErrorMapping(String tag, long maxBodyBytes, List<Route> routes) {
+    this.tag = tag;
+    this.maxBodyBytes = maxBodyBytes;
+    for (Route r : routes) {
+      operations.putIfAbsent(r.path(), r.operation());
+      allowed.put(r.path(), Route.allow(routes, r.path()));
+    }
+  }
+
+  /**
+   * Installs the mapping; {@code tag} is the service release, {@code routes} the route table that
+   * {@code raisedOn} and the {@code Allow} header of a 405 come from.
+   */
+  public static void install(
+      JavalinConfig config, String tag, long maxBodyBytes, List<Route> routes) {
+    new ErrorMapping(tag, maxBodyBytes, routes).install(config);
+  }
+
+  private void install(JavalinConfig config) {
+    config.routes.exception(ApiException.class, (e, ctx) -> write(ctx, e.kind(), e.getMessage()));
     config.routes.exception(
         InvalidInputException.class,
         (e, ctx) ->
             write(
                 ctx,
                 ApiException.Kind.VALIDATION,
-                ApiException.listed(e.errors().stream().map(FieldError::message).toList()),
-                tag));
+                ApiException.listed(e.errors().stream().map(FieldError::message).toList())));
     config.routes.exception(
         ValidationException.class,
         (e, ctx) ->
             write(
                 ctx,
                 ApiException.Kind.VALIDATION,
-                String.join(", ", e.getErrors().keySet()) + ": invalid",
-                tag));
+                String.join(", ", e.getErrors().keySet()) + ": invalid"));
     config.routes.exception(
-        HttpResponseException.class,
-        (e, ctx) -> fromJavalin(ctx, e.getStatus(), tag, maxBodyBytes));
+        HttpResponseException.class, (e, ctx) -> fromJavalin(ctx, e.getStatus()));
     config.routes.exception(
         Exception.class,
         (e, ctx) -> {
@@ -62,16 +72,19 @@ public final class ErrorMapping {
           write(
               ctx,
               ApiException.Kind.INTERNAL,
-              "internal error (request id " + RequestObserver.requestId(ctx) + ")",
-              tag);
+              "internal error (request id " + RequestObserver.requestId(ctx) + ")");
         });
     // Javalin answers unmatched routes and some limits without throwing through the table above.
     for (int status : new int[] {404, 405, 413}) {
       config.routes.error(
           status,
           ctx -> {
+            if (status == 405) {
+              // RFC 9110 15.5.6: a 405 names the methods the resource supports.
+              ctx.header("Allow", allowed.getOrDefault(ctx.path(), ""));
+            }
             if (!isEnvelope(ctx)) {
-              fromJavalin(ctx, status, tag, maxBodyBytes);
+              fromJavalin(ctx, status);
             }
           });
     }
@@ -86,42 +99,37 @@ public final class ErrorMapping {
         && body.startsWith("{\"message\"");
   }
 
-  private static void fromJavalin(Context ctx, int status, String tag, long maxBodyBytes) {
+  private void fromJavalin(Context ctx, int status) {
     switch (status) {
       case 404 ->
           write(
               ctx,
               ApiException.Kind.NOT_FOUND,
-              "path: no route " + ctx.method() + " " + shown(ctx.path()),
-              tag);
+              "path: no route " + ctx.method() + " " + shown(ctx.path()));
       case 405 ->
           write(
               ctx,
               ApiException.Kind.METHOD_NOT_ALLOWED,
-              "method: " + ctx.method() + " not allowed on " + shown(ctx.path()),
-              tag);
+              "method: " + ctx.method() + " not allowed on " + shown(ctx.path()));
       case 413 ->
           write(
               ctx,
               ApiException.Kind.TOO_LARGE,
-              "body: larger than the limit of " + maxBodyBytes + " bytes",
-              tag);
+              "body: larger than the limit of " + maxBodyBytes + " bytes");
       case 415 ->
           write(
               ctx,
               ApiException.Kind.UNSUPPORTED_MEDIA_TYPE,
-              "Content-Type: must be application/json",
-              tag);
-      case 400 -> write(ctx, ApiException.Kind.VALIDATION, "body: bad request", tag);
-      case 401 -> write(ctx, ApiException.Kind.UNAUTHORIZED, "X-API-Key: missing or wrong", tag);
-      case 503 -> write(ctx, ApiException.Kind.MODEL_NOT_READY, "service: unavailable", tag);
+              "Content-Type: must be application/json");
+      case 400 -> write(ctx, ApiException.Kind.VALIDATION, "body: bad request");
+      case 401 -> write(ctx, ApiException.Kind.UNAUTHORIZED, "X-API-Key: missing or wrong");
+      case 503 -> write(ctx, ApiException.Kind.MODEL_NOT_READY, "service: unavailable");
       default -> {
         if (status >= 500) {
           write(
               ctx,
               ApiException.Kind.INTERNAL,
-              "internal error (request id " + RequestObserver.requestId(ctx) + ")",
-              tag);
+              "internal error (request id " + RequestObserver.requestId(ctx) + ")");
         } else {
           JsonBodies.write(
               ctx,
@@ -143,11 +151,11 @@ public final class ErrorMapping {
     return clean.length() <= 100 ? clean : clean.substring(0, 100) + "…";
   }
 
-  static String operation(Context ctx) {
-    return OPERATIONS.getOrDefault(ctx.path(), "Api");
+  private String operation(Context ctx) {
+    return operations.getOrDefault(ctx.path(), "Api");
   }
 
-  static void write(Context ctx, ApiException.Kind kind, String message, String tag) {
+  private void write(Context ctx, ApiException.Kind kind, String message) {
     if (kind == ApiException.Kind.MODEL_NOT_READY) {
       ctx.header("Retry-After", "5");
     }

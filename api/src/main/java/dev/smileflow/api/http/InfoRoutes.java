@@ -6,6 +6,7 @@ import dev.smileflow.api.model.ModelSource;
 import dev.smileflow.api.model.ServedModel;
 import dev.smileflow.bundle.BundleDescriptor;
 import dev.smileflow.bundle.Feature;
+import dev.smileflow.bundle.LoadedModel;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +17,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code GET /v1/model}, the health probes, {@code /metrics}, {@code /openapi.json} and {@code
@@ -26,15 +29,35 @@ public final class InfoRoutes {
   private final ApiMetrics metrics;
   private final ModelSource source;
   private final String tag;
-  private final byte[] openApi;
+  private final OpenApiDocument openApi;
   private final byte[] docsPage;
 
-  public InfoRoutes(ModelHolder holder, ApiMetrics metrics, ModelSource source, String tag) {
+  /**
+   * The OpenAPI document rendered for one loaded model: its name, version and {@link LoadedModel}
+   * instance (all null while none is loaded).
+   */
+  private record Rendered(
+      @Nullable String name, @Nullable String version, @Nullable LoadedModel model, byte[] json) {
+    boolean isFor(@Nullable ServedModel m) {
+      return m == null
+          ? model == null
+          : m.model() == model && m.name().equals(name) && m.version().equals(version);
+    }
+  }
+
+  private final AtomicReference<@Nullable Rendered> rendered = new AtomicReference<>();
+
+  public InfoRoutes(
+      ModelHolder holder,
+      ApiMetrics metrics,
+      ModelSource source,
+      String tag,
+      OpenApiDocument openApi) {
     this.holder = Objects.requireNonNull(holder);
     this.metrics = Objects.requireNonNull(metrics);
     this.source = Objects.requireNonNull(source);
     this.tag = Objects.requireNonNull(tag);
-    this.openApi = resource("openapi.json");
+    this.openApi = Objects.requireNonNull(openApi);
     this.docsPage = resource("docs.html");
   }
 
@@ -114,12 +137,22 @@ public final class InfoRoutes {
         case Feature.Categorical c -> {
           col.put("type", "string");
           col.put("levels", c.levels());
+          col.put("other_bucket", c.otherBucket());
         }
       }
-      col.put("required", true);
+      col.put("required", f.required());
+      if (f.fill() != null) {
+        col.put("fill", f.fill());
+      }
       inputs.add(col);
     }
-    return Map.of("inputs", inputs, "outputs", List.of(Map.of("name", "label", "type", "string")));
+    return Map.of(
+        "inputs",
+        inputs,
+        "ignored_inputs",
+        d.ignoredInputs(),
+        "outputs",
+        List.of(Map.of("name", "label", "type", "string")));
   }
 
   /** Liveness: the process answers. */
@@ -140,9 +173,21 @@ public final class InfoRoutes {
     ctx.contentType(ApiMetrics.contentType()).result(metrics.scrape());
   }
 
-  /** The hand-written OpenAPI 3.1 document. */
+  /**
+   * The OpenAPI 3.1 document describing the loaded model's input. Rendered once per loaded model
+   * (the first request after a load or swap) and reused until the next one.
+   */
   public void openApi(Context ctx) {
-    ctx.contentType("application/json").result(openApi);
+    ServedModel m = holder.current().orElse(null);
+    Rendered r = rendered.get();
+    if (r == null || !r.isFor(m)) {
+      r =
+          m == null
+              ? new Rendered(null, null, null, openApi.render(null))
+              : new Rendered(m.name(), m.version(), m.model(), openApi.render(m));
+      rendered.set(r);
+    }
+    ctx.contentType("application/json").result(r.json());
   }
 
   /** A browsable page rendering the OpenAPI document. */

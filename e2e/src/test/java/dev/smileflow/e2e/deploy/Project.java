@@ -23,7 +23,7 @@ final class Project {
   private static final Pattern PICOCLI_ENV = Pattern.compile("\\$\\{env:([A-Z][A-Z0-9_]*)");
   private static final Pattern MLFLOW_LITERAL = Pattern.compile("\"(MLFLOW_[A-Z0-9_]+)\"");
   private static final Pattern ROUTE =
-      Pattern.compile("routes\\.(?:get|post|put|patch|delete|head)\\(\\s*\"(/[^\"]*)\"");
+      Pattern.compile("new Route\\(\\s*HandlerType\\.[A-Z]+,\\s*\"(/[^\"]*)\"");
 
   private Project() {}
 
@@ -108,7 +108,9 @@ final class Project {
     return names;
   }
 
-  /** The api's routes, as registered in its sources ({@code config.routes.get("/path", ...)}). */
+  /**
+   * The api's routes, as its route table lists them ({@code new Route(HandlerType.GET, "/path"}).
+   */
   static Set<String> apiRoutes() {
     Set<String> routes = matches("api/src/main/java", ROUTE);
     if (routes.isEmpty()) {
