@@ -508,7 +508,8 @@ public final class MlflowTestServer implements AutoCloseable {
 
     /** Null when healthy, else why not. */
     private static @Nullable String waitForHealth(URI uri, Process process) {
-      Instant deadline = Instant.now().plus(STARTUP_TIMEOUT);
+      Instant started = Instant.now();
+      Instant deadline = started.plus(STARTUP_TIMEOUT);
       try (HttpClient http =
           HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
         HttpRequest health =
@@ -519,6 +520,10 @@ public final class MlflowTestServer implements AutoCloseable {
         while (Instant.now().isBefore(deadline)) {
           if (!process.isAlive()) {
             return "the mlflow process exited with code " + process.exitValue();
+          }
+          if (Instant.now().isAfter(started.plusSeconds(5))
+              && process.descendants().findAny().isEmpty()) {
+            return "the mlflow process exited (its watchdog has no child left)";
           }
           try {
             HttpResponse<String> r = http.send(health, HttpResponse.BodyHandlers.ofString());

@@ -40,9 +40,12 @@ final class PostgresServer {
     this.port = port;
   }
 
-  /** The backend store URI MLflow's SQLAlchemy understands. */
+  /**
+   * The backend store URI, with the psycopg2 driver named as in docker-compose.yml (SQLAlchemy 2.1
+   * would otherwise pick psycopg 3).
+   */
   String sqlAlchemyUri() {
-    return "postgresql://" + USER + "@127.0.0.1:" + port + "/" + DATABASE;
+    return "postgresql+psycopg2://" + USER + "@127.0.0.1:" + port + "/" + DATABASE;
   }
 
   static PostgresServer start() {
