@@ -17,6 +17,8 @@ missing=()
 command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list 2>/dev/null | head -n 1)" ] || missing+=(fontconfig fonts-dejavu-core)
 ldconfig -p 2>/dev/null | grep -q 'libopenblas\.so ' || missing+=(libopenblas-dev)
 python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
+# PostgreSQL server binaries for the PostgreSQL-backed MLflow the compatibility ITs start (not a service).
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "installing system packages: ${missing[*]}"
@@ -26,8 +28,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-# The one Python component: the pinned MLflow server the integration tests start (reused when present).
+# The one Python component: the pinned MLflow servers the integration tests start (reused when present):
+# the 3.x every IT uses and the 2.x of the compatibility ITs, each in its own virtualenv.
 mlflow=$(scripts/mlflow.sh install)
 echo "MLflow: $("$mlflow" --version 2>/dev/null)"
+mlflow2=$(scripts/mlflow.sh install 2)
+echo "MLflow 2.x: $("$mlflow2" --version 2>/dev/null)"
 
 exec scripts/mvn -B -ntp -Dstyle.color=never verify "$@"
