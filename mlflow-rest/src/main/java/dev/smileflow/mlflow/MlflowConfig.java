@@ -128,10 +128,10 @@ public record MlflowConfig(
   /**
    * Reads {@code MLFLOW_TRACKING_URI} (required), {@code MLFLOW_TRACKING_USERNAME}/{@code
    * _PASSWORD} (basic, wins), {@code MLFLOW_TRACKING_TOKEN} (bearer), {@code
-   * MLFLOW_TRACKING_INSECURE_TLS}, {@code MLFLOW_TRACKING_SERVER_CERT_PATH} (a PEM CA bundle), {@code
-   * MLFLOW_HTTP_REQUEST_TIMEOUT} (seconds, default 60),
-   * {@code MLFLOW_HTTP_REQUEST_MAX_RETRIES} (default 5) and {@code
-   * MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR} (seconds, default 1).
+   * MLFLOW_TRACKING_INSECURE_TLS}, {@code MLFLOW_TRACKING_SERVER_CERT_PATH} (a PEM CA bundle),
+   * {@code MLFLOW_HTTP_REQUEST_TIMEOUT} (seconds, default 60), {@code
+   * MLFLOW_HTTP_REQUEST_MAX_RETRIES} (default 5) and {@code MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR}
+   * (seconds, default 1).
    *
    * @throws IllegalArgumentException listing every problem found
    */

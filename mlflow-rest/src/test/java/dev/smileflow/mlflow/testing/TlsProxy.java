@@ -76,20 +76,64 @@ public final class TlsProxy implements AutoCloseable {
       Path keys = dir.resolve("server.p12");
       Path csr = dir.resolve("server.csr");
       Path signed = dir.resolve("server.pem");
-      keytool("-genkeypair", "-alias", "ca", "-dname", "CN=smileflow test CA", "-ext", "bc:c",
-          "-keystore", ca.toString());
-      keytool("-exportcert", "-rfc", "-alias", "ca", "-keystore", ca.toString(), "-file",
+      keytool(
+          "-genkeypair",
+          "-alias",
+          "ca",
+          "-dname",
+          "CN=smileflow test CA",
+          "-ext",
+          "bc:c",
+          "-keystore",
+          ca.toString());
+      keytool(
+          "-exportcert",
+          "-rfc",
+          "-alias",
+          "ca",
+          "-keystore",
+          ca.toString(),
+          "-file",
           caPem.toString());
-      keytool("-genkeypair", "-alias", "server", "-dname", "CN=localhost", "-keystore",
+      keytool(
+          "-genkeypair",
+          "-alias",
+          "server",
+          "-dname",
+          "CN=localhost",
+          "-keystore",
           keys.toString());
-      keytool("-certreq", "-alias", "server", "-keystore", keys.toString(), "-file",
-          csr.toString());
-      keytool("-gencert", "-rfc", "-alias", "ca", "-keystore", ca.toString(), "-infile",
-          csr.toString(), "-outfile", signed.toString(), "-ext",
+      keytool(
+          "-certreq", "-alias", "server", "-keystore", keys.toString(), "-file", csr.toString());
+      keytool(
+          "-gencert",
+          "-rfc",
+          "-alias",
+          "ca",
+          "-keystore",
+          ca.toString(),
+          "-infile",
+          csr.toString(),
+          "-outfile",
+          signed.toString(),
+          "-ext",
           "san=dns:localhost,ip:127.0.0.1");
-      keytool("-importcert", "-noprompt", "-alias", "ca", "-file", caPem.toString(), "-keystore",
+      keytool(
+          "-importcert",
+          "-noprompt",
+          "-alias",
+          "ca",
+          "-file",
+          caPem.toString(),
+          "-keystore",
           keys.toString());
-      keytool("-importcert", "-alias", "server", "-file", signed.toString(), "-keystore",
+      keytool(
+          "-importcert",
+          "-alias",
+          "server",
+          "-file",
+          signed.toString(),
+          "-keystore",
           keys.toString());
       KeyStore store = KeyStore.getInstance("PKCS12");
       try (InputStream in = Files.newInputStream(keys)) {
@@ -140,10 +184,7 @@ public final class TlsProxy implements AutoCloseable {
       }
       String query = ex.getRequestURI().getRawQuery();
       URI to =
-          URI.create(
-              target
-                  + path.substring(prefix.length())
-                  + (query == null ? "" : "?" + query));
+          URI.create(target + path.substring(prefix.length()) + (query == null ? "" : "?" + query));
       byte[] body = ex.getRequestBody().readAllBytes();
       HttpRequest.Builder b =
           HttpRequest.newBuilder(to)
@@ -154,12 +195,11 @@ public final class TlsProxy implements AutoCloseable {
                       ? HttpRequest.BodyPublishers.noBody()
                       : HttpRequest.BodyPublishers.ofByteArray(body));
       ex.getRequestHeaders()
-          .forEach(
-              (name, values) -> {
-                if (!HOP_BY_HOP.contains(name.toLowerCase(java.util.Locale.ROOT))) {
-                  values.forEach(v -> b.header(name, v));
-                }
-              });
+          .forEach((name, values) -> {
+            if (!HOP_BY_HOP.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+              values.forEach(v -> b.header(name, v));
+            }
+          });
       HttpResponse<byte[]> r;
       try {
         r = upstream.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -170,13 +210,12 @@ public final class TlsProxy implements AutoCloseable {
       }
       r.headers()
           .map()
-          .forEach(
-              (name, values) -> {
-                if (!HOP_BY_HOP.contains(name.toLowerCase(java.util.Locale.ROOT))
-                    && !name.startsWith(":")) {
-                  ex.getResponseHeaders().put(name, new ArrayList<>(values));
-                }
-              });
+          .forEach((name, values) -> {
+            if (!HOP_BY_HOP.contains(name.toLowerCase(java.util.Locale.ROOT))
+                && !name.startsWith(":")) {
+              ex.getResponseHeaders().put(name, new ArrayList<>(values));
+            }
+          });
       byte[] out = r.body();
       ex.sendResponseHeaders(r.statusCode(), out.length == 0 ? -1 : out.length);
       if (out.length > 0) {
@@ -192,13 +231,13 @@ public final class TlsProxy implements AutoCloseable {
         new ArrayList<>(
             List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
     cmd.addAll(List.of(args));
-    cmd.addAll(
-        List.of("-storetype", "PKCS12", "-storepass", PASSWORD));
+    cmd.addAll(List.of("-storetype", "PKCS12", "-storepass", PASSWORD));
     if (args[0].equals("-genkeypair")) {
       cmd.addAll(List.of("-keyalg", "RSA", "-keysize", "2048", "-validity", "2"));
     }
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     try {
       if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
         throw new IllegalStateException("keytool " + String.join(" ", args) + " failed: " + out);

@@ -1,9 +1,9 @@
 /**
  * Registration and promotion: the promotion gate as a pure function of the challenger's and
  * champion's hold-out scores ({@link dev.smileflow.train.registry.PromotionGate}), and the MLflow
- * registry steps that register every winner, score the current production version on the same
- * hold-out rows, and move the alias and stage only when the gate says so, recording the decision as
- * version tags.
+ * registry steps that register every winner (from {@code models:/m-…} or, on MLflow 2.x, {@code
+ * runs:/<run id>/model}), score the current production version on the same hold-out rows, and move
+ * the alias and stage only when the gate says so, recording the decision as version tags.
  */
 @org.jspecify.annotations.NullMarked
 package dev.smileflow.train.registry;
