@@ -44,6 +44,9 @@ class Mlflow2TrainJobIT {
       for (String f : List.of("MLmodel", "model.ser", "input_example.json")) {
         assertTrue(files.contains(f), f + " not in " + files);
       }
+      assertTrue(
+          parent.data().tag("mlflow.log-model.history").orElseThrow().contains("\"model\""),
+          "the run page lists model/ as a model");
     }
 
     MainTest.Outcome second =

@@ -1,5 +1,8 @@
 package dev.smileflow.train.tracking;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.smileflow.mlflow.Dataset;
 import dev.smileflow.mlflow.DatasetInput;
 import dev.smileflow.mlflow.Experiment;
@@ -17,6 +20,8 @@ import dev.smileflow.mlflow.Tag;
 import dev.smileflow.train.search.CandidateResult;
 import dev.smileflow.train.search.FoldScore;
 import dev.smileflow.train.search.Metric;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,6 +51,7 @@ public final class MlflowTracker implements Tracker {
   public static final String RUN_MODEL_PATH = "model";
 
   private static final Logger log = LoggerFactory.getLogger(MlflowTracker.class);
+  private static final YAMLMapper YAML = new YAMLMapper();
 
   private final MlflowClient client;
   private final String experimentName;
@@ -269,7 +275,10 @@ public final class MlflowTracker implements Tracker {
     }
   }
 
-  /** The MLflow 2.x layout: the model's files are the parent run's artifacts under model/. */
+  /**
+   * The MLflow 2.x layout: the model's files are the parent run's artifacts under model/, recorded
+   * with {@code runs/log-model} so the run page shows them as a model.
+   */
   private StoredModel logRunArtifactsModel(Function<StoredModel, Path> writer) {
     String runUri = parent().info().artifactUri();
     if (runUri == null) {
@@ -280,6 +289,18 @@ public final class MlflowTracker implements Tracker {
             parent().runId(), RUN_MODEL_PATH, runUri + "/" + RUN_MODEL_PATH);
     Path written = writer.apply(stored);
     client.artifacts().uploadDirectory(stored.artifactUri(), written);
+    ObjectNode entry = YAML.createObjectNode();
+    try {
+      JsonNode mlmodel = YAML.readTree(written.resolve("MLmodel").toFile());
+      // the fields MLflow keeps in the run's model history; older servers cannot parse our
+      // signature
+      for (String field : List.of("artifact_path", "flavors", "utc_time_created", "run_id")) {
+        entry.set(field, mlmodel.get(field));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the MLmodel file written into " + written, e);
+    }
+    client.tracking().logModelHistory(stored.runId(), entry.toString());
     log.info("model stored as run artifacts at {}", stored.runsUri());
     return stored;
   }
