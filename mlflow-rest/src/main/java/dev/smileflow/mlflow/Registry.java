@@ -229,12 +229,22 @@ public final class Registry {
   // ----------------------------------------------------------------------------------------------
   // aliases
 
-  /** Points {@code alias} at {@code version} (moving it if it exists). */
+  /**
+   * Points {@code alias} at {@code version} (moving it if it exists). When two writers create the
+   * same alias at once, MLflow's SQL store inserts it twice and answers the loser 400 (a unique-key
+   * violation, seen on PostgreSQL); once the alias exists, setting it again is a plain move, so an
+   * INVALID answer is re-sent once when the alias is found to exist.
+   */
   public void setAlias(String name, String alias, String version) {
-    transport.post(
-        "mlflow/registered-models/alias",
-        Json.object().put("name", name).put("alias", alias).put("version", version),
-        Transport.Replay.ALWAYS);
+    ObjectNode body = Json.object().put("name", name).put("alias", alias).put("version", version);
+    try {
+      transport.post("mlflow/registered-models/alias", body, Transport.Replay.ALWAYS);
+    } catch (MlflowException e) {
+      if (e.kind() != MlflowException.Kind.INVALID || findVersionByAlias(name, alias).isEmpty()) {
+        throw e;
+      }
+      transport.post("mlflow/registered-models/alias", body, Transport.Replay.ALWAYS);
+    }
   }
 
   /**
