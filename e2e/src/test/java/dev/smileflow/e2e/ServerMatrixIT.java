@@ -11,8 +11,10 @@ import dev.smileflow.mlflow.MlflowClient;
 import dev.smileflow.mlflow.ModelVersion;
 import dev.smileflow.mlflow.Stage;
 import dev.smileflow.mlflow.testing.MlflowTestServer;
+import dev.smileflow.mlflow.testing.TlsProxy;
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -23,8 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The same train-job.jar and api.jar against the other servers of the compatibility matrix
  * (docs/compatibility.md): the pinned MLflow 2.x on sqlite, and the pinned MLflow 3.x on
- * PostgreSQL. Each trains and promotes version 1, serves it, trains again to promote version 2, and
- * the running api follows. ({@link EndToEndIT} does the same on the pinned 3.x with sqlite.)
+ * PostgreSQL, and the pinned 3.x behind a TLS-terminating reverse proxy with a private CA under a
+ * path prefix. Each trains and promotes version 1, serves it, trains again to promote version 2,
+ * and the running api follows. ({@link EndToEndIT} does the same on the pinned 3.x with sqlite.)
  */
 class ServerMatrixIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -69,11 +72,36 @@ class ServerMatrixIT {
     }
   }
 
-  /** Two trainings and a running api in between; returns the registered model's name. */
+  @Test
+  void behindATlsProxyWithAPrivateCaUnderAPathPrefixTheJarsTrainPromoteAndServe() throws Exception {
+    try (TlsProxy proxy =
+        TlsProxy.start(
+            MlflowTestServer.shared().uri(),
+            "/mlflow",
+            Files.createDirectories(tmp.resolve("tls")))) {
+      Map<String, String> env = new HashMap<>();
+      env.put("MLFLOW_TRACKING_URI", proxy.uri().toString());
+      env.put("MLFLOW_TRACKING_SERVER_CERT_PATH", proxy.caPem().toString());
+      String model = trainServeAndPromoteTwice(env, "tls");
+      try (MlflowClient mlflow = MlflowTestServer.shared().newClient()) {
+        assertEquals(
+            "2",
+            mlflow.registry().getVersionByAlias(model, "production").version(),
+            "what the jars wrote through the proxy is on the server behind it");
+      }
+    }
+  }
+
   private String trainServeAndPromoteTwice(MlflowTestServer server, String prefix)
       throws IOException, InterruptedException {
+    return trainServeAndPromoteTwice(server.env(), prefix);
+  }
+
+  /** Two trainings and a running api in between; returns the registered model's name. */
+  private String trainServeAndPromoteTwice(Map<String, String> serverEnv, String prefix)
+      throws IOException, InterruptedException {
     String model = MlflowTestServer.uniqueName(prefix + "-iris");
-    Map<String, String> env = new HashMap<>(server.env());
+    Map<String, String> env = new HashMap<>(serverEnv);
     env.put("MLFLOW_EXPERIMENT_NAME", MlflowTestServer.uniqueName(prefix + "-exp"));
     env.put("MODEL_NAME", model);
     JarProcess.Result first =
