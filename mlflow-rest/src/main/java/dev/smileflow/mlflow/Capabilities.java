@@ -36,7 +36,10 @@ final class Capabilities {
       return true;
     } catch (MlflowException e) {
       return switch (e.kind()) {
-        case UNAVAILABLE, UNAUTHENTICATED, PERMISSION_DENIED -> throw e;
+        case UNAVAILABLE, UNAUTHENTICATED -> throw e;
+        // MLflow's auth app guards only the routes the server has: a user without permission on
+        // the probe's (absent) entity is refused on a route that exists
+        case PERMISSION_DENIED -> true;
         default -> routeServed(e);
       };
     }

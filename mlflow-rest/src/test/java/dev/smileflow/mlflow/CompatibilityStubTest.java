@@ -59,6 +59,15 @@ class CompatibilityStubTest {
   }
 
   @Test
+  void aProbeRefusedForLackOfPermissionFindsTheRouteGuardedSoPresent() {
+    stub.then(
+        Reply.text(403, "Permission denied"),
+        Reply.text(403, "Permission denied"),
+        Reply.text(403, "Permission denied"));
+    assertEquals(ServerCapabilities.all(), client.capabilities());
+  }
+
+  @Test
   void anAliasLostInTheCreationRaceIsSetAgainOnceItExists() {
     stub.then(
         Reply.json(400, "{\"error_code\": \"BAD_REQUEST\", \"message\": \"UniqueViolation\"}"),
