@@ -18,6 +18,8 @@ command -v fc-list >/dev/null 2>&1 && [ -n "$(fc-list 2>/dev/null | head -n 1)" 
 ldconfig -p 2>/dev/null | grep -q 'libopenblas\.so ' || missing+=(libopenblas-dev)
 python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)  # the load generator of e2e's HostileIT
+# PostgreSQL server binaries for the PostgreSQL-backed MLflow the compatibility ITs start (not a service).
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "installing system packages: ${missing[*]}"
@@ -27,11 +29,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-# The one Python component: the pinned MLflow server the integration tests start (reused when present).
+# The one Python component: the pinned MLflow servers the integration tests start (reused when present):
+# the 3.x every IT uses and the 2.x of the compatibility ITs, each in its own virtualenv.
 mlflow=$(scripts/mlflow.sh install)
 echo "MLflow: $("$mlflow" --version 2>/dev/null)"
 # schemathesis, pinned in its own virtualenv, which e2e's HostileIT runs against the api's /openapi.json.
 st=$(scripts/schemathesis.sh install)
 echo "schemathesis: $("$st" --version 2>/dev/null)"
+mlflow2=$(scripts/mlflow.sh install 2)
+echo "MLflow 2.x: $("$mlflow2" --version 2>/dev/null)"
 
 exec scripts/mvn -B -ntp -Dstyle.color=never verify "$@"

@@ -1,5 +1,7 @@
 package dev.smileflow.mlflow;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The entry point: one HTTP client and configuration shared by the concept clients. Thread-safe;
  * close it when done.
@@ -18,6 +20,7 @@ public final class MlflowClient implements AutoCloseable {
   private final LoggedModels loggedModels;
   private final Registry registry;
   private final Artifacts artifacts;
+  private volatile @Nullable ServerCapabilities capabilities;
 
   private MlflowClient(Transport transport) {
     this.transport = transport;
@@ -53,6 +56,37 @@ public final class MlflowClient implements AutoCloseable {
   /** Upload, list and download through the artifact proxy. */
   public Artifacts artifacts() {
     return artifacts;
+  }
+
+  /**
+   * What the server offers (LoggedModels, aliases, dataset inputs), probed on the first call and
+   * remembered by this client.
+   *
+   * @throws MlflowException when the server cannot be reached or refuses the credentials
+   */
+  public ServerCapabilities capabilities() {
+    ServerCapabilities c = capabilities;
+    if (c == null) {
+      c = Capabilities.probe(transport);
+      capabilities = c;
+    }
+    return c;
+  }
+
+  /**
+   * The {@code mlflow-artifacts:} URI of a model version's files, whatever its source: {@code
+   * models:/m-…} (MLflow 3), {@code runs:/<run id>/<path>} (MLflow 2.x) or an artifact URI.
+   */
+  public String modelVersionArtifactUri(String name, String version) {
+    return resolveModelSource(registry.getDownloadUri(name, version));
+  }
+
+  /**
+   * Resolves {@code runs:/<run id>/<path>}, {@code models:/m-…} and {@code models:/<name>/<n>} to
+   * the artifact URI of their files; other URIs are returned unchanged.
+   */
+  public String resolveModelSource(String uri) {
+    return ModelSources.resolve(this, uri);
   }
 
   /** The server's version string ({@code GET /version}). */

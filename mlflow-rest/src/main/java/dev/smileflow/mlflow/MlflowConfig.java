@@ -2,6 +2,9 @@ package dev.smileflow.mlflow;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +22,9 @@ import org.jspecify.annotations.Nullable;
  * @param auth basic, bearer or none
  * @param insecureTls skip TLS certificate and host name checks ({@code
  *     MLFLOW_TRACKING_INSECURE_TLS})
+ * @param serverCertPath a PEM file of the CA certificates that alone are trusted for the server
+ *     ({@code MLFLOW_TRACKING_SERVER_CERT_PATH}, e.g. a private CA), or null for the JDK's trust
+ *     store
  * @param requestTimeout timeout of every single HTTP call
  * @param maxRetries retries after the first attempt (0 = no retries)
  * @param backoffFactor first retry delay; doubles per retry, capped at {@link #MAX_BACKOFF}, with
@@ -28,6 +34,7 @@ public record MlflowConfig(
     URI trackingUri,
     Auth auth,
     boolean insecureTls,
+    @Nullable Path serverCertPath,
     Duration requestTimeout,
     int maxRetries,
     Duration backoffFactor) {
@@ -59,6 +66,16 @@ public record MlflowConfig(
     if (backoffFactor.isNegative()) {
       problems.add("backoff factor must not be negative, got " + backoffFactor);
     }
+    if (serverCertPath != null) {
+      if (insecureTls) {
+        problems.add(
+            "MLFLOW_TRACKING_SERVER_CERT_PATH and MLFLOW_TRACKING_INSECURE_TLS exclude each other");
+      }
+      if (!Files.isRegularFile(serverCertPath) || !Files.isReadable(serverCertPath)) {
+        problems.add(
+            "MLFLOW_TRACKING_SERVER_CERT_PATH " + serverCertPath + " is not a readable file");
+      }
+    }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(
           "invalid MLflow configuration: " + String.join("; ", problems));
@@ -69,32 +86,52 @@ public record MlflowConfig(
   /** A configuration with defaults and no authentication, e.g. for a local or test server. */
   public static MlflowConfig of(URI trackingUri) {
     return new MlflowConfig(
-        trackingUri, new Auth.None(), false, DEFAULT_TIMEOUT, DEFAULT_MAX_RETRIES, DEFAULT_BACKOFF);
+        trackingUri,
+        new Auth.None(),
+        false,
+        null,
+        DEFAULT_TIMEOUT,
+        DEFAULT_MAX_RETRIES,
+        DEFAULT_BACKOFF);
   }
 
   /** This configuration with another authentication. */
   public MlflowConfig withAuth(Auth newAuth) {
     return new MlflowConfig(
-        trackingUri, newAuth, insecureTls, requestTimeout, maxRetries, backoffFactor);
+        trackingUri,
+        newAuth,
+        insecureTls,
+        serverCertPath,
+        requestTimeout,
+        maxRetries,
+        backoffFactor);
   }
 
   /** This configuration with other retry settings. */
   public MlflowConfig withRetries(int newMaxRetries, Duration newBackoffFactor) {
     return new MlflowConfig(
-        trackingUri, auth, insecureTls, requestTimeout, newMaxRetries, newBackoffFactor);
+        trackingUri,
+        auth,
+        insecureTls,
+        serverCertPath,
+        requestTimeout,
+        newMaxRetries,
+        newBackoffFactor);
   }
 
   /** This configuration with another per-request timeout. */
   public MlflowConfig withRequestTimeout(Duration newTimeout) {
-    return new MlflowConfig(trackingUri, auth, insecureTls, newTimeout, maxRetries, backoffFactor);
+    return new MlflowConfig(
+        trackingUri, auth, insecureTls, serverCertPath, newTimeout, maxRetries, backoffFactor);
   }
 
   /**
    * Reads {@code MLFLOW_TRACKING_URI} (required), {@code MLFLOW_TRACKING_USERNAME}/{@code
    * _PASSWORD} (basic, wins), {@code MLFLOW_TRACKING_TOKEN} (bearer), {@code
-   * MLFLOW_TRACKING_INSECURE_TLS}, {@code MLFLOW_HTTP_REQUEST_TIMEOUT} (seconds, default 60),
-   * {@code MLFLOW_HTTP_REQUEST_MAX_RETRIES} (default 5) and {@code
-   * MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR} (seconds, default 1).
+   * MLFLOW_TRACKING_INSECURE_TLS}, {@code MLFLOW_TRACKING_SERVER_CERT_PATH} (a PEM CA bundle),
+   * {@code MLFLOW_HTTP_REQUEST_TIMEOUT} (seconds, default 60), {@code
+   * MLFLOW_HTTP_REQUEST_MAX_RETRIES} (default 5) and {@code MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR}
+   * (seconds, default 1).
    *
    * @throws IllegalArgumentException listing every problem found
    */
@@ -130,6 +167,15 @@ public record MlflowConfig(
       auth = new Auth.Bearer(token);
     }
     boolean insecure = parseBoolean(env, "MLFLOW_TRACKING_INSECURE_TLS", problems);
+    String rawCert = blankToNull(env.get("MLFLOW_TRACKING_SERVER_CERT_PATH"));
+    Path cert = null;
+    if (rawCert != null) {
+      try {
+        cert = Path.of(rawCert);
+      } catch (InvalidPathException e) {
+        problems.add("MLFLOW_TRACKING_SERVER_CERT_PATH is not a valid path: '" + rawCert + "'");
+      }
+    }
     Duration timeout =
         parseSeconds(env, "MLFLOW_HTTP_REQUEST_TIMEOUT", DEFAULT_TIMEOUT, true, problems);
     Duration backoff =
@@ -152,11 +198,19 @@ public record MlflowConfig(
             "MLFLOW_HTTP_REQUEST_MAX_RETRIES must be an integer, got '" + rawRetries + "'");
       }
     }
+    if (cert != null) {
+      if (insecure) {
+        problems.add(
+            "MLFLOW_TRACKING_SERVER_CERT_PATH and MLFLOW_TRACKING_INSECURE_TLS exclude each other");
+      } else if (!Files.isRegularFile(cert) || !Files.isReadable(cert)) {
+        problems.add("MLFLOW_TRACKING_SERVER_CERT_PATH " + cert + " is not a readable file");
+      }
+    }
     if (!problems.isEmpty() || uri == null) {
       throw new IllegalArgumentException(
           "invalid MLflow configuration: " + String.join("; ", problems));
     }
-    return new MlflowConfig(uri, auth, insecure, timeout, retries, backoff);
+    return new MlflowConfig(uri, auth, insecure, cert, timeout, retries, backoff);
   }
 
   @Override
@@ -167,6 +221,8 @@ public record MlflowConfig(
         + auth
         + ", insecureTls="
         + insecureTls
+        + ", serverCertPath="
+        + serverCertPath
         + ", requestTimeout="
         + requestTimeout
         + ", maxRetries="

@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What {@code model-versions/create} needs. For an MLflow 3 LoggedModel use {@link
- * #fromLoggedModel}: source {@code models:/m-…} plus {@code model_id}.
+ * #fromLoggedModel}: source {@code models:/m-…} plus {@code model_id}; on a server without
+ * LoggedModels use {@link #fromRunArtifacts}: source {@code runs:/<run id>/<path>}.
  */
 public record ModelVersionSpec(
     String name,
@@ -34,6 +35,18 @@ public record ModelVersionSpec(
   public static ModelVersionSpec fromLoggedModel(
       String name, String modelId, @Nullable String runId) {
     return new ModelVersionSpec(name, "models:/" + modelId, runId, modelId, List.of(), null);
+  }
+
+  /**
+   * A version of {@code name} from the files below {@code path} of run {@code runId}'s artifacts:
+   * source {@code runs:/<run id>/<path>}, for servers without LoggedModels (MLflow 2.x).
+   */
+  public static ModelVersionSpec fromRunArtifacts(String name, String runId, String path) {
+    ArtifactLocation.checkRelative(path);
+    if (runId.isBlank()) {
+      throw new IllegalArgumentException("a runs:/ source needs a run id");
+    }
+    return new ModelVersionSpec(name, "runs:/" + runId + "/" + path, runId, null, List.of(), null);
   }
 
   public ModelVersionSpec withTags(List<Tag> more) {

@@ -261,6 +261,17 @@ public final class Tracking {
     transport.post("mlflow/runs/set-tag", body, Transport.Replay.ALWAYS);
   }
 
+  /**
+   * Records a directory of the run's artifacts as a model ({@code runs/log-model}): MLflow appends
+   * it to the run's {@code mlflow.log-model.history} tag, and its run page then shows the directory
+   * as a model and offers to register it. {@code modelJson} is the directory's MLmodel as JSON; it
+   * must hold {@code artifact_path}, {@code flavors}, {@code utc_time_created} and {@code run_id}.
+   */
+  public void logModelHistory(String runId, String modelJson) {
+    ObjectNode body = Json.object().put("run_id", runId).put("model_json", modelJson);
+    transport.post("mlflow/runs/log-model", body, Transport.Replay.ALWAYS);
+  }
+
   /** Every value ever logged for {@code key}, following pages. */
   public List<Metric> getMetricHistory(String runId, String key) {
     List<Metric> all = new ArrayList<>();

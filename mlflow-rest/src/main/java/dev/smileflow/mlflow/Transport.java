@@ -104,6 +104,8 @@ final class Transport implements AutoCloseable {
             .connectTimeout(config.requestTimeout());
     if (config.insecureTls()) {
       builder.sslContext(trustAll());
+    } else if (config.serverCertPath() != null) {
+      builder.sslContext(TrustedCertificates.sslContext(config.serverCertPath()));
     }
     this.http = builder.build();
   }
@@ -294,8 +296,9 @@ final class Transport implements AutoCloseable {
                   + uri.getHost()
                   + " failed ("
                   + describe(e)
-                  + "); make the JVM trust the server's"
-                  + " certificate, or for tests only set MLFLOW_TRACKING_INSECURE_TLS=true",
+                  + "); name the CA bundle that signed the server's certificate in"
+                  + " MLFLOW_TRACKING_SERVER_CERT_PATH, or for tests only set"
+                  + " MLFLOW_TRACKING_INSECURE_TLS=true",
               e);
         }
         boolean notDelivered = surelyNotDelivered(e);

@@ -1,7 +1,9 @@
 /**
- * A typed client for the MLflow 3.x REST API on {@code java.net.http} and Jackson: configuration
- * from the {@code MLFLOW_*} environment ({@link dev.smileflow.mlflow.MlflowConfig}), one entry
- * point ({@link dev.smileflow.mlflow.MlflowClient}) handing out small concept clients for tracking,
+ * A typed client for MLflow's REST API (servers 2.9 to 3.x) on {@code java.net.http} and Jackson: a
+ * probe of what the server offers ({@link dev.smileflow.mlflow.ServerCapabilities}), resolution of
+ * model-version sources ({@code models:/m-…}, {@code runs:/…}) to their files, configuration from
+ * the {@code MLFLOW_*} environment ({@link dev.smileflow.mlflow.MlflowConfig}), one entry point
+ * ({@link dev.smileflow.mlflow.MlflowClient}) handing out small concept clients for tracking,
  * logged models, the model registry and the artifact proxy, immutable records for MLflow's
  * entities, and one typed error ({@link dev.smileflow.mlflow.MlflowException}). One package-private
  * transport adds authentication, timeouts and retries that never duplicate data, and writes to

@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MlflowConfigTest {
 
@@ -139,5 +143,50 @@ class MlflowConfigTest {
                             "500")))
             .getMessage()
             .contains("MLFLOW_HTTP_REQUEST_MAX_RETRIES"));
+  }
+
+  @Test
+  void aServerCertPathIsReadAndExcludesInsecureTls(@TempDir Path dir) throws IOException {
+    Path pem = Files.writeString(dir.resolve("ca.pem"), "x");
+    MlflowConfig c =
+        MlflowConfig.fromEnv(
+            Map.of(
+                "MLFLOW_TRACKING_URI",
+                "https://h:1",
+                "MLFLOW_TRACKING_SERVER_CERT_PATH",
+                pem.toString()));
+    assertEquals(pem, c.serverCertPath());
+    IllegalArgumentException both =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                MlflowConfig.fromEnv(
+                    Map.of(
+                        "MLFLOW_TRACKING_URI",
+                        "https://h:1",
+                        "MLFLOW_TRACKING_SERVER_CERT_PATH",
+                        pem.toString(),
+                        "MLFLOW_TRACKING_INSECURE_TLS",
+                        "true")));
+    assertTrue(both.getMessage().contains("exclude each other"), both.getMessage());
+  }
+
+  @Test
+  void aCertFileWithoutCertificatesIsRefusedNamingTheVariable(@TempDir Path dir)
+      throws IOException {
+    Path pem = Files.writeString(dir.resolve("ca.pem"), "not pem");
+    MlflowConfig c = MlflowConfig.of(URI.create("https://h:1"));
+    MlflowConfig withCert =
+        new MlflowConfig(
+            c.trackingUri(),
+            c.auth(),
+            false,
+            pem,
+            c.requestTimeout(),
+            c.maxRetries(),
+            c.backoffFactor());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> MlflowClient.create(withCert));
+    assertTrue(e.getMessage().contains("MLFLOW_TRACKING_SERVER_CERT_PATH"), e.getMessage());
   }
 }

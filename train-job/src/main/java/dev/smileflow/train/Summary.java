@@ -4,6 +4,7 @@ import dev.smileflow.train.data.ColumnDecision;
 import dev.smileflow.train.registry.PromotionGate;
 import dev.smileflow.train.search.CandidateResult;
 import dev.smileflow.train.search.Metric;
+import dev.smileflow.train.tracking.StoredModel;
 import dev.smileflow.train.validation.Finding;
 import java.io.PrintWriter;
 import java.util.Comparator;
@@ -101,7 +102,14 @@ final class Summary {
     if (c.dryRun()) {
       out.println("Dry run: nothing was written to MLflow. Model bundle: " + r.bundleDir());
     } else {
-      out.println("MLflow run: " + r.runId() + "  logged model: " + r.modelId());
+      out.println(
+          "MLflow run: "
+              + r.runId()
+              + switch (r.model()) {
+                case StoredModel.Logged l -> "  logged model: " + l.modelId();
+                case StoredModel.RunArtifacts a -> "  model: " + a.runsUri();
+                case StoredModel.Local l -> "  model: " + l.dir();
+              });
       out.printf(Locale.ROOT, "Registered: %s version %s%n", c.modelName(), r.version());
       PromotionGate.Decision d = r.decision();
       if (d != null) {

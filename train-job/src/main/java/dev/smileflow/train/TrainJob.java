@@ -21,6 +21,7 @@ import dev.smileflow.train.search.SearchResult;
 import dev.smileflow.train.search.SearchSpace;
 import dev.smileflow.train.tracking.DatasetInfo;
 import dev.smileflow.train.tracking.ReferenceProfiles;
+import dev.smileflow.train.tracking.StoredModel;
 import dev.smileflow.train.tracking.Tracker;
 import dev.smileflow.train.validation.DataValidator;
 import dev.smileflow.train.validation.Drift;
@@ -111,7 +112,7 @@ final class TrainJob {
       Map<String, Double> holdout,
       Path bundleDir,
       @Nullable String runId,
-      @Nullable String modelId,
+      StoredModel model,
       @Nullable String version,
       PromotionGate.@Nullable Decision decision,
       PromotionGate.@Nullable Champion champion,
@@ -322,13 +323,13 @@ final class TrainJob {
         fitted.descriptor(table, train, finite(modelMetrics), config.seed(), Instant.now());
     Map<String, Object> example = fitted.inputExample(train);
     String runId = tracker.parentRunId();
-    String modelId =
+    StoredModel model =
         tracker.logModel(
             config.modelName(),
             winner.spec().params(),
             modelMetrics,
             bundleDir,
-            (id, uri) ->
+            where ->
                 writeCheckedBundle(
                     modelCheck,
                     bundleDir,
@@ -336,8 +337,7 @@ final class TrainJob {
                     test,
                     descriptor,
                     example,
-                    config.dryRun() ? null : id,
-                    uri,
+                    where,
                     runId,
                     reports));
     Map<String, Double> parentMetrics = new LinkedHashMap<>();
@@ -371,7 +371,7 @@ final class TrainJob {
       versionTags.put("algorithm", winner.spec().algorithm().id());
       versionTags.put("data_digest", table.digest());
       versionTags.put("holdout_" + config.metric().key(), fmt(challenger));
-      version = registrar.register(modelId, runId, versionTags).version();
+      version = registrar.register(model, runId, versionTags).version();
       cancel.check("registration");
       Registrar.Outcome outcome =
           registrar.promote(version, gate, challenger, champion, holdoutRows, work);
@@ -391,7 +391,7 @@ final class TrainJob {
             holdout,
             bundleDir,
             runId,
-            modelId,
+            model,
             version,
             decision,
             champion,
@@ -494,8 +494,7 @@ final class TrainJob {
       Table holdout,
       BundleDescriptor descriptor,
       Map<String, Object> example,
-      @Nullable String modelId,
-      String artifactUri,
+      StoredModel where,
       @Nullable String runId,
       List<Path> reports) {
     try {
@@ -505,8 +504,12 @@ final class TrainJob {
           descriptor,
           example,
           b -> {
-            if (modelId != null) {
-              b.artifactPath(artifactUri).modelId(modelId);
+            switch (where) {
+              case StoredModel.Logged l -> b.artifactPath(l.artifactUri()).modelId(l.modelId());
+              case StoredModel.RunArtifacts r -> b.artifactPath(r.path());
+              case StoredModel.Local l -> {
+                // a dry run: no MLflow location to record
+              }
             }
             if (runId != null) {
               b.runId(runId);

@@ -5,20 +5,28 @@ import dev.smileflow.mlflow.MlflowConfig;
 import dev.smileflow.mlflow.MlflowException;
 import dev.smileflow.mlflow.ModelVersion;
 import dev.smileflow.mlflow.ModelVersionStatus;
+import dev.smileflow.mlflow.ServerCapabilities;
 import dev.smileflow.mlflow.Stage;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Adapter to the mlflow-rest client: resolves {@code models:/name@alias}, {@code models:/name/3}
- * and {@code models:/name/Stage} (and {@code models:/name/latest}) to a version, asks {@code
- * get-download-uri} where its files are (a version's source is {@code models:/m-…}, its files live
- * at {@code mlflow-artifacts:/…}) and downloads them over the artifact proxy.
+ * and {@code models:/name/Stage} (and {@code models:/name/latest}) to a version, finds where its
+ * files are whatever the version's source ({@code models:/m-…} on MLflow 3, {@code runs:/<run
+ * id>/model} on MLflow 2.x, or an artifact URI) and downloads them over the artifact proxy. On its
+ * first resolution it probes what the server offers and says once, at INFO, what is missing.
  */
 public final class MlflowRegistry implements ModelRegistry, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(MlflowRegistry.class);
+
   private final MlflowClient client;
+  private volatile @Nullable ServerCapabilities capabilities;
 
   MlflowRegistry(MlflowClient client) {
     this.client = Objects.requireNonNull(client);
@@ -33,6 +41,13 @@ public final class MlflowRegistry implements ModelRegistry, AutoCloseable {
   public RegistryVersion resolve(ModelSource.Registered source) {
     String name = source.name();
     try {
+      if (source.selector() instanceof ModelSource.Selector.Alias && !capabilities().aliases()) {
+        throw new RegistryException(
+            RegistryException.Kind.NOT_FOUND,
+            source.uri()
+                + ": this MLflow server has no registered-model aliases (MLflow before 2.3);"
+                + " select the version with MODEL_STAGE=Production instead");
+      }
       ModelVersion v =
           switch (source.selector()) {
             case ModelSource.Selector.Alias a ->
@@ -51,12 +66,24 @@ public final class MlflowRegistry implements ModelRegistry, AutoCloseable {
                 + v.status()
                 + ", not READY");
       }
-      String uri = client.registry().getDownloadUri(name, v.version());
+      String uri = client.modelVersionArtifactUri(name, v.version());
       return new RegistryVersion(
           name, v.version(), v.runId(), v.source() == null ? uri : v.source(), uri);
     } catch (MlflowException e) {
       throw translate(source.uri(), e);
     }
+  }
+
+  private ServerCapabilities capabilities() {
+    ServerCapabilities c = capabilities;
+    if (c == null) {
+      c = client.capabilities();
+      for (String limitation : c.limitations()) {
+        LOG.info("MLflow server {}: {}", client.config().trackingUri(), limitation);
+      }
+      capabilities = c;
+    }
+    return c;
   }
 
   private ModelVersion latest(String name, String stage) {

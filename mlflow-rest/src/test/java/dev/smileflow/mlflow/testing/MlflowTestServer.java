@@ -46,17 +46,45 @@ public final class MlflowTestServer implements AutoCloseable {
   /** Default MLflow version when system property {@code mlflow.version} is not set. */
   public static final String DEFAULT_VERSION = "3.17.2";
 
+  /** Default MLflow 2.x version when system property {@code mlflow2.version} is not set. */
+  public static final String DEFAULT_2X_VERSION = "2.22.4";
+
   static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
 
   private static final Logger LOG = LoggerFactory.getLogger(MlflowTestServer.class);
   private static final AtomicLong COUNTER = new AtomicLong();
   private static @Nullable MlflowTestServer shared;
+  private static @Nullable MlflowTestServer shared2x;
 
   private final URI uri;
   private final String description;
   private final Auth auth;
   private final @Nullable Stoppable stoppable;
   private volatile boolean closed;
+
+  /** The backend store of a server this fixture starts. */
+  public enum Backend {
+    /** A sqlite file in the server's temporary directory. */
+    SQLITE,
+    /** A PostgreSQL cluster of Debian's postgresql started for this server on a free port. */
+    POSTGRESQL
+  }
+
+  /**
+   * What to start.
+   *
+   * @param version the MLflow version, e.g. {@link #mlflowVersion()} or {@link #mlflow2Version()}
+   * @param backend the backend store
+   */
+  public record Options(String version, Backend backend) {
+    public Options {
+      java.util.Objects.requireNonNull(version, "version");
+      java.util.Objects.requireNonNull(backend, "backend");
+      if (version.isBlank()) {
+        throw new IllegalArgumentException("an MLflow version is needed");
+      }
+    }
+  }
 
   /** How a started server is stopped and inspected. */
   interface Stoppable {
@@ -102,6 +130,42 @@ public final class MlflowTestServer implements AutoCloseable {
     MlflowTestServer s = startPrivate(null, URI_PROPERTY + " is not used for a private server");
     Runtime.getRuntime().addShutdownHook(new Thread(s::close, "mlflow-test-server-stop"));
     return s;
+  }
+
+  /**
+   * A new private server of {@code options}' MLflow version and backend store (never the explicit
+   * URI nor Docker: always the version's own virtualenv from {@code scripts/mlflow.sh install}),
+   * which the caller must {@link #close()}.
+   */
+  public static MlflowTestServer start(Options options) {
+    MlflowTestServer s;
+    try {
+      s = ProcessServer.start(null, options);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "no MLflow "
+              + options.version()
+              + " server ("
+              + options.backend()
+              + ") for the tests: "
+              + e.getMessage(),
+          e);
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(s::close, "mlflow-test-server-stop"));
+    return s;
+  }
+
+  /**
+   * The JVM-wide MLflow 2.x server ({@link #mlflow2Version()}, sqlite), started on first use and
+   * stopped when the JVM exits.
+   */
+  public static synchronized MlflowTestServer shared2x() {
+    if (shared2x == null) {
+      MlflowTestServer s = start(new Options(mlflow2Version(), Backend.SQLITE));
+      LOG.info("shared MLflow 2.x test server: {}", s);
+      shared2x = s;
+    }
+    return shared2x;
   }
 
   /**
@@ -199,9 +263,16 @@ public final class MlflowTestServer implements AutoCloseable {
     return e == null || e.isBlank() ? null : e.strip();
   }
 
-  static String mlflowVersion() {
+  /** The pinned MLflow 3.x version (pom.xml {@code mlflow.version}). */
+  public static String mlflowVersion() {
     String v = System.getProperty("mlflow.version");
     return v == null || v.isBlank() ? DEFAULT_VERSION : v.strip();
+  }
+
+  /** The pinned MLflow 2.x version (pom.xml {@code mlflow2.version}). */
+  public static String mlflow2Version() {
+    String v = System.getProperty("mlflow2.version");
+    return v == null || v.isBlank() ? DEFAULT_2X_VERSION : v.strip();
   }
 
   private static MlflowTestServer startPrivate(
@@ -223,7 +294,7 @@ public final class MlflowTestServer implements AutoCloseable {
       tried.add("Docker: not used for basic auth");
     }
     try {
-      return ProcessServer.start(basicAuth);
+      return ProcessServer.start(basicAuth, new Options(mlflowVersion(), Backend.SQLITE));
     } catch (RuntimeException e) {
       tried.add("local mlflow executable: " + e.getMessage());
     }
@@ -263,16 +334,35 @@ public final class MlflowTestServer implements AutoCloseable {
     private final Process process;
     private final Path dir;
     private final Path log;
+    private final @Nullable PostgresServer postgres;
 
-    private ProcessServer(Process process, Path dir, Path log) {
+    private ProcessServer(Process process, Path dir, Path log, @Nullable PostgresServer postgres) {
       this.process = process;
       this.dir = dir;
       this.log = log;
+      this.postgres = postgres;
     }
 
-    static MlflowTestServer start(Auth.@Nullable Basic basicAuth) {
+    static MlflowTestServer start(Auth.@Nullable Basic basicAuth, Options options) {
       Path root = projectRoot();
-      String mlflow = installMlflow(root);
+      String mlflow = installMlflow(root, options.version());
+      PostgresServer postgres =
+          options.backend() == Backend.POSTGRESQL ? PostgresServer.start() : null;
+      try {
+        return start(basicAuth, options, mlflow, postgres);
+      } catch (RuntimeException e) {
+        if (postgres != null) {
+          postgres.stop();
+        }
+        throw e;
+      }
+    }
+
+    private static MlflowTestServer start(
+        Auth.@Nullable Basic basicAuth,
+        Options options,
+        String mlflow,
+        @Nullable PostgresServer postgres) {
       String lastFailure = "";
       Path dir = null;
       for (int attempt = 1; attempt <= 3; attempt++) {
@@ -298,7 +388,9 @@ public final class MlflowTestServer implements AutoCloseable {
                     "--workers",
                     "1",
                     "--backend-store-uri",
-                    "sqlite:///" + dir.resolve("mlflow.db").toAbsolutePath(),
+                    postgres == null
+                        ? "sqlite:///" + dir.resolve("mlflow.db").toAbsolutePath()
+                        : postgres.sqlAlchemyUri(),
                     "--artifacts-destination",
                     dir.resolve("artifacts").toAbsolutePath().toString(),
                     "--serve-artifacts"));
@@ -332,20 +424,29 @@ public final class MlflowTestServer implements AutoCloseable {
         } catch (IOException e) {
           throw new IllegalStateException("cannot run " + mlflow + ": " + e.getMessage(), e);
         }
-        ProcessServer server = new ProcessServer(process, dir, log);
+        ProcessServer server = new ProcessServer(process, dir, log, postgres);
         URI uri = URI.create("http://127.0.0.1:" + port);
         String failure = waitForHealth(uri, process);
         if (failure == null) {
           LOG.info(
-              "started MLflow {} (pid {}) at {} in {} ms, data in {}",
-              mlflowVersion(),
+              "started MLflow {} on {} (pid {}) at {} in {} ms, data in {}",
+              options.version(),
+              postgres == null ? "sqlite" : postgres.sqlAlchemyUri(),
               process.pid(),
               uri,
               Duration.between(started, Instant.now()).toMillis(),
               dir);
           return new MlflowTestServer(
               uri,
-              "local process pid " + process.pid() + " (" + mlflow + ")",
+              "MLflow "
+                  + options.version()
+                  + " on "
+                  + options.backend()
+                  + ", local process pid "
+                  + process.pid()
+                  + " ("
+                  + mlflow
+                  + ")",
               basicAuth == null ? new Auth.None() : basicAuth,
               server);
         }
@@ -407,7 +508,8 @@ public final class MlflowTestServer implements AutoCloseable {
 
     /** Null when healthy, else why not. */
     private static @Nullable String waitForHealth(URI uri, Process process) {
-      Instant deadline = Instant.now().plus(STARTUP_TIMEOUT);
+      Instant started = Instant.now();
+      Instant deadline = started.plus(STARTUP_TIMEOUT);
       try (HttpClient http =
           HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
         HttpRequest health =
@@ -418,6 +520,10 @@ public final class MlflowTestServer implements AutoCloseable {
         while (Instant.now().isBefore(deadline)) {
           if (!process.isAlive()) {
             return "the mlflow process exited with code " + process.exitValue();
+          }
+          if (Instant.now().isAfter(started.plusSeconds(5))
+              && process.descendants().findAny().isEmpty()) {
+            return "the mlflow process exited (its watchdog has no child left)";
           }
           try {
             HttpResponse<String> r = http.send(health, HttpResponse.BodyHandlers.ofString());
@@ -444,6 +550,9 @@ public final class MlflowTestServer implements AutoCloseable {
     public void stop() {
       killProcessTree();
       deleteTree(dir);
+      if (postgres != null) {
+        postgres.stop();
+      }
     }
 
     void killProcessTree() {
@@ -504,12 +613,12 @@ public final class MlflowTestServer implements AutoCloseable {
               + " holds it");
     }
 
-    private static String installMlflow(Path root) {
+    private static String installMlflow(Path root, String version) {
       Path script = root.resolve("scripts").resolve("mlflow.sh");
       try {
         Path out = Files.createTempFile("mlflow-install-", ".log");
         Process p =
-            new ProcessBuilder("bash", script.toString(), "install")
+            new ProcessBuilder("bash", script.toString(), "install", version)
                 .directory(root.toFile())
                 .redirectErrorStream(false)
                 .redirectError(out.toFile())
@@ -536,7 +645,7 @@ public final class MlflowTestServer implements AutoCloseable {
       }
     }
 
-    private static int freePort() {
+    static int freePort() {
       try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
         s.setReuseAddress(true);
         return s.getLocalPort();

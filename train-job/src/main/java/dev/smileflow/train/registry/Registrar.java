@@ -13,6 +13,7 @@ import dev.smileflow.mlflow.Stage;
 import dev.smileflow.mlflow.Tag;
 import dev.smileflow.train.search.Evaluation;
 import dev.smileflow.train.search.Metric;
+import dev.smileflow.train.tracking.StoredModel;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,9 +92,7 @@ public final class Registrar {
       String version, HoldoutRows holdout, Metric metric, Path workDir) {
     try {
       Path dir = workDir.resolve("champion-v" + version);
-      client
-          .artifacts()
-          .downloadDirectory(client.registry().getDownloadUri(modelName, version), dir);
+      client.artifacts().downloadDirectory(client.modelVersionArtifactUri(modelName, version), dir);
       LoadedModel model = ModelBundle.load(dir);
       return new PromotionGate.Scored(version, score(model, holdout, metric));
     } catch (InvalidInputException e) {
@@ -152,16 +151,26 @@ public final class Registrar {
     return metric.of(new Evaluation(k, truth, predicted, probabilities));
   }
 
-  /** Registers the LoggedModel as a new version and waits until it is READY. */
-  public ModelVersion register(String modelId, @Nullable String runId, Map<String, String> tags) {
+  /**
+   * Registers the stored model as a new version and waits until it is READY: a LoggedModel from
+   * {@code models:/m-…}, run artifacts (MLflow 2.x) from {@code runs:/<run id>/<path>}.
+   */
+  public ModelVersion register(
+      StoredModel model, @Nullable String runId, Map<String, String> tags) {
+    ModelVersionSpec spec =
+        switch (model) {
+          case StoredModel.Logged l ->
+              ModelVersionSpec.fromLoggedModel(modelName, l.modelId(), runId);
+          case StoredModel.RunArtifacts r ->
+              ModelVersionSpec.fromRunArtifacts(modelName, r.runId(), r.path());
+          case StoredModel.Local l ->
+              throw new IllegalArgumentException(
+                  "a model written only to " + l.dir() + " (dry run) cannot be registered");
+        };
     client
         .registry()
         .getOrCreateRegisteredModel(modelName, "Smile classifier trained by smileflow train-job");
-    ModelVersion created =
-        client
-            .registry()
-            .createModelVersion(
-                ModelVersionSpec.fromLoggedModel(modelName, modelId, runId).withTags(Tag.of(tags)));
+    ModelVersion created = client.registry().createModelVersion(spec.withTags(Tag.of(tags)));
     log.info("registered {} version {}", modelName, created.version());
     return client.registry().waitUntilReady(modelName, created.version(), Duration.ofMinutes(5));
   }

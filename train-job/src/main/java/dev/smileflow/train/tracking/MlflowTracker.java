@@ -1,5 +1,8 @@
 package dev.smileflow.train.tracking;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.smileflow.mlflow.Dataset;
 import dev.smileflow.mlflow.DatasetInput;
 import dev.smileflow.mlflow.Experiment;
@@ -12,10 +15,13 @@ import dev.smileflow.mlflow.Param;
 import dev.smileflow.mlflow.Run;
 import dev.smileflow.mlflow.RunSpec;
 import dev.smileflow.mlflow.RunStatus;
+import dev.smileflow.mlflow.ServerCapabilities;
 import dev.smileflow.mlflow.Tag;
 import dev.smileflow.train.search.CandidateResult;
 import dev.smileflow.train.search.FoldScore;
 import dev.smileflow.train.search.Metric;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,14 +29,17 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes the job to an MLflow server. Keeps every run it opened until it is ended, so {@link
- * #endAll} can mark what is left FAILED or KILLED after an error or interruption.
+ * Writes the job to an MLflow server. Probes once what the server offers ({@link
+ * ServerCapabilities}): the model is a LoggedModel where the server has them (MLflow 3), else run
+ * artifacts under {@value #RUN_MODEL_PATH}/ (MLflow 2.x); the data set is a run input where the
+ * server records them. Keeps every run it opened until it is ended, so {@link #endAll} can mark
+ * what is left FAILED or KILLED after an error or interruption.
  */
 public final class MlflowTracker implements Tracker {
   /** Experiment tag that tells MLflow's UI which view to open the experiment in. */
@@ -38,7 +47,11 @@ public final class MlflowTracker implements Tracker {
 
   static final String EXPERIMENT_KIND = "custom_model_development";
 
+  /** The parent run's artifact directory holding the model on servers without LoggedModels. */
+  public static final String RUN_MODEL_PATH = "model";
+
   private static final Logger log = LoggerFactory.getLogger(MlflowTracker.class);
+  private static final YAMLMapper YAML = new YAMLMapper();
 
   private final MlflowClient client;
   private final String experimentName;
@@ -46,6 +59,7 @@ public final class MlflowTracker implements Tracker {
   private final Set<String> open = new LinkedHashSet<>();
   private @Nullable Experiment experiment;
   private @Nullable Run parent;
+  private @Nullable ServerCapabilities capabilities;
 
   /**
    * @param standardTags tags every run carries ({@code mlflow.user}, {@code mlflow.source.*})
@@ -76,8 +90,23 @@ public final class MlflowTracker implements Tracker {
     return parent;
   }
 
+  /**
+   * What the server offers, probed on first use and said once at INFO when something is missing.
+   */
+  public ServerCapabilities capabilities() {
+    if (capabilities == null) {
+      ServerCapabilities c = client.capabilities();
+      for (String limitation : c.limitations()) {
+        log.info("MLflow server {}: {}", client.config().trackingUri(), limitation);
+      }
+      capabilities = c;
+    }
+    return capabilities;
+  }
+
   @Override
   public void startParent(String runName, Map<String, String> params, Map<String, String> tags) {
+    capabilities();
     experiment = client.tracking().getOrCreateExperiment(experimentName);
     if (!Tag.toMap(experiment.tags()).containsKey(EXPERIMENT_KIND_TAG)) {
       // MLflow 3's UI opens an experiment without a kind in its GenAI view; ours is classic model
@@ -106,6 +135,9 @@ public final class MlflowTracker implements Tracker {
 
   @Override
   public void logDataset(DatasetInfo d) {
+    if (!capabilities().datasetInputs()) {
+      return;
+    }
     Dataset dataset =
         new Dataset(d.name(), d.digest(), d.sourceType(), d.source(), d.schema(), d.profile());
     client
@@ -204,12 +236,15 @@ public final class MlflowTracker implements Tracker {
   }
 
   @Override
-  public String logModel(
+  public StoredModel logModel(
       String name,
       Map<String, String> params,
       Map<String, Double> metrics,
       Path dir,
-      BiFunction<String, String, Path> writer) {
+      Function<StoredModel, Path> writer) {
+    if (!capabilities().loggedModels()) {
+      return logRunArtifactsModel(writer);
+    }
     Map<String, String> tags = new LinkedHashMap<>(standardTags);
     LoggedModel model =
         client
@@ -222,13 +257,14 @@ public final class MlflowTracker implements Tracker {
     String id = model.modelId();
     try {
       String uri = model.artifactUri();
-      Path written = writer.apply(id, uri);
+      StoredModel.Logged stored = new StoredModel.Logged(id, uri);
+      Path written = writer.apply(stored);
       client.artifacts().uploadDirectory(uri, written);
       client.tracking().logOutputs(parent().runId(), List.of(new ModelOutput(id, 0)));
       client.tracking().logBatch(parent().runId(), metrics(metrics, id), List.of(), List.of());
       client.loggedModels().finalizeModel(id, LoggedModelStatus.LOGGED_MODEL_READY);
       log.info("LoggedModel {} READY at {}", id, uri);
-      return id;
+      return stored;
     } catch (RuntimeException e) {
       try {
         client.loggedModels().finalizeModel(id, LoggedModelStatus.LOGGED_MODEL_UPLOAD_FAILED);
@@ -237,6 +273,36 @@ public final class MlflowTracker implements Tracker {
       }
       throw e;
     }
+  }
+
+  /**
+   * The MLflow 2.x layout: the model's files are the parent run's artifacts under model/, recorded
+   * with {@code runs/log-model} so the run page shows them as a model.
+   */
+  private StoredModel logRunArtifactsModel(Function<StoredModel, Path> writer) {
+    String runUri = parent().info().artifactUri();
+    if (runUri == null) {
+      throw new IllegalStateException("parent run has no artifact URI");
+    }
+    StoredModel.RunArtifacts stored =
+        new StoredModel.RunArtifacts(
+            parent().runId(), RUN_MODEL_PATH, runUri + "/" + RUN_MODEL_PATH);
+    Path written = writer.apply(stored);
+    client.artifacts().uploadDirectory(stored.artifactUri(), written);
+    ObjectNode entry = YAML.createObjectNode();
+    try {
+      JsonNode mlmodel = YAML.readTree(written.resolve("MLmodel").toFile());
+      // the fields MLflow keeps in the run's model history; older servers cannot parse our
+      // signature
+      for (String field : List.of("artifact_path", "flavors", "utc_time_created", "run_id")) {
+        entry.set(field, mlmodel.get(field));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the MLmodel file written into " + written, e);
+    }
+    client.tracking().logModelHistory(stored.runId(), entry.toString());
+    log.info("model stored as run artifacts at {}", stored.runsUri());
+    return stored;
   }
 
   @Override

@@ -5,7 +5,7 @@ import dev.smileflow.train.search.Metric;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /** Where the job records its runs and model. */
 public sealed interface Tracker permits MlflowTracker, Tracker.DryRun {
@@ -35,18 +35,19 @@ public sealed interface Tracker permits MlflowTracker, Tracker.DryRun {
       Map<String, Double> winnerHoldout);
 
   /**
-   * Creates a LoggedModel, lets {@code writer} fill a directory given the model's id and artifact
-   * URI, uploads that directory, links the model as the parent run's output and finalizes it READY
-   * (UPLOAD_FAILED on error).
+   * Stores the model: where the server has LoggedModels, creates one, lets {@code writer} fill a
+   * directory given where the files go, uploads that directory, links the model as the parent run's
+   * output and finalizes it READY (UPLOAD_FAILED on error); elsewhere (MLflow 2.x) the files become
+   * the parent run's artifacts under {@code model/}.
    *
-   * @return the LoggedModel's id ({@code dry-run} in a dry run)
+   * @return where the files are ({@link StoredModel.Local} in a dry run)
    */
-  String logModel(
+  StoredModel logModel(
       String name,
       Map<String, String> params,
       Map<String, Double> metrics,
       Path dir,
-      BiFunction<String, String, Path> writer);
+      Function<StoredModel, Path> writer);
 
   /** The parent run id, or null before {@link #startParent} and in a dry run. */
   @org.jspecify.annotations.Nullable
@@ -87,14 +88,15 @@ public sealed interface Tracker permits MlflowTracker, Tracker.DryRun {
     }
 
     @Override
-    public String logModel(
+    public StoredModel logModel(
         String name,
         Map<String, String> params,
         Map<String, Double> metrics,
         Path dir,
-        BiFunction<String, String, Path> writer) {
-      writer.apply("dry-run", dir.toUri().toString());
-      return "dry-run";
+        Function<StoredModel, Path> writer) {
+      StoredModel local = new StoredModel.Local(dir);
+      writer.apply(local);
+      return local;
     }
 
     @Override

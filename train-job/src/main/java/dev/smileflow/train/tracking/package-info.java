@@ -2,7 +2,9 @@
  * What lands in MLflow: the parent run with the job's configuration, dataset input, validation
  * findings and summary; one nested run per candidate with its hyperparameters and per-fold and
  * mean/std CV metrics; the winner as an MLflow 3 LoggedModel (bundle, plots, report) linked as the
- * run's output. {@link dev.smileflow.train.tracking.Tracker} is the seam: {@link
+ * run's output, or, on a server the probe finds without LoggedModels (MLflow 2.x), as the parent
+ * run's artifacts under {@code model/}; {@link dev.smileflow.train.tracking.StoredModel} says
+ * which. {@link dev.smileflow.train.tracking.Tracker} is the seam: {@link
  * dev.smileflow.train.tracking.MlflowTracker} writes through the mlflow-rest client, and {@code
  * --dry-run} uses {@link dev.smileflow.train.tracking.Tracker#dryRun()}, which writes nothing.
  */
