@@ -9,6 +9,7 @@
 # repeated runs and CI reuse it.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/scripts/venv.sh"
 pinned() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$root/pom.xml" | head -n 1; }
 resolve() {
   case "${1:-3}" in
@@ -37,27 +38,7 @@ install() {
   [ -n "$version" ] || { echo "error: no pinned MLflow version for '${1:-3}' in $root/pom.xml" >&2; exit 1; }
   venv="$cache/mlflow-$version"
   spec=$(spec_of "$version")
-  if [ -x "$venv/bin/mlflow" ] && [ "$(cat "$venv/.complete" 2>/dev/null)" = "$spec" ]; then
-    echo "$venv/bin/mlflow"; return 0
-  fi
-  if [ -x "$venv/bin/pip" ] && [ -f "$venv/.complete" ]; then  # same version, other extras: top it up
-    echo "adding $spec to $venv" >&2
-    # shellcheck disable=SC2086
-    "$venv/bin/pip" install --quiet --disable-pip-version-check $spec >&2
-    echo "$spec" > "$venv/.complete"
-    echo "$venv/bin/mlflow"; return 0
-  fi
-  command -v python3 >/dev/null || { echo "error: python3 is needed to install the MLflow server (apt-get install python3 python3-venv)" >&2; exit 1; }
-  echo "installing $spec into $venv (once; later runs reuse it)" >&2
-  rm -rf "$venv"
-  mkdir -p "$cache"
-  if ! python3 -m venv "$venv" >&2; then
-    echo "error: python3 -m venv failed; install the venv module (apt-get install python3-venv)" >&2; exit 1
-  fi
-  # shellcheck disable=SC2086
-  "$venv/bin/pip" install --quiet --disable-pip-version-check $spec >&2
-  echo "$spec" > "$venv/.complete"
-  echo "$venv/bin/mlflow"
+  pinned_venv "$venv" "$spec" mlflow
 }
 
 case "${1:-}" in

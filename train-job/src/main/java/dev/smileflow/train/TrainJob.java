@@ -187,8 +187,7 @@ final class TrainJob {
     cancel.check("validation");
 
     // 2. Candidates, searched on at most --search-rows training rows (a stratified sample); the
-    // winner is refitted on
-    // the whole training split.
+    // winner is refitted on the whole training split.
     Table searchRows = train;
     if (train.rows() > config.searchRows()) {
       double drop = 1.0 - (double) config.searchRows() / train.rows();
