@@ -58,13 +58,13 @@ public final class Artifacts {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + dir, e);
     }
-    List<String> uploaded = new ArrayList<>();
-    for (Path f : files) {
-      String rel = dir.relativize(f).toString().replace(f.getFileSystem().getSeparator(), "/");
-      transport.upload(location.file(rel), f);
-      uploaded.add(rel);
-    }
-    return uploaded;
+    return Concurrently.map(
+        files,
+        f -> {
+          String rel = dir.relativize(f).toString().replace(f.getFileSystem().getSeparator(), "/");
+          transport.upload(location.file(rel), f);
+          return rel;
+        });
   }
 
   /**

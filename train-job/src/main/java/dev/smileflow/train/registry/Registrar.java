@@ -5,6 +5,7 @@ import dev.smileflow.bundle.InvalidInputException;
 import dev.smileflow.bundle.LoadedModel;
 import dev.smileflow.bundle.ModelBundle;
 import dev.smileflow.bundle.Prediction;
+import dev.smileflow.mlflow.Concurrently;
 import dev.smileflow.mlflow.MlflowClient;
 import dev.smileflow.mlflow.MlflowException;
 import dev.smileflow.mlflow.ModelVersion;
@@ -249,7 +250,9 @@ public final class Registrar {
         tags.put("promotion.champion_score", "unscorable");
       }
     }
-    tags.forEach((k, v) -> client.registry().setModelVersionTag(modelName, version, k, v));
+    Concurrently.forEach(
+        List.copyOf(tags.entrySet()),
+        t -> client.registry().setModelVersionTag(modelName, version, t.getKey(), t.getValue()));
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.smileflow.train.tracking;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.smileflow.mlflow.Concurrently;
 import dev.smileflow.mlflow.Dataset;
 import dev.smileflow.mlflow.DatasetInput;
 import dev.smileflow.mlflow.Experiment;
@@ -163,12 +164,15 @@ public final class MlflowTracker implements Tracker {
     if (uri == null) {
       throw new IllegalStateException("parent run has no artifact URI");
     }
-    for (Path f : files) {
-      client
-          .artifacts()
-          .uploadFile(
-              uri, f, dir.isEmpty() ? f.getFileName().toString() : dir + "/" + f.getFileName());
-    }
+    Concurrently.forEach(
+        files,
+        f ->
+            client
+                .artifacts()
+                .uploadFile(
+                    uri,
+                    f,
+                    dir.isEmpty() ? f.getFileName().toString() : dir + "/" + f.getFileName()));
   }
 
   @Override
@@ -177,62 +181,64 @@ public final class MlflowTracker implements Tracker {
       Metric metric,
       int winnerIndex,
       Map<String, Double> winnerHoldout) {
-    List<String> ids = new ArrayList<>();
-    for (CandidateResult c : candidates) {
-      Map<String, String> tags = new LinkedHashMap<>(standardTags);
-      tags.put("candidate.index", Integer.toString(c.index()));
-      tags.put("candidate.winner", Boolean.toString(c.index() == winnerIndex));
-      tags.put("algorithm", c.spec().algorithm().id());
-      if (c.failure() != null) {
-        tags.put("candidate.failure", truncate(c.failure(), 5000));
+    return Concurrently.map(candidates, c -> logCandidate(c, winnerIndex, winnerHoldout));
+  }
+
+  /** One candidate as a nested run of the parent: create, log its batch, end; its run id. */
+  private String logCandidate(
+      CandidateResult c, int winnerIndex, Map<String, Double> winnerHoldout) {
+    Map<String, String> tags = new LinkedHashMap<>(standardTags);
+    tags.put("candidate.index", Integer.toString(c.index()));
+    tags.put("candidate.winner", Boolean.toString(c.index() == winnerIndex));
+    tags.put("algorithm", c.spec().algorithm().id());
+    if (c.failure() != null) {
+      tags.put("candidate.failure", truncate(c.failure(), 5000));
+    }
+    String name =
+        String.format(
+            "%02d-%s", c.index() + 1, c.spec().label().replace(", ", ",").replace(' ', '_'));
+    Run run =
+        client
+            .tracking()
+            .createRun(
+                RunSpec.of(experimentId(), name)
+                    .withTags(Tag.of(tags))
+                    .withParent(parent().runId()));
+    synchronized (open) {
+      open.add(run.runId());
+    }
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("algorithm", c.spec().algorithm().id());
+    params.putAll(c.spec().params());
+    List<dev.smileflow.mlflow.Metric> metrics = new ArrayList<>();
+    long now = System.currentTimeMillis();
+    if (c.succeeded()) {
+      Map<String, Double> summary = new LinkedHashMap<>();
+      for (Metric m : Metric.values()) {
+        summary.put("cv_" + m.key() + "_mean", c.mean(m));
+        summary.put("cv_" + m.key() + "_std", c.std(m));
       }
-      String name =
-          String.format(
-              "%02d-%s", c.index() + 1, c.spec().label().replace(", ", ",").replace(' ', '_'));
-      Run run =
-          client
-              .tracking()
-              .createRun(
-                  RunSpec.of(experimentId(), name)
-                      .withTags(Tag.of(tags))
-                      .withParent(parent().runId()));
-      synchronized (open) {
-        open.add(run.runId());
+      summary.put("fit_time_ms", (double) c.fitMillis());
+      summary.put("score_time_ms", (double) c.scoreMillis());
+      summary.put("model_size_bytes", (double) c.modelSizeBytes());
+      if (c.index() == winnerIndex) {
+        winnerHoldout.forEach((k, v) -> summary.put("holdout_" + k, v));
       }
-      Map<String, String> params = new LinkedHashMap<>();
-      params.put("algorithm", c.spec().algorithm().id());
-      params.putAll(c.spec().params());
-      List<dev.smileflow.mlflow.Metric> metrics = new ArrayList<>();
-      long now = System.currentTimeMillis();
-      if (c.succeeded()) {
-        Map<String, Double> summary = new LinkedHashMap<>();
+      metrics.addAll(metrics(summary, null));
+      for (FoldScore f : c.folds()) {
         for (Metric m : Metric.values()) {
-          summary.put("cv_" + m.key() + "_mean", c.mean(m));
-          summary.put("cv_" + m.key() + "_std", c.std(m));
-        }
-        summary.put("fit_time_ms", (double) c.fitMillis());
-        summary.put("score_time_ms", (double) c.scoreMillis());
-        summary.put("model_size_bytes", (double) c.modelSizeBytes());
-        if (c.index() == winnerIndex) {
-          winnerHoldout.forEach((k, v) -> summary.put("holdout_" + k, v));
-        }
-        metrics.addAll(metrics(summary, null));
-        for (FoldScore f : c.folds()) {
-          for (Metric m : Metric.values()) {
-            if (Double.isFinite(f.get(m))) {
-              metrics.add(dev.smileflow.mlflow.Metric.of("cv_" + m.key(), f.get(m), now, f.fold()));
-              metrics.add(
-                  dev.smileflow.mlflow.Metric.of(
-                      "fold_" + (f.fold() + 1) + "_" + m.key(), f.get(m), now, 0));
-            }
+          if (Double.isFinite(f.get(m))) {
+            metrics.add(dev.smileflow.mlflow.Metric.of("cv_" + m.key(), f.get(m), now, f.fold()));
+            metrics.add(
+                dev.smileflow.mlflow.Metric.of(
+                    "fold_" + (f.fold() + 1) + "_" + m.key(), f.get(m), now, 0));
           }
         }
       }
-      client.tracking().logBatch(run.runId(), metrics, Param.of(params), List.of());
-      end(run.runId(), c.succeeded() ? RunStatus.FINISHED : RunStatus.FAILED);
-      ids.add(run.runId());
     }
-    return ids;
+    client.tracking().logBatch(run.runId(), metrics, Param.of(params), List.of());
+    end(run.runId(), c.succeeded() ? RunStatus.FINISHED : RunStatus.FAILED);
+    return run.runId();
   }
 
   @Override
