@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * only entries that the current manifest does not name and that were last modified longer than
  * {@link #GRACE} ago. A reader whose copy fails or disappears under it reads {@code current.json}
  * again and moves on to the copy it now names, so it never uses a half-copied or half-deleted copy
- * (the checksums) and gives up only on a copy that is still current.
+ * (the checksums) and gives up only on a copy that is still current, or after three copies in a row
+ * were replaced under it.
  *
  * <p>No locks are taken: the only primitive relied on is an atomic rename within one directory,
  * which local disks, Docker volumes and NFS provide. The grace period covers the moment between a
