@@ -126,30 +126,19 @@ public final class ModelFetcher {
     if (cache == null || !(source instanceof ModelSource.Registered registered)) {
       return Optional.empty();
     }
-    return cache
-        .find(registered.name())
-        .flatMap(cached -> {
-          try {
-            LoadedModel model = load(cached.dir());
-            var m = cached.manifest();
-            return Optional.of(
-                new ServedModel(
-                    m.name(),
-                    m.version(),
-                    source.uri(),
-                    m.runId(),
-                    ServedModel.Origin.CACHE,
-                    clock.instant(),
-                    model));
-          } catch (ModelRejectedException e) {
-            LOG.warn(
-                "cached model {} version {} refused ({}): {}",
-                cached.manifest().name(),
-                cached.manifest().version(),
-                e.code(),
-                e.getMessage());
-            return Optional.empty();
-          }
+    return cache.read(
+        registered.name(),
+        cached -> {
+          LoadedModel model = load(cached.dir());
+          var m = cached.manifest();
+          return new ServedModel(
+              m.name(),
+              m.version(),
+              source.uri(),
+              m.runId(),
+              ServedModel.Origin.CACHE,
+              clock.instant(),
+              model);
         });
   }
 
