@@ -93,6 +93,10 @@ final class Idempotent {
         if (round >= rounds) {
           throw ambiguous.failure();
         }
+        LOG.warn(
+            "{}: the response was lost ({}); looking up whether it took effect",
+            what,
+            ambiguous.failure().message());
         transport.pause(round);
         Optional<T> found =
             lookUp(
@@ -101,6 +105,10 @@ final class Idempotent {
                 what
                     + " may or may not have taken effect (the response was lost and the look-up"
                     + " failed)");
+        LOG.info(
+            "{}: {}",
+            what,
+            found.isPresent() ? "it had taken effect" : "it had not; sending again");
         if (found.isPresent()) {
           return found.get();
         }

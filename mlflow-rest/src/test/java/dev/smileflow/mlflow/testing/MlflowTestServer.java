@@ -32,11 +32,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #shared()} returns one started server per JVM (stopped by a shutdown hook); {@link
  * #start()} starts a private one that the caller {@link #close()}s (for tests that need a server to
- * die). Resolution order: (a) an explicit URI from system property or env {@value #URI_PROPERTY}
- * (only for {@link #shared()}); (b) where Docker works, Testcontainers with {@code
- * ghcr.io/mlflow/mlflow:v<mlflow.version>}; (c) the executable from {@code scripts/mlflow.sh
- * install} on a free loopback port with a temporary sqlite store and artifact directory. If none
- * works this throws, saying what was tried: tests fail, they never skip.
+ * die; a private server of the local executable can also {@link #crash()} or {@link #shutDown()}
+ * and {@link #startAgain()} in place). Resolution order: (a) an explicit URI from system property
+ * or env {@value #URI_PROPERTY} (only for {@link #shared()}); (b) where Docker works,
+ * Testcontainers with {@code ghcr.io/mlflow/mlflow:v<mlflow.version>}; (c) the executable from
+ * {@code scripts/mlflow.sh install} on a free loopback port with a temporary sqlite store and
+ * artifact directory. If none works this throws, saying what was tried: tests fail, they never
+ * skip.
  */
 public final class MlflowTestServer implements AutoCloseable {
 
@@ -234,6 +236,61 @@ public final class MlflowTestServer implements AutoCloseable {
     return stoppable == null ? "" : stoppable.logTail();
   }
 
+  /**
+   * Kills this private server at once, as a crash or an OOM kill would: SIGKILL to all its
+   * processes in one signal, so requests in flight break off. Its backend store and artifacts stay,
+   * for {@link #startAgain()}. Returns when none of its processes is left.
+   *
+   * @throws UnsupportedOperationException for a shared, explicit or Docker server
+   */
+  public void crash() {
+    restartable().crash();
+  }
+
+  /**
+   * Stops this private server as an orchestrator would: SIGTERM, so requests in flight finish. Its
+   * backend store and artifacts stay, for {@link #startAgain()}. Returns when none of its processes
+   * is left.
+   *
+   * @throws UnsupportedOperationException for a shared, explicit or Docker server
+   */
+  public void shutDown() {
+    restartable().shutDown();
+  }
+
+  /**
+   * Starts this private server again after {@link #crash()} or {@link #shutDown()}: the same
+   * command on the same port ({@link #uri()} does not change) with the same backend store and
+   * artifact directory. Waits (up to 30 s) until the port can be bound again, then until {@code
+   * /health} answers.
+   *
+   * @throws UnsupportedOperationException for a shared, explicit or Docker server
+   */
+  public void startAgain() {
+    restartable().startAgain();
+  }
+
+  /**
+   * The local process behind a private server; a shared server is never stopped by one test, and
+   * only the local executable can be restarted in place.
+   */
+  private ProcessServer restartable() {
+    synchronized (MlflowTestServer.class) {
+      if (this == shared || this == shared2x) {
+        throw new UnsupportedOperationException(
+            "the shared MLflow server cannot be stopped by a test; use MlflowTestServer.start(...)");
+      }
+    }
+    if (closed) {
+      throw new IllegalStateException(this + " is closed");
+    }
+    if (stoppable instanceof ProcessServer p) {
+      return p;
+    }
+    throw new UnsupportedOperationException(
+        "only a local mlflow process can be stopped and started again in place, not " + this);
+  }
+
   /** Stops a server this fixture started (the explicit one is left alone). Idempotent. */
   @Override
   public void close() {
@@ -331,12 +388,29 @@ public final class MlflowTestServer implements AutoCloseable {
 
   /** The pinned {@code mlflow} executable started as a child process. */
   static final class ProcessServer implements Stoppable {
-    private final Process process;
-    private final Path dir;
-    private final Path log;
-    private final @Nullable PostgresServer postgres;
+    /** How long {@link #startAgain()} waits for the server's port to be free again. */
+    private static final Duration PORT_REUSE_TIMEOUT = Duration.ofSeconds(30);
 
-    private ProcessServer(Process process, Path dir, Path log, @Nullable PostgresServer postgres) {
+    /** How long a stop waits for the server's processes to exit. */
+    private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(30);
+
+    private final ProcessBuilder builder;
+    private final URI uri;
+    private final Path dir;
+    private final @Nullable PostgresServer postgres;
+    private Process process;
+    private Path log;
+    private int restarts;
+
+    private ProcessServer(
+        ProcessBuilder builder,
+        URI uri,
+        Process process,
+        Path dir,
+        Path log,
+        @Nullable PostgresServer postgres) {
+      this.builder = builder;
+      this.uri = uri;
       this.process = process;
       this.dir = dir;
       this.log = log;
@@ -424,8 +498,8 @@ public final class MlflowTestServer implements AutoCloseable {
         } catch (IOException e) {
           throw new IllegalStateException("cannot run " + mlflow + ": " + e.getMessage(), e);
         }
-        ProcessServer server = new ProcessServer(process, dir, log, postgres);
         URI uri = URI.create("http://127.0.0.1:" + port);
+        ProcessServer server = new ProcessServer(pb, uri, process, dir, log, postgres);
         String failure = waitForHealth(uri, process);
         if (failure == null) {
           LOG.info(
@@ -546,8 +620,167 @@ public final class MlflowTestServer implements AutoCloseable {
           + " s";
     }
 
+    /**
+     * Kills the server as a crash would: SIGKILL to its whole process group at once (the watchdog's
+     * one child leads it), so no worker is left holding the port. Then stops the watchdog with
+     * SIGTERM, which leaves the data directory in place.
+     */
+    synchronized void crash() {
+      ProcessHandle leader =
+          process
+              .children()
+              .findFirst()
+              .orElseThrow(() ->
+                  new IllegalStateException("the MLflow server at " + uri + " is not running"));
+      List<ProcessHandle> tree = process.descendants().toList();
+      try {
+        Process kill =
+            new ProcessBuilder(
+                    "bash", "-c", "kill -KILL -- -\"$1\"", "kill", Long.toString(leader.pid()))
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (kill.waitFor() != 0) {
+          throw new IllegalStateException(
+              "kill -KILL of process group " + leader.pid() + " failed: " + out.strip());
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot run bash to kill the MLflow server", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while killing the MLflow server", e);
+      }
+      awaitExit(tree);
+      stopWatchdog();
+      LOG.info("crashed the MLflow server at {} (SIGKILL to process group {})", uri, leader.pid());
+    }
+
+    /**
+     * Stops the server as an orchestrator would: SIGTERM to the watchdog, whose trap sends SIGTERM
+     * to the server's process group and waits for it (in-flight requests finish); the data
+     * directory stays.
+     */
+    synchronized void shutDown() {
+      List<ProcessHandle> tree = process.descendants().toList();
+      stopWatchdog();
+      awaitExit(tree);
+      LOG.info("shut the MLflow server at {} down (SIGTERM)", uri);
+    }
+
+    /**
+     * Starts the same command again after {@link #crash()} or {@link #shutDown()}: same port, same
+     * backend store and artifact directory, a new log file. Waits for the port to be free (up to
+     * {@link #PORT_REUSE_TIMEOUT}) and then for {@code /health}.
+     */
+    synchronized void startAgain() {
+      if (process.isAlive()) {
+        throw new IllegalStateException("the MLflow server at " + uri + " is still running");
+      }
+      Instant deadline = Instant.now().plus(PORT_REUSE_TIMEOUT);
+      String lastFailure = "";
+      for (int attempt = 1; attempt <= 3; attempt++) {
+        awaitPortFree(deadline);
+        restarts++;
+        log = dir.resolve("server-restart-" + restarts + ".log");
+        Instant started = Instant.now();
+        try {
+          process = builder.redirectOutput(log.toFile()).start();
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot start the MLflow server again", e);
+        }
+        String failure = waitForHealth(uri, process);
+        if (failure == null) {
+          LOG.info(
+              "started the MLflow server at {} again (pid {}) in {} ms",
+              uri,
+              process.pid(),
+              Duration.between(started, Instant.now()).toMillis());
+          return;
+        }
+        String tail = logTail();
+        lastFailure = failure + "; server log tail:\n" + tail;
+        shutDown();
+        if (!tail.contains("address already in use")) {
+          break;
+        }
+      }
+      throw new IllegalStateException("MLflow did not start again on " + uri + ": " + lastFailure);
+    }
+
+    /** SIGTERM to the watchdog (its trap stops the server's group and keeps the data); waits. */
+    private void stopWatchdog() {
+      process.destroy();
+      try {
+        if (!process.waitFor(EXIT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+          throw new IllegalStateException(
+              "the MLflow server's watchdog did not exit within "
+                  + EXIT_TIMEOUT.toSeconds()
+                  + " s of SIGTERM");
+        }
+        process.getOutputStream().close(); // the watchdog has exited: nothing reads the pipe
+      } catch (IOException ignored) {
+        // already closed
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while stopping the MLflow server", e);
+      }
+    }
+
+    private static void awaitExit(List<ProcessHandle> processes) {
+      Instant deadline = Instant.now().plus(EXIT_TIMEOUT);
+      for (ProcessHandle h : processes) {
+        try {
+          h.onExit()
+              .get(
+                  Math.max(1, Duration.between(Instant.now(), deadline).toMillis()),
+                  TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException
+            | java.util.concurrent.ExecutionException e) {
+          throw new IllegalStateException(
+              "MLflow server process "
+                  + h.pid()
+                  + " did not exit within "
+                  + EXIT_TIMEOUT.toSeconds()
+                  + " s");
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(
+              "interrupted while waiting for the MLflow server to exit", e);
+        }
+      }
+    }
+
+    /** Waits until the server's loopback port can be bound (as the server binds it: reuse on). */
+    private void awaitPortFree(Instant deadline) {
+      while (true) {
+        try (ServerSocket probe = new ServerSocket()) {
+          probe.setReuseAddress(true);
+          probe.bind(
+              new java.net.InetSocketAddress(
+                  java.net.InetAddress.getLoopbackAddress(), uri.getPort()));
+          return;
+        } catch (IOException busy) {
+          if (Instant.now().isAfter(deadline)) {
+            throw new IllegalStateException(
+                "port "
+                    + uri.getPort()
+                    + " is still in use "
+                    + PORT_REUSE_TIMEOUT.toSeconds()
+                    + " s after the MLflow server stopped: "
+                    + busy.getMessage());
+          }
+        }
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while waiting for port " + uri.getPort(), e);
+        }
+      }
+    }
+
     @Override
-    public void stop() {
+    public synchronized void stop() {
       killProcessTree();
       deleteTree(dir);
       if (postgres != null) {
@@ -584,7 +817,7 @@ public final class MlflowTestServer implements AutoCloseable {
     }
 
     @Override
-    public String logTail() {
+    public synchronized String logTail() {
       try {
         List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.smileflow.mlflow.MlflowClient;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -50,6 +51,37 @@ class MlflowTestServerIT {
     assertTrue(
         ProcessHandle.current().descendants().count() <= pidsBefore,
         "server processes left running");
+  }
+
+  @Test
+  void aCrashedOrStoppedServerStartsAgainOnItsPortWithItsData() throws Exception {
+    try (MlflowTestServer own =
+            MlflowTestServer.start(
+                new MlflowTestServer.Options(
+                    MlflowTestServer.mlflowVersion(), MlflowTestServer.Backend.SQLITE));
+        MlflowClient client = own.newClient()) {
+      URI uri = own.uri();
+      String name = MlflowTestServer.uniqueName("restart");
+      String id = client.tracking().getOrCreateExperiment(name).experimentId();
+
+      own.crash();
+      assertThrows(IOException.class, () -> health(uri), "nothing answers after a crash");
+      own.startAgain();
+      assertEquals(uri, own.uri());
+      assertEquals(200, health(uri));
+      assertEquals(id, client.tracking().getExperimentByName(name).experimentId());
+
+      own.shutDown();
+      assertThrows(IOException.class, () -> health(uri), "nothing answers after a shut-down");
+      own.startAgain();
+      assertEquals(id, client.tracking().getExperimentByName(name).experimentId());
+      assertThrows(IllegalStateException.class, own::startAgain, "it is running already");
+    }
+  }
+
+  @Test
+  void theSharedServerCannotBeCrashed() {
+    assertThrows(UnsupportedOperationException.class, MlflowTestServer.shared()::crash);
   }
 
   @Test
