@@ -1,5 +1,7 @@
 package dev.smileflow.mlflow;
 
+import java.util.List;
+
 /**
  * Probes a server for the routes of {@link ServerCapabilities}. Each probe is a harmless call about
  * an entity that cannot exist: a server that has the route answers with one of MLflow's JSON errors
@@ -14,19 +16,21 @@ final class Capabilities {
   private Capabilities() {}
 
   static ServerCapabilities probe(Transport transport) {
-    boolean loggedModels = exists(() -> transport.get("mlflow/logged-models/" + PROBE_ID, null));
-    boolean aliases =
-        exists(() ->
-            transport.get(
-                "mlflow/registered-models/alias",
-                Query.of("name", PROBE_ID).add("alias", "probe")));
-    boolean datasetInputs =
-        exists(() ->
-            transport.post(
-                "mlflow/runs/log-inputs",
-                Json.object().put("run_id", PROBE_ID),
-                Transport.Replay.ALWAYS));
-    return new ServerCapabilities(loggedModels, aliases, datasetInputs);
+    List<Runnable> probes =
+        List.of(
+            () -> transport.get("mlflow/logged-models/" + PROBE_ID, null),
+            () ->
+                transport.get(
+                    "mlflow/registered-models/alias",
+                    Query.of("name", PROBE_ID).add("alias", "probe")),
+            () ->
+                transport.post(
+                    "mlflow/runs/log-inputs",
+                    Json.object().put("run_id", PROBE_ID),
+                    Transport.Replay.ALWAYS));
+    // independent reads: asked side by side, the probe costs one round trip, not three
+    List<Boolean> served = Concurrently.map(probes, Capabilities::exists);
+    return new ServerCapabilities(served.get(0), served.get(1), served.get(2));
   }
 
   /** Whether the route behind {@code call} is served. */
