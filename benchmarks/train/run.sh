@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # train-job benchmark (a measurement, not a test):
 #   1. wall time of the default Iris job end to end (start to registered, promoted version) against a local MLflow
-#      server started here on $PORT (default 5103), three times (first = cold server and JVM caches);
+#      server started here on $PORT (default 5103), three times (first = cold server and JVM caches), with the
+#      number of MLflow requests per run and where the time goes (phases from the job's log);
 #   2. training time (--dry-run, no MLflow) of the default search as the data grows: synthetic numeric data with
 #      1k, 10k and 100k rows (10 features, 4 classes, fixed seed).
 # Writes benchmarks/reports/train.md. Usage: benchmarks/train/run.sh [PORT]
@@ -38,20 +39,62 @@ now_ms() { date +%s%3N; }
   echo
   echo "## Default Iris job, end to end (process start to registered and promoted version)"
   echo
-  echo "| run | wall time (s) | job's own timer (s) | version | winner |"
-  echo "|---|---|---|---|---|"
+  echo "| run | wall time (s) | job's own timer (s) | MLflow requests | version | winner |"
+  echo "|---|---|---|---|---|---|"
 } >"$report"
 
+# requests the MLflow server has logged so far (its access log: one line per request)
+requests() { grep -cE '"(GET|POST|PUT|PATCH|DELETE) /' "$work/mlflow.log" || true; }
 for i in 1 2 3; do
+  r0=$(requests)
   t0=$(now_ms)
   MLFLOW_TRACKING_URI="http://127.0.0.1:$port" MODEL_NAME=bench-iris MLFLOW_EXPERIMENT_NAME=bench \
     "$java" -jar train-job/target/train-job.jar >"$work/iris-$i.out" 2>"$work/iris-$i.err"
   t1=$(now_ms)
+  echo "$t0" >"$work/iris-$i.start"
   own=$(sed -n 's/^Wall time: \(.*\) s$/\1/p' "$work/iris-$i.out")
   version=$(sed -n 's/^Registered: .* version \(.*\)$/\1/p' "$work/iris-$i.out")
   winner=$(sed -n 's/^Winner: \(.*\) (CV.*$/\1/p' "$work/iris-$i.out")
-  echo "| $i | $(awk "BEGIN {printf \"%.1f\", ($t1 - $t0) / 1000}") | $own | $version | \`$winner\` |" >>"$report"
+  echo "| $i | $(awk "BEGIN {printf \"%.1f\", ($t1 - $t0) / 1000}") | $own | $(( $(requests) - r0 )) | $version | \`$winner\` |" >>"$report"
 done
+
+# Where the time of each run goes, from the job's own log lines (millisecond clock) against the process start.
+python3 - "$work" >>"$report" <<'PY'
+import datetime, re, sys
+work = sys.argv[1]
+phases = [  # (phase, the log line that ends it)
+    ("JVM start, data load, screening, validation", r"TrainJob - searching"),
+    ("MLflow set-up: capability probe, experiment, parent run, dataset, profile", r"ProgressBar - cross-validation"),
+    ("cross-validation", r"TrainJob - winner:"),
+    ("refit, nested runs, reports, bundle written and checked", r"TrainJob - model files verified"),
+    ("model upload and LoggedModel finalised", r"LoggedModel .* READY|model stored as run artifacts"),
+    ("champion scored, version registered", r"Registrar - registered"),
+    ("gate, tags, alias and stage", r"Registrar - .*(promoted|not promoted)"),
+    ("run ended", r"marked FINISHED"),
+]
+print("\n### Where the time goes (ms from process start to the log line that ends each phase)\n")
+print("| phase | " + " | ".join(f"run {i}" for i in (1, 2, 3)) + " |")
+print("|---|" + "---|" * 3)
+cols = []
+for i in (1, 2, 3):
+    start = int(open(f"{work}/iris-{i}.start").read())
+    day = datetime.datetime.fromtimestamp(start / 1000, datetime.timezone.utc).date()
+    lines = open(f"{work}/iris-{i}.err").read().splitlines()
+    prev, col = start, []
+    for _, pattern in phases:
+        hit = next((l for l in lines if re.search(pattern, l)), None)
+        if hit is None:
+            col.append("–")
+            continue
+        t = datetime.datetime.strptime(hit[:12], "%H:%M:%S.%f").replace(
+            year=day.year, month=day.month, day=day.day, tzinfo=datetime.timezone.utc)
+        ms = int(t.timestamp() * 1000)
+        col.append(str(ms - prev))
+        prev = ms
+    cols.append(col)
+for k, (name, _) in enumerate(phases):
+    print(f"| {name} | " + " | ".join(c[k] for c in cols) + " |")
+PY
 
 python3 - "$work" <<'PY'
 import random, sys
