@@ -141,16 +141,17 @@ class ApiJarIT {
 
   @Test
   void unreachableMlflowAtStartRefusesToStartWithTheReason() throws Exception {
-    try (ApiProcess api =
-        ApiProcess.launch(
-            dir,
-            Map.of(
-                "MLFLOW_TRACKING_URI",
-                "http://127.0.0.1:" + ApiProcess.freePort(),
-                "MODEL_STARTUP_RETRY_SECONDS",
-                "2",
-                "LOG_FORMAT",
-                "text"))) {
+    try (ClosedPort down = new ClosedPort();
+        ApiProcess api =
+            ApiProcess.launch(
+                dir,
+                Map.of(
+                    "MLFLOW_TRACKING_URI",
+                    down.uri().toString(),
+                    "MODEL_STARTUP_RETRY_SECONDS",
+                    "2",
+                    "LOG_FORMAT",
+                    "text"))) {
       assertEquals(3, api.awaitExit());
       String out = api.output();
       assertTrue(out.contains("refusing to start (REGISTRY_UNREACHABLE)"), out);
