@@ -2,7 +2,6 @@ package dev.smileflow.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -174,10 +173,14 @@ class ShutdownIT {
 
         // Silent for a second once the stop began: answered 408.
         assertEquals(408, stalled.read().status());
-        // Still sending at the timeout: abandoned, its connection closed.
+        // Still sending at the timeout: abandoned, its connection closed, at most after a 499.
         trickle.join(Duration.ofSeconds(10));
         assertFalse(trickle.isAlive(), "the endless upload was cut off");
-        assertThrows(IOException.class, endless::read);
+        try {
+          assertEquals(499, endless.read().status());
+        } catch (IOException closedWithoutAnAnswer) {
+          // the other way an abandoned request ends
+        }
       }
       String log = api.output();
       assertTrue(log.contains("POST /v1/classify 408"), log);
