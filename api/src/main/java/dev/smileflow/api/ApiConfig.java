@@ -36,6 +36,8 @@ import org.jspecify.annotations.Nullable;
  * @param virtualThreads {@code HTTP_THREADS=virtual} (default) or {@code platform}
  * @param warmup {@code WARMUP_SECONDS} and {@code WARMUP_REQUESTS}: the self-traffic a model is
  *     served before the service reports ready (and before a new version is swapped in)
+ * @param shutdown {@code SHUTDOWN_DRAIN_SECONDS} and {@code SHUTDOWN_TIMEOUT_SECONDS}: how long a
+ *     SIGTERM keeps serving while reporting not ready, then how long in-flight requests get
  */
 public record ApiConfig(
     ModelSource model,
@@ -53,7 +55,8 @@ public record ApiConfig(
     @Nullable String apiKey,
     boolean flagOutOfRange,
     boolean virtualThreads,
-    WarmupBudget warmup) {
+    WarmupBudget warmup,
+    ShutdownBudget shutdown) {
 
   /** How log lines are written. */
   public enum LogFormat {
@@ -71,6 +74,7 @@ public record ApiConfig(
     Objects.requireNonNull(logLevel, "logLevel");
     Objects.requireNonNull(logFormat, "logFormat");
     Objects.requireNonNull(warmup, "warmup");
+    Objects.requireNonNull(shutdown, "shutdown");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port out of range: " + port);
     }
@@ -87,6 +91,15 @@ public record ApiConfig(
 
   /** {@code WARMUP_REQUESTS} unless set. */
   static final int DEFAULT_WARMUP_REQUESTS = 20_000;
+
+  /** {@code SHUTDOWN_DRAIN_SECONDS} unless set. */
+  static final Duration DEFAULT_DRAIN = Duration.ofSeconds(2);
+
+  /**
+   * {@code SHUTDOWN_TIMEOUT_SECONDS} unless set: with the default drain, 8 s from SIGTERM to exit,
+   * inside the 10 s Cloud Run and compose give before SIGKILL.
+   */
+  static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(6);
 
   /** True when the model comes from the MLflow registry. */
   public boolean usesRegistry() {
@@ -131,6 +144,11 @@ public record ApiConfig(
         + " ms/"
         + warmup.requests()
         + " requests"
+        + ", shutdown="
+        + shutdown.drain().toMillis()
+        + " ms drain/"
+        + shutdown.timeout().toMillis()
+        + " ms timeout"
         + "]";
   }
 
@@ -170,6 +188,8 @@ public record ApiConfig(
     Duration warmupTime = reader.seconds("WARMUP_SECONDS", DEFAULT_WARMUP, 60);
     int warmupRequests =
         (int) reader.number("WARMUP_REQUESTS", DEFAULT_WARMUP_REQUESTS, 0, 1_000_000);
+    Duration drain = reader.seconds("SHUTDOWN_DRAIN_SECONDS", DEFAULT_DRAIN, 60);
+    Duration stopTimeout = reader.seconds("SHUTDOWN_TIMEOUT_SECONDS", DEFAULT_STOP_TIMEOUT, 60);
     MlflowConfig mlflow = reader.mlflow(model);
     if (!reader.problems.isEmpty()) {
       throw new InvalidConfigException(reader.problems);
@@ -190,7 +210,8 @@ public record ApiConfig(
         apiKey,
         flag,
         threads.equals("virtual"),
-        new WarmupBudget(warmupTime, warmupRequests));
+        new WarmupBudget(warmupTime, warmupRequests),
+        new ShutdownBudget(drain, stopTimeout));
   }
 
   /** Collects every problem instead of stopping at the first. */

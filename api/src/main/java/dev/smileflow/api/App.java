@@ -1,6 +1,7 @@
 package dev.smileflow.api;
 
 import dev.smileflow.api.http.ClassifyRoutes;
+import dev.smileflow.api.http.Draining;
 import dev.smileflow.api.http.ErrorMapping;
 import dev.smileflow.api.http.InfoRoutes;
 import dev.smileflow.api.http.OpenApiDocument;
@@ -14,6 +15,8 @@ import io.javalin.http.HandlerType;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.StatisticsHandler;
 
 /** The routing function: builds the Javalin app (not started). Tests start it on port 0. */
 public final class App {
@@ -33,19 +36,22 @@ public final class App {
           new Route(HandlerType.GET, "/openapi.json", "ApiDocs"),
           new Route(HandlerType.GET, "/docs", "ApiDocs"));
 
-  /** How long a stopping server waits for in-flight requests (below Cloud Run's 10 s). */
-  static final long STOP_TIMEOUT_MS = 8_000;
-
   private App() {}
 
-  /** The service's Javalin app for {@code config}, serving whatever {@code holder} holds. */
-  public static Javalin create(ApiConfig config, ModelHolder holder, ApiMetrics metrics) {
+  /**
+   * The service's Javalin app for {@code config}, serving whatever {@code holder} holds; {@code
+   * /health/ready} answers 503 once {@code draining} has begun. Jetty's own stop timeout stays 0:
+   * {@link GracefulShutdown} waits for requests in flight itself, so it can say what it abandons.
+   */
+  public static Javalin create(
+      ApiConfig config, ModelHolder holder, ApiMetrics metrics, Draining draining) {
     var classify =
         new ClassifyRoutes(
             holder, metrics, config.tag(), config.maxBatchRows(), config.flagOutOfRange());
     var info =
         new InfoRoutes(
             holder,
+            draining,
             metrics,
             config.model(),
             config.tag(),
@@ -64,7 +70,7 @@ public final class App {
     return Javalin.create(c -> {
       c.jetty.host = config.host();
       c.jetty.port = config.port();
-      c.jetty.modifyServer(server -> server.setStopTimeout(STOP_TIMEOUT_MS));
+      c.jetty.modifyServer(server -> metrics.activeRequests(statistics(server)::getRequestsActive));
       c.concurrency.useVirtualThreads = config.virtualThreads();
       c.http.maxRequestSize = config.maxBodyBytes();
       c.http.prefer405over404 = true;
@@ -80,5 +86,12 @@ public final class App {
             Objects.requireNonNull(handlers.get(route.key()), route.key()));
       }
     });
+  }
+
+  /** The request counts of {@code server}: the StatisticsHandler Javalin's default server has. */
+  static StatisticsHandler statistics(Server server) {
+    return Objects.requireNonNull(
+        server.getDescendant(StatisticsHandler.class),
+        "Javalin's default Jetty server no longer has a StatisticsHandler");
   }
 }

@@ -1,5 +1,6 @@
 package dev.smileflow.api;
 
+import dev.smileflow.api.http.Draining;
 import dev.smileflow.api.http.Warmup;
 import dev.smileflow.api.metrics.ApiMetrics;
 import dev.smileflow.api.model.MlflowRegistry;
@@ -72,19 +73,12 @@ public final class Main {
             : null;
     var fetcher = new ModelFetcher(config.model(), registry, config.cacheDir(), Clock.systemUTC());
     var refresher = new ModelRefresher(fetcher, holder, metrics, config.warmup());
-    Javalin app = App.create(config, holder, metrics);
+    var draining = new Draining();
+    Javalin app = App.create(config, holder, metrics, draining);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
-                () -> {
-                  log.info(
-                      "shutting down: finishing in-flight requests (up to {} ms)",
-                      App.STOP_TIMEOUT_MS);
-                  refresher.close();
-                  app.stop();
-                  log.info("stopped");
-                },
-                "shutdown"));
+                new GracefulShutdown(app, draining, refresher, config.shutdown()), "shutdown"));
     app.start();
     log.info("listening on {}:{}; not ready until the model is loaded", config.host(), app.port());
     ServedModel loaded;

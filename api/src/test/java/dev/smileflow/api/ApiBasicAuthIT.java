@@ -15,10 +15,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -139,11 +139,11 @@ class ApiBasicAuthIT {
           "{\"username\": \"" + user + "\", \"password\": \"" + changed + "\"}");
       p.alias("production", p.publish(bundle));
       String unauthorized = "model_refresh_errors_total{reason=\"REGISTRY_UNAUTHORIZED\"";
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!metrics(api).contains(unauthorized) && System.nanoTime() < deadline) {
-        Thread.sleep(200);
-      }
-      assertTrue(metrics(api).contains(unauthorized), metrics(api));
+      Await.until(
+          "a poll refused with 401",
+          Duration.ofSeconds(30),
+          () -> metrics(api),
+          m -> m.contains(unauthorized));
       assertEquals(
           "1",
           classifiedVersion(api),
@@ -155,13 +155,8 @@ class ApiBasicAuthIT {
           "PATCH",
           "/api/2.0/mlflow/users/update-password",
           "{\"username\": \"" + user + "\", \"password\": \"" + password + "\"}");
-      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      String served = classifiedVersion(api);
-      while (!served.equals("2") && System.nanoTime() < deadline) {
-        Thread.sleep(200);
-        served = classifiedVersion(api);
-      }
-      assertEquals("2", served, api.output());
+      Await.until(
+          "version 2 served", Duration.ofSeconds(60), () -> classifiedVersion(api), "2"::equals);
       String out = api.output();
       assertTrue(out.contains("registry check failed (REGISTRY_UNAUTHORIZED)"), out);
       assertFalse(out.contains(password) || out.contains(changed) || out.contains(PASSWORD), out);
@@ -169,7 +164,7 @@ class ApiBasicAuthIT {
   }
 
   /** The model version the api answers {@code /v1/classify} with. */
-  private static String classifiedVersion(ApiProcess api) throws IOException, InterruptedException {
+  private static String classifiedVersion(ApiProcess api) throws Exception {
     HttpResponse<String> r = api.classify();
     assertEquals(200, r.statusCode(), r.body());
     JsonNode data = JSON.readTree(r.body()).path("data");
@@ -177,7 +172,7 @@ class ApiBasicAuthIT {
     return data.path("model_version").asText();
   }
 
-  private static String metrics(ApiProcess api) throws IOException, InterruptedException {
+  private static String metrics(ApiProcess api) throws Exception {
     return api.get("/metrics").body();
   }
 
@@ -216,13 +211,8 @@ class ApiBasicAuthIT {
       // Polling keeps authenticating: a promotion made with the admin client reaches the running
       // api.
       p.alias("production", p.publish(bundle));
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      String served = classifiedVersion(api);
-      while (!served.equals("2") && System.nanoTime() < deadline) {
-        Thread.sleep(200);
-        served = classifiedVersion(api);
-      }
-      assertEquals("2", served, api.output());
+      Await.until(
+          "version 2 served", Duration.ofSeconds(60), () -> classifiedVersion(api), "2"::equals);
       assertTrue(api.process().isAlive());
       assertFalse(api.output().contains(PASSWORD), api.output());
     }

@@ -10,6 +10,7 @@ import dev.smileflow.api.model.ModelSource;
 import dev.smileflow.api.model.ModelSource.Selector;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +33,39 @@ class ApiConfigTest {
     assertNull(c.cacheDir());
     assertTrue(c.virtualThreads());
     assertEquals(ApiConfig.LogFormat.JSON, c.logFormat());
+    assertEquals(
+        new ShutdownBudget(Duration.ofSeconds(2), Duration.ofSeconds(6)),
+        c.shutdown(),
+        "SIGTERM to exit within 8 s, under the 10 s before SIGKILL");
+  }
+
+  @Test
+  void shutdownDrainAndTimeoutTakeSecondsWithDecimals() {
+    var env = new java.util.HashMap<>(MLFLOW);
+    env.put("SHUTDOWN_DRAIN_SECONDS", "0.5");
+    env.put("SHUTDOWN_TIMEOUT_SECONDS", "0");
+    ShutdownBudget b = ApiConfig.fromEnv(env).shutdown();
+    assertEquals(Duration.ofMillis(500), b.drain());
+    assertEquals(Duration.ZERO, b.timeout());
+  }
+
+  @Test
+  void shutdownSettingsOutOfRangeOrNotNumbersAreReported() {
+    var env = new java.util.HashMap<>(MLFLOW);
+    env.put("SHUTDOWN_DRAIN_SECONDS", "-1");
+    env.put("SHUTDOWN_TIMEOUT_SECONDS", "soon");
+    var e = assertThrows(InvalidConfigException.class, () -> ApiConfig.fromEnv(env));
+    assertTrue(
+        e.getMessage().contains("SHUTDOWN_DRAIN_SECONDS: must be between 0 and 60 seconds, got -1"),
+        e.getMessage());
+    assertTrue(
+        e.getMessage().contains("SHUTDOWN_TIMEOUT_SECONDS: not a number of seconds: 'soon'"),
+        e.getMessage());
+    env.put("SHUTDOWN_DRAIN_SECONDS", "61");
+    env.remove("SHUTDOWN_TIMEOUT_SECONDS");
+    var e2 = assertThrows(InvalidConfigException.class, () -> ApiConfig.fromEnv(env));
+    assertEquals(
+        List.of("SHUTDOWN_DRAIN_SECONDS: must be between 0 and 60 seconds, got 61"), e2.problems());
   }
 
   @Test

@@ -78,6 +78,33 @@ class GuardsTest {
   }
 
   @Test
+  void whileDrainingReadinessAnswers503ButEveryOtherRouteKeepsServing() {
+    try (RunningApi api = RunningApi.start(Map.of("MODEL_URI", dir.toString()))) {
+      api.holder.swap(model("3", iris));
+      assertEquals(200, api.get("/health/ready").status());
+
+      api.draining.begin();
+      var ready = api.get("/health/ready");
+      assertEquals(503, ready.status(), ready.body());
+      assertEquals("ServiceDraining", ready.json().at("/error/raised").asText());
+      assertEquals("ApiHealth", ready.json().at("/error/raisedOn").asText());
+      assertTrue(
+          ready.errorMessage().startsWith("service: draining before shutdown"), ready.body());
+      assertTrue(
+          ready.headers().firstValue("Retry-After").isEmpty(),
+          "this instance will not be back: no Retry-After");
+      assertEquals(200, api.get("/health/live").status());
+      var classify = api.postJson("/v1/classify", ROW);
+      assertEquals(200, classify.status(), classify.body());
+      assertEquals("3", classify.json().at("/data/model_version").asText());
+      assertEquals(200, api.get("/v1/model").status());
+      assertTrue(
+          api.get("/metrics").body().contains("http_server_requests_active 1.0"),
+          "the scrape counts itself");
+    }
+  }
+
+  @Test
   void beforeAModelIsLoadedReadinessAndV1Answer503ButLivenessIsUp() {
     try (RunningApi api = RunningApi.start(Map.of("MODEL_URI", dir.toString()))) {
       assertEquals(200, api.get("/health/live").status());

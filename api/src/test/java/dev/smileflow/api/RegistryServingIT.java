@@ -14,7 +14,6 @@ import dev.smileflow.mlflow.MlflowClient;
 import dev.smileflow.mlflow.Stage;
 import dev.smileflow.mlflow.testing.MlflowTestServer;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -144,9 +143,8 @@ class RegistryServingIT {
         var refresher =
             new ModelRefresher(s.fetcher(), s.api().holder, s.api().metrics, WarmupBudget.OFF)) {
       AtomicBoolean stop = new AtomicBoolean();
-      AtomicInteger ok = new AtomicInteger();
       Set<String> failures = ConcurrentHashMap.newKeySet();
-      Set<String> versions = ConcurrentHashMap.newKeySet();
+      Map<String, AtomicInteger> served = new ConcurrentHashMap<>();
       ExecutorService clients = Executors.newFixedThreadPool(4);
       for (int t = 0; t < 4; t++) {
         clients.submit(() -> {
@@ -156,8 +154,10 @@ class RegistryServingIT {
               if (r.status() != 200) {
                 failures.add(r.status() + " " + r.body());
               } else {
-                versions.add(r.json().at("/data/model_version").asText());
-                ok.incrementAndGet();
+                served
+                    .computeIfAbsent(
+                        r.json().at("/data/model_version").asText(), v -> new AtomicInteger())
+                    .incrementAndGet();
               }
             } catch (RuntimeException e) {
               failures.add(e.toString());
@@ -166,23 +166,27 @@ class RegistryServingIT {
         });
       }
       refresher.start(Duration.ofMillis(200));
-      Thread.sleep(500);
+      // The load runs on v1 for a while, the alias moves, and the load runs on v2 for a while.
+      Await.until(
+          "200 requests on v1", Duration.ofSeconds(30), () -> count(served, v1), n -> n >= 200);
       p.alias("production", v2);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!versions.contains(v2) && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
-      Thread.sleep(500);
+      Await.until(
+          "200 requests on v2", Duration.ofSeconds(30), () -> count(served, v2), n -> n >= 200);
       stop.set(true);
       clients.shutdown();
       assertTrue(clients.awaitTermination(20, TimeUnit.SECONDS));
       assertEquals(Set.of(), failures);
-      assertEquals(Set.of(v1, v2), versions, "both versions served, ok=" + ok.get());
+      assertEquals(Set.of(v1, v2), served.keySet(), "both versions served: " + served);
       assertEquals(
           v2,
           s.api().postJson("/v1/classify", VIRGINICA).json().at("/data/model_version").asText());
       assertTrue(s.api().get("/metrics").body().contains("model_swaps_total 1.0"));
     }
+  }
+
+  private static int count(Map<String, AtomicInteger> served, String version) {
+    AtomicInteger n = served.get(version);
+    return n == null ? 0 : n.get();
   }
 
   @Test
@@ -229,21 +233,18 @@ class RegistryServingIT {
     try (Stream<Path> cached = Files.walk(cache)) {
       assertTrue(cached.anyMatch(f -> f.getFileName().toString().equals("model.ser")));
     }
-    int deadPort;
-    try (var socket = new ServerSocket(0)) {
-      deadPort = socket.getLocalPort();
-    }
-    try (Served down =
-        Served.start(
-            Map.of(
-                "MLFLOW_TRACKING_URI",
-                "http://127.0.0.1:" + deadPort,
-                "MODEL_NAME",
-                p.modelName,
-                "MODEL_CACHE_DIR",
-                cache.toString(),
-                "MODEL_STARTUP_RETRY_SECONDS",
-                "1"))) {
+    try (ClosedPort mlflowDown = new ClosedPort();
+        Served down =
+            Served.start(
+                Map.of(
+                    "MLFLOW_TRACKING_URI",
+                    mlflowDown.uri().toString(),
+                    "MODEL_NAME",
+                    p.modelName,
+                    "MODEL_CACHE_DIR",
+                    cache.toString(),
+                    "MODEL_STARTUP_RETRY_SECONDS",
+                    "1"))) {
       JsonNode model = down.api().get("/v1/model").json().get("data");
       assertEquals("cache", model.get("source").asText());
       assertEquals(v1, model.get("version").asText());

@@ -2,6 +2,7 @@ package dev.smileflow.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.smileflow.api.http.Draining;
 import dev.smileflow.api.metrics.ApiMetrics;
 import dev.smileflow.api.model.ModelHolder;
 import io.javalin.Javalin;
@@ -25,6 +26,7 @@ public final class RunningApi implements AutoCloseable {
   public final ApiConfig config;
   public final ApiMetrics metrics;
   public final ModelHolder holder;
+  public final Draining draining;
   private final Javalin app;
 
   /** A response: status, headers and body. */
@@ -47,7 +49,8 @@ public final class RunningApi implements AutoCloseable {
     this.config = config;
     this.metrics = new ApiMetrics();
     this.holder = new ModelHolder(metrics, Clock.systemUTC());
-    this.app = App.create(config, holder, metrics).start();
+    this.draining = new Draining();
+    this.app = App.create(config, holder, metrics, draining).start();
   }
 
   /** Config from {@code env} plus loopback, port 0 and TAG 9.9.9 unless given. */

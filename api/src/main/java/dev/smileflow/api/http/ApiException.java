@@ -15,7 +15,8 @@ public final class ApiException extends RuntimeException {
     TOO_LARGE(413, "PayloadTooLarge"),
     UNSUPPORTED_MEDIA_TYPE(415, "UnsupportedMediaType"),
     INTERNAL(500, "InternalError"),
-    MODEL_NOT_READY(503, "ModelNotReady");
+    MODEL_NOT_READY(503, "ModelNotReady"),
+    DRAINING(503, "ServiceDraining");
 
     private final int status;
     private final String raised;
@@ -73,5 +74,11 @@ public final class ApiException extends RuntimeException {
 
   static ApiException notReady() {
     return new ApiException(Kind.MODEL_NOT_READY, "model: not loaded yet, retry shortly");
+  }
+
+  static ApiException draining() {
+    return new ApiException(
+        Kind.DRAINING,
+        "service: draining before shutdown; requests in flight finish, send new ones elsewhere");
   }
 }

@@ -26,6 +26,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class InfoRoutes {
   private final ModelHolder holder;
+  private final Draining draining;
   private final ApiMetrics metrics;
   private final ModelSource source;
   private final String tag;
@@ -49,11 +50,13 @@ public final class InfoRoutes {
 
   public InfoRoutes(
       ModelHolder holder,
+      Draining draining,
       ApiMetrics metrics,
       ModelSource source,
       String tag,
       OpenApiDocument openApi) {
     this.holder = Objects.requireNonNull(holder);
+    this.draining = Objects.requireNonNull(draining);
     this.metrics = Objects.requireNonNull(metrics);
     this.source = Objects.requireNonNull(source);
     this.tag = Objects.requireNonNull(tag);
@@ -160,8 +163,11 @@ public final class InfoRoutes {
     JsonBodies.write(ctx, 200, Envelope.success(Map.of("status", "up"), tag));
   }
 
-  /** Readiness: 200 only while a model is loaded and warmed up. */
+  /** Readiness: 200 only while a model is loaded and warmed up and the service is not draining. */
   public void ready(Context ctx) {
+    if (draining.isDraining()) {
+      throw ApiException.draining();
+    }
     ServedModel m =
         holder.current().filter(x -> holder.ready()).orElseThrow(ApiException::notReady);
     JsonBodies.write(

@@ -1,9 +1,10 @@
 /**
  * The HTTP surface: the response envelope, the JSON-level request checks (content type, syntax,
  * duplicate keys, size limits, an object where one is expected), the routes (classify, batch, model
- * info, health, OpenAPI and docs) and the single table that maps exception types to HTTP statuses.
- * Rows are validated against the model's features by model-bundle alone; its {@link
- * dev.smileflow.bundle.InvalidInputException} becomes the 400 and its wording the message.
+ * info, health with the draining state, OpenAPI and docs) and the single table that maps exception
+ * types to HTTP statuses. Rows are validated against the model's features by model-bundle alone;
+ * its {@link dev.smileflow.bundle.InvalidInputException} becomes the 400 and its wording the
+ * message.
  */
 @org.jspecify.annotations.NullMarked
 package dev.smileflow.api.http;

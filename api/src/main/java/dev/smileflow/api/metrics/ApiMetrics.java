@@ -19,13 +19,15 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 
 /**
  * The service's meters, in one Prometheus registry. Names (Prometheus form): {@code
  * http_server_requests_seconds}, {@code model_predictions_total}, {@code model_loads_total}, {@code
  * model_swaps_total}, {@code model_load_failures_total}, {@code model_refresh_errors_total}, {@code
  * model_input_out_of_range_total}, {@code model_inference_seconds}, {@code model_info}, {@code
- * api_startup_seconds}, {@code api_warmup_requests_total}, plus JVM meters.
+ * api_startup_seconds}, {@code api_warmup_requests_total}, {@code http_server_requests_active},
+ * plus JVM meters.
  */
 public final class ApiMetrics implements AutoCloseable {
   /** The latency buckets: fine below 100 ms where a classifier lives, coarse above. */
@@ -114,6 +116,17 @@ public final class ApiMetrics implements AutoCloseable {
             "outcome",
             outcome(status))
         .serviceLevelObjectives(BUCKETS)
+        .register(registry);
+  }
+
+  /**
+   * Reports {@code active}, the number of requests being handled right now (a scrape counts
+   * itself), as {@code http_server_requests_active}.
+   */
+  public void activeRequests(IntSupplier active) {
+    Gauge.builder("http.server.requests.active", active, IntSupplier::getAsInt)
+        .description("HTTP requests being handled now, the scrape that reports it included")
+        .strongReference(true)
         .register(registry);
   }
 

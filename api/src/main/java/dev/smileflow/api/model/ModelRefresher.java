@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * fetches, verifies, loads and warms it up off the request path (its prediction path, on its input
  * example, within the {@link WarmupBudget}; the HTTP path around it is warm already), then swaps it
  * in. A refused version is recorded and not retried until the registry points elsewhere; the
- * current model keeps serving.
+ * current model keeps serving. {@link #close()} (at shutdown) abandons a version being loaded: it
+ * is interrupted, never swapped in and not recorded as refused.
  */
 public final class ModelRefresher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelRefresher.class);
@@ -28,6 +29,7 @@ public final class ModelRefresher implements AutoCloseable {
   private final dev.smileflow.api.metrics.ApiMetrics metrics;
   private final WarmupBudget warmup;
   private final ScheduledExecutorService executor;
+  private volatile boolean closed;
 
   public ModelRefresher(
       ModelFetcher fetcher,
@@ -46,8 +48,11 @@ public final class ModelRefresher implements AutoCloseable {
         });
   }
 
-  /** Polls every {@code interval} (after a first wait of one interval). */
+  /** Polls every {@code interval} (after a first wait of one interval); nothing once closed. */
   public void start(Duration interval) {
+    if (closed) {
+      return; // SIGTERM arrived during start-up
+    }
     if (interval.isZero() || !(fetcher.source() instanceof ModelSource.Registered)) {
       LOG.info("model refresh off");
       return;
@@ -61,7 +66,11 @@ public final class ModelRefresher implements AutoCloseable {
     try {
       checkOnce();
     } catch (RuntimeException e) {
-      LOG.error("model refresh failed unexpectedly", e);
+      if (closed) {
+        LOG.info("model refresh stopped by the shutdown: {}", e.toString());
+      } else {
+        LOG.error("model refresh failed unexpectedly", e);
+      }
     }
   }
 
@@ -71,6 +80,9 @@ public final class ModelRefresher implements AutoCloseable {
     try {
       version = fetcher.resolve();
     } catch (RegistryException e) {
+      if (closed) {
+        return; // the shutdown interrupted the check
+      }
       metrics.refreshError(e.code());
       LOG.warn(
           "registry check failed ({}): {}; still serving {}",
@@ -99,17 +111,36 @@ public final class ModelRefresher implements AutoCloseable {
     try {
       ServedModel next = fetcher.fetch(version);
       warm(next);
+      if (closed) {
+        abandoned(version);
+        return;
+      }
       holder.swap(next);
     } catch (ModelRejectedException e) {
-      holder.refuse(version.version(), e.code(), e.getMessage());
+      if (closed) {
+        abandoned(version); // the shutdown interrupted the load: nothing is wrong with the version
+      } else {
+        holder.refuse(version.version(), e.code(), e.getMessage());
+      }
     } catch (RegistryException e) {
-      metrics.refreshError(e.code());
-      LOG.warn(
-          "download of version {} failed ({}): {}; will retry",
-          version.version(),
-          e.code(),
-          e.getMessage());
+      if (closed) {
+        abandoned(version); // the shutdown interrupted the download
+      } else {
+        metrics.refreshError(e.code());
+        LOG.warn(
+            "download of version {} failed ({}): {}; will retry",
+            version.version(),
+            e.code(),
+            e.getMessage());
+      }
     }
+  }
+
+  private void abandoned(RegistryVersion version) {
+    LOG.info(
+        "shutting down: stopped loading version {}; still serving {}",
+        version.version(),
+        holder.current().map(m -> "version " + m.version()).orElse("nothing"));
   }
 
   /**
@@ -126,7 +157,7 @@ public final class ModelRefresher implements AutoCloseable {
     long start = System.nanoTime();
     long deadline = start + warmup.time().toNanos();
     int n = 0;
-    while (n < warmup.requests() && System.nanoTime() - deadline < 0) {
+    while (n < warmup.requests() && System.nanoTime() - deadline < 0 && !closed) {
       if (++n % 10 == 0) {
         m.predictAll(batch);
       } else {
@@ -140,8 +171,13 @@ public final class ModelRefresher implements AutoCloseable {
         (System.nanoTime() - start) / 1_000_000);
   }
 
+  /**
+   * Stops polling and interrupts a check in progress; a version it was loading is abandoned (see
+   * the class comment). Returns at once: the refresher thread is a daemon and ends on its own.
+   */
   @Override
   public void close() {
+    closed = true;
     executor.shutdownNow();
   }
 }

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -27,6 +29,14 @@ final class FakeRegistry implements ModelRegistry {
   final AtomicInteger downloads = new AtomicInteger();
   volatile Mode mode = Mode.UP;
   volatile int failNextResolves;
+
+  /**
+   * When set, a download waits until it opens (a permit in {@link #downloadsWaiting} says one is
+   * waiting); interrupted meanwhile, it fails the way the real client reports an interrupt.
+   */
+  volatile CountDownLatch downloadGate;
+
+  final Semaphore downloadsWaiting = new Semaphore(0);
 
   FakeRegistry version(String v, Path dir) {
     versions.put(v, dir);
@@ -74,6 +84,17 @@ final class FakeRegistry implements ModelRegistry {
   public void download(RegistryVersion version, Path target) {
     downloads.incrementAndGet();
     check();
+    CountDownLatch gate = downloadGate;
+    if (gate != null) {
+      downloadsWaiting.release();
+      try {
+        gate.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RegistryException(
+            RegistryException.Kind.UNREACHABLE, "interrupted while calling MLflow", e);
+      }
+    }
     Path from = versions.get(version.version());
     try (Stream<Path> files = Files.list(from)) {
       for (Path f : files.toList()) {

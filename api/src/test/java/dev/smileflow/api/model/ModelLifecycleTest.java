@@ -1,6 +1,8 @@
 package dev.smileflow.api.model;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +17,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -232,6 +236,66 @@ class ModelLifecycleTest {
     new ModelRefresher(fetcher, holder, metrics, WarmupBudget.OFF).checkOnce();
     assertEquals("FORBIDDEN_CLASS", holder.lastRefusal().orElseThrow().code());
     assertEquals("1", holder.current().orElseThrow().version());
+  }
+
+  /** Runs one poll on its own thread, stopped in its download of version 2 until the test acts. */
+  private Thread pollStuckInTheDownloadOf2(FakeRegistry registry, ModelRefresher poller)
+      throws InterruptedException {
+    registry.downloadGate = new CountDownLatch(1);
+    registry.alias("production", "2");
+    Thread poll = Thread.ofPlatform().start(poller::checkOnce);
+    assertTrue(registry.downloadsWaiting.tryAcquire(30, TimeUnit.SECONDS), "the poll downloads");
+    return poll;
+  }
+
+  @Test
+  void closingThePollerMidDownloadAbandonsTheVersionWithoutRefusingIt() throws Exception {
+    var registry =
+        new FakeRegistry().version("1", logistic).version("2", knn).alias("production", "1");
+    var fetcher = fetcher(registry, null);
+    var holder = new ModelHolder(metrics, Clock.systemUTC());
+    holder.swap(startup(fetcher, Duration.ZERO).load());
+    var poller = new ModelRefresher(fetcher, holder, metrics, WarmupBudget.OFF);
+    Thread poll = pollStuckInTheDownloadOf2(registry, poller);
+
+    poller.close();
+    poll.interrupt(); // what close() does to the poller's own thread
+    poll.join(Duration.ofSeconds(30));
+
+    assertFalse(poll.isAlive());
+    assertEquals("1", holder.current().orElseThrow().version());
+    assertTrue(holder.lastRefusal().isEmpty(), "an interrupted download says nothing of version 2");
+    assertFalse(metrics.scrape().contains("model_refresh_errors_total{"), metrics.scrape());
+  }
+
+  @Test
+  void aVersionThatFinishesLoadingAfterTheCloseIsNeverSwappedIn() throws Exception {
+    var registry =
+        new FakeRegistry().version("1", logistic).version("2", knn).alias("production", "1");
+    var fetcher = fetcher(registry, null);
+    var holder = new ModelHolder(metrics, Clock.systemUTC());
+    holder.swap(startup(fetcher, Duration.ZERO).load());
+    var poller =
+        new ModelRefresher(fetcher, holder, metrics, new WarmupBudget(Duration.ofSeconds(30), 100));
+    Thread poll = pollStuckInTheDownloadOf2(registry, poller);
+
+    poller.close();
+    registry.downloadGate.countDown(); // the download completes regardless
+    poll.join(Duration.ofSeconds(30));
+
+    assertFalse(poll.isAlive());
+    assertEquals("1", holder.current().orElseThrow().version());
+    assertTrue(holder.lastRefusal().isEmpty());
+    assertTrue(metrics.scrape().contains("model_swaps_total 0.0"), metrics.scrape());
+  }
+
+  @Test
+  void aPollerClosedByASigtermDuringStartUpDoesNotStart() {
+    var registry = new FakeRegistry().version("1", logistic).alias("production", "1");
+    var holder = new ModelHolder(metrics, Clock.systemUTC());
+    var poller = new ModelRefresher(fetcher(registry, null), holder, metrics, WarmupBudget.OFF);
+    poller.close();
+    assertDoesNotThrow(() -> poller.start(Duration.ofSeconds(1)));
   }
 
   @Test
