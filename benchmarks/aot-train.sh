@@ -15,7 +15,8 @@ shift 3
 base="http://127.0.0.1:$port"
 rm -f "$cache"
 
-PORT=$port "$java" "-XX:AOTCacheOutput=$cache" "$@" &
+# no drain delay: nothing routes traffic to this instance
+PORT=$port SHUTDOWN_DRAIN_SECONDS=0 "$java" "-XX:AOTCacheOutput=$cache" "$@" &
 pid=$!
 trap 'kill -KILL "$pid" 2>/dev/null || true' EXIT
 

@@ -7,6 +7,8 @@
 SMILEFLOW_CACHE=${SMILEFLOW_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/smileflow}
 LOCUST_VERSION=2.47.0
 started_groups=()
+# Every api started here is stopped by us, with nothing routing traffic to it: no drain delay on SIGTERM.
+export SHUTDOWN_DRAIN_SECONDS=0
 
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

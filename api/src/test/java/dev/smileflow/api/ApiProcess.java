@@ -62,6 +62,8 @@ final class ApiProcess implements AutoCloseable {
     var all = new HashMap<String, String>();
     all.put("PORT", "0");
     all.put("HOST", "127.0.0.1");
+    // the test stops it when done and nothing routes traffic to it: no drain delay unless asked
+    all.put("SHUTDOWN_DRAIN_SECONDS", "0");
     all.putAll(env);
     pb.environment().putAll(all);
     Path log = Files.createTempFile(dir, "api-", ".log");

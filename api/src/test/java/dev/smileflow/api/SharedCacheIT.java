@@ -11,7 +11,6 @@ import dev.smileflow.mlflow.MlflowClient;
 import dev.smileflow.mlflow.testing.MlflowTestServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -157,16 +156,13 @@ class SharedCacheIT {
       }
     }
 
-    int deadPort;
-    try (var socket = new ServerSocket(0)) {
-      deadPort = socket.getLocalPort(); // closed again: nothing listens there
-    }
+    ClosedPort mlflowDown = new ClosedPort();
     ApiProcess third =
         ApiProcess.launch(
             dir,
             Map.of(
                 "MLFLOW_TRACKING_URI",
-                "http://127.0.0.1:" + deadPort,
+                mlflowDown.uri().toString(),
                 "MODEL_NAME",
                 modelName,
                 "MODEL_CACHE_DIR",
@@ -187,6 +183,7 @@ class SharedCacheIT {
     } finally {
       third.process().destroy();
       third.awaitExit();
+      mlflowDown.close();
     }
   }
 

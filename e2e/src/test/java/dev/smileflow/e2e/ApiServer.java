@@ -52,6 +52,8 @@ final class ApiServer implements AutoCloseable {
     Map<String, String> withPort = new HashMap<>(env);
     withPort.put("PORT", "0");
     withPort.put("HOST", "127.0.0.1");
+    // the test stops it when done and nothing routes traffic to it: no drain delay unless asked
+    withPort.putIfAbsent("SHUTDOWN_DRAIN_SECONDS", "0");
     JarProcess process = JarProcess.start(JarProcess.jar("api.jar"), withPort, log);
     try {
       return new ApiServer(process, awaitBoundPort(process));
