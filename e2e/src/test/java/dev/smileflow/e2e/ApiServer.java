@@ -15,11 +15,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The real {@code api.jar} as its own process on a loopback port, with a small HTTP client. */
-final class ApiServer implements AutoCloseable {
+public final class ApiServer implements AutoCloseable {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
-  private static final Pattern LISTENING = Pattern.compile("listening on [^\\s:\"]+:(\\d+)");
+
+  /** The api's own log line naming the port it bound (it is started with {@code PORT=0}). */
+  public static final Pattern LISTENING = Pattern.compile("listening on [^\\s:\"]+:(\\d+)");
 
   private final JarProcess process;
   private final int port;

@@ -70,7 +70,14 @@ class InterruptIT {
           parent.isPresent(),
           "the job started its parent run:\n" + Files.readString(dir.resolve("job.log")));
       assertEquals(RunStatus.RUNNING, parent.get().info().status());
-      Thread.sleep(500);
+      // the signal lands in the search: after the job has reported its first cross-validation fit
+      while (!Files.readString(dir.resolve("job.log")).contains("ProgressBar - cross-validation")) {
+        assertTrue(
+            System.nanoTime() < deadline && job.isAlive(),
+            "the job reported no cross-validation progress:\n"
+                + Files.readString(dir.resolve("job.log")));
+        Thread.sleep(50);
+      }
       new ProcessBuilder("kill", "-INT", Long.toString(job.pid())).start().waitFor();
       assertTrue(job.waitFor(60, TimeUnit.SECONDS), "the job exits after SIGINT");
       String log = Files.readString(dir.resolve("job.log"));

@@ -3,6 +3,7 @@ package dev.smileflow.e2e.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.smileflow.e2e.ApiServer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -17,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -121,14 +123,24 @@ class ImageEntryPointIT {
         0, run(training, env, "aot-train.log", Duration.ofMinutes(4)), output("aot-train.log"));
     assertTrue(Files.size(cache) > 1_000_000, "no AOT cache was written");
 
-    int port = freePort();
     var withPort = new java.util.HashMap<>(env);
-    withPort.put("PORT", String.valueOf(port));
+    withPort.put("PORT", "0"); // bind any port, then read it back from the api's log
+    withPort.put("HOST", "127.0.0.1");
+    withPort.put("LOG_LEVEL", "INFO");
     Process api = start(entrypoint(d, jar, cache, tmp), withPort, "api.log");
     try {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-      URI base = URI.create("http://127.0.0.1:" + port);
       long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+      Matcher listening = ApiServer.LISTENING.matcher(output("api.log"));
+      while (!listening.find()) {
+        assertTrue(api.isAlive(), "the api exited before it listened:\n" + output("api.log"));
+        assertTrue(
+            System.nanoTime() < deadline,
+            "the api did not listen within 90 s:\n" + output("api.log"));
+        Thread.sleep(50);
+        listening = ApiServer.LISTENING.matcher(output("api.log"));
+      }
+      URI base = URI.create("http://127.0.0.1:" + listening.group(1));
       int ready = 0;
       while (ready != 200) {
         assertTrue(
