@@ -42,6 +42,27 @@ final class ApiProcess implements AutoCloseable {
   }
 
   /**
+   * An api whose registry is unreachable ({@code down}) but whose {@code MODEL_CACHE_DIR} is {@code
+   * cache}: it must start from the last-known-good copy of {@code modelName}.
+   */
+  static ApiProcess launchFromCache(Path dir, ClosedPort down, String modelName, Path cache)
+      throws IOException {
+    return launch(
+        dir,
+        Map.of(
+            "MLFLOW_TRACKING_URI",
+            down.uri().toString(),
+            "MODEL_NAME",
+            modelName,
+            "MODEL_CACHE_DIR",
+            cache.toString(),
+            "MODEL_STARTUP_RETRY_SECONDS",
+            "1",
+            "LOG_FORMAT",
+            "text"));
+  }
+
+  /**
    * Starts the jar with {@code env} on {@code PORT=0} unless it sets one; logs under {@code dir}.
    */
   static ApiProcess launch(Path dir, Map<String, String> env) throws IOException {

@@ -156,22 +156,8 @@ class SharedCacheIT {
       }
     }
 
-    ClosedPort mlflowDown = new ClosedPort();
-    ApiProcess third =
-        ApiProcess.launch(
-            dir,
-            Map.of(
-                "MLFLOW_TRACKING_URI",
-                mlflowDown.uri().toString(),
-                "MODEL_NAME",
-                modelName,
-                "MODEL_CACHE_DIR",
-                cache.toString(),
-                "MODEL_STARTUP_RETRY_SECONDS",
-                "1",
-                "LOG_FORMAT",
-                "text"));
-    try {
+    try (ClosedPort down = new ClosedPort();
+        ApiProcess third = ApiProcess.launchFromCache(dir, down, modelName, cache)) {
       third.awaitReady();
       JsonNode model = JSON.readTree(third.get("/v1/model").body()).get("data");
       assertEquals("cache", model.get("source").asText(), model.toString());
@@ -180,10 +166,6 @@ class SharedCacheIT {
       assertEquals(200, response.statusCode(), response.body());
       assertEquals(
           versions.getLast(), JSON.readTree(response.body()).at("/data/model_version").asText());
-    } finally {
-      third.process().destroy();
-      third.awaitExit();
-      mlflowDown.close();
     }
   }
 

@@ -253,20 +253,7 @@ class ShutdownIT {
 
     // The next start finds MLflow unreachable and falls back to the cache the swap left behind.
     try (ClosedPort down = new ClosedPort();
-        ApiProcess api =
-            ApiProcess.launch(
-                dir,
-                Map.of(
-                    "MLFLOW_TRACKING_URI",
-                    down.uri().toString(),
-                    "MODEL_NAME",
-                    modelName,
-                    "MODEL_CACHE_DIR",
-                    cache.toString(),
-                    "MODEL_STARTUP_RETRY_SECONDS",
-                    "1",
-                    "LOG_FORMAT",
-                    "text"))) {
+        ApiProcess api = ApiProcess.launchFromCache(dir, down, modelName, cache)) {
       api.awaitReady();
       JsonNode model = JSON.readTree(api.get("/v1/model").body()).path("data");
       assertEquals("cache", model.path("source").asText(), model.toString());
