@@ -6,57 +6,47 @@ import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPac
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
-import com.tngtech.archunit.core.domain.JavaClasses;
-import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
 import dev.smileflow.mlflow.RunStatus;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 
 /** train-job's internal dependency rules. */
+@AnalyzeClasses(
+    packages = "dev.smileflow.train",
+    importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
-  static JavaClasses classes;
+  /**
+   * Main builds the client and ExitCodes maps its exception; the job's steps pass a RunStatus to
+   * the tracker and leave every MLflow name, value and call to tracking and registry.
+   */
+  @ArchTest
+  static final ArchRule onlyTrackingAndRegistryTalkToMlflow =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.smileflow.train..")
+          .and()
+          .resideOutsideOfPackages(
+              "dev.smileflow.train.tracking..", "dev.smileflow.train.registry..")
+          .and()
+          .doNotHaveSimpleName("Main")
+          .and()
+          .doNotHaveSimpleName("ExitCodes")
+          .should()
+          .dependOnClassesThat(
+              resideInAPackage("dev.smileflow.mlflow..").and(not(equivalentTo(RunStatus.class))));
 
-  @BeforeAll
-  static void importClasses() {
-    classes =
-        new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages("dev.smileflow.train");
-  }
+  @ArchTest
+  static final ArchRule thePackagesBelowTheCommandNeverReachBackIntoIt =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.smileflow.train.*..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("dev.smileflow.train");
 
-  @Test
-  void onlyTrackingAndRegistryTalkToMlflow() {
-    // Main builds the client, ExitCodes maps its exception; the job's steps pass a RunStatus to the
-    // tracker and leave every MLflow name, value and call to tracking and registry.
-    noClasses()
-        .that()
-        .resideInAPackage("dev.smileflow.train..")
-        .and()
-        .resideOutsideOfPackages("dev.smileflow.train.tracking..", "dev.smileflow.train.registry..")
-        .and()
-        .doNotHaveSimpleName("Main")
-        .and()
-        .doNotHaveSimpleName("ExitCodes")
-        .should()
-        .dependOnClassesThat(
-            resideInAPackage("dev.smileflow.mlflow..").and(not(equivalentTo(RunStatus.class))))
-        .check(classes);
-  }
-
-  @Test
-  void thePackagesBelowTheCommandNeverReachBackIntoIt() {
-    noClasses()
-        .that()
-        .resideInAPackage("dev.smileflow.train.*..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAPackage("dev.smileflow.train")
-        .check(classes);
-  }
-
-  @Test
-  void thePackagesBelowTheCommandDependOnEachOtherOneWay() {
-    slices().matching("dev.smileflow.train.(*)..").should().beFreeOfCycles().check(classes);
-  }
+  @ArchTest
+  static final ArchRule thePackagesBelowTheCommandDependOnEachOtherOneWay =
+      slices().matching("dev.smileflow.train.(*)..").should().beFreeOfCycles();
 }
