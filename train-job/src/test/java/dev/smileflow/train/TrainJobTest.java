@@ -34,7 +34,8 @@ class TrainJobTest {
 
   @TempDir Path dir;
 
-  private static JobConfig config(String... args) {
+  /** The options parsed as the command line parses them. */
+  static JobConfig config(String... args) {
     AtomicReference<JobConfig> parsed = new AtomicReference<>();
     int code =
         new CommandLine(

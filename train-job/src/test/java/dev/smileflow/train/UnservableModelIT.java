@@ -18,9 +18,7 @@ import dev.smileflow.train.tracking.MlflowTracker;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * A job whose written model fails the serving check, against a real MLflow server: nothing is
@@ -30,27 +28,13 @@ import picocli.CommandLine;
 class UnservableModelIT {
   private static final MlflowTestServer SERVER = MlflowTestServer.shared();
 
-  private static JobConfig config(String... args) {
-    AtomicReference<JobConfig> parsed = new AtomicReference<>();
-    int code =
-        new CommandLine(
-                new TrainCommand(
-                    c -> {
-                      parsed.set(c);
-                      return 0;
-                    },
-                    Map.of()))
-            .execute(args);
-    assertEquals(0, code, "the arguments parse");
-    return parsed.get();
-  }
-
   @Test
   void aModelThatDoesNotServeAsTrainedIsNeitherRegisteredNorPromotedAndItsRunsFail() {
     String experiment = MlflowTestServer.uniqueName("unservable-exp");
     String model = MlflowTestServer.uniqueName("unservable");
     JobConfig config =
-        config("--experiment", experiment, "--model-name", model, "--algorithms", "logistic");
+        TrainJobTest.config(
+            "--experiment", experiment, "--model-name", model, "--algorithms", "logistic");
     try (MlflowClient client = SERVER.newClient()) {
       var job =
           new TrainJob(
