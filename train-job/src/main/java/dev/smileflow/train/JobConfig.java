@@ -5,6 +5,7 @@ import dev.smileflow.train.data.LoadOptions;
 import dev.smileflow.train.data.MissingPolicy;
 import dev.smileflow.train.search.Algorithm;
 import dev.smileflow.train.search.Metric;
+import dev.smileflow.train.tracking.RunRecord;
 import java.nio.file.Path;
 import java.text.Normalizer;
 import java.util.List;
@@ -59,7 +60,8 @@ public record JobConfig(
     int threads,
     int searchRows,
     @Nullable Path output,
-    Map<String, String> runTags) {
+    Map<String, String> runTags)
+    implements RunRecord.Settings {
 
   public JobConfig {
     categorical = Set.copyOf(categorical);
@@ -151,7 +153,8 @@ public record JobConfig(
     return slug.endsWith("classifier") ? slug : slug + "-classifier";
   }
 
-  /** Where the data comes from, for logs. */
+  /** Where the data comes from, for logs and the run's {@code data} param. */
+  @Override
   public String dataSource() {
     return data == null ? "bundled iris.csv" : data.toString();
   }

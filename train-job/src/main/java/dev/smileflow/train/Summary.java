@@ -1,6 +1,7 @@
 package dev.smileflow.train;
 
 import dev.smileflow.train.data.ColumnDecision;
+import dev.smileflow.train.data.Table;
 import dev.smileflow.train.registry.PromotionGate;
 import dev.smileflow.train.search.CandidateResult;
 import dev.smileflow.train.search.Metric;
@@ -10,6 +11,7 @@ import java.io.PrintWriter;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The job's human-readable output: the candidate table, the winner, the registry outcome and the
@@ -21,22 +23,23 @@ final class Summary {
   /** Prints the summary to stdout's writer. */
   static void print(PrintWriter out, TrainJob.Result r, JobConfig c) {
     Metric m = c.metric();
+    Table data = r.rows().all();
     out.printf(
         Locale.ROOT,
         "Data: %s  (%d rows: %d training, %d hold-out; %d features; classes %s)%n",
-        r.data().source(),
-        r.data().rows(),
-        r.trainRows(),
-        r.testRows(),
-        r.data().columns().size(),
-        r.data().classes());
-    for (ColumnDecision d : r.data().excluded()) {
+        data.source(),
+        data.rows(),
+        r.rows().train().rows(),
+        r.rows().test().rows(),
+        data.columns().size(),
+        data.classes());
+    for (ColumnDecision d : data.excluded()) {
       out.println("Excluded: column '" + d.column() + "': " + d.explanation());
     }
-    for (Finding f : r.findings()) {
+    for (Finding f : r.checks().findings()) {
       out.println("Warning: " + f.message());
     }
-    for (String s : r.skipped()) {
+    for (String s : r.plan().skipped()) {
       out.println("Skipped: " + s);
     }
     out.printf(
@@ -92,13 +95,14 @@ final class Summary {
     }
     out.printf(
         Locale.ROOT, "%nWinner: %s (CV %s %.4f)%n", winner.spec().label(), m.key(), winner.mean(m));
+    Map<String, Double> holdout = r.refit().holdout();
     out.printf(
         Locale.ROOT,
         "Hold-out (%d rows): accuracy %.4f, f1_macro %.4f, log_loss %.4f%n",
-        r.testRows(),
-        r.holdout().get("accuracy"),
-        r.holdout().get("f1_macro"),
-        r.holdout().get("log_loss"));
+        r.rows().test().rows(),
+        holdout.get("accuracy"),
+        holdout.get("f1_macro"),
+        holdout.get("log_loss"));
     if (c.dryRun()) {
       out.println("Dry run: nothing was written to MLflow. Model bundle: " + r.bundleDir());
     } else {
@@ -110,8 +114,10 @@ final class Summary {
                 case StoredModel.RunArtifacts a -> "  model: " + a.runsUri();
                 case StoredModel.Local l -> "  model: " + l.dir();
               });
-      out.printf(Locale.ROOT, "Registered: %s version %s%n", c.modelName(), r.version());
-      PromotionGate.Decision d = r.decision();
+      TrainJob.Registration registration = r.registration();
+      String version = registration == null ? null : registration.version();
+      PromotionGate.Decision d = registration == null ? null : registration.outcome().decision();
+      out.printf(Locale.ROOT, "Registered: %s version %s%n", c.modelName(), version);
       if (d != null) {
         out.println((d.promote() ? "Promoted: " : "Not promoted: ") + d.reason());
       }
@@ -122,7 +128,7 @@ final class Summary {
             Locale.ROOT,
             "Model URI: models:/%s/%s (production unchanged: models:/%s@%s)%n",
             c.modelName(),
-            r.version(),
+            version,
             c.modelName(),
             c.alias());
       }
@@ -134,13 +140,15 @@ final class Summary {
   /** The run description ({@code mlflow.note.content}). */
   static String markdown(TrainJob.Result r, JobConfig c) {
     CandidateResult winner = r.search().winner();
+    Table data = r.rows().all();
+    Map<String, Double> holdout = r.refit().holdout();
     StringBuilder md = new StringBuilder();
     md.append("**smileflow train-job** on `")
-        .append(r.data().source())
+        .append(data.source())
         .append("` (digest `")
-        .append(r.data().digest())
+        .append(data.digest())
         .append("`, ")
-        .append(r.data().rows())
+        .append(data.rows())
         .append(" rows)\n\n");
     md.append(
         String.format(
@@ -156,23 +164,24 @@ final class Summary {
             winner.spec().label(),
             c.metric().key(),
             winner.mean(c.metric()),
-            r.holdout().get("accuracy"),
-            r.holdout().get("f1_macro")));
-    if (r.version() != null && r.decision() != null) {
+            holdout.get("accuracy"),
+            holdout.get("f1_macro")));
+    TrainJob.Registration registration = r.registration();
+    if (registration != null) {
+      PromotionGate.Decision decision = registration.outcome().decision();
       md.append("Registered `")
           .append(c.modelName())
           .append("` version ")
-          .append(r.version())
+          .append(registration.version())
           .append(": ")
-          .append(r.decision().promote() ? "promoted to `@" + c.alias() + "`" : "not promoted")
+          .append(decision.promote() ? "promoted to `@" + c.alias() + "`" : "not promoted")
           .append(" (")
-          .append(r.decision().reason())
+          .append(decision.reason())
           .append(").\n");
     }
-    if (!r.data().excluded().isEmpty()) {
+    if (!data.excluded().isEmpty()) {
       md.append("\nColumns left out of the features (`--keep` uses one anyway):\n");
-      r.data()
-          .excluded()
+      data.excluded()
           .forEach(d ->
               md.append("- `")
                   .append(d.column())
@@ -180,9 +189,9 @@ final class Summary {
                   .append(d.explanation())
                   .append('\n'));
     }
-    if (!r.findings().isEmpty()) {
+    if (!r.checks().findings().isEmpty()) {
       md.append("\nValidation warnings:\n");
-      r.findings().forEach(f -> md.append("- ").append(f.message()).append('\n'));
+      r.checks().findings().forEach(f -> md.append("- ").append(f.message()).append('\n'));
     }
     return md.toString();
   }

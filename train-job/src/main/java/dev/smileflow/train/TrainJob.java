@@ -1,7 +1,9 @@
 package dev.smileflow.train;
 
 import dev.smileflow.bundle.BundleDescriptor;
+import dev.smileflow.bundle.MlModelFile;
 import dev.smileflow.bundle.ModelBundle;
+import dev.smileflow.mlflow.RunStatus;
 import dev.smileflow.train.data.ColumnDecision;
 import dev.smileflow.train.data.CsvTables;
 import dev.smileflow.train.data.Split;
@@ -21,6 +23,7 @@ import dev.smileflow.train.search.SearchResult;
 import dev.smileflow.train.search.SearchSpace;
 import dev.smileflow.train.tracking.DatasetInfo;
 import dev.smileflow.train.tracking.ReferenceProfiles;
+import dev.smileflow.train.tracking.RunRecord;
 import dev.smileflow.train.tracking.StoredModel;
 import dev.smileflow.train.tracking.Tracker;
 import dev.smileflow.train.validation.DataValidator;
@@ -32,10 +35,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,9 +49,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One training job, step by step: load, split, validate, search, refit the winner, evaluate on the
- * hold-out rows, write and log the model, register it and apply the promotion gate. Any failure
- * ends the open runs FAILED (KILLED when interrupted) before it propagates.
+ * One training job as a sequence of named steps ({@link #steps}), each taking and returning
+ * records: load the data, split it, validate it, plan the search, start the parent run, search,
+ * refit and evaluate the winner, report, write and check the model, log it, register it behind the
+ * promotion gate, and finish the run. What the steps write to MLflow is named and formatted by
+ * {@link RunRecord}. Any failure ends the open runs FAILED (KILLED when interrupted) before it
+ * propagates.
  */
 final class TrainJob {
   private static final Logger log = LoggerFactory.getLogger(TrainJob.class);
@@ -100,34 +106,73 @@ final class TrainJob {
     this.modelCheck = modelCheck;
   }
 
+  /** The data set and its stratified hold-out split. */
+  record Rows(Table all, Table train, Table test) {}
+
+  /**
+   * What validation found: every warning (drifted features among them) and, with a reference
+   * profile, the drift test of each numeric feature.
+   */
+  record Checks(List<Finding> findings, List<Drift.Result> drift) {
+    Checks {
+      findings = List.copyOf(findings);
+      drift = List.copyOf(drift);
+    }
+  }
+
+  /**
+   * The search to run: the training rows it cross-validates on, the candidates, and why algorithms
+   * were left out.
+   */
+  record Plan(Table rows, List<ModelSpec> candidates, List<String> skipped) {
+    Plan {
+      candidates = List.copyOf(candidates);
+      skipped = List.copyOf(skipped);
+    }
+  }
+
+  /** The winner refitted on the whole training split, and its hold-out evaluation and scores. */
+  record Refit(
+      CandidateResult winner,
+      FittedModel fitted,
+      Evaluation evaluation,
+      Map<String, Double> holdout) {
+    Refit {
+      holdout = Collections.unmodifiableMap(new LinkedHashMap<>(holdout));
+    }
+
+    /** The model's metrics: in its bundle and, logged with its id, on the parent run. */
+    Map<String, Double> modelMetrics() {
+      return RunRecord.modelMetrics(holdout, winner);
+    }
+  }
+
+  /** The registered version and the promotion gate's outcome. */
+  record Registration(String version, Registrar.Outcome outcome) {}
+
   /** What the job did, for the summary. */
   record Result(
-      Table data,
-      int trainRows,
-      int testRows,
+      Rows rows,
+      Checks checks,
+      Plan plan,
       SearchResult search,
-      List<String> skipped,
-      List<Finding> findings,
-      List<Drift.Result> drift,
-      Map<String, Double> holdout,
+      Refit refit,
       Path bundleDir,
       @Nullable String runId,
       StoredModel model,
-      @Nullable String version,
-      PromotionGate.@Nullable Decision decision,
-      PromotionGate.@Nullable Champion champion,
+      @Nullable Registration registration,
       long millis) {}
 
   Result run() {
     long start = System.nanoTime();
     try {
       Result result = steps(start);
-      tracker.endAll("FINISHED");
+      tracker.endAll(RunStatus.FINISHED);
       return result;
     } catch (RuntimeException e) {
       boolean interrupted = cancel.isCancelled() || e instanceof JobInterruptedException;
       Thread.interrupted(); // clear it so the clean-up calls can reach MLflow
-      tracker.endAll(interrupted ? "KILLED" : "FAILED");
+      tracker.endAll(interrupted ? RunStatus.KILLED : RunStatus.FAILED);
       if (interrupted && !(e instanceof JobInterruptedException)) {
         JobInterruptedException wrapped =
             new JobInterruptedException("interrupted: " + e.getMessage());
@@ -139,7 +184,40 @@ final class TrainJob {
   }
 
   private Result steps(long start) {
-    // 1. Data, split, validation.
+    Rows rows = split(load());
+    Path work = workDir();
+    Checks checks = validate(rows, work);
+    Plan plan = plan(rows.train());
+    startRun(rows, checks, plan, work);
+    SearchResult search = search(plan);
+    Refit refit = refit(search, rows);
+    List<Path> reports = report(search, refit, rows.all(), work);
+    Path bundleDir = config.output() != null ? config.output() : work.resolve("model");
+    StoredModel model =
+        tracker.reserveModel(config.modelName(), refit.winner().spec().params(), bundleDir);
+    writeModel(refit, rows, model, reports, bundleDir);
+    logModel(model, bundleDir, refit, search, rows);
+    Registration registration =
+        registrar == null ? null : register(registrar, model, refit, rows, work);
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    Result result =
+        new Result(
+            rows,
+            checks,
+            plan,
+            search,
+            refit,
+            bundleDir,
+            tracker.parentRunId(),
+            model,
+            registration,
+            millis);
+    finish(result);
+    return result;
+  }
+
+  /** Reads the data (the bundled Iris without {@code --data}) and logs which columns it uses. */
+  Table load() {
     Table table =
         config.data() == null
             ? CsvTables.iris()
@@ -156,19 +234,30 @@ final class TrainJob {
         log.info("column '{}' is a feature: {}", d.column(), d.detail());
       }
     }
+    return table;
+  }
+
+  /** The stratified hold-out split of {@code --test-fraction}. */
+  Rows split(Table table) {
     Split split = Split.holdout(table.y(), config.testFraction(), config.seed());
-    Table train = table.select(split.train());
-    Table test = table.select(split.test());
-    List<Finding> findings = new ArrayList<>(DataValidator.validate(table, train, config.folds()));
+    return new Rows(table, table.select(split.train()), table.select(split.test()));
+  }
+
+  /**
+   * Validates the data and, with {@code --reference-profile}, tests the training rows for drift
+   * against it; hard problems throw, warnings are logged and returned.
+   */
+  Checks validate(Rows rows, Path work) {
+    List<Finding> findings =
+        new ArrayList<>(DataValidator.validate(rows.all(), rows.train(), config.folds()));
     List<Drift.Result> drift = List.of();
-    Path work = workDir();
     String reference = config.referenceProfile();
     if (reference != null) {
       Path file =
           ReferenceProfiles.isMlflowUri(reference)
               ? profileResolver.apply(reference, work)
               : Path.of(reference);
-      drift = Drift.compare(Profile.read(file), train, findings);
+      drift = Drift.compare(Profile.read(file), rows.train(), findings);
       for (Drift.Result d : drift) {
         if (d.drifted()) {
           findings.add(
@@ -185,9 +274,14 @@ final class TrainJob {
     }
     findings.forEach(f -> log.warn("validation: {}", f.message()));
     cancel.check("validation");
+    return new Checks(findings, drift);
+  }
 
-    // 2. Candidates, searched on at most --search-rows training rows (a stratified sample); the
-    // winner is refitted on the whole training split.
+  /**
+   * The candidates, searched on at most {@code --search-rows} training rows (a stratified sample;
+   * the winner is refitted on the whole training split).
+   */
+  Plan plan(Table train) {
     Table searchRows = train;
     if (train.rows() > config.searchRows()) {
       double drop = 1.0 - (double) config.searchRows() / train.rows();
@@ -207,206 +301,7 @@ final class TrainJob {
         searchRows.rows(),
         config.threads(),
         config.seed());
-
-    // 3. Parent run.
-    String runName =
-        "train-"
-            + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-                .withZone(ZoneOffset.UTC)
-                .format(Instant.now());
-    Map<String, String> tags = new LinkedHashMap<>(config.runTags());
-    tags.put("validation.status", findings.isEmpty() ? "passed" : "passed_with_warnings");
-    tags.put(
-        "data.schema",
-        truncate(
-            String.join(
-                    ", ",
-                    table.columns().stream()
-                        .map(c ->
-                            c.name()
-                                + ":"
-                                + switch (c) {
-                                  case dev.smileflow.train.data.Column.Numeric n -> "double";
-                                  case dev.smileflow.train.data.Column.Categorical k ->
-                                      "string" + k.levels();
-                                })
-                        .toList())
-                + " -> "
-                + table.labelName()
-                + ":string"));
-    StringBuilder counts = new StringBuilder();
-    for (int c = 0; c < table.classes().size(); c++) {
-      counts
-          .append(c == 0 ? "" : ", ")
-          .append(table.classes().get(c))
-          .append('=')
-          .append(table.classCounts()[c]);
-    }
-    tags.put("data.class_counts", truncate(counts.toString()));
-    tags.put("data.missing_values", Long.toString(table.missingCount()));
-    tags.putAll(columnTags(table));
-    tags.put("validation.warnings", Integer.toString(findings.size()));
-    for (int i = 0; i < findings.size(); i++) {
-      tags.put(
-          "validation." + findings.get(i).code() + (i == 0 ? "" : "." + i),
-          truncate(findings.get(i).message()));
-    }
-    for (int i = 0; i < skipped.size(); i++) {
-      tags.put("search.skipped." + i, truncate(skipped.get(i)));
-    }
-    for (Drift.Result d : drift) {
-      tags.put(
-          "drift." + tagKey(d.feature()),
-          String.format(
-              Locale.ROOT,
-              "D=%.4f p=%.3g%s",
-              d.statistic(),
-              d.pValue(),
-              d.drifted() ? " drifted" : ""));
-    }
-    tracker.startParent(runName, jobParams(table, train), tags);
-    tracker.logDataset(DatasetInfo.of(table, train.rows()));
-    Profile profile = Profile.of(train);
-    Path profileFile = write(work.resolve("data_profile.json"), profile.toJson());
-    tracker.uploadToParent(List.of(profileFile), "data");
-    cancel.check("set-up");
-
-    // 4. Search.
-    SearchResult search;
-    try {
-      search =
-          new CrossValidator(config.folds(), config.seed(), config.threads())
-              .run(searchRows, candidates, config.metric(), progress);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new JobInterruptedException("interrupted during cross-validation");
-    }
-    cancel.check("cross-validation");
-    CandidateResult winner = search.winner();
-    log.info(
-        "winner: {} (CV {} {})",
-        winner.spec().label(),
-        config.metric().key(),
-        fmt(winner.mean(config.metric())));
-
-    // 5. Refit on the whole training split, confirm on the hold-out rows.
-    FittedModel fitted = FittedModel.fit(winner.spec(), train, config.seed());
-    Evaluation evaluation = fitted.evaluate(test);
-    Map<String, Double> holdout = new LinkedHashMap<>();
-    holdout.put("accuracy", evaluation.accuracy());
-    holdout.put("f1_macro", evaluation.f1Macro());
-    holdout.put("log_loss", evaluation.logLoss());
-    double aucSum = 0;
-    for (int c = 0; c < table.classes().size(); c++) {
-      aucSum += evaluation.roc(c).auc();
-    }
-    holdout.put("roc_auc_ovr_macro", aucSum / table.classes().size());
-    tracker.logCandidates(search.candidates(), config.metric(), winner.index(), holdout);
-    cancel.check("logging candidates");
-
-    // 6. Reports and the model.
-    Path bundleDir = config.output() != null ? config.output() : work.resolve("model");
-    Path reportDir = work.resolve("reports");
-    List<Path> reports =
-        Reports.write(reportDir, evaluation, table.classes(), winner.spec().label());
-    tracker.uploadToParent(reports, "reports");
-    Path summaryCsv = write(work.resolve("candidates.csv"), candidatesCsv(search));
-    tracker.uploadToParent(List.of(summaryCsv), "");
-    Map<String, Double> modelMetrics = new LinkedHashMap<>();
-    holdout.forEach((k, v) -> modelMetrics.put("holdout_" + k, v));
-    for (Metric m : Metric.values()) {
-      modelMetrics.put("cv_" + m.key() + "_mean", winner.mean(m));
-      modelMetrics.put("cv_" + m.key() + "_std", winner.std(m));
-    }
-    BundleDescriptor descriptor =
-        fitted.descriptor(table, train, finite(modelMetrics), config.seed(), Instant.now());
-    Map<String, Object> example = fitted.inputExample(train);
-    String runId = tracker.parentRunId();
-    StoredModel model =
-        tracker.logModel(
-            config.modelName(),
-            winner.spec().params(),
-            modelMetrics,
-            bundleDir,
-            where ->
-                writeCheckedBundle(
-                    modelCheck,
-                    bundleDir,
-                    fitted,
-                    test,
-                    descriptor,
-                    example,
-                    where,
-                    runId,
-                    reports));
-    Map<String, Double> parentMetrics = new LinkedHashMap<>();
-    holdout.forEach((k, v) -> parentMetrics.put("holdout_" + k, v));
-    parentMetrics.put("best_cv_" + config.metric().key() + "_mean", winner.mean(config.metric()));
-    parentMetrics.put("candidates", (double) search.candidates().size());
-    parentMetrics.put("training_rows", (double) train.rows());
-    parentMetrics.put("holdout_rows", (double) test.rows());
-    tracker.logParentMetrics(parentMetrics);
-    cancel.check("logging the model");
-
-    // 7. Registry and the promotion gate.
-    String version = null;
-    PromotionGate.Decision decision = null;
-    PromotionGate.Champion champion = null;
-    if (registrar != null) {
-      PromotionGate gate =
-          new PromotionGate(
-              config.metric(), config.minScore(), config.promoteMargin(), config.promote());
-      double challenger = config.metric().of(evaluation);
-      List<Map<String, Object>> rows = new ArrayList<>();
-      List<String> labels = new ArrayList<>();
-      for (int i = 0; i < test.rows(); i++) {
-        rows.add(fitted.preprocessing().completeRow(test, i));
-        labels.add(table.classes().get(test.label(i)));
-      }
-      Registrar.HoldoutRows holdoutRows = new Registrar.HoldoutRows(rows, labels, table.classes());
-      champion = registrar.champion(holdoutRows, config.metric(), work);
-      cancel.check("scoring the production version");
-      Map<String, String> versionTags = new LinkedHashMap<>();
-      versionTags.put("algorithm", winner.spec().algorithm().id());
-      versionTags.put("data_digest", table.digest());
-      versionTags.put("holdout_" + config.metric().key(), fmt(challenger));
-      version = registrar.register(model, runId, versionTags).version();
-      cancel.check("registration");
-      Registrar.Outcome outcome =
-          registrar.promote(version, gate, challenger, champion, holdoutRows, work);
-      decision = outcome.decision();
-      champion = outcome.champion();
-    }
-    long millis = (System.nanoTime() - start) / 1_000_000;
-    Result result =
-        new Result(
-            table,
-            train.rows(),
-            test.rows(),
-            search,
-            skipped,
-            findings,
-            drift,
-            holdout,
-            bundleDir,
-            runId,
-            model,
-            version,
-            decision,
-            champion,
-            millis);
-    Map<String, String> endTags = new LinkedHashMap<>();
-    endTags.put("mlflow.note.content", Summary.markdown(result, config));
-    endTags.put("winner", winner.spec().label());
-    if (version != null) {
-      endTags.put("registered_version", version);
-      endTags.put(
-          "promotion.decision",
-          decision != null && decision.promote() ? "promoted" : "not_promoted");
-    }
-    tracker.tagParent(endTags);
-    tracker.logParentMetrics(Map.of("job_wall_time_s", millis / 1000.0));
-    return result;
+    return new Plan(searchRows, candidates, skipped);
   }
 
   private List<ModelSpec> candidates(int searchRows, List<String> skipped) {
@@ -449,123 +344,171 @@ final class TrainJob {
     }
   }
 
-  private Map<String, String> jobParams(Table table, Table train) {
-    Map<String, String> p = new LinkedHashMap<>();
-    p.put("data", config.dataSource());
-    p.put("data_digest", table.digest());
-    p.put("label", table.labelName());
-    p.put("rows", Integer.toString(table.rows()));
-    p.put("training_rows", Integer.toString(train.rows()));
-    p.put("features", Integer.toString(table.columns().size()));
-    p.put("classes", String.join(",", table.classes()));
-    p.put("missing", config.missing().toString());
-    p.put("folds", Integer.toString(config.folds()));
-    p.put("seed", Long.toString(config.seed()));
-    p.put("test_fraction", Double.toString(config.testFraction()));
-    p.put("metric", config.metric().key());
-    p.put("search", config.randomSearch() ? "random" : "grid");
-    p.put("trials", Integer.toString(config.trials()));
-    p.put(
-        "algorithms",
-        config.algorithms().isEmpty()
-            ? "all"
-            : String.join(",", config.algorithms().stream().map(Algorithm::id).toList()));
-    p.put(
-        "param_overrides", config.params().isEmpty() ? "none" : String.join(";", config.params()));
-    p.put("min_score", config.minScore() == null ? "none" : config.minScore().toString());
-    p.put("promote_margin", Double.toString(config.promoteMargin()));
-    p.put("promote", Boolean.toString(config.promote()));
-    p.put("model_name", config.modelName());
-    p.put("alias", config.alias());
-    p.put("threads", Integer.toString(config.threads()));
-    p.put("search_rows", Integer.toString(Math.min(config.searchRows(), train.rows())));
-    return p;
+  /**
+   * Starts the parent run with the job's params and tags, logs the data set as its input and
+   * uploads the training rows' profile (the next job's drift reference).
+   */
+  void startRun(Rows rows, Checks checks, Plan plan, Path work) {
+    tracker.startParent(
+        RunRecord.runName(Instant.now()),
+        RunRecord.params(config, rows.all(), rows.train()),
+        RunRecord.startTags(rows.all(), checks.findings(), plan.skipped(), checks.drift()));
+    tracker.logDataset(DatasetInfo.of(rows.all(), rows.train().rows()));
+    Path profile = write(work.resolve("data_profile.json"), Profile.of(rows.train()).toJson());
+    tracker.uploadToParent(List.of(profile), "data");
+    cancel.check("set-up");
+  }
+
+  /** Cross-validates every candidate of the plan. */
+  SearchResult search(Plan plan) {
+    SearchResult search;
+    try {
+      search =
+          new CrossValidator(config.folds(), config.seed(), config.threads())
+              .run(plan.rows(), plan.candidates(), config.metric(), progress);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new JobInterruptedException("interrupted during cross-validation");
+    }
+    cancel.check("cross-validation");
+    CandidateResult winner = search.winner();
+    log.info(
+        "winner: {} (CV {} {})",
+        winner.spec().label(),
+        config.metric().key(),
+        String.format(Locale.ROOT, "%.4f", winner.mean(config.metric())));
+    return search;
+  }
+
+  /** Refits the winner on the whole training split and confirms it on the hold-out rows. */
+  Refit refit(SearchResult search, Rows rows) {
+    CandidateResult winner = search.winner();
+    FittedModel fitted = FittedModel.fit(winner.spec(), rows.train(), config.seed());
+    Evaluation evaluation = fitted.evaluate(rows.test());
+    return new Refit(winner, fitted, evaluation, RunRecord.holdout(evaluation));
   }
 
   /**
-   * Writes the bundle, then loads it back through the api's loader and checks that it predicts the
-   * hold-out rows as the in-memory model does, before a byte of it is uploaded.
+   * Logs every candidate as a nested run, then writes the winner's plots and classification report
+   * and uploads them with {@code candidates.csv} to the parent run; returns the report files.
    */
-  private static Path writeCheckedBundle(
-      ModelCheck check,
-      Path dir,
-      FittedModel fitted,
-      Table holdout,
-      BundleDescriptor descriptor,
-      Map<String, Object> example,
-      StoredModel where,
-      @Nullable String runId,
-      List<Path> reports) {
+  List<Path> report(SearchResult search, Refit refit, Table table, Path work) {
+    tracker.logCandidates(search.candidates(), refit.winner().index(), refit.holdout());
+    cancel.check("logging candidates");
+    List<Path> reports =
+        Reports.write(
+            work.resolve("reports"),
+            refit.evaluation(),
+            table.classes(),
+            refit.winner().spec().label());
+    tracker.uploadToParent(reports, "reports");
+    Path csv = write(work.resolve("candidates.csv"), RunRecord.candidatesCsv(search));
+    tracker.uploadToParent(List.of(csv), "");
+    return reports;
+  }
+
+  /**
+   * Writes the winner as a model bundle into {@code dir}, its MLmodel file naming where the tracker
+   * will store it, adds the reports, and checks that the serving loader predicts the hold-out rows
+   * as the in-memory model does, before a byte is uploaded.
+   */
+  void writeModel(Refit refit, Rows rows, StoredModel where, List<Path> reports, Path dir) {
+    FittedModel fitted = refit.fitted();
+    BundleDescriptor descriptor =
+        fitted.descriptor(
+            rows.all(),
+            rows.train(),
+            RunRecord.finite(refit.modelMetrics()),
+            config.seed(),
+            Instant.now());
+    String runId = tracker.parentRunId();
     try {
       ModelBundle.write(
           dir,
           fitted.model(),
           descriptor,
-          example,
-          b -> {
-            switch (where) {
-              case StoredModel.Logged l -> b.artifactPath(l.artifactUri()).modelId(l.modelId());
-              case StoredModel.RunArtifacts r -> b.artifactPath(r.path());
-              case StoredModel.Local l -> {
-                // a dry run: no MLflow location to record
-              }
-            }
-            if (runId != null) {
-              b.runId(runId);
-            }
-            return b;
-          });
+          fitted.inputExample(rows.train()),
+          mlmodel -> located(mlmodel, where, runId));
       for (Path report : reports) {
-        Files.copy(
-            report,
-            dir.resolve(report.getFileName()),
-            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(report, dir.resolve(report.getFileName()), StandardCopyOption.REPLACE_EXISTING);
       }
-      check.check(fitted, dir, holdout);
-      log.info(
-          "model files verified: the serving loader predicts {} hold-out rows as trained",
-          holdout.rows());
-      return dir;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the model bundle into " + dir, e);
     }
+    modelCheck.check(fitted, dir, rows.test());
+    log.info(
+        "model files verified: the serving loader predicts {} hold-out rows as trained",
+        rows.test().rows());
   }
 
-  private static String candidatesCsv(SearchResult search) {
-    StringBuilder out = new StringBuilder("index,algorithm,params");
-    for (Metric m : Metric.values()) {
-      out.append(",cv_").append(m.key()).append("_mean,cv_").append(m.key()).append("_std");
-    }
-    out.append(",fit_time_ms,model_size_bytes,failure\n");
-    for (CandidateResult c : search.candidates()) {
-      out.append(c.index())
-          .append(',')
-          .append(c.spec().algorithm().id())
-          .append(",\"")
-          .append(c.spec().params().toString().replace("\"", "'"))
-          .append('"');
-      for (Metric m : Metric.values()) {
-        out.append(',').append(fmt(c.mean(m))).append(',').append(fmt(c.std(m)));
+  /** The MLmodel file's record of where the files are stored and which run wrote them. */
+  private static MlModelFile.Builder located(
+      MlModelFile.Builder mlmodel, StoredModel where, @Nullable String runId) {
+    switch (where) {
+      case StoredModel.Logged l -> mlmodel.artifactPath(l.artifactUri()).modelId(l.modelId());
+      case StoredModel.RunArtifacts r -> mlmodel.artifactPath(r.path());
+      case StoredModel.Local l -> {
+        // a dry run: no MLflow location to record
       }
-      out.append(',')
-          .append(c.fitMillis())
-          .append(',')
-          .append(c.modelSizeBytes())
-          .append(",\"")
-          .append(c.failure() == null ? "" : c.failure().replace("\"", "'"))
-          .append("\"\n");
     }
-    return out.toString();
+    if (runId != null) {
+      mlmodel.runId(runId);
+    }
+    return mlmodel;
   }
 
-  private static Map<String, Double> finite(Map<String, Double> metrics) {
-    Map<String, Double> out = new LinkedHashMap<>();
-    metrics.forEach((k, v) -> {
-      if (Double.isFinite(v)) {
-        out.put(k, v);
-      }
-    });
-    return out;
+  /** Uploads the written model and logs the parent run's scores. */
+  void logModel(StoredModel model, Path dir, Refit refit, SearchResult search, Rows rows) {
+    tracker.logModel(model, dir, refit.modelMetrics());
+    tracker.logParentMetrics(
+        RunRecord.parentMetrics(refit.holdout(), search, rows.train().rows(), rows.test().rows()));
+    cancel.check("logging the model");
+  }
+
+  /**
+   * Scores the production version on the hold-out rows, registers the model as a new version and
+   * lets the promotion gate decide whether it replaces production.
+   */
+  Registration register(Registrar registrar, StoredModel model, Refit refit, Rows rows, Path work) {
+    Metric metric = config.metric();
+    PromotionGate gate =
+        new PromotionGate(metric, config.minScore(), config.promoteMargin(), config.promote());
+    double challenger = metric.of(refit.evaluation());
+    Registrar.HoldoutRows holdout = holdoutRows(refit.fitted(), rows);
+    PromotionGate.Champion champion = registrar.champion(holdout, metric, work);
+    cancel.check("scoring the production version");
+    Map<String, String> versionTags =
+        RunRecord.versionTags(
+            refit.winner().spec().algorithm(), rows.all().digest(), metric, challenger);
+    String version = registrar.register(model, tracker.parentRunId(), versionTags);
+    cancel.check("registration");
+    return new Registration(
+        version, registrar.promote(version, gate, challenger, champion, holdout, work));
+  }
+
+  /** The hold-out rows as a client sends them (missing values absent), with their labels. */
+  private static Registrar.HoldoutRows holdoutRows(FittedModel fitted, Rows rows) {
+    Table test = rows.test();
+    List<String> classes = rows.all().classes();
+    List<Map<String, Object>> values = new ArrayList<>();
+    List<String> labels = new ArrayList<>();
+    for (int i = 0; i < test.rows(); i++) {
+      values.add(fitted.preprocessing().completeRow(test, i));
+      labels.add(classes.get(test.label(i)));
+    }
+    return new Registrar.HoldoutRows(values, labels, classes);
+  }
+
+  /** Tags the parent run with the summary, the winner and the decision, and logs the wall time. */
+  private void finish(Result result) {
+    Registration registration = result.registration();
+    tracker.tagParent(
+        RunRecord.endTags(
+            Summary.markdown(result, config),
+            result.refit().winner().spec().label(),
+            registration == null ? null : registration.version(),
+            registration != null && registration.outcome().decision().promote()));
+    tracker.logParentMetrics(RunRecord.wallTime(result.millis()));
   }
 
   private static Path workDir() {
@@ -582,37 +525,5 @@ final class TrainJob {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }
-  }
-
-  static String fmt(double v) {
-    return String.format(Locale.ROOT, "%.4f", v);
-  }
-
-  /**
-   * The parent-run tags about columns: {@code data.features} (the feature names, comma-separated)
-   * and one {@code data.excluded.<column>} per column left out, valued with the reason and its
-   * evidence.
-   */
-  static Map<String, String> columnTags(Table table) {
-    Map<String, String> tags = new LinkedHashMap<>();
-    tags.put("data.features", truncate(String.join(", ", table.featureNames())));
-    for (ColumnDecision d : table.excluded()) {
-      tags.put("data.excluded." + tagKey(d.column()), truncate(d.explanation()));
-    }
-    return tags;
-  }
-
-  /**
-   * A column name as part of a tag key: MLflow accepts letters, digits, {@code _ - .} and spaces
-   * (and rejects some uses of {@code /}), so any other character becomes {@code _}; at most 200
-   * characters.
-   */
-  static String tagKey(String column) {
-    String key = column.replaceAll("[^A-Za-z0-9_.\\- ]", "_");
-    return key.length() <= 200 ? key : key.substring(0, 200);
-  }
-
-  private static String truncate(String s) {
-    return s.length() <= 5000 ? s : s.substring(0, 5000);
   }
 }

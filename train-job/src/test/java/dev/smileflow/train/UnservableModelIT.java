@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.smileflow.mlflow.Experiment;
+import dev.smileflow.mlflow.LoggedModel;
+import dev.smileflow.mlflow.LoggedModelStatus;
 import dev.smileflow.mlflow.MlflowClient;
 import dev.smileflow.mlflow.Run;
 import dev.smileflow.mlflow.RunSearch;
@@ -16,38 +18,23 @@ import dev.smileflow.train.tracking.MlflowTracker;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * A job whose written model fails the serving check, against a real MLflow server: nothing is
- * registered, the parent run ends FAILED, and the reason is one line with exit code 6.
+ * registered, the reserved LoggedModel is marked UPLOAD_FAILED, the parent run ends FAILED, and the
+ * reason is one line with exit code 6.
  */
 class UnservableModelIT {
   private static final MlflowTestServer SERVER = MlflowTestServer.shared();
-
-  private static JobConfig config(String... args) {
-    AtomicReference<JobConfig> parsed = new AtomicReference<>();
-    int code =
-        new CommandLine(
-                new TrainCommand(
-                    c -> {
-                      parsed.set(c);
-                      return 0;
-                    },
-                    Map.of()))
-            .execute(args);
-    assertEquals(0, code, "the arguments parse");
-    return parsed.get();
-  }
 
   @Test
   void aModelThatDoesNotServeAsTrainedIsNeitherRegisteredNorPromotedAndItsRunsFail() {
     String experiment = MlflowTestServer.uniqueName("unservable-exp");
     String model = MlflowTestServer.uniqueName("unservable");
     JobConfig config =
-        config("--experiment", experiment, "--model-name", model, "--algorithms", "logistic");
+        TrainJobTest.config(
+            "--experiment", experiment, "--model-name", model, "--algorithms", "logistic");
     try (MlflowClient client = SERVER.newClient()) {
       var job =
           new TrainJob(
@@ -79,6 +66,14 @@ class UnservableModelIT {
       assertEquals(1, parents.size());
       assertEquals(RunStatus.FAILED, parents.getFirst().info().status(), "the job's parent run");
       assertTrue(runs.size() >= 2, "the candidates were logged before the model: " + runs.size());
+      List<LoggedModel> models =
+          client.loggedModels().search(List.of(exp.experimentId()), null, 50, null).items();
+      assertEquals(
+          1, models.size(), "the model's place was reserved before its files were written");
+      assertEquals(
+          LoggedModelStatus.LOGGED_MODEL_UPLOAD_FAILED,
+          models.getFirst().info().status(),
+          "a model whose files failed their check is marked failed, not left pending");
     }
   }
 }

@@ -155,9 +155,10 @@ public final class Registrar {
   /**
    * Registers the stored model as a new version and waits until it is READY: a LoggedModel from
    * {@code models:/m-…}, run artifacts (MLflow 2.x) from {@code runs:/<run id>/<path>}.
+   *
+   * @return the new version's number
    */
-  public ModelVersion register(
-      StoredModel model, @Nullable String runId, Map<String, String> tags) {
+  public String register(StoredModel model, @Nullable String runId, Map<String, String> tags) {
     ModelVersionSpec spec =
         switch (model) {
           case StoredModel.Logged l ->
@@ -173,7 +174,10 @@ public final class Registrar {
         .getOrCreateRegisteredModel(modelName, "Smile classifier trained by smileflow train-job");
     ModelVersion created = client.registry().createModelVersion(spec.withTags(Tag.of(tags)));
     log.info("registered {} version {}", modelName, created.version());
-    return client.registry().waitUntilReady(modelName, created.version(), Duration.ofMinutes(5));
+    return client
+        .registry()
+        .waitUntilReady(modelName, created.version(), Duration.ofMinutes(5))
+        .version();
   }
 
   /**

@@ -10,6 +10,7 @@ import dev.smileflow.mlflow.Experiment;
 import dev.smileflow.mlflow.LoggedModel;
 import dev.smileflow.mlflow.LoggedModelSpec;
 import dev.smileflow.mlflow.LoggedModelStatus;
+import dev.smileflow.mlflow.Metric;
 import dev.smileflow.mlflow.MlflowClient;
 import dev.smileflow.mlflow.ModelOutput;
 import dev.smileflow.mlflow.Param;
@@ -19,18 +20,16 @@ import dev.smileflow.mlflow.RunStatus;
 import dev.smileflow.mlflow.ServerCapabilities;
 import dev.smileflow.mlflow.Tag;
 import dev.smileflow.train.search.CandidateResult;
-import dev.smileflow.train.search.FoldScore;
-import dev.smileflow.train.search.Metric;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * Writes the job to an MLflow server. Probes once what the server offers ({@link
  * ServerCapabilities}): the model is a LoggedModel where the server has them (MLflow 3), else run
  * artifacts under {@value #RUN_MODEL_PATH}/ (MLflow 2.x); the data set is a run input where the
- * server records them. Keeps every run it opened until it is ended, so {@link #endAll} can mark
- * what is left FAILED or KILLED after an error or interruption.
+ * server records them. Keeps every run it opened until it is ended, and a LoggedModel it created
+ * until it is READY, so {@link #endAll} can mark what is left FAILED or KILLED (the model
+ * UPLOAD_FAILED) after an error or interruption.
  */
 public final class MlflowTracker implements Tracker {
   /** Experiment tag that tells MLflow's UI which view to open the experiment in. */
@@ -61,6 +61,7 @@ public final class MlflowTracker implements Tracker {
   private @Nullable Experiment experiment;
   private @Nullable Run parent;
   private @Nullable ServerCapabilities capabilities;
+  private @Nullable String pendingModel;
 
   /**
    * @param standardTags tags every run carries ({@code mlflow.user}, {@code mlflow.source.*})
@@ -110,8 +111,7 @@ public final class MlflowTracker implements Tracker {
     capabilities();
     experiment = client.tracking().getOrCreateExperiment(experimentName);
     if (!Tag.toMap(experiment.tags()).containsKey(EXPERIMENT_KIND_TAG)) {
-      // MLflow 3's UI opens an experiment without a kind in its GenAI view; ours is classic model
-      // training.
+      // MLflow 3's UI opens an experiment without a kind in its GenAI view; ours is model training
       client
           .tracking()
           .setExperimentTag(experiment.experimentId(), EXPERIMENT_KIND_TAG, EXPERIMENT_KIND);
@@ -158,12 +158,17 @@ public final class MlflowTracker implements Tracker {
     client.tracking().logBatch(parent().runId(), metrics(metrics, null), List.of(), List.of());
   }
 
-  @Override
-  public void uploadToParent(List<Path> files, String dir) {
+  private String parentArtifactUri() {
     String uri = parent().info().artifactUri();
     if (uri == null) {
       throw new IllegalStateException("parent run has no artifact URI");
     }
+    return uri;
+  }
+
+  @Override
+  public void uploadToParent(List<Path> files, String dir) {
+    String uri = parentArtifactUri();
     Concurrently.forEach(
         files,
         f ->
@@ -177,10 +182,7 @@ public final class MlflowTracker implements Tracker {
 
   @Override
   public List<String> logCandidates(
-      List<CandidateResult> candidates,
-      Metric metric,
-      int winnerIndex,
-      Map<String, Double> winnerHoldout) {
+      List<CandidateResult> candidates, int winnerIndex, Map<String, Double> winnerHoldout) {
     return Concurrently.map(candidates, c -> logCandidate(c, winnerIndex, winnerHoldout));
   }
 
@@ -188,70 +190,38 @@ public final class MlflowTracker implements Tracker {
   private String logCandidate(
       CandidateResult c, int winnerIndex, Map<String, Double> winnerHoldout) {
     Map<String, String> tags = new LinkedHashMap<>(standardTags);
-    tags.put("candidate.index", Integer.toString(c.index()));
-    tags.put("candidate.winner", Boolean.toString(c.index() == winnerIndex));
-    tags.put("algorithm", c.spec().algorithm().id());
-    if (c.failure() != null) {
-      tags.put("candidate.failure", truncate(c.failure(), 5000));
-    }
-    String name =
-        String.format(
-            "%02d-%s", c.index() + 1, c.spec().label().replace(", ", ",").replace(' ', '_'));
+    tags.putAll(RunRecord.candidateTags(c, winnerIndex));
     Run run =
         client
             .tracking()
             .createRun(
-                RunSpec.of(experimentId(), name)
+                RunSpec.of(experimentId(), RunRecord.candidateRunName(c))
                     .withTags(Tag.of(tags))
                     .withParent(parent().runId()));
     synchronized (open) {
       open.add(run.runId());
     }
-    Map<String, String> params = new LinkedHashMap<>();
-    params.put("algorithm", c.spec().algorithm().id());
-    params.putAll(c.spec().params());
-    List<dev.smileflow.mlflow.Metric> metrics = new ArrayList<>();
+    List<Metric> metrics = new ArrayList<>();
     long now = System.currentTimeMillis();
     if (c.succeeded()) {
-      Map<String, Double> summary = new LinkedHashMap<>();
-      for (Metric m : Metric.values()) {
-        summary.put("cv_" + m.key() + "_mean", c.mean(m));
-        summary.put("cv_" + m.key() + "_std", c.std(m));
-      }
-      summary.put("fit_time_ms", (double) c.fitMillis());
-      summary.put("score_time_ms", (double) c.scoreMillis());
-      summary.put("model_size_bytes", (double) c.modelSizeBytes());
-      if (c.index() == winnerIndex) {
-        winnerHoldout.forEach((k, v) -> summary.put("holdout_" + k, v));
-      }
-      metrics.addAll(metrics(summary, null));
-      for (FoldScore f : c.folds()) {
-        for (Metric m : Metric.values()) {
-          if (Double.isFinite(f.get(m))) {
-            metrics.add(dev.smileflow.mlflow.Metric.of("cv_" + m.key(), f.get(m), now, f.fold()));
-            metrics.add(
-                dev.smileflow.mlflow.Metric.of(
-                    "fold_" + (f.fold() + 1) + "_" + m.key(), f.get(m), now, 0));
-          }
-        }
+      metrics.addAll(metrics(RunRecord.candidateMetrics(c, winnerIndex, winnerHoldout), null));
+      for (RunRecord.FoldPoint p : RunRecord.foldMetrics(c)) {
+        metrics.add(Metric.of(p.key(), p.value(), now, p.step()));
       }
     }
-    client.tracking().logBatch(run.runId(), metrics, Param.of(params), List.of());
+    client
+        .tracking()
+        .logBatch(run.runId(), metrics, Param.of(RunRecord.candidateParams(c)), List.of());
     end(run.runId(), c.succeeded() ? RunStatus.FINISHED : RunStatus.FAILED);
     return run.runId();
   }
 
   @Override
-  public StoredModel logModel(
-      String name,
-      Map<String, String> params,
-      Map<String, Double> metrics,
-      Path dir,
-      Function<StoredModel, Path> writer) {
+  public StoredModel reserveModel(String name, Map<String, String> params, Path dir) {
     if (!capabilities().loggedModels()) {
-      return logRunArtifactsModel(writer);
+      return new StoredModel.RunArtifacts(
+          parent().runId(), RUN_MODEL_PATH, parentArtifactUri() + "/" + RUN_MODEL_PATH);
     }
-    Map<String, String> tags = new LinkedHashMap<>(standardTags);
     LoggedModel model =
         client
             .loggedModels()
@@ -259,56 +229,52 @@ public final class MlflowTracker implements Tracker {
                 LoggedModelSpec.of(experimentId(), name, parent().runId())
                     .withModelType("smile")
                     .withParams(Param.of(params))
-                    .withTags(Tag.of(tags)));
-    String id = model.modelId();
-    try {
-      String uri = model.artifactUri();
-      StoredModel.Logged stored = new StoredModel.Logged(id, uri);
-      Path written = writer.apply(stored);
-      client.artifacts().uploadDirectory(uri, written);
-      client.tracking().logOutputs(parent().runId(), List.of(new ModelOutput(id, 0)));
-      client.tracking().logBatch(parent().runId(), metrics(metrics, id), List.of(), List.of());
-      client.loggedModels().finalizeModel(id, LoggedModelStatus.LOGGED_MODEL_READY);
-      log.info("LoggedModel {} READY at {}", id, uri);
-      return stored;
-    } catch (RuntimeException e) {
-      try {
-        client.loggedModels().finalizeModel(id, LoggedModelStatus.LOGGED_MODEL_UPLOAD_FAILED);
-      } catch (RuntimeException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw e;
+                    .withTags(Tag.of(standardTags)));
+    pendingModel = model.modelId();
+    return new StoredModel.Logged(model.modelId(), model.artifactUri());
+  }
+
+  @Override
+  public void logModel(StoredModel model, Path dir, Map<String, Double> metrics) {
+    switch (model) {
+      case StoredModel.Logged logged -> logLoggedModel(logged, dir, metrics);
+      case StoredModel.RunArtifacts artifacts -> logRunArtifactsModel(artifacts, dir);
+      case StoredModel.Local local ->
+          throw new IllegalArgumentException(
+              "a model reserved by a dry run cannot be logged to MLflow: " + local.dir());
     }
+  }
+
+  /** Uploads, links as the parent run's output, logs the metrics with its id, finalizes READY. */
+  private void logLoggedModel(StoredModel.Logged model, Path dir, Map<String, Double> metrics) {
+    String id = model.modelId();
+    client.artifacts().uploadDirectory(model.artifactUri(), dir);
+    client.tracking().logOutputs(parent().runId(), List.of(new ModelOutput(id, 0)));
+    client.tracking().logBatch(parent().runId(), metrics(metrics, id), List.of(), List.of());
+    client.loggedModels().finalizeModel(id, LoggedModelStatus.LOGGED_MODEL_READY);
+    pendingModel = null;
+    log.info("LoggedModel {} READY at {}", id, model.artifactUri());
   }
 
   /**
    * The MLflow 2.x layout: the model's files are the parent run's artifacts under model/, recorded
    * with {@code runs/log-model} so the run page shows them as a model.
    */
-  private StoredModel logRunArtifactsModel(Function<StoredModel, Path> writer) {
-    String runUri = parent().info().artifactUri();
-    if (runUri == null) {
-      throw new IllegalStateException("parent run has no artifact URI");
-    }
-    StoredModel.RunArtifacts stored =
-        new StoredModel.RunArtifacts(
-            parent().runId(), RUN_MODEL_PATH, runUri + "/" + RUN_MODEL_PATH);
-    Path written = writer.apply(stored);
-    client.artifacts().uploadDirectory(stored.artifactUri(), written);
+  private void logRunArtifactsModel(StoredModel.RunArtifacts model, Path dir) {
+    client.artifacts().uploadDirectory(model.artifactUri(), dir);
     ObjectNode entry = YAML.createObjectNode();
     try {
-      JsonNode mlmodel = YAML.readTree(written.resolve("MLmodel").toFile());
-      // the fields MLflow keeps in the run's model history; older servers cannot parse our
-      // signature
+      JsonNode mlmodel = YAML.readTree(dir.resolve("MLmodel").toFile());
+      // The fields MLflow keeps in the run's model history; not the signature, which older
+      // servers cannot parse.
       for (String field : List.of("artifact_path", "flavors", "utc_time_created", "run_id")) {
         entry.set(field, mlmodel.get(field));
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the MLmodel file written into " + written, e);
+      throw new UncheckedIOException("cannot read the MLmodel file written into " + dir, e);
     }
-    client.tracking().logModelHistory(stored.runId(), entry.toString());
-    log.info("model stored as run artifacts at {}", stored.runsUri());
-    return stored;
+    client.tracking().logModelHistory(model.runId(), entry.toString());
+    log.info("model stored as run artifacts at {}", model.runsUri());
   }
 
   @Override
@@ -324,15 +290,24 @@ public final class MlflowTracker implements Tracker {
   }
 
   @Override
-  public void endAll(String status) {
+  public void endAll(RunStatus status) {
+    String model = pendingModel;
+    if (model != null) {
+      try {
+        client.loggedModels().finalizeModel(model, LoggedModelStatus.LOGGED_MODEL_UPLOAD_FAILED);
+        pendingModel = null;
+      } catch (RuntimeException e) {
+        log.warn("could not mark LoggedModel {} UPLOAD_FAILED: {}", model, e.getMessage());
+      }
+    }
     List<String> ids;
     synchronized (open) {
       ids = new ArrayList<>(open);
     }
-    java.util.Collections.reverse(ids); // nested runs before the parent
+    Collections.reverse(ids); // nested runs before the parent
     for (String id : ids) {
       try {
-        end(id, RunStatus.valueOf(status));
+        end(id, status);
         log.info("run {} marked {}", id, status);
       } catch (RuntimeException e) {
         log.warn("could not mark run {} {}: {}", id, status, e.getMessage());
@@ -340,22 +315,15 @@ public final class MlflowTracker implements Tracker {
     }
   }
 
-  private static List<dev.smileflow.mlflow.Metric> metrics(
-      Map<String, Double> values, @Nullable String modelId) {
+  /** The finite ones of {@code values} at step 0, now, with the LoggedModel's id if given. */
+  private static List<Metric> metrics(Map<String, Double> values, @Nullable String modelId) {
     long now = System.currentTimeMillis();
-    List<dev.smileflow.mlflow.Metric> out = new ArrayList<>();
-    values.forEach((k, v) -> {
-      if (!Double.isFinite(v)) {
-        return; // MLflow would store it, but NaN (e.g. AUC of a class absent from a fold) is not a
-        // score
-      }
-      var m = dev.smileflow.mlflow.Metric.of(k, v, now, 0);
-      out.add(modelId == null ? m : m.withModelId(modelId));
-    });
+    List<Metric> out = new ArrayList<>();
+    RunRecord.finite(values)
+        .forEach((k, v) -> {
+          Metric m = Metric.of(k, v, now, 0);
+          out.add(modelId == null ? m : m.withModelId(modelId));
+        });
     return out;
-  }
-
-  private static String truncate(String s, int max) {
-    return s.length() <= max ? s : s.substring(0, max);
   }
 }

@@ -1,13 +1,18 @@
 package dev.smileflow.train.tracking;
 
+import dev.smileflow.mlflow.RunStatus;
 import dev.smileflow.train.search.CandidateResult;
-import dev.smileflow.train.search.Metric;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
-/** Where the job records its runs and model. */
+/**
+ * Where the job records its runs and model. The model is stored in two calls around the job's
+ * writing of its files: {@link #reserveModel} says where they will live (the job records it in the
+ * MLmodel file), {@link #logModel} uploads them; a model reserved and never logged is marked failed
+ * by {@link #endAll}.
+ */
 public sealed interface Tracker permits MlflowTracker, Tracker.DryRun {
   /** Creates the parent run with the job's params and tags. */
   void startParent(String runName, Map<String, String> params, Map<String, String> tags);
@@ -29,39 +34,37 @@ public sealed interface Tracker permits MlflowTracker, Tracker.DryRun {
    * dry-run).
    */
   List<String> logCandidates(
-      List<CandidateResult> candidates,
-      Metric metric,
-      int winnerIndex,
-      Map<String, Double> winnerHoldout);
+      List<CandidateResult> candidates, int winnerIndex, Map<String, Double> winnerHoldout);
 
   /**
-   * Stores the model: where the server has LoggedModels, creates one, lets {@code writer} fill a
-   * directory given where the files go, uploads that directory, links the model as the parent run's
-   * output and finalizes it READY (UPLOAD_FAILED on error); elsewhere (MLflow 2.x) the files become
-   * the parent run's artifacts under {@code model/}.
-   *
-   * @return where the files are ({@link StoredModel.Local} in a dry run)
+   * Where the model named {@code name} will be stored, before its files are written: where the
+   * server has LoggedModels, a new one (PENDING, with {@code params}); elsewhere (MLflow 2.x) the
+   * parent run's artifacts under {@code model/}; in a dry run {@code dir} itself.
    */
-  StoredModel logModel(
-      String name,
-      Map<String, String> params,
-      Map<String, Double> metrics,
-      Path dir,
-      Function<StoredModel, Path> writer);
+  StoredModel reserveModel(String name, Map<String, String> params, Path dir);
+
+  /**
+   * Uploads the model files written into {@code dir} to where {@link #reserveModel} put {@code
+   * model}: a LoggedModel is linked as the parent run's output, gets {@code metrics} and is
+   * finalized READY; run artifacts are recorded in the run's model history. Nothing in a dry run.
+   */
+  void logModel(StoredModel model, Path dir, Map<String, Double> metrics);
 
   /** The parent run id, or null before {@link #startParent} and in a dry run. */
-  @org.jspecify.annotations.Nullable
-  String parentRunId();
+  @Nullable String parentRunId();
 
-  /** Ends every run still open with FINISHED, FAILED or KILLED; never throws. */
-  void endAll(String status);
+  /**
+   * Ends every run still open with {@code status} (FINISHED, FAILED or KILLED), after marking a
+   * reserved model that was never logged UPLOAD_FAILED; never throws.
+   */
+  void endAll(RunStatus status);
 
   /** A tracker that writes nothing (--dry-run). */
   static Tracker dryRun() {
     return new DryRun();
   }
 
-  /** Writes nothing; {@link #logModel} still lets the writer write the bundle locally. */
+  /** Writes nothing; the model stays where the job wrote it. */
   final class DryRun implements Tracker {
     @Override
     public void startParent(String runName, Map<String, String> params, Map<String, String> tags) {}
@@ -80,31 +83,24 @@ public sealed interface Tracker permits MlflowTracker, Tracker.DryRun {
 
     @Override
     public List<String> logCandidates(
-        List<CandidateResult> candidates,
-        Metric metric,
-        int winnerIndex,
-        Map<String, Double> winnerHoldout) {
+        List<CandidateResult> candidates, int winnerIndex, Map<String, Double> winnerHoldout) {
       return candidates.stream().map(c -> "").toList();
     }
 
     @Override
-    public StoredModel logModel(
-        String name,
-        Map<String, String> params,
-        Map<String, Double> metrics,
-        Path dir,
-        Function<StoredModel, Path> writer) {
-      StoredModel local = new StoredModel.Local(dir);
-      writer.apply(local);
-      return local;
+    public StoredModel reserveModel(String name, Map<String, String> params, Path dir) {
+      return new StoredModel.Local(dir);
     }
 
     @Override
-    public @org.jspecify.annotations.Nullable String parentRunId() {
+    public void logModel(StoredModel model, Path dir, Map<String, Double> metrics) {}
+
+    @Override
+    public @Nullable String parentRunId() {
       return null;
     }
 
     @Override
-    public void endAll(String status) {}
+    public void endAll(RunStatus status) {}
   }
 }

@@ -4,7 +4,8 @@
  * mean/std CV metrics; the winner as an MLflow 3 LoggedModel (bundle, plots, report) linked as the
  * run's output, or, on a server the probe finds without LoggedModels (MLflow 2.x), as the parent
  * run's artifacts under {@code model/}; {@link dev.smileflow.train.tracking.StoredModel} says
- * which. {@link dev.smileflow.train.tracking.Tracker} is the seam: {@link
+ * which. {@link dev.smileflow.train.tracking.RunRecord} names and formats everything the runs
+ * carry. {@link dev.smileflow.train.tracking.Tracker} is the seam: {@link
  * dev.smileflow.train.tracking.MlflowTracker} writes through the mlflow-rest client, and {@code
  * --dry-run} uses {@link dev.smileflow.train.tracking.Tracker#dryRun()}, which writes nothing.
  */
