@@ -40,10 +40,14 @@ class CompatibilityStubTest {
 
   @Test
   void aServerWithoutARouteIsFoundWithoutItAndTheAnswerIsRemembered() {
-    stub.then(
-        html404(),
-        Reply.json(404, "{\"error_code\": \"ENDPOINT_NOT_FOUND\", \"message\": \"no\"}"),
-        Reply.json(400, "{\"error_code\": \"INVALID_PARAMETER_VALUE\", \"message\": \"x\"}"));
+    // the three probes go side by side: answered by route, not by order of arrival
+    stub.on("/logged-models/" + Capabilities.PROBE_ID, html404())
+        .on(
+            "/registered-models/alias",
+            Reply.json(404, "{\"error_code\": \"ENDPOINT_NOT_FOUND\", \"message\": \"no\"}"))
+        .on(
+            "/runs/log-inputs",
+            Reply.json(400, "{\"error_code\": \"INVALID_PARAMETER_VALUE\", \"message\": \"x\"}"));
     ServerCapabilities c = client.capabilities();
     assertEquals(new ServerCapabilities(false, false, true), c);
     assertEquals(2, c.limitations().size());

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -53,6 +54,7 @@ final class StubServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final ConcurrentLinkedQueue<Reply> script = new ConcurrentLinkedQueue<>();
+  private final Map<String, Reply> byPath = new ConcurrentHashMap<>();
   final List<Seen> seen = new CopyOnWriteArrayList<>();
 
   StubServer(int port) throws IOException {
@@ -71,6 +73,15 @@ final class StubServer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Answers every request whose path ends with {@code pathSuffix} with {@code reply}, before the
+   * script: for calls the client makes side by side, whose order of arrival is not fixed.
+   */
+  StubServer on(String pathSuffix, Reply reply) {
+    byPath.put(pathSuffix, reply);
+    return this;
+  }
+
   URI uri() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
@@ -84,7 +95,13 @@ final class StubServer implements AutoCloseable {
             ex.getRequestURI().getRawQuery(),
             Map.copyOf(ex.getRequestHeaders()),
             body));
-    Reply r = script.poll();
+    String path = ex.getRequestURI().getRawPath();
+    Reply r =
+        byPath.entrySet().stream()
+            .filter(e -> path.endsWith(e.getKey()))
+            .map(Map.Entry::getValue)
+            .findFirst()
+            .orElseGet(script::poll);
     if (r == null) {
       r = Reply.json(200, "{}");
     }
