@@ -20,8 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code GET /v1/model}, the health probes, {@code /metrics}, {@code /openapi.json} and {@code
- * /docs}.
+ * {@code GET /v1/model}, the health probes, {@code /metrics}, the OpenAPI document and its page.
  */
 public final class InfoRoutes {
   private final ModelHolder holder;
