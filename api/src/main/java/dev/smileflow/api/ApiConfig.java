@@ -3,10 +3,12 @@ package dev.smileflow.api;
 import dev.smileflow.api.model.ModelSource;
 import dev.smileflow.api.model.WarmupBudget;
 import dev.smileflow.mlflow.MlflowConfig;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -262,8 +264,8 @@ public record ApiConfig(
         return fallback;
       }
       try {
-        var s = new java.math.BigDecimal(v);
-        if (s.signum() < 0 || s.compareTo(java.math.BigDecimal.valueOf(maxSeconds)) > 0) {
+        var s = new BigDecimal(v);
+        if (s.signum() < 0 || s.compareTo(BigDecimal.valueOf(maxSeconds)) > 0) {
           problem(key + ": must be between 0 and " + maxSeconds + " seconds, got " + v);
           return fallback;
         }
@@ -300,7 +302,7 @@ public record ApiConfig(
         problem(
             key
                 + ": must be one of "
-                + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT)
+                + Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT)
                 + ", got '"
                 + v
                 + "'");
@@ -332,21 +334,20 @@ public record ApiConfig(
       if (alias != null && stage != null) {
         problem("MODEL_ALIAS and MODEL_STAGE: set only one of them");
       }
+      ModelSource.Selector selector;
       try {
-        ModelSource.Selector selector =
+        selector =
             stage != null
                 ? new ModelSource.Selector.Stage(stage)
                 : new ModelSource.Selector.Alias(alias == null ? "production" : alias);
+      } catch (IllegalArgumentException e) {
+        problem((stage != null ? "MODEL_STAGE" : "MODEL_ALIAS") + ": " + e.getMessage());
+        return null;
+      }
+      try {
         return new ModelSource.Registered(name == null ? "iris-classifier" : name, selector);
       } catch (IllegalArgumentException e) {
-        problem(
-            (stage != null
-                    ? "MODEL_STAGE"
-                    : name != null && e.getMessage().contains("name")
-                        ? "MODEL_NAME"
-                        : "MODEL_ALIAS")
-                + ": "
-                + e.getMessage());
+        problem("MODEL_NAME: " + e.getMessage());
         return null;
       }
     }

@@ -16,6 +16,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +70,7 @@ public final class Main {
     var holder = new ModelHolder(metrics, Clock.systemUTC());
     ModelRegistry registry =
         config.usesRegistry()
-            ? MlflowRegistry.create(java.util.Objects.requireNonNull(config.mlflow()))
+            ? MlflowRegistry.create(Objects.requireNonNull(config.mlflow()))
             : null;
     var fetcher = new ModelFetcher(config.model(), registry, config.cacheDir(), Clock.systemUTC());
     var refresher = new ModelRefresher(fetcher, holder, metrics, config.warmup());

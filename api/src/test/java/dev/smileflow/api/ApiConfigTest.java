@@ -10,6 +10,7 @@ import dev.smileflow.api.model.ModelSource;
 import dev.smileflow.api.model.ModelSource.Selector;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class ApiConfigTest {
 
   @Test
   void shutdownDrainAndTimeoutTakeSecondsWithDecimals() {
-    var env = new java.util.HashMap<>(MLFLOW);
+    var env = new HashMap<>(MLFLOW);
     env.put("SHUTDOWN_DRAIN_SECONDS", "0.5");
     env.put("SHUTDOWN_TIMEOUT_SECONDS", "0");
     ShutdownBudget b = ApiConfig.fromEnv(env).shutdown();
@@ -50,8 +51,23 @@ class ApiConfigTest {
   }
 
   @Test
+  void aBadNameOrAliasBlamesItsOwnVariableWhateverTheValueSays() {
+    var env = new HashMap<>(MLFLOW);
+    env.put("MODEL_NAME", "iris/name");
+    var badName = assertThrows(InvalidConfigException.class, () -> ApiConfig.fromEnv(env));
+    assertEquals(
+        List.of("MODEL_NAME: invalid registered model name: 'iris/name'"), badName.problems());
+    env.put("MODEL_NAME", "iris");
+    env.put("MODEL_ALIAS", "my name");
+    var badAlias = assertThrows(InvalidConfigException.class, () -> ApiConfig.fromEnv(env));
+    assertEquals(
+        List.of("MODEL_ALIAS: invalid alias: 'my name' (letters, digits, _ and -)"),
+        badAlias.problems());
+  }
+
+  @Test
   void shutdownSettingsOutOfRangeOrNotNumbersAreReported() {
-    var env = new java.util.HashMap<>(MLFLOW);
+    var env = new HashMap<>(MLFLOW);
     env.put("SHUTDOWN_DRAIN_SECONDS", "-1");
     env.put("SHUTDOWN_TIMEOUT_SECONDS", "soon");
     var e = assertThrows(InvalidConfigException.class, () -> ApiConfig.fromEnv(env));

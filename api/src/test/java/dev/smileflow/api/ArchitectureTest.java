@@ -3,11 +3,15 @@ package dev.smileflow.api;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaCall;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import dev.smileflow.bundle.ModelBundle;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -81,6 +85,37 @@ class ArchitectureTest {
         .callMethod(System.class, "getenv")
         .orShould()
         .callMethod(System.class, "getenv", String.class)
+        .check(classes);
+  }
+
+  @Test
+  void onlyTheAuthHandlerComparesApiKeys() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.smileflow.api..")
+        .and()
+        .doNotHaveSimpleName("ApiKeyAuth")
+        .should()
+        .callMethod(MessageDigest.class, "isEqual", byte[].class, byte[].class)
+        .check(classes);
+  }
+
+  @Test
+  void responsesAreRecordsNotMapsBuiltInTheHttpLayer() {
+    // Only the request parser builds maps: a parsed JSON object is the row model-bundle takes.
+    noClasses()
+        .that()
+        .resideInAPackage("dev.smileflow.api.http..")
+        .and()
+        .doNotHaveSimpleName("JsonBodies")
+        .should()
+        .callCodeUnitWhere(
+            DescribedPredicate.<JavaCall<?>>describe(
+                "a Map constructor or Map.of",
+                call ->
+                    call.getTargetOwner().isAssignableTo(Map.class)
+                        && (call.getName().equals("<init>") || call.getName().startsWith("of"))))
+        .because("response bodies are records serialised by Javalin's JSON mapper")
         .check(classes);
   }
 }

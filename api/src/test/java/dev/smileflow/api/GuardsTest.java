@@ -135,6 +135,8 @@ class GuardsTest {
       assertEquals("Unauthorized", none.json().at("/error/raised").asText());
       assertEquals("X-API-Key: missing or wrong API key", none.errorMessage());
       assertFalse(none.body().contains(key));
+      assertTrue(none.headers().firstValue("X-Request-Id").isPresent(), "a refusal has an id");
+      assertEquals(401, api.get("/v1/nowhere").status(), "all of /v1/ is keyed, routed or not");
       var wrong =
           api.send(
               HttpRequest.newBuilder(api.uri("/v1/model")).header("X-API-Key", key + "x").GET());
@@ -153,7 +155,10 @@ class GuardsTest {
                   .GET());
       assertEquals(200, bearer.status());
       assertEquals(200, api.get("/health/ready").status());
-      assertEquals(200, api.get("/metrics").status());
+      assertEquals(200, api.get("/openapi.json").status());
+      assertEquals(200, api.get("/docs").status());
+      String metrics = api.get("/metrics").body();
+      assertTrue(metrics.contains("status=\"401\""), "refusals are counted: " + metrics);
     }
   }
 

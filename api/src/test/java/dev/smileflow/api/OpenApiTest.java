@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.smileflow.api.http.Route;
 import dev.smileflow.api.model.ModelFetcher;
 import dev.smileflow.api.model.ModelSource;
 import dev.smileflow.api.model.ServedModel;
@@ -17,8 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -106,16 +105,17 @@ class OpenApiTest {
   @Test
   void everyWrongMethodIsA405NamingTheAllowedMethods() {
     try (var api = RunningApi.start(Map.of("MODEL_URI", dir.toString()))) {
-      Map<String, Set<String>> byPath =
-          App.ROUTES.stream()
-              .collect(
-                  Collectors.groupingBy(
-                      Route::path, Collectors.mapping(r -> r.method().name(), Collectors.toSet())));
       JsonNode paths = api.get("/openapi.json").json().get("paths");
+      Map<String, Set<String>> byPath = new TreeMap<>();
+      paths
+          .properties()
+          .forEach(p -> {
+            Set<String> methods = new TreeSet<>();
+            p.getValue().fieldNames().forEachRemaining(m -> methods.add(m.toUpperCase()));
+            byPath.put(p.getKey(), methods);
+          });
+      assertEquals(8, byPath.size(), byPath.toString());
       byPath.forEach((path, methods) -> {
-        Set<String> documented = new TreeSet<>();
-        paths.get(path).fieldNames().forEachRemaining(m -> documented.add(m.toUpperCase()));
-        assertEquals(documented, new TreeSet<>(methods), path);
         for (String wrong : List.of("GET", "POST", "PUT", "PATCH", "DELETE")) {
           if (methods.contains(wrong)) {
             continue;

@@ -1,21 +1,23 @@
 package dev.smileflow.api.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.smileflow.api.metrics.ApiMetrics;
 import dev.smileflow.api.model.ModelHolder;
 import dev.smileflow.api.model.ServedModel;
+import dev.smileflow.bundle.LoadedModel;
 import dev.smileflow.bundle.Prediction;
 import io.javalin.http.Context;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code POST /v1/classify} and {@code POST /v1/classify/batch}. The JSON body is checked here only
  * for what JSON alone can say (an object, the batch envelope); every row is validated once, against
- * the model's features, by {@link dev.smileflow.bundle.LoadedModel#predict} itself.
+ * the model's features, by {@link LoadedModel#predict} itself.
  */
 public final class ClassifyRoutes {
   private final ModelHolder holder;
@@ -23,6 +25,25 @@ public final class ClassifyRoutes {
   private final String tag;
   private final int maxBatchRows;
   private final boolean flagOutOfRange;
+
+  /**
+   * One row's result ({@code PredictionResult} in the OpenAPI document).
+   *
+   * @param outOfRange the fields outside the training range; null (left out) unless {@code
+   *     FLAG_OUT_OF_RANGE} is on
+   */
+  record PredictionResult(
+      double predConfidence,
+      String predLabel,
+      Map<String, Double> probabilities,
+      @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable List<String> outOfRange) {}
+
+  /** The answer of {@code /v1/classify} ({@code ClassifyData}): the result and its model. */
+  record ClassifyData(
+      @JsonUnwrapped PredictionResult result, String modelVersion, String modelName) {}
+
+  /** The answer of {@code /v1/classify/batch} ({@code BatchData}): a result per row, in order. */
+  record BatchData(String modelVersion, String modelName, List<PredictionResult> predictions) {}
 
   public ClassifyRoutes(
       ModelHolder holder,
@@ -40,22 +61,20 @@ public final class ClassifyRoutes {
   /** One row in, one prediction out. */
   public void classify(Context ctx) {
     JsonBodies.requireJson(ctx);
-    JsonNode body = JsonBodies.parse(ctx.bodyAsBytes());
-    if (!body.isObject()) {
+    Object body = JsonBodies.parse(ctx.bodyAsBytes());
+    if (!(body instanceof Map<?, ?> row)) {
       throw ApiException.validation(
           "body: must be a JSON object of input fields, got " + JsonBodies.kind(body));
     }
     ServedModel model = holder.current().orElseThrow(ApiException::notReady);
     boolean counted = !RequestObserver.isWarmup(ctx);
     long t0 = System.nanoTime();
-    Prediction p = model.model().predict(JsonBodies.fields(body));
+    Prediction p = model.model().predict(fields(row));
     if (counted) {
       metrics.inference(System.nanoTime() - t0);
     }
-    Map<String, Object> data = result(model, p, counted);
-    data.put("model_version", model.version());
-    data.put("model_name", model.name());
-    JsonBodies.write(ctx, 200, Envelope.success(data, tag));
+    var data = new ClassifyData(result(model, p, counted), model.version(), model.name());
+    ctx.json(Envelope.success(data, tag));
   }
 
   /**
@@ -65,35 +84,37 @@ public final class ClassifyRoutes {
    */
   public void classifyBatch(Context ctx) {
     JsonBodies.requireJson(ctx);
-    JsonNode body = JsonBodies.parse(ctx.bodyAsBytes());
-    if (!body.isObject()) {
+    Object body = JsonBodies.parse(ctx.bodyAsBytes());
+    if (!(body instanceof Map<?, ?> object)) {
       throw ApiException.validation(
           "body: must be a JSON object {\"rows\": [...]}, got " + JsonBodies.kind(body));
     }
     List<String> problems = new ArrayList<>();
-    body.fieldNames()
-        .forEachRemaining(f -> {
-          if (!f.equals("rows")) {
-            problems.add(JsonBodies.shown(f) + ": unknown field (expected [rows])");
-          }
-        });
-    JsonNode rows = body.get("rows");
-    if (rows == null || rows.isNull()) {
-      problems.add(rows == null ? "rows: field required" : "rows: must not be null");
-    } else if (!rows.isArray()) {
+    for (Object f : object.keySet()) {
+      if (!f.equals("rows")) {
+        problems.add(JsonBodies.shown((String) f) + ": unknown field (expected [rows])");
+      }
+    }
+    Object rows = object.get("rows");
+    List<Map<String, ?>> fields = new ArrayList<>();
+    if (rows == null) {
+      problems.add(object.containsKey("rows") ? "rows: must not be null" : "rows: field required");
+    } else if (!(rows instanceof List<?> list)) {
       problems.add("rows: must be a list of row objects, got " + JsonBodies.kind(rows));
-    } else if (rows.isEmpty()) {
+    } else if (list.isEmpty()) {
       problems.add("rows: must contain at least one row");
-    } else if (rows.size() > maxBatchRows) {
-      problems.add("rows: at most " + maxBatchRows + " rows per request, got " + rows.size());
+    } else if (list.size() > maxBatchRows) {
+      problems.add("rows: at most " + maxBatchRows + " rows per request, got " + list.size());
     } else {
-      for (int i = 0; i < rows.size(); i++) {
-        if (!rows.get(i).isObject()) {
+      for (int i = 0; i < list.size(); i++) {
+        if (list.get(i) instanceof Map<?, ?> row) {
+          fields.add(fields(row));
+        } else {
           problems.add(
               "["
                   + i
                   + "]: must be a JSON object of input fields, got "
-                  + JsonBodies.kind(rows.get(i)));
+                  + JsonBodies.kind(list.get(i)));
         }
       }
     }
@@ -102,41 +123,38 @@ public final class ClassifyRoutes {
     }
     ServedModel model = holder.current().orElseThrow(ApiException::notReady);
     boolean counted = !RequestObserver.isWarmup(ctx);
-    List<Map<String, Object>> fields = new ArrayList<>(rows.size());
-    rows.forEach(row -> fields.add(JsonBodies.fields(row)));
     long t0 = System.nanoTime();
     List<Prediction> predictions = model.model().predictAll(fields);
     long perRow = (System.nanoTime() - t0) / fields.size();
-    List<Map<String, Object>> results = new ArrayList<>(predictions.size());
+    List<PredictionResult> results = new ArrayList<>(predictions.size());
     for (Prediction p : predictions) {
       if (counted) {
         metrics.inference(perRow);
       }
       results.add(result(model, p, counted));
     }
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("model_version", model.version());
-    data.put("model_name", model.name());
-    data.put("predictions", results);
-    JsonBodies.write(ctx, 200, Envelope.success(data, tag));
+    ctx.json(Envelope.success(new BatchData(model.version(), model.name(), results), tag));
+  }
+
+  /** A parsed JSON object: its keys are the body's field names. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, ?> fields(Map<?, ?> object) {
+    return (Map<String, ?>) object;
   }
 
   /** One prediction's result; {@code counted} false for warm-up traffic, kept out of metrics. */
-  private Map<String, Object> result(ServedModel model, Prediction p, boolean counted) {
+  private PredictionResult result(ServedModel model, Prediction p, boolean counted) {
     if (counted) {
       metrics.prediction(p.label(), model.version());
-    }
-    Map<String, Object> out = new LinkedHashMap<>();
-    // Smile's posteriori can exceed 1 by rounding; clients are promised [0, 1].
-    out.put("pred_confidence", Math.min(1.0, p.confidence()));
-    out.put("pred_label", p.label());
-    out.put("probabilities", p.probabilities());
-    if (flagOutOfRange) {
-      out.put("out_of_range", p.outOfRange());
-      if (counted) {
+      if (flagOutOfRange) {
         p.outOfRange().forEach(metrics::outOfRange);
       }
     }
-    return out;
+    // Smile's posteriori can exceed 1 by rounding; clients are promised [0, 1].
+    return new PredictionResult(
+        Math.min(1.0, p.confidence()),
+        p.label(),
+        p.probabilities(),
+        flagOutOfRange ? p.outOfRange() : null);
   }
 }

@@ -1,5 +1,6 @@
 package dev.smileflow.api.http;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -21,7 +22,8 @@ public record Envelope(
    * @param code the HTTP status, as a string
    */
   @JsonPropertyOrder({"raised", "raisedOn", "message", "code"})
-  public record ErrorBody(String raised, String raisedOn, String message, String code) {
+  public record ErrorBody(
+      String raised, @JsonProperty("raisedOn") String raisedOn, String message, String code) {
     public ErrorBody {
       Objects.requireNonNull(raised);
       Objects.requireNonNull(raisedOn);

@@ -6,9 +6,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.validation.ValidationException;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,22 +18,19 @@ import org.slf4j.LoggerFactory;
 public final class ErrorMapping {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorMapping.class);
 
+  /** The context attribute that marks a response whose body is already the error envelope. */
+  private static final String ENVELOPE_ATTR = "smileflow.envelope";
+
   private final String tag;
   private final long maxBodyBytes;
 
-  /** {@code raisedOn} by path: the route table's operation names. */
-  private final Map<String, String> operations = new HashMap<>();
-
-  /** The {@code Allow} header by path: the route table's methods for it. */
-  private final Map<String, String> allowed = new HashMap<>();
+  /** The route table: {@code raisedOn} and the {@code Allow} header of a 405 come from it. */
+  private final List<Route> routes;
 
   private ErrorMapping(String tag, long maxBodyBytes, List<Route> routes) {
     this.tag = tag;
     this.maxBodyBytes = maxBodyBytes;
-    for (Route r : routes) {
-      operations.putIfAbsent(r.path(), r.operation());
-      allowed.put(r.path(), Route.allow(routes, r.path()));
-    }
+    this.routes = List.copyOf(routes);
   }
 
   /**
@@ -81,22 +76,13 @@ public final class ErrorMapping {
           ctx -> {
             if (status == 405) {
               // RFC 9110 15.5.6: a 405 names the methods the resource supports.
-              ctx.header("Allow", allowed.getOrDefault(ctx.path(), ""));
+              ctx.header("Allow", Route.allow(routes, ctx.path()));
             }
-            if (!isEnvelope(ctx)) {
+            if (ctx.attribute(ENVELOPE_ATTR) == null) {
               fromJavalin(ctx, status);
             }
           });
     }
-  }
-
-  private static boolean isEnvelope(Context ctx) {
-    String type = ctx.res().getContentType();
-    String body = ctx.result();
-    return type != null
-        && type.startsWith("application/json")
-        && body != null
-        && body.startsWith("{\"message\"");
   }
 
   private void fromJavalin(Context ctx, int status) {
@@ -131,16 +117,7 @@ public final class ErrorMapping {
               ApiException.Kind.INTERNAL,
               "internal error (request id " + RequestObserver.requestId(ctx) + ")");
         } else {
-          JsonBodies.write(
-              ctx,
-              status,
-              Envelope.failure(
-                  new Envelope.ErrorBody(
-                      "HttpError",
-                      operation(ctx),
-                      "request: rejected with status " + status,
-                      Integer.toString(status)),
-                  tag));
+          write(ctx, status, "HttpError", "request: rejected with status " + status);
         }
       }
     }
@@ -151,20 +128,17 @@ public final class ErrorMapping {
     return clean.length() <= 100 ? clean : clean.substring(0, 100) + "…";
   }
 
-  private String operation(Context ctx) {
-    return operations.getOrDefault(ctx.path(), "Api");
-  }
-
   private void write(Context ctx, ApiException.Kind kind, String message) {
     if (kind == ApiException.Kind.MODEL_NOT_READY) {
       ctx.header("Retry-After", "5");
     }
-    JsonBodies.write(
-        ctx,
-        kind.status(),
-        Envelope.failure(
-            new Envelope.ErrorBody(
-                kind.raised(), operation(ctx), message, Integer.toString(kind.status())),
-            tag));
+    write(ctx, kind.status(), kind.raised(), message);
+  }
+
+  private void write(Context ctx, int status, String raised, String message) {
+    String operation = Route.operation(routes, ctx.path());
+    var error = new Envelope.ErrorBody(raised, operation, message, Integer.toString(status));
+    ctx.attribute(ENVELOPE_ATTR, Boolean.TRUE);
+    ctx.status(status).json(Envelope.failure(error, tag));
   }
 }

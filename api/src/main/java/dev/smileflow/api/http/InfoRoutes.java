@@ -1,5 +1,6 @@
 package dev.smileflow.api.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.smileflow.api.metrics.ApiMetrics;
 import dev.smileflow.api.model.ModelHolder;
 import dev.smileflow.api.model.ModelSource;
@@ -11,8 +12,6 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,8 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code GET /v1/model}, the health probes, {@code /metrics}, {@code /openapi.json} and {@code
- * /docs}.
+ * {@code GET /v1/model}, the health probes, {@code /metrics}, the OpenAPI document and its page.
  */
 public final class InfoRoutes {
   private final ModelHolder holder;
@@ -75,6 +73,66 @@ public final class InfoRoutes {
     }
   }
 
+  /** The answer of {@code /v1/model} ({@code ModelData} in the OpenAPI document). */
+  record ModelData(
+      String name,
+      String version,
+      @Nullable String alias,
+      @Nullable String stage,
+      @Nullable String runId,
+      String algorithm,
+      Signature signature,
+      List<String> classes,
+      Map<String, Double> metrics,
+      String loadedAt,
+      String source,
+      String uri,
+      @Nullable String modelSha256,
+      @Nullable String lastCheckedAt,
+      @Nullable Refused lastRefused) {}
+
+  /** The model's inputs and outputs, as MLflow's model signature names them. */
+  record Signature(List<Input> inputs, List<String> ignoredInputs, List<Output> outputs) {}
+
+  /** One input field: a number with its training range, or a string with its levels. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Input(
+      String name,
+      String type,
+      @Nullable Double trainingMin,
+      @Nullable Double trainingMax,
+      @Nullable List<String> levels,
+      @Nullable Boolean otherBucket,
+      boolean required,
+      @Nullable Object fill) {
+    static Input of(Feature f) {
+      return switch (f) {
+        case Feature.Numeric n ->
+            new Input(n.name(), "double", n.min(), n.max(), null, null, n.required(), n.fill());
+        case Feature.Categorical c ->
+            new Input(
+                c.name(),
+                "string",
+                null,
+                null,
+                c.levels(),
+                c.otherBucket(),
+                c.required(),
+                c.fill());
+      };
+    }
+  }
+
+  /** One output: the predicted label. */
+  record Output(String name, String type) {}
+
+  /** The last version the service refused to load, and why. */
+  record Refused(String version, String code, String message, String at) {}
+
+  /** The answer of the health probes ({@code Status}). */
+  record Status(
+      String status, @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String modelVersion) {}
+
   /** What is loaded, where it came from, and the last refused version. */
   public void model(Context ctx) {
     ServedModel m = holder.current().orElse(null);
@@ -86,81 +144,40 @@ public final class InfoRoutes {
               .orElse("");
       throw new ApiException(ApiException.Kind.MODEL_NOT_READY, "model: not loaded yet" + refused);
     }
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("name", m.name());
-    data.put("version", m.version());
-    data.put(
-        "alias",
-        source instanceof ModelSource.Registered(_, ModelSource.Selector.Alias(String alias))
-            ? alias
-            : null);
-    data.put(
-        "stage",
-        source instanceof ModelSource.Registered(_, ModelSource.Selector.Stage(String stage))
-            ? stage
-            : null);
     BundleDescriptor d = m.model().descriptor();
-    data.put("run_id", m.runId());
-    data.put("algorithm", d.algorithm());
-    data.put("signature", signature(d));
-    data.put("classes", d.classLabels());
-    data.put("metrics", d.metrics());
-    data.put("loaded_at", m.loadedAt().toString());
-    data.put("source", m.origin().name().toLowerCase(Locale.ROOT));
-    data.put("uri", m.location());
-    data.put("model_sha256", d.modelSha256());
-    data.put("last_checked_at", holder.lastCheck().map(Object::toString).orElse(null));
-    data.put(
-        "last_refused",
-        holder
-            .lastRefusal()
-            .map(r -> {
-              Map<String, Object> ref = new LinkedHashMap<>();
-              ref.put("version", r.version());
-              ref.put("code", r.code());
-              ref.put("message", r.message());
-              ref.put("at", r.at().toString());
-              return ref;
-            })
-            .orElse(null));
-    JsonBodies.write(ctx, 200, Envelope.success(data, tag));
-  }
-
-  private static Map<String, Object> signature(BundleDescriptor d) {
-    List<Map<String, Object>> inputs = new ArrayList<>();
-    for (Feature f : d.features()) {
-      Map<String, Object> col = new LinkedHashMap<>();
-      col.put("name", f.name());
-      switch (f) {
-        case Feature.Numeric n -> {
-          col.put("type", "double");
-          col.put("training_min", n.min());
-          col.put("training_max", n.max());
-        }
-        case Feature.Categorical c -> {
-          col.put("type", "string");
-          col.put("levels", c.levels());
-          col.put("other_bucket", c.otherBucket());
-        }
-      }
-      col.put("required", f.required());
-      if (f.fill() != null) {
-        col.put("fill", f.fill());
-      }
-      inputs.add(col);
-    }
-    return Map.of(
-        "inputs",
-        inputs,
-        "ignored_inputs",
-        d.ignoredInputs(),
-        "outputs",
-        List.of(Map.of("name", "label", "type", "string")));
+    var data =
+        new ModelData(
+            m.name(),
+            m.version(),
+            source instanceof ModelSource.Registered(_, ModelSource.Selector.Alias(String alias))
+                ? alias
+                : null,
+            source instanceof ModelSource.Registered(_, ModelSource.Selector.Stage(String stage))
+                ? stage
+                : null,
+            m.runId(),
+            d.algorithm(),
+            new Signature(
+                d.features().stream().map(Input::of).toList(),
+                d.ignoredInputs(),
+                List.of(new Output("label", "string"))),
+            d.classLabels(),
+            d.metrics(),
+            m.loadedAt().toString(),
+            m.origin().name().toLowerCase(Locale.ROOT),
+            m.location(),
+            d.modelSha256(),
+            holder.lastCheck().map(Object::toString).orElse(null),
+            holder
+                .lastRefusal()
+                .map(r -> new Refused(r.version(), r.code(), r.message(), r.at().toString()))
+                .orElse(null));
+    ctx.json(Envelope.success(data, tag));
   }
 
   /** Liveness: the process answers. */
   public void live(Context ctx) {
-    JsonBodies.write(ctx, 200, Envelope.success(Map.of("status", "up"), tag));
+    ctx.json(Envelope.success(new Status("up", null), tag));
   }
 
   /** Readiness: 200 only while a model is loaded and warmed up and the service is not draining. */
@@ -170,8 +187,7 @@ public final class InfoRoutes {
     }
     ServedModel m =
         holder.current().filter(x -> holder.ready()).orElseThrow(ApiException::notReady);
-    JsonBodies.write(
-        ctx, 200, Envelope.success(Map.of("status", "ready", "model_version", m.version()), tag));
+    ctx.json(Envelope.success(new Status("ready", m.version()), tag));
   }
 
   /** Prometheus text exposition. */

@@ -1,15 +1,16 @@
 package dev.smileflow.api.http;
 
-import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -17,22 +18,27 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Strict JSON in (never echoed back in errors) and envelope JSON out: the checks that only the HTTP
- * layer can make (content type, syntax, duplicate keys, nesting and size limits). Whether a row's
- * fields fit the model is model-bundle's call.
+ * Strict JSON in (never echoed back in errors) and response records out: the checks that only the
+ * HTTP layer can make (content type, syntax, duplicate keys, nesting and size limits). Whether a
+ * row's fields fit the model is model-bundle's call.
  */
-final class JsonBodies {
+public final class JsonBodies {
   private static final int MAX_NAME_SHOWN = 64;
 
+  /**
+   * The one mapper: it parses request bodies and, as Javalin's JSON mapper, writes the response
+   * records, whose components it names in snake case ({@code modelVersion} is {@code
+   * model_version}).
+   */
   static final ObjectMapper MAPPER =
       JsonMapper.builder()
-          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
           // NaN and Infinity are parsed so the error can name the field instead of failing the
           // whole body.
           .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
           .build();
 
   static {
@@ -48,6 +54,11 @@ final class JsonBodies {
 
   private JsonBodies() {}
 
+  /** Javalin's JSON mapper for the response records: {@link #MAPPER}. */
+  public static JavalinJackson responses(boolean virtualThreads) {
+    return new JavalinJackson(MAPPER, virtualThreads);
+  }
+
   /** Rejects anything but {@code application/json} (any parameters allowed) with a 415. */
   static void requireJson(Context ctx) {
     String type = ctx.contentType();
@@ -60,77 +71,65 @@ final class JsonBodies {
     }
   }
 
-  /** Parses a request body; an empty or malformed body is a 400 that says where, not what. */
-  static JsonNode parse(byte[] body) {
-    if (body.length == 0 || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
-      throw ApiException.validation("body: required (a JSON object)");
-    }
-    try {
-      JsonNode node = MAPPER.readTree(body);
-      if (node == null || node.isMissingNode()) {
+  /**
+   * Parses a request body into plain Java values, as {@link
+   * dev.smileflow.bundle.LoadedModel#predict} takes them: objects as maps in field order, arrays as
+   * lists, numbers as {@code Number} ({@code NaN}, {@code Infinity} and {@code 1e999} as non-finite
+   * doubles, which model-bundle names), strings, booleans and {@code null}. An empty or malformed
+   * body, a repeated field or trailing content is a 400 that says where, not what.
+   */
+  static @Nullable Object parse(byte[] body) {
+    try (JsonParser p = MAPPER.createParser(body)) {
+      if (p.nextToken() == null) {
         throw ApiException.validation("body: required (a JSON object)");
       }
-      return node;
-    } catch (JsonParseException e) {
-      String dup = duplicateField(e);
-      if (dup != null) {
-        throw ApiException.validation(dup + ": duplicate field");
+      Object value = value(p);
+      if (p.nextToken() != null) {
+        throw invalid(p.currentTokenLocation());
       }
-      var loc = e.getLocation();
-      throw ApiException.validation(
-          "body: not valid JSON (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")");
+      return value;
     } catch (JsonProcessingException e) {
-      var loc = e.getLocation();
-      throw ApiException.validation(
-          "body: not valid JSON"
-              + (loc == null
-                  ? ""
-                  : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")"));
+      throw invalid(e.getLocation());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private static @org.jspecify.annotations.Nullable String duplicateField(JsonParseException e) {
-    String m = e.getOriginalMessage();
-    String marker = "Duplicate field '";
-    if (m != null && m.startsWith(marker)) {
-      int end = m.indexOf('\'', marker.length());
-      if (end > 0) {
-        return m.substring(marker.length(), end);
-      }
-    }
-    return null;
+  private static ApiException invalid(@Nullable JsonLocation loc) {
+    return ApiException.validation(
+        "body: not valid JSON"
+            + (loc == null
+                ? ""
+                : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")"));
   }
 
-  /**
-   * A JSON object's fields as plain Java values, as {@link
-   * dev.smileflow.bundle.LoadedModel#predict} takes them: numbers as {@code Number} ({@code NaN},
-   * {@code Infinity} and {@code 1e999} as non-finite doubles, which model-bundle names), strings,
-   * booleans, {@code null}, lists and maps.
-   */
-  static Map<String, Object> fields(JsonNode object) {
-    Map<String, Object> row = new LinkedHashMap<>();
-    for (Map.Entry<String, JsonNode> field : object.properties()) {
-      row.put(field.getKey(), value(field.getValue()));
-    }
-    return row;
-  }
-
-  /** One JSON value as a plain Java value (directly, without a round trip through tokens). */
-  private static @org.jspecify.annotations.Nullable Object value(JsonNode v) {
-    return switch (v.getNodeType()) {
-      case NUMBER -> v.numberValue();
-      case STRING -> v.textValue();
-      case BOOLEAN -> v.booleanValue();
-      case NULL, MISSING -> null;
-      case OBJECT -> fields(v);
-      case ARRAY -> {
-        List<@org.jspecify.annotations.Nullable Object> list = new ArrayList<>(v.size());
-        v.forEach(e -> list.add(value(e)));
-        yield list;
+  /** The value at the parser's current token, read to its end. */
+  private static @Nullable Object value(JsonParser p) throws IOException {
+    return switch (p.currentToken()) {
+      case START_OBJECT -> {
+        Map<String, @Nullable Object> object = new LinkedHashMap<>();
+        for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+          if (object.containsKey(name)) {
+            throw ApiException.validation(shown(name) + ": duplicate field");
+          }
+          p.nextToken();
+          object.put(name, value(p));
+        }
+        yield object;
       }
-      default -> MAPPER.convertValue(v, Object.class);
+      case START_ARRAY -> {
+        List<@Nullable Object> array = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+          array.add(value(p));
+        }
+        yield array;
+      }
+      case VALUE_STRING -> p.getText();
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getNumberValue();
+      case VALUE_TRUE -> Boolean.TRUE;
+      case VALUE_FALSE -> Boolean.FALSE;
+      case VALUE_NULL -> null;
+      default -> throw invalid(p.currentTokenLocation());
     };
   }
 
@@ -141,24 +140,15 @@ final class JsonBodies {
   }
 
   /** What kind of JSON value {@code v} is, e.g. {@code an array}. */
-  static String kind(JsonNode v) {
-    return switch (v.getNodeType()) {
-      case STRING -> "a string";
-      case NUMBER -> "a number";
-      case BOOLEAN -> "a boolean";
-      case ARRAY -> "an array";
-      case OBJECT -> "an object";
-      case NULL -> "null";
+  static String kind(@Nullable Object v) {
+    return switch (v) {
+      case null -> "null";
+      case String _ -> "a string";
+      case Number _ -> "a number";
+      case Boolean _ -> "a boolean";
+      case List<?> _ -> "an array";
+      case Map<?, ?> _ -> "an object";
       default -> "an unsupported value";
     };
-  }
-
-  /** Writes {@code envelope} with {@code status}. */
-  static void write(Context ctx, int status, Envelope envelope) {
-    try {
-      ctx.status(status).contentType("application/json").result(MAPPER.writeValueAsBytes(envelope));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialize a response", e);
-    }
   }
 }

@@ -11,7 +11,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -54,6 +57,28 @@ public final class OpenApiDocument {
       return (ObjectNode) JsonBodies.MAPPER.readTree(in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Fails unless the document describes exactly {@code routes}: every method and path the service
+   * serves, and no other.
+   */
+  public void requireDescribes(List<Route> routes) {
+    Set<String> documented = new TreeSet<>();
+    template
+        .get("paths")
+        .properties()
+        .forEach(p ->
+            p.getValue()
+                .fieldNames()
+                .forEachRemaining(
+                    m -> documented.add(m.toUpperCase(Locale.ROOT) + " " + p.getKey())));
+    Set<String> served = new TreeSet<>();
+    routes.forEach(r -> served.add(r.key()));
+    if (!documented.equals(served)) {
+      throw new IllegalStateException(
+          "openapi.json documents " + documented + " but the service serves " + served);
     }
   }
 

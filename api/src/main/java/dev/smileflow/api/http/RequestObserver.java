@@ -3,14 +3,12 @@ package dev.smileflow.api.http;
 import dev.smileflow.api.metrics.ApiMetrics;
 import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -18,10 +16,10 @@ import org.slf4j.event.Level;
 
 /**
  * Per-request plumbing: a request id (from {@code X-Request-Id} when sane, else a new one) in the
- * MDC and the response, optional API-key auth for {@code /v1/*}, and one log line and one latency
- * sample per request. Bodies and credentials are never logged. A {@link Warmup} request (its header
- * while the service is not ready yet) is neither logged nor recorded as a request: it is counted in
- * {@code api_warmup_requests_total} only.
+ * MDC and the response, and one log line and one latency sample per request (a refusal by {@link
+ * ApiKeyAuth} included). Bodies and credentials are never logged. A {@link Warmup} request (its
+ * header while the service is not ready yet) is neither logged nor recorded as a request: it is
+ * counted in {@code api_warmup_requests_total} only.
  */
 public final class RequestObserver {
   private static final Logger LOG = LoggerFactory.getLogger("dev.smileflow.api.access");
@@ -31,16 +29,14 @@ public final class RequestObserver {
   private static final String WARMUP_ATTR = "smileflow.warmup";
 
   private final ApiMetrics metrics;
-  private final byte @Nullable [] apiKey;
   private final BooleanSupplier ready;
 
   /**
    * @param ready whether the service reports ready; until it does, {@link Warmup#HEADER} marks a
    *     warm-up request
    */
-  public RequestObserver(ApiMetrics metrics, @Nullable String apiKey, BooleanSupplier ready) {
+  public RequestObserver(ApiMetrics metrics, BooleanSupplier ready) {
     this.metrics = Objects.requireNonNull(metrics);
-    this.apiKey = apiKey == null ? null : apiKey.getBytes(StandardCharsets.UTF_8);
     this.ready = Objects.requireNonNull(ready);
   }
 
@@ -55,20 +51,6 @@ public final class RequestObserver {
     ctx.attribute(ID_ATTR, id);
     ctx.header("X-Request-Id", id);
     MDC.put("request_id", id);
-    if (apiKey != null && ctx.path().startsWith("/v1/") && !authorized(ctx)) {
-      throw new ApiException(ApiException.Kind.UNAUTHORIZED, "X-API-Key: missing or wrong API key");
-    }
-  }
-
-  private boolean authorized(Context ctx) {
-    String given = ctx.header("X-API-Key");
-    if (given == null) {
-      String auth = ctx.header("Authorization");
-      if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-        given = auth.substring(7).strip();
-      }
-    }
-    return given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), apiKey);
   }
 
   /** True for a warm-up request, which the request and prediction metrics leave out. */
@@ -96,7 +78,7 @@ public final class RequestObserver {
               ? Level.ERROR
               : route.startsWith("/health/") || route.equals("/metrics") ? Level.DEBUG : Level.INFO;
       if (LOG.isEnabledForLevel(level)) {
-        String ms = String.format(java.util.Locale.ROOT, "%.2f", nanos / 1e6);
+        String ms = String.format(Locale.ROOT, "%.2f", nanos / 1e6);
         LOG.atLevel(level).log("{} {} {} {} ms", ctx.method().name(), route, status, ms);
       }
     } finally {

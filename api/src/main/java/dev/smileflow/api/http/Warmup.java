@@ -85,8 +85,11 @@ public final class Warmup {
     List<Map<String, Object>> rows =
         Collections.nCopies(Math.min(BATCH_ROWS, maxBatchRows), example);
     this.single = request(hostHeader, "/v1/classify", json(example), apiKey);
-    this.batch = request(hostHeader, "/v1/classify/batch", json(Map.of("rows", rows)), apiKey);
+    this.batch = request(hostHeader, "/v1/classify/batch", json(new Batch(rows)), apiKey);
   }
+
+  /** A batch request's body. */
+  private record Batch(List<Map<String, Object>> rows) {}
 
   private static byte[] json(Object value) {
     try {

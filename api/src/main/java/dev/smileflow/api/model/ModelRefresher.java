@@ -1,5 +1,6 @@
 package dev.smileflow.api.model;
 
+import dev.smileflow.api.metrics.ApiMetrics;
 import dev.smileflow.bundle.LoadedModel;
 import java.time.Duration;
 import java.util.Collections;
@@ -26,16 +27,13 @@ public final class ModelRefresher implements AutoCloseable {
 
   private final ModelFetcher fetcher;
   private final ModelHolder holder;
-  private final dev.smileflow.api.metrics.ApiMetrics metrics;
+  private final ApiMetrics metrics;
   private final WarmupBudget warmup;
   private final ScheduledExecutorService executor;
   private volatile boolean closed;
 
   public ModelRefresher(
-      ModelFetcher fetcher,
-      ModelHolder holder,
-      dev.smileflow.api.metrics.ApiMetrics metrics,
-      WarmupBudget warmup) {
+      ModelFetcher fetcher, ModelHolder holder, ApiMetrics metrics, WarmupBudget warmup) {
     this.fetcher = Objects.requireNonNull(fetcher);
     this.holder = Objects.requireNonNull(holder);
     this.metrics = Objects.requireNonNull(metrics);

@@ -2,11 +2,15 @@ package dev.smileflow.api.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.smileflow.bundle.Feature;
 import dev.smileflow.bundle.Features;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -65,5 +69,27 @@ class OpenApiDocumentTest {
     assertEquals("[\"female\",\"male\"]", row.at("/properties/sex/enum").toString());
     assertFalse(row.at("/properties/Sample Number").isMissingNode(), "ignored columns are allowed");
     assertFalse(row.get("additionalProperties").asBoolean());
+  }
+
+  @Test
+  void theDocumentMustDescribeExactlyTheRouteTable() {
+    var doc = new OpenApiDocument(10, false);
+    Handler none = ctx -> {};
+    List<Route> served =
+        List.of(
+            new Route(HandlerType.POST, "/v1/classify", "ApiClassify", none),
+            new Route(HandlerType.POST, "/v1/classify/batch", "ApiClassifyBatch", none),
+            new Route(HandlerType.GET, "/v1/model", "ApiModel", none),
+            new Route(HandlerType.GET, "/health/live", "ApiHealth", none),
+            new Route(HandlerType.GET, "/health/ready", "ApiHealth", none),
+            new Route(HandlerType.GET, "/metrics", "ApiMetrics", none),
+            new Route(HandlerType.GET, "/openapi.json", "ApiDocs", none),
+            new Route(HandlerType.GET, "/docs", "ApiDocs", none));
+    doc.requireDescribes(served);
+    assertThrows(
+        IllegalStateException.class, () -> doc.requireDescribes(served.subList(1, served.size())));
+    List<Route> extra = new ArrayList<>(served);
+    extra.add(new Route(HandlerType.DELETE, "/v1/model", "ApiModel", none));
+    assertThrows(IllegalStateException.class, () -> doc.requireDescribes(extra));
   }
 }
