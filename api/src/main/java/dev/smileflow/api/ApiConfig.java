@@ -3,6 +3,7 @@ package dev.smileflow.api;
 import dev.smileflow.api.model.ModelSource;
 import dev.smileflow.api.model.WarmupBudget;
 import dev.smileflow.mlflow.MlflowConfig;
+import dev.smileflow.mlflow.ModelUri;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -333,11 +334,11 @@ public record ApiConfig(
         problem("MODEL_ALIAS and MODEL_STAGE: set only one of them");
       }
       try {
-        ModelSource.Selector selector =
+        String model = name == null ? "iris-classifier" : name;
+        return new ModelSource.Registered(
             stage != null
-                ? new ModelSource.Selector.Stage(stage)
-                : new ModelSource.Selector.Alias(alias == null ? "production" : alias);
-        return new ModelSource.Registered(name == null ? "iris-classifier" : name, selector);
+                ? new ModelUri.Stage(model, stage)
+                : new ModelUri.Alias(model, alias == null ? "production" : alias));
       } catch (IllegalArgumentException e) {
         problem(
             (stage != null

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.smileflow.api.model.ModelSource;
-import dev.smileflow.api.model.ModelSource.Selector;
+import dev.smileflow.mlflow.ModelUri;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +23,7 @@ class ApiConfigTest {
   void defaultsFollowTheProductionAliasOfIrisClassifier() {
     ApiConfig c = ApiConfig.fromEnv(MLFLOW);
     assertEquals(
-        new ModelSource.Registered("iris-classifier", new Selector.Alias("production")), c.model());
+        new ModelSource.Registered(new ModelUri.Alias("iris-classifier", "production")), c.model());
     assertEquals("models:/iris-classifier@production", c.model().uri());
     assertEquals(8080, c.port());
     assertEquals("0.0.0.0", c.host());
@@ -79,19 +79,19 @@ class ApiConfigTest {
                 "m",
                 "MODEL_STAGE",
                 "Production"));
-    assertEquals(new ModelSource.Registered("m", new Selector.Stage("Production")), c.model());
+    assertEquals(new ModelSource.Registered(new ModelUri.Stage("m", "Production")), c.model());
   }
 
   @Test
   void modelUriFormsAreParsed() {
     assertEquals(
-        new ModelSource.Registered("m", new Selector.Alias("champ")),
+        new ModelSource.Registered(new ModelUri.Alias("m", "champ")),
         ModelSource.parse("models:/m@champ"));
     assertEquals(
-        new ModelSource.Registered("m", new Selector.Version("3")),
+        new ModelSource.Registered(new ModelUri.Version("m", "3")),
         ModelSource.parse("models:/m/3"));
     assertEquals(
-        new ModelSource.Registered("m", new Selector.Stage("Production")),
+        new ModelSource.Registered(new ModelUri.Stage("m", "Production")),
         ModelSource.parse("models:/m/Production"));
     assertEquals(new ModelSource.LocalDirectory(Path.of("/tmp/x")), ModelSource.parse("/tmp/x"));
     assertThrows(IllegalArgumentException.class, () -> ModelSource.parse("models:/m"));

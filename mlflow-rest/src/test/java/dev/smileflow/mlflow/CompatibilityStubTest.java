@@ -104,7 +104,7 @@ class CompatibilityStubTest {
     assertEquals("s3://bucket/x", client.resolveModelSource("s3://bucket/x"));
     assertEquals(
         MlflowException.Kind.INVALID,
-        assertThrows(MlflowException.class, () -> client.resolveModelSource("models:/iris@prod"))
+        assertThrows(MlflowException.class, () -> client.resolveModelSource("models:/iris@"))
             .kind());
     assertEquals(
         MlflowException.Kind.INVALID,

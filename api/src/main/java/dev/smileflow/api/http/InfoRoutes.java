@@ -7,6 +7,7 @@ import dev.smileflow.api.model.ServedModel;
 import dev.smileflow.bundle.BundleDescriptor;
 import dev.smileflow.bundle.Feature;
 import dev.smileflow.bundle.LoadedModel;
+import dev.smileflow.mlflow.ModelUri;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -91,14 +92,10 @@ public final class InfoRoutes {
     data.put("version", m.version());
     data.put(
         "alias",
-        source instanceof ModelSource.Registered(_, ModelSource.Selector.Alias(String alias))
-            ? alias
-            : null);
+        source instanceof ModelSource.Registered(ModelUri.Alias(_, String alias)) ? alias : null);
     data.put(
         "stage",
-        source instanceof ModelSource.Registered(_, ModelSource.Selector.Stage(String stage))
-            ? stage
-            : null);
+        source instanceof ModelSource.Registered(ModelUri.Stage(_, String stage)) ? stage : null);
     BundleDescriptor d = m.model().descriptor();
     data.put("run_id", m.runId());
     data.put("algorithm", d.algorithm());
