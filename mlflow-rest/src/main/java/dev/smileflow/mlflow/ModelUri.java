@@ -2,7 +2,6 @@ package dev.smileflow.mlflow;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.regex.Pattern;
 
 /**
  * A {@code models:/} URI, parsed and printed only here: a registered model's version chosen by
@@ -13,7 +12,7 @@ import java.util.regex.Pattern;
  * version, {@link MlflowClient#resolveModelSource} its files.
  */
 public sealed interface ModelUri {
-  /** The accepted forms, for error messages. */
+  /** The registered forms, for error messages. */
   String FORMS = "models:/<name>@<alias>, models:/<name>/<version> or models:/<name>/<stage>";
 
   /** The URI text, e.g. {@code models:/iris@production}. */
@@ -30,23 +29,23 @@ public sealed interface ModelUri {
    * @throws IllegalArgumentException naming what is wrong
    */
   static ModelUri parse(String text) {
-    if (!isModelUri(text) || !text.startsWith("/", 7) || text.startsWith("//", 7)) {
-      throw malformed(text);
+    String[] parts = text.substring(Math.min(text.length(), 8)).split("/", -1);
+    boolean rooted = isModelUri(text) && text.startsWith("/", 7) && !text.startsWith("//", 7);
+    int at = parts[0].indexOf('@');
+    if (rooted && parts.length == 1 && at < 0 && !parts[0].isEmpty()) {
+      return new Logged(parts[0]);
     }
-    String[] parts = text.substring(8).split("/", -1);
-    if (parts.length == 1) {
-      int at = parts[0].indexOf('@');
-      if (at < 0 && !parts[0].isEmpty()) {
-        return new Logged(parts[0]);
-      }
-      if (at > 0) {
-        return new Alias(decode(parts[0].substring(0, at), text), parts[0].substring(at + 1));
-      }
-      throw malformed(text);
+    if (rooted && parts.length == 1 && at > 0) {
+      return new Alias(decode(parts[0].substring(0, at), text), parts[0].substring(at + 1));
     }
-    if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty() || text.indexOf('@') >= 0) {
-      throw malformed(text);
-    }
+    check(
+        rooted
+            && parts.length == 2
+            && !parts[0].isEmpty()
+            && !parts[1].isEmpty()
+            && at < 0
+            && parts[1].indexOf('@') < 0,
+        "expected " + FORMS + " (or models:/m-<id>), got '" + text + "'");
     String name = decode(parts[0], text);
     return parts[1].chars().allMatch(Character::isDigit)
         ? new Version(name, parts[1])
@@ -57,65 +56,55 @@ public sealed interface ModelUri {
   sealed interface Registered extends ModelUri {
     /** The registered model name, decoded. */
     String name();
+
+    @Override
+    default String uri() {
+      String model =
+          "models:/" + name().replace("%", "%25").replace("/", "%2F").replace("@", "%40");
+      return switch (this) {
+        case Alias a -> model + "@" + a.alias();
+        case Version v -> model + "/" + v.version();
+        case Stage s -> model + "/" + s.stage();
+      };
+    }
   }
 
   /** The version an alias points at ({@code models:/name@alias}); follows alias moves. */
   record Alias(String name, String alias) implements Registered {
-    private static final Pattern VALID = Pattern.compile("[\\w-]{1,255}");
-
     public Alias {
-      requireName(name);
-      if (alias == null || !VALID.matcher(alias).matches()) {
-        throw new IllegalArgumentException(
-            "invalid alias: '" + alias + "' (letters, digits, _ and -)");
-      }
-    }
-
-    @Override
-    public String uri() {
-      return "models:/" + encode(name) + "@" + alias;
+      checkName(name);
+      check(
+          alias != null && alias.matches("[\\w-]{1,255}"),
+          "invalid alias: '" + alias + "' (letters, digits, _ and -)");
     }
   }
 
   /** One fixed version number ({@code models:/name/3}); never changes. */
   record Version(String name, String version) implements Registered {
     public Version {
-      requireName(name);
-      if (version == null || !version.matches("[1-9][0-9]{0,17}")) {
-        throw new IllegalArgumentException("invalid version number: '" + version + "'");
-      }
-    }
-
-    @Override
-    public String uri() {
-      return "models:/" + encode(name) + "/" + version;
+      checkName(name);
+      check(
+          version != null && version.matches("[1-9][0-9]{0,17}"),
+          "invalid version number: '" + version + "'");
     }
   }
 
-  /**
-   * The latest version in a (deprecated) stage ({@code models:/name/Production}), or in any stage
-   * for {@code latest}.
-   */
+  /** The latest version in a (deprecated) stage, or in any stage for {@code latest}. */
   record Stage(String name, String stage) implements Registered {
     public Stage {
-      requireName(name);
-      if (stage == null || stage.isBlank() || stage.contains("/") || stage.contains("@")) {
-        throw new IllegalArgumentException("invalid stage: '" + stage + "'");
-      }
-    }
-
-    @Override
-    public String uri() {
-      return "models:/" + encode(name) + "/" + stage;
+      checkName(name);
+      check(
+          stage != null && !stage.isBlank() && !stage.contains("/") && !stage.contains("@"),
+          "invalid stage: '" + stage + "'");
     }
   }
 
   /** An MLflow 3 LoggedModel by id ({@code models:/m-…}). */
   record Logged(String modelId) implements ModelUri {
     public Logged {
-      if (modelId == null || modelId.isBlank() || modelId.contains("/") || modelId.contains("@")) {
-        throw new IllegalArgumentException("invalid logged model id: '" + modelId + "'");
-      }
+      check(
+          modelId != null && !modelId.isBlank() && !modelId.contains("/") && !modelId.contains("@"),
+          "invalid logged model id: '" + modelId + "'");
     }
 
     @Override
@@ -124,14 +113,14 @@ public sealed interface ModelUri {
     }
   }
 
-  private static void requireName(String name) {
-    if (name == null || name.isBlank()) {
-      throw new IllegalArgumentException("invalid registered model name: '" + name + "'");
-    }
+  private static void checkName(String name) {
+    check(name != null && !name.isBlank(), "invalid registered model name: '" + name + "'");
   }
 
-  private static String encode(String name) {
-    return name.replace("%", "%25").replace("/", "%2F").replace("@", "%40");
+  private static void check(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
   }
 
   private static String decode(String segment, String text) {
@@ -140,10 +129,5 @@ public sealed interface ModelUri {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("bad percent-encoding in '" + text + "'", e);
     }
-  }
-
-  private static IllegalArgumentException malformed(String text) {
-    return new IllegalArgumentException(
-        "expected " + FORMS + " (or models:/m-<id>), got '" + text + "'");
   }
 }
