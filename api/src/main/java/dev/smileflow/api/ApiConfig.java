@@ -3,6 +3,7 @@ package dev.smileflow.api;
 import dev.smileflow.api.model.ModelSource;
 import dev.smileflow.api.model.WarmupBudget;
 import dev.smileflow.mlflow.MlflowConfig;
+import dev.smileflow.mlflow.ModelUri;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -334,20 +335,15 @@ public record ApiConfig(
       if (alias != null && stage != null) {
         problem("MODEL_ALIAS and MODEL_STAGE: set only one of them");
       }
-      ModelSource.Selector selector;
+      String model = name == null ? "iris-classifier" : name;
       try {
-        selector =
+        return new ModelSource.Registered(
             stage != null
-                ? new ModelSource.Selector.Stage(stage)
-                : new ModelSource.Selector.Alias(alias == null ? "production" : alias);
+                ? new ModelUri.Stage(model, stage)
+                : new ModelUri.Alias(model, alias == null ? "production" : alias));
       } catch (IllegalArgumentException e) {
+        // any non-blank name is valid (get() drops blank values): the stage or alias is at fault
         problem((stage != null ? "MODEL_STAGE" : "MODEL_ALIAS") + ": " + e.getMessage());
-        return null;
-      }
-      try {
-        return new ModelSource.Registered(name == null ? "iris-classifier" : name, selector);
-      } catch (IllegalArgumentException e) {
-        problem("MODEL_NAME: " + e.getMessage());
         return null;
       }
     }

@@ -1,5 +1,7 @@
 package dev.smileflow.api;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
@@ -9,6 +11,8 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import dev.smileflow.bundle.ModelBundle;
+import dev.smileflow.mlflow.ModelUri;
+import dev.smileflow.mlflow.testing.ModelUriParsing;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Map;
@@ -57,8 +61,17 @@ class ArchitectureTest {
         .and()
         .haveNameNotMatching(".*\\.(MlflowRegistry|ApiConfig|Main)(\\$.*)?")
         .should()
-        .onlyDependOnClassesThat()
-        .resideOutsideOfPackage("dev.smileflow.mlflow..")
+        .onlyDependOnClassesThat(
+            resideOutsideOfPackage("dev.smileflow.mlflow..").or(belongToAnyOf(ModelUri.class)))
+        .check(classes);
+  }
+
+  @Test
+  void onlyMlflowRestParsesModelUris() {
+    classes()
+        .that()
+        .resideInAPackage("dev.smileflow.api..")
+        .should(ModelUriParsing.LEFT_TO_MODEL_URI)
         .check(classes);
   }
 

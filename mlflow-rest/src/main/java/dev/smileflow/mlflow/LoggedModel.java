@@ -25,7 +25,7 @@ public record LoggedModel(Info info, Data data) {
 
   /** {@code models:/<model_id>}, the source to register a version from. */
   public String modelUri() {
-    return "models:/" + info.modelId();
+    return new ModelUri.Logged(info.modelId()).uri();
   }
 
   /** LoggedModel metadata. */

@@ -82,11 +82,21 @@ public final class MlflowClient implements AutoCloseable {
   }
 
   /**
-   * Resolves {@code runs:/<run id>/<path>}, {@code models:/m-…} and {@code models:/<name>/<n>} to
-   * the artifact URI of their files; other URIs are returned unchanged.
+   * Resolves {@code runs:/<run id>/<path>} and {@code models:/} URIs ({@link ModelUri}) to the
+   * artifact URI of their files; other URIs are returned unchanged.
    */
   public String resolveModelSource(String uri) {
     return ModelSources.resolve(this, uri);
+  }
+
+  /**
+   * The registered version {@code uri} names: the alias's, the numbered one, or the latest in the
+   * stage ({@code latest}: in any stage).
+   *
+   * @throws MlflowException {@code NOT_FOUND} when there is no such version or stage
+   */
+  public ModelVersion resolve(ModelUri.Registered uri) {
+    return ModelSources.version(this, uri);
   }
 
   /** The server's version string ({@code GET /version}). */

@@ -1,13 +1,15 @@
 package dev.smileflow.mlflow;
 
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * Turns a model version's source or download URI into the {@code mlflow-artifacts:} URI its files
  * are at, as MLflow's Python client does: {@code runs:/<run id>/<path>} is the run's artifact URI
  * plus the path (what MLflow 2.x servers hand back), {@code models:/m-…} is the LoggedModel's
- * artifact location (MLflow 3), {@code models:/<name>/<version>} is that version's files; anything
- * else is returned as it is.
+ * artifact location (MLflow 3), a registered {@link ModelUri} is its version's files; anything else
+ * is returned as it is. Also turns a registered {@link ModelUri} into its version.
  */
 final class ModelSources {
 
@@ -51,23 +53,44 @@ final class ModelSources {
       }
       return path.isEmpty() ? root : strip(root) + "/" + path;
     }
-    if (lower.startsWith("models:/")) {
-      String rest = strip(uri.substring("models:/".length()));
-      if (rest.isEmpty() || rest.contains("@")) {
-        throw invalid(uri, "expected models:/m-<id> or models:/<name>/<version>");
+    if (ModelUri.isModelUri(uri)) {
+      ModelUri parsed;
+      try {
+        parsed = ModelUri.parse(uri);
+      } catch (IllegalArgumentException e) {
+        throw invalid(uri, e.getMessage());
       }
-      int slash = rest.indexOf('/');
-      if (slash < 0) {
-        return client.loggedModels().get(rest).artifactUri();
-      }
-      String name = rest.substring(0, slash);
-      String version = rest.substring(slash + 1);
-      if (!version.chars().allMatch(Character::isDigit) || version.isEmpty()) {
-        throw invalid(uri, "only a version number is resolved, not '" + version + "'");
-      }
-      return client.registry().getDownloadUri(name, version);
+      return switch (parsed) {
+        case ModelUri.Logged l -> client.loggedModels().get(l.modelId()).artifactUri();
+        case ModelUri.Registered r ->
+            client.registry().getDownloadUri(r.name(), version(client, r).version());
+      };
     }
     return uri;
+  }
+
+  /** The version {@code uri} names: the alias's, the numbered one, or the latest in the stage. */
+  static ModelVersion version(MlflowClient client, ModelUri.Registered uri) {
+    return switch (uri) {
+      case ModelUri.Alias a -> client.registry().getVersionByAlias(a.name(), a.alias());
+      case ModelUri.Version v -> client.registry().getModelVersion(v.name(), v.version());
+      case ModelUri.Stage s -> latest(client, s);
+    };
+  }
+
+  private static ModelVersion latest(MlflowClient client, ModelUri.Stage uri) {
+    List<Stage> stages;
+    try {
+      stages =
+          uri.stage().equalsIgnoreCase("latest") ? List.of() : List.of(Stage.parse(uri.stage()));
+    } catch (IllegalArgumentException e) {
+      throw new MlflowException(MlflowException.Kind.NOT_FOUND, 0, null, e.getMessage());
+    }
+    return client.registry().getLatestVersions(uri.name(), stages).stream()
+        .max(Comparator.comparingLong(ModelVersion::number))
+        .orElseThrow(() ->
+            new MlflowException(
+                MlflowException.Kind.NOT_FOUND, 0, null, "no version in stage " + uri.stage()));
   }
 
   private static String strip(String s) {

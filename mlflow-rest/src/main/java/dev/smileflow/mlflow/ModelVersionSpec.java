@@ -34,7 +34,8 @@ public record ModelVersionSpec(
    */
   public static ModelVersionSpec fromLoggedModel(
       String name, String modelId, @Nullable String runId) {
-    return new ModelVersionSpec(name, "models:/" + modelId, runId, modelId, List.of(), null);
+    return new ModelVersionSpec(
+        name, new ModelUri.Logged(modelId).uri(), runId, modelId, List.of(), null);
   }
 
   /**

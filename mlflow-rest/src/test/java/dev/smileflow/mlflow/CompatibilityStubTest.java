@@ -104,10 +104,40 @@ class CompatibilityStubTest {
     assertEquals("s3://bucket/x", client.resolveModelSource("s3://bucket/x"));
     assertEquals(
         MlflowException.Kind.INVALID,
-        assertThrows(MlflowException.class, () -> client.resolveModelSource("models:/iris@prod"))
+        assertThrows(MlflowException.class, () -> client.resolveModelSource("models:/iris@"))
             .kind());
     assertEquals(
         MlflowException.Kind.INVALID,
         assertThrows(MlflowException.class, () -> client.resolveModelSource("runs:/")).kind());
+  }
+
+  @Test
+  void aRegisteredModelUriResolvesToItsVersionAndItsFiles() {
+    stub.then(
+        Reply.json(
+            200,
+            "{\"model_versions\": [{\"name\": \"iris\", \"version\": \"2\"},"
+                + " {\"name\": \"iris\", \"version\": \"10\"}]}"),
+        Reply.json(200, "{\"model_versions\": []}"),
+        Reply.json(200, "{\"model_version\": {\"name\": \"team/iris\", \"version\": \"4\"}}"),
+        Reply.json(200, "{\"artifact_uri\": \"mlflow-artifacts:/1/models/m-4/artifacts\"}"));
+    assertEquals("10", client.resolve(new ModelUri.Stage("iris", "production")).version());
+    assertEquals("name=iris&stages=Production", stub.seen.get(0).query());
+    MlflowException none =
+        assertThrows(
+            MlflowException.class, () -> client.resolve(new ModelUri.Stage("iris", "Staging")));
+    assertEquals(MlflowException.Kind.NOT_FOUND, none.kind());
+    assertEquals("no version in stage Staging", none.message());
+    assertEquals(
+        "mlflow-artifacts:/1/models/m-4/artifacts",
+        client.resolveModelSource("models:/team%2Firis@prod"));
+    assertEquals("name=team%2Firis&alias=prod", stub.seen.get(2).query());
+    assertEquals("name=team%2Firis&version=4", stub.seen.get(3).query());
+    assertEquals(
+        MlflowException.Kind.NOT_FOUND,
+        assertThrows(
+                MlflowException.class, () -> client.resolve(new ModelUri.Stage("iris", "Gold")))
+            .kind());
+    assertEquals(4, stub.seen.size(), "an unknown stage is refused without a call");
   }
 }

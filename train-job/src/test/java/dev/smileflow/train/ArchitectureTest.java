@@ -3,8 +3,10 @@ package dev.smileflow.train;
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.equivalentTo;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static dev.smileflow.mlflow.testing.ModelUriParsing.LEFT_TO_MODEL_URI;
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
@@ -36,6 +38,11 @@ class ArchitectureTest {
           .should()
           .dependOnClassesThat(
               resideInAPackage("dev.smileflow.mlflow..").and(not(equivalentTo(RunStatus.class))));
+
+  /** {@code models:/} URIs are parsed and printed by mlflow-rest's ModelUri only. */
+  @ArchTest
+  static final ArchRule onlyMlflowRestParsesModelUris =
+      classes().that().resideInAPackage("dev.smileflow.train..").should(LEFT_TO_MODEL_URI);
 
   @ArchTest
   static final ArchRule thePackagesBelowTheCommandNeverReachBackIntoIt =

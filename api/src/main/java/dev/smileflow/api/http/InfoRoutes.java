@@ -8,6 +8,7 @@ import dev.smileflow.api.model.ServedModel;
 import dev.smileflow.bundle.BundleDescriptor;
 import dev.smileflow.bundle.Feature;
 import dev.smileflow.bundle.LoadedModel;
+import dev.smileflow.mlflow.ModelUri;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -149,10 +150,10 @@ public final class InfoRoutes {
         new ModelData(
             m.name(),
             m.version(),
-            source instanceof ModelSource.Registered(_, ModelSource.Selector.Alias(String alias))
+            source instanceof ModelSource.Registered(ModelUri.Alias(_, String alias))
                 ? alias
                 : null,
-            source instanceof ModelSource.Registered(_, ModelSource.Selector.Stage(String stage))
+            source instanceof ModelSource.Registered(ModelUri.Stage(_, String stage))
                 ? stage
                 : null,
             m.runId(),

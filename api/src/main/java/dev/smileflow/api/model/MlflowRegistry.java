@@ -3,24 +3,22 @@ package dev.smileflow.api.model;
 import dev.smileflow.mlflow.MlflowClient;
 import dev.smileflow.mlflow.MlflowConfig;
 import dev.smileflow.mlflow.MlflowException;
+import dev.smileflow.mlflow.ModelUri;
 import dev.smileflow.mlflow.ModelVersion;
 import dev.smileflow.mlflow.ModelVersionStatus;
 import dev.smileflow.mlflow.ServerCapabilities;
-import dev.smileflow.mlflow.Stage;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Adapter to the mlflow-rest client: resolves {@code models:/name@alias}, {@code models:/name/3}
- * and {@code models:/name/Stage} (and {@code models:/name/latest}) to a version, finds where its
- * files are whatever the version's source ({@code models:/m-…} on MLflow 3, {@code runs:/<run
- * id>/model} on MLflow 2.x, or an artifact URI) and downloads them over the artifact proxy. On its
- * first resolution it probes what the server offers and says once, at INFO, what is missing.
+ * Adapter to the mlflow-rest client: resolves a registered {@link ModelUri} to a version with
+ * {@link MlflowClient#resolve}, finds where its files are whatever the version's source ({@code
+ * models:/m-…} on MLflow 3, {@code runs:/<run id>/model} on MLflow 2.x, or an artifact URI) and
+ * downloads them over the artifact proxy. On its first resolution it probes what the server offers
+ * and says once, at INFO, what is missing.
  */
 public final class MlflowRegistry implements ModelRegistry, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MlflowRegistry.class);
@@ -41,21 +39,14 @@ public final class MlflowRegistry implements ModelRegistry, AutoCloseable {
   public RegistryVersion resolve(ModelSource.Registered source) {
     String name = source.name();
     try {
-      if (source.selector() instanceof ModelSource.Selector.Alias && !capabilities().aliases()) {
+      if (source.model() instanceof ModelUri.Alias && !capabilities().aliases()) {
         throw new RegistryException(
             RegistryException.Kind.NOT_FOUND,
             source.uri()
                 + ": this MLflow server has no registered-model aliases (MLflow before 2.3);"
                 + " select the version with MODEL_STAGE=Production instead");
       }
-      ModelVersion v =
-          switch (source.selector()) {
-            case ModelSource.Selector.Alias a ->
-                client.registry().getVersionByAlias(name, a.alias());
-            case ModelSource.Selector.Version n ->
-                client.registry().getModelVersion(name, n.number());
-            case ModelSource.Selector.Stage s -> latest(name, s.stage());
-          };
+      ModelVersion v = client.resolve(source.model());
       if (v.status() != ModelVersionStatus.READY) {
         throw new RegistryException(
             RegistryException.Kind.FAILED,
@@ -84,24 +75,6 @@ public final class MlflowRegistry implements ModelRegistry, AutoCloseable {
       capabilities = c;
     }
     return c;
-  }
-
-  private ModelVersion latest(String name, String stage) {
-    List<Stage> stages = stage.equalsIgnoreCase("latest") ? List.of() : List.of(parseStage(stage));
-    return client.registry().getLatestVersions(name, stages).stream()
-        .max(Comparator.comparingLong(ModelVersion::number))
-        .orElseThrow(() ->
-            new RegistryException(
-                RegistryException.Kind.NOT_FOUND,
-                "models:/" + name + "/" + stage + ": no version in that stage"));
-  }
-
-  private static Stage parseStage(String stage) {
-    try {
-      return Stage.parse(stage);
-    } catch (IllegalArgumentException e) {
-      throw new RegistryException(RegistryException.Kind.NOT_FOUND, e.getMessage());
-    }
   }
 
   @Override

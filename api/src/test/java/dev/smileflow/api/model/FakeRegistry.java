@@ -1,5 +1,6 @@
 package dev.smileflow.api.model;
 
+import dev.smileflow.mlflow.ModelUri;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -67,10 +68,10 @@ final class FakeRegistry implements ModelRegistry {
     resolves.incrementAndGet();
     check();
     String v =
-        switch (source.selector()) {
-          case ModelSource.Selector.Alias a -> aliases.get(a.alias());
-          case ModelSource.Selector.Version n -> n.number();
-          case ModelSource.Selector.Stage s -> null;
+        switch (source.model()) {
+          case ModelUri.Alias a -> aliases.get(a.alias());
+          case ModelUri.Version n -> n.version();
+          case ModelUri.Stage s -> null;
         };
     if (v == null || !versions.containsKey(v)) {
       throw new RegistryException(

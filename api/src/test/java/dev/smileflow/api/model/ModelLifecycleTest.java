@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.smileflow.api.metrics.ApiMetrics;
 import dev.smileflow.bundle.testing.TestBundles;
+import dev.smileflow.mlflow.ModelUri;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Start-up, the last-known-good cache, following the alias and refusing bad versions. */
 class ModelLifecycleTest {
   private static final ModelSource.Registered SOURCE =
-      new ModelSource.Registered("iris", new ModelSource.Selector.Alias("production"));
+      new ModelSource.Registered(new ModelUri.Alias("iris", "production"));
 
   @TempDir static Path bundles;
   static Path logistic;

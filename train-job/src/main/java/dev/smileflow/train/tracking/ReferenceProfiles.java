@@ -1,6 +1,7 @@
 package dev.smileflow.train.tracking;
 
 import dev.smileflow.mlflow.MlflowClient;
+import dev.smileflow.mlflow.ModelUri;
 import dev.smileflow.mlflow.ModelVersion;
 import dev.smileflow.mlflow.Run;
 import dev.smileflow.train.data.DataError;
@@ -13,8 +14,8 @@ import java.nio.file.Path;
 /**
  * Finds a reference data profile for drift checks: a local file, {@code runs:/<run id>[/<path>]}
  * (default path {@value #PROFILE_PATH}), or a registered model's training profile, {@code
- * models:/<name>@<alias>} or {@code models:/<name>/<version>} (the profile logged by the run that
- * produced that version).
+ * models:/<name>@<alias>}, {@code models:/<name>/<version>} or {@code models:/<name>/<stage>} (the
+ * profile logged by the run that produced that version).
  */
 public final class ReferenceProfiles {
   /** Where train-job logs the training profile in its parent run. */
@@ -24,7 +25,21 @@ public final class ReferenceProfiles {
 
   /** Whether {@code reference} names something in MLflow rather than a local file. */
   public static boolean isMlflowUri(String reference) {
-    return reference.startsWith("runs:/") || reference.startsWith("models:/");
+    return reference.startsWith("runs:/") || ModelUri.isModelUri(reference);
+  }
+
+  private static ModelUri.Registered registered(String reference) {
+    try {
+      if (ModelUri.parse(reference) instanceof ModelUri.Registered r) {
+        return r;
+      }
+    } catch (IllegalArgumentException e) {
+      throw new DataException(
+          DataError.REFERENCE_PROFILE, "reference profile " + reference + ": " + e.getMessage());
+    }
+    throw new DataException(
+        DataError.REFERENCE_PROFILE,
+        "reference profile " + reference + ": use " + ModelUri.FORMS + ", not a logged model");
   }
 
   /** Downloads the referenced profile into {@code workDir} and returns the local file. */
@@ -39,23 +54,7 @@ public final class ReferenceProfiles {
         path = rest.substring(slash + 1);
       }
     } else {
-      String rest = reference.substring("models:/".length());
-      ModelVersion version;
-      int at = rest.indexOf('@');
-      int slash = rest.indexOf('/');
-      if (at > 0) {
-        version =
-            client.registry().getVersionByAlias(rest.substring(0, at), rest.substring(at + 1));
-      } else if (slash > 0) {
-        version =
-            client.registry().getModelVersion(rest.substring(0, slash), rest.substring(slash + 1));
-      } else {
-        throw new DataException(
-            DataError.REFERENCE_PROFILE,
-            "reference profile "
-                + reference
-                + ": use models:/<name>@<alias> or models:/<name>/<version>");
-      }
+      ModelVersion version = client.resolve(registered(reference));
       if (version.runId() == null || version.runId().isBlank()) {
         throw new DataException(
             DataError.REFERENCE_PROFILE,
