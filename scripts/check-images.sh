@@ -247,6 +247,10 @@ api_start_to_ready() { # off|on
 images() {
   build_project_image Dockerfile.train "$train_image"
   build_project_image Dockerfile.api "$api_image"
+  local jre_size
+  jre_size=$(podman image inspect --format '{{.Size}}' eclipse-temurin:25-jre)
+  note "sizes: $(for i in "$api_image" "$train_image"; do podman image inspect --format '{{.Size}}' "$i" \
+    | awk -v n="${i#localhost/}" -v b="$jre_size" '{printf "%s %.0f MB (+%.0f MB on the JRE stand-in); ", n, $1/1e6, ($1-b)/1e6}'; done)"
   local image uid
   for image in "$train_image" "$api_image"; do
     uid=$(run_uid "$image")
