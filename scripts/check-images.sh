@@ -4,6 +4,8 @@
 # under the names the files use (docs/deploy.md, "Verified without Docker"). Needs root, Debian's packages,
 # PyPI and Maven Central; ports 5000, 8080 and $CHECK_IMAGES_MLFLOW_PORT (15000) free on the host.
 #   scripts/check-images.sh [all|bases|images|compose]     default all; prints a report at the end
+# The compose part starts with `podman-compose down -v` (the compose project's containers and volumes go);
+# after a failure it leaves the stack up for inspection.
 # Stand-ins are kept in podman's storage and reused while their recipe key matches (a rootfs cache is in
 # ${SMILEFLOW_CACHE:-~/.cache/smileflow}/images); the project images are rebuilt with podman's layer cache.
 set -euo pipefail
@@ -35,11 +37,12 @@ setup_tools() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman runc mmdebstrap >/dev/null
   fi
   if [ ! -f /etc/containers/containers.conf ]; then
-    # cgroupfs + runc: the machine has no systemd; no default ulimits: the sandbox refuses raising them.
+    # What podman needs on these machines: cgroupfs (no systemd), runc, no default ulimits.
     printf '[containers]\ndefault_ulimits = []\n[engine]\ncgroup_manager = "cgroupfs"\nruntime = "runc"\n' \
       >/etc/containers/containers.conf
   fi
   mkdir -p "$cache"
+  rm -rf "$cache"/ctx.* # build contexts a failed run left behind
 }
 
 # ---- stand-in base images ----------------------------------------------------------------------------
@@ -75,12 +78,12 @@ standin_temurin() {
   local jdk release key ctx debian
   jdk=$(. "$root/scripts/jdk.sh" && echo "$JAVA_HOME")
   release=$(sed -n 's/^IMPLEMENTOR_VERSION="\(.*\)"/\1/p' "$jdk/release")
-  key="temurin:$release:bookworm:v1"
+  key="temurin:$release:bookworm:v2"
   if [ "$(standin_key eclipse-temurin:25-jdk)" = "$key" ] && [ "$(standin_key eclipse-temurin:25-jre)" = "$key" ]; then
     note "stand-in eclipse-temurin:25-jdk/-jre reused ($release on Debian bookworm)"; return
   fi
   debian=$(rootfs bookworm)
-  ctx=$(mktemp -d "$cache/temurin.XXXXXX")
+  ctx=$(mktemp -d "$cache/ctx.XXXXXX")
   host_cas "$ctx"
   # The JDK with its symlinks resolved (its cacerts is the host's Java trust store).
   cp -rL "$jdk" "$ctx/jdk"
@@ -107,7 +110,7 @@ ENV PATH=/opt/java/openjdk/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin
 COPY $kind /opt/java/openjdk
 # The default CDS archive, as the official JRE has it (jlink from a run-time image cannot write it).
 RUN [ -f /opt/java/openjdk/lib/server/classes.jsa ] || java -Xshare:dump >/dev/null; java -version
-CMD ["jshell"]
+$([ $kind = jdk ] && echo 'CMD ["jshell"]')
 EOF
     cp "$ctx/Containerfile.$kind" "$ctx/Containerfile"
     build_standin "eclipse-temurin:25-$kind" "$key" "$ctx"
@@ -124,7 +127,7 @@ standin_mlflow() {
   key="mlflow:$mlflow_version:bookworm:v1"
   if [ "$(standin_key "$from")" = "$key" ]; then note "stand-in $from reused"; return; fi
   debian=$(rootfs bookworm)
-  ctx=$(mktemp -d "$cache/mlflow.XXXXXX")
+  ctx=$(mktemp -d "$cache/ctx.XXXXXX")
   host_cas "$ctx"
   # Debian's Python 3.11 and a virtualenv first on PATH, so `python`, `pip` and `mlflow` are the image's.
   cat >"$ctx/Containerfile" <<EOF
@@ -151,7 +154,7 @@ standin_postgres() {
   key="postgres:trixie:postgresql-$pinned_major:v1"
   if [ "$(standin_key "$image")" != "$key" ]; then
     debian=$(rootfs trixie)
-    ctx=$(mktemp -d "$cache/postgres.XXXXXX")
+    ctx=$(mktemp -d "$cache/ctx.XXXXXX")
     # The official image's contract that docker-compose.yml relies on: POSTGRES_USER/PASSWORD/DB create the
     # role and database on first start, data in /var/lib/postgresql/data, password auth over TCP, pg_isready.
     cat >"$ctx/entrypoint.sh" <<'EOF'
@@ -225,9 +228,9 @@ cleanup_images() {
   [ -z "${mlflow_dir:-}" ] || rm -rf "$mlflow_dir"
 }
 
-# Start to ready inside the api container: bash notes the time, starts the ENTRYPOINT's java command (with
-# CHANGE applied to its AOT flag) and polls /health/ready from inside; prints milliseconds, then the api's own
-# "N ms after JVM start".
+# Start to ready inside the api container: bash notes the time, starts the ENTRYPOINT's java command with the
+# AOT cache required (on) or disabled (off), and polls /health/ready from inside (120 s at most); prints the
+# milliseconds and the api's own "N ms after JVM start" as WALL/OWN.
 api_start_to_ready() { # off|on
   local flags
   flags=$(podman image inspect --format '{{range .Config.Entrypoint}}{{.}} {{end}}' "$api_image")
@@ -239,7 +242,8 @@ api_start_to_ready() { # off|on
     -e MODEL_NAME=iris-classifier -e MODEL_ALIAS=production --entrypoint bash "$api_image" -c '
       start=$(date +%s%3N); '"$flags"' >/tmp/api.log 2>&1 & pid=$!
       until curl -fsS -o /dev/null http://127.0.0.1:8080/health/ready 2>/dev/null; do
-        kill -0 $pid 2>/dev/null || { cat /tmp/api.log >&2; exit 1; }; sleep 0.02; done
+        kill -0 $pid 2>/dev/null || { cat /tmp/api.log >&2; exit 1; }
+        [ $(( $(date +%s%3N) - start )) -lt 120000 ] || { kill -KILL $pid; exit 1; }; sleep 0.02; done
       echo "$(( $(date +%s%3N) - start ))/$(sed -n "s/.* \([0-9]*\) ms after JVM start.*/\1/p" /tmp/api.log)"
       kill -TERM $pid; wait $pid || true'
 }
@@ -280,6 +284,7 @@ images() {
   note "train image against a host MLflow $mlflow_version: exit 0 in $((SECONDS - start)) s, iris-classifier@production = version $version"
 
   # The real ENTRYPOINT: java is PID 1, the HEALTHCHECK passes, SIGTERM drains and exits within 10 s.
+  podman rm -f -t 0 smileflow-check-api >/dev/null 2>&1 || true
   podman run -d --name smileflow-check-api --network host -e MLFLOW_TRACKING_URI="http://127.0.0.1:$mlflow_port" \
     -e MODEL_NAME=iris-classifier -e MODEL_ALIAS=production "$api_image" >/dev/null
   wait_for 60 "api ready" api_ready || { podman logs smileflow-check-api >&2; fail "the api container was not ready"; }
@@ -293,14 +298,17 @@ images() {
   podman kill --signal TERM smileflow-check-api >/dev/null
   code=$(timeout 10 podman wait smileflow-check-api) || fail "the api did not exit within 10 s of SIGTERM"
   stop_ms=$(($(now_ms) - start))
-  podman logs smileflow-check-api 2>&1 | grep -q '"stopped"\|stopped' || fail "the api did not log its drain ('stopped')"
+  podman logs smileflow-check-api 2>&1 | grep -q stopped || fail "the api did not log its drain ('stopped')"
   note "api: SIGTERM -> drained and exited $code in $stop_ms ms"
   podman rm smileflow-check-api >/dev/null
 
   local runs=${CHECK_IMAGES_RUNS:-3} mode i out
   for mode in on off; do
     out=()
-    for i in $(seq "$runs"); do out+=("$(api_start_to_ready "$mode" | tail -n 1)") || fail "api start with AOT $mode"; done
+    for i in $(seq "$runs"); do
+      out+=("$(api_start_to_ready "$mode" | tail -n 1)") || fail "the api did not start with the AOT cache $mode"
+      [[ "${out[-1]}" =~ ^[0-9]+/[0-9]+$ ]] || fail "start-to-ready with the AOT cache $mode printed '${out[-1]}'"
+    done
     note "api start-to-ready in the container, AOT cache $mode, ms (wall from exec / the api's 'after JVM start'): ${out[*]}"
   done
   cleanup_images
