@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command (README "Quick start", and what CI runs): installs what the tests need, then runs
-# every unit test (*Test) and every integration test (*IT, against a real MLflow server) of every module.
+# every unit test (*Test) and every integration test (*IT, against a real MLflow server) of every module,
+# after scripts/check-images.sh (the Dockerfiles and docker-compose.yml, built and run with podman).
 #   scripts/test.sh               all tests
 #   scripts/test.sh -pl api       extra arguments go to Maven
 # Needs: a JDK 25 (found by scripts/jdk.sh), python3 with venv (for the pinned MLflow server), and on a
@@ -38,5 +39,16 @@ st=$(scripts/schemathesis.sh install)
 echo "schemathesis: $("$st" --version 2>/dev/null)"
 mlflow2=$(scripts/mlflow.sh install 2)
 echo "MLflow 2.x: $("$mlflow2" --version 2>/dev/null)"
+
+# The images and the compose stack, built and run with podman on stand-in base images (docs/deploy.md);
+# about 5 min warm, 8 min from nothing. Needs root; left out when
+# Maven arguments are given or SMILEFLOW_SKIP_IMAGE_CHECK=1.
+if [ "${SMILEFLOW_SKIP_IMAGE_CHECK:-0}" = 1 ] || [ $# -gt 0 ]; then
+  echo "image check skipped (it runs with the full test command, unless SMILEFLOW_SKIP_IMAGE_CHECK=1)"
+elif [ "$(id -u)" != 0 ]; then
+  echo "warning: image check skipped: scripts/check-images.sh needs root (podman, apt)" >&2
+else
+  scripts/check-images.sh
+fi
 
 exec scripts/mvn -B -ntp -Dstyle.color=never verify "$@"
