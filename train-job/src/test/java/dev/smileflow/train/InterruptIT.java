@@ -35,7 +35,11 @@ class InterruptIT {
     String model = MlflowTestServer.uniqueName("tj-int-m");
     String java = ProcessHandle.current().info().command().orElse("java");
     ProcessBuilder pb =
+        // env resets SIGINT to its default first: a test run started in the background of a
+        // non-interactive shell inherits SIGINT ignored, and the JVM keeps it so
         new ProcessBuilder(
+                "env",
+                "--default-signal=INT",
                 java,
                 "-jar",
                 jar.toString(),

@@ -11,7 +11,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Promotion as a compare-and-set on the alias, apart from MLflow: decide against the champion that
  * was scored; before moving the alias, read it again; if it moved, score the new champion and
- * decide again, at most {@code maxRounds} times.
+ * decide again, at most {@code maxRounds} times. MLflow has no conditional alias update, so a job
+ * that read the same champion can still move the alias one round trip after us: once that round
+ * trip has surely passed, the alias is read once more, and a version found there in our place is
+ * decided against like any champion. It is replaced only by a strictly better score, so two jobs
+ * never hand the alias back and forth, and the better of them ends holding it.
  */
 final class Promotion {
   private static final Logger log = LoggerFactory.getLogger(Promotion.class);
@@ -31,6 +35,15 @@ final class Promotion {
 
     /** Moves the alias (and stage) to the challenger; {@code from} is where it pointed. */
     void move(Optional<String> from);
+
+    /** The version being promoted. */
+    String challenger();
+
+    /**
+     * The version the alias points at once a concurrent move sent right after ours would have
+     * landed.
+     */
+    Optional<String> afterMove();
   }
 
   static Registrar.Outcome run(
@@ -43,6 +56,7 @@ final class Promotion {
     versionOf(champion).ifPresent(v -> scored.put(v, champion));
     List<String> moves = new ArrayList<>();
     PromotionGate.Champion against = champion;
+    boolean displaced = false; // another job moved the alias after this one did
     for (int round = 1; ; round++) {
       PromotionGate.Decision decision = gate.decide(challengerScore, against);
       if (!moves.isEmpty()) {
@@ -58,11 +72,27 @@ final class Promotion {
       if (!decision.promote()) {
         return new Registrar.Outcome(decision, against);
       }
+      if (displaced && !strictlyBetter(gate, challengerScore, against)) {
+        PromotionGate.Decision kept =
+            new PromotionGate.Decision(
+                false,
+                "production moved after this version was promoted ("
+                    + String.join(", ", moves)
+                    + ") to one that scores as well or better: left there");
+        production.record(against, kept);
+        return new Registrar.Outcome(kept, against);
+      }
       Optional<String> expected = versionOf(against);
       Optional<String> current = production.current(); // compare ...
+      Optional<String> self = Optional.of(production.challenger());
       if (current.equals(expected)) {
         production.move(expected); // ... and set, one round trip later
-        return new Registrar.Outcome(decision, against);
+        current = production.afterMove();
+        if (current.equals(self)) {
+          return new Registrar.Outcome(decision, against);
+        }
+        displaced = true;
+        expected = self;
       }
       moves.add(label(expected) + " -> " + label(current));
       log.warn(
@@ -86,6 +116,17 @@ final class Promotion {
               ? new PromotionGate.NoChampion()
               : scored.computeIfAbsent(current.get(), production::score);
     }
+  }
+
+  /** Whether the challenger beats a champion that displaced it by a strictly better score. */
+  private static boolean strictlyBetter(
+      PromotionGate gate, double challenger, PromotionGate.Champion champion) {
+    return switch (champion) {
+      case PromotionGate.NoChampion n -> true;
+      case PromotionGate.Unscorable u -> false;
+      case PromotionGate.Scored s ->
+          gate.metric().higherIsBetter() ? challenger > s.score() : challenger < s.score();
+    };
   }
 
   private static String label(Optional<String> version) {

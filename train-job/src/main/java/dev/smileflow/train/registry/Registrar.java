@@ -45,6 +45,11 @@ public final class Registrar {
    */
   static final int MAX_ROUNDS = 3;
 
+  /** Bounds of the wait after moving the alias before it is read once more ({@link #settle}). */
+  static final Duration SETTLE_MIN = Duration.ofMillis(500);
+
+  static final Duration SETTLE_MAX = Duration.ofSeconds(2);
+
   private static final int SHOWN_PROBLEMS = 5;
 
   private static final Logger log = LoggerFactory.getLogger(Registrar.class);
@@ -215,15 +220,44 @@ public final class Registrar {
                 Registrar.this.record(version, gate, challengerScore, against, decision);
               }
 
+              private long moveNanos;
+
               @Override
               public void move(Optional<String> from) {
+                long start = System.nanoTime();
                 Registrar.this.move(version, from);
+                moveNanos = System.nanoTime() - start;
+              }
+
+              @Override
+              public String challenger() {
+                return version;
+              }
+
+              @Override
+              public Optional<String> afterMove() {
+                settle(moveNanos);
+                return productionVersion();
               }
             });
     if (!outcome.decision().promote()) {
       log.info("{} version {} not promoted: {}", modelName, version, outcome.decision().reason());
     }
     return outcome;
+  }
+
+  /**
+   * Waits long enough for a concurrent job's alias move, sent at most one round trip after ours, to
+   * have landed: four times our own move (two round trips), at least {@link #SETTLE_MIN}, at most
+   * {@link #SETTLE_MAX}.
+   */
+  private static void settle(long moveNanos) {
+    long nanos = Math.clamp(4 * moveNanos, SETTLE_MIN.toNanos(), SETTLE_MAX.toNanos());
+    try {
+      Thread.sleep(Duration.ofNanos(nanos));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the job's next cancellation check ends it
+    }
   }
 
   /** Records the decision as version tags. */

@@ -52,6 +52,17 @@ class PromotionTest {
     public void move(Optional<String> from) {
       moves.add(from);
     }
+
+    @Override
+    public String challenger() {
+      return "9";
+    }
+
+    /** The next scripted read, or the challenger itself when the script is done. */
+    @Override
+    public Optional<String> afterMove() {
+      return reads.isEmpty() ? Optional.of(challenger()) : reads.removeFirst();
+    }
   }
 
   @Test
@@ -119,6 +130,36 @@ class PromotionTest {
     assertTrue(outcome.decision().promote());
     assertEquals(List.of("2"), registry.scoredVersions, "v1's score from before is reused");
     assertEquals(List.of(Optional.of("1")), registry.moves);
+  }
+
+  @Test
+  void aWorseVersionMovedInRightAfterOursIsDecidedAgainstAndReplaced() {
+    // read none, move, then find v2 (0.7) there: another job that also read none moved it after us
+    Scripted registry =
+        new Scripted(
+            Map.of("2", 0.7), List.of(Optional.empty(), Optional.of("2"), Optional.of("2")));
+    Registrar.Outcome outcome =
+        Promotion.run(GATE, 0.9, new PromotionGate.NoChampion(), 3, registry);
+    assertTrue(outcome.decision().promote());
+    assertEquals(List.of(Optional.empty(), Optional.of("2")), registry.moves);
+    assertEquals(List.of("2"), registry.scoredVersions);
+    assertTrue(
+        outcome.decision().reason().startsWith("production moved while deciding (v9 -> v2)"),
+        outcome.decision().reason());
+  }
+
+  @Test
+  void aBetterOrEqualVersionMovedInRightAfterOursIsLeftThere() {
+    for (double other : new double[] {0.9, 0.95}) {
+      Scripted registry =
+          new Scripted(Map.of("2", other), List.of(Optional.empty(), Optional.of("2")));
+      Registrar.Outcome outcome =
+          Promotion.run(GATE, 0.9, new PromotionGate.NoChampion(), 3, registry);
+      assertFalse(outcome.decision().promote(), "against " + other);
+      assertEquals(List.of(Optional.empty()), registry.moves, "moved once, never back");
+      assertEquals(outcome.decision(), registry.recorded.getLast());
+      assertTrue(outcome.decision().reason().contains("(v9 -> v2)"), outcome.decision().reason());
+    }
   }
 
   @Test
