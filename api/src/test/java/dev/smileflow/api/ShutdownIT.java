@@ -55,6 +55,17 @@ class ShutdownIT {
         active -> active >= n + 1);
   }
 
+  /** The api serving the local bundle, with this drain delay and stop timeout. */
+  private static ApiProcess launchLocal(Duration drain, Duration timeout) throws IOException {
+    return ApiProcess.launch(
+        dir,
+        Map.of(
+            "MODEL_URI", bundle.toString(),
+            "LOG_FORMAT", "text",
+            "SHUTDOWN_DRAIN_SECONDS", String.valueOf(drain.toSeconds()),
+            "SHUTDOWN_TIMEOUT_SECONDS", String.valueOf(timeout.toSeconds())));
+  }
+
   private static long millisSince(long t0) {
     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
   }
@@ -64,14 +75,7 @@ class ShutdownIT {
       throws Exception {
     var drain = Duration.ofSeconds(3);
     var timeout = Duration.ofSeconds(5);
-    try (ApiProcess api =
-        ApiProcess.launch(
-            dir,
-            Map.of(
-                "MODEL_URI", bundle.toString(),
-                "LOG_FORMAT", "text",
-                "SHUTDOWN_DRAIN_SECONDS", "3",
-                "SHUTDOWN_TIMEOUT_SECONDS", "5"))) {
+    try (ApiProcess api = launchLocal(drain, timeout)) {
       api.awaitReady();
       // Leading spaces are valid JSON: they let the client trickle its body for a while.
       byte[] body = (" ".repeat(300) + ApiProcess.VIRGINICA).getBytes(StandardCharsets.UTF_8);
@@ -133,14 +137,7 @@ class ShutdownIT {
       throws Exception {
     var drain = Duration.ofSeconds(1);
     var timeout = Duration.ofSeconds(2);
-    try (ApiProcess api =
-        ApiProcess.launch(
-            dir,
-            Map.of(
-                "MODEL_URI", bundle.toString(),
-                "LOG_FORMAT", "text",
-                "SHUTDOWN_DRAIN_SECONDS", "1",
-                "SHUTDOWN_TIMEOUT_SECONDS", "2"))) {
+    try (ApiProcess api = launchLocal(drain, timeout)) {
       api.awaitReady();
       byte[] body = ApiProcess.VIRGINICA.getBytes(StandardCharsets.UTF_8);
       try (RawRequest stalled = RawRequest.post(api.port(), "/v1/classify", body.length);
