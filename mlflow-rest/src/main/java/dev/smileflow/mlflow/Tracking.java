@@ -256,6 +256,38 @@ public final class Tracking {
     logBatch(runId, List.of(), params, List.of());
   }
 
+  /**
+   * Logs param {@code key} = {@code value} unless the run already has the key: true when the run
+   * now holds this value (logged now, or by an earlier call with the same value), false when it
+   * holds another one. MLflow's params are write-once per run, enforced by its database, so of
+   * several writers racing to claim one key with different values exactly one gets true: a
+   * compare-and-set that needs nothing but the tracking server.
+   */
+  public boolean claimParam(String runId, String key, String value) {
+    try {
+      logParams(runId, List.of(new Param(key, value)));
+      return true;
+    } catch (MlflowException e) {
+      if (e.kind() != MlflowException.Kind.INVALID) {
+        throw e;
+      }
+      Optional<String> held = getRun(runId).data().param(key);
+      if (held.isEmpty()) {
+        throw e;
+      }
+      return held.get().equals(value);
+    }
+  }
+
+  /**
+   * Marks a run deleted: it leaves {@code ACTIVE_ONLY} searches and the UI's run list, and the
+   * server's garbage collection may remove it for good.
+   */
+  public void deleteRun(String runId) {
+    transport.post(
+        "mlflow/runs/delete", Json.object().put("run_id", runId), Transport.Replay.ALWAYS);
+  }
+
   public void setTag(String runId, String key, String value) {
     ObjectNode body = Json.object().put("run_id", runId).put("key", key).put("value", value);
     transport.post("mlflow/runs/set-tag", body, Transport.Replay.ALWAYS);

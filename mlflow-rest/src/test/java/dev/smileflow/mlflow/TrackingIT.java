@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -167,6 +168,54 @@ class TrackingIT {
     assertEquals(MlflowException.Kind.INVALID, e.kind());
     assertEquals("INVALID_PARAMETER_VALUE", e.errorCode());
     assertFalse(e.message().contains("\n"));
+  }
+
+  @Test
+  void claimParamGrantsAKeyToExactlyOneOfManyRacingWriters() throws Exception {
+    Experiment exp = tracking.getOrCreateExperiment(MlflowTestServer.uniqueName("claim"));
+    Run run = tracking.createRun(RunSpec.of(exp.experimentId(), "claimed"));
+    int writers = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    try {
+      CyclicBarrier start = new CyclicBarrier(writers);
+      List<Future<Boolean>> claims = new ArrayList<>();
+      for (int i = 0; i < writers; i++) {
+        String value = "writer-" + i;
+        claims.add(
+            pool.submit(() -> {
+              start.await();
+              return tracking.claimParam(run.runId(), "selected_by", value);
+            }));
+      }
+      List<String> winners = new ArrayList<>();
+      for (int i = 0; i < writers; i++) {
+        if (claims.get(i).get()) {
+          winners.add("writer-" + i);
+        }
+      }
+      assertEquals(1, winners.size(), "winners: " + winners);
+      String held = tracking.getRun(run.runId()).data().param("selected_by").orElseThrow();
+      assertEquals(winners.getFirst(), held);
+      assertTrue(tracking.claimParam(run.runId(), "selected_by", held), "the holder again");
+      assertFalse(tracking.claimParam(run.runId(), "selected_by", "late"));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void deletedRunLeavesActiveSearchesButStaysReadable() {
+    Experiment exp = tracking.getOrCreateExperiment(MlflowTestServer.uniqueName("delete"));
+    Run kept = tracking.createRun(RunSpec.of(exp.experimentId(), "kept"));
+    Run gone = tracking.createRun(RunSpec.of(exp.experimentId(), "gone"));
+    tracking.deleteRun(gone.runId());
+    tracking.deleteRun(gone.runId()); // twice: a retried call is harmless
+    List<String> active =
+        tracking.searchAllRuns(RunSearch.of(exp.experimentId(), null)).stream()
+            .map(Run::runId)
+            .toList();
+    assertEquals(List.of(kept.runId()), active);
+    assertEquals("deleted", tracking.getRun(gone.runId()).info().lifecycleStage());
   }
 
   @Test
