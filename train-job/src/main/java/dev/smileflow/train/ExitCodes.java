@@ -4,6 +4,7 @@ import dev.smileflow.mlflow.MlflowException;
 import dev.smileflow.train.data.DataException;
 import dev.smileflow.train.search.SearchException;
 import dev.smileflow.train.search.UnservableModelException;
+import dev.smileflow.train.tracking.IncompleteShardsException;
 import picocli.CommandLine;
 
 /** The one mapping from failure types to process exit codes. */
@@ -15,6 +16,7 @@ final class ExitCodes {
   static final int MLFLOW = 4;
   static final int TRAINING = 5;
   static final int UNSERVABLE = 6;
+  static final int SHARDS = 7;
   static final int INTERRUPTED = 130;
 
   /** The longest reason printed; a longer first line (e.g. one error per row) is cut. */
@@ -31,6 +33,7 @@ final class ExitCodes {
       case MlflowException e -> MLFLOW;
       case SearchException e -> TRAINING;
       case UnservableModelException e -> UNSERVABLE;
+      case IncompleteShardsException e -> SHARDS;
       case JobInterruptedException e -> INTERRUPTED;
       case InterruptedException e -> INTERRUPTED;
       default -> INTERNAL;
@@ -46,6 +49,7 @@ final class ExitCodes {
           case MLFLOW -> "MLflow failure";
           case TRAINING -> "training failed";
           case UNSERVABLE -> "model not registered";
+          case SHARDS -> "sharded search incomplete";
           case INTERRUPTED -> "interrupted";
           default -> "internal error (" + failure.getClass().getName() + ")";
         };

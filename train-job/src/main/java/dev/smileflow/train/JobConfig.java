@@ -5,9 +5,12 @@ import dev.smileflow.train.data.LoadOptions;
 import dev.smileflow.train.data.MissingPolicy;
 import dev.smileflow.train.search.Algorithm;
 import dev.smileflow.train.search.Metric;
+import dev.smileflow.train.search.Shard;
+import dev.smileflow.train.tracking.JobExecution;
 import dev.smileflow.train.tracking.RunRecord;
 import java.nio.file.Path;
 import java.text.Normalizer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,6 +33,10 @@ import org.jspecify.annotations.Nullable;
  * @param referenceProfile a local data_profile.json, {@code runs:/<id>[/path]} or {@code
  *     models:/<name>@<alias>}
  * @param output where to keep the model bundle, or null for a temporary directory
+ * @param shard this task's share of a sharded search, or null for the whole search
+ * @param jobId the job execution a sharded search's tasks share, or null when not sharded
+ * @param select whether to select the winner of a sharded search ({@code train-job select})
+ * @param waitTimeout how long a shard or {@code select} waits for the others
  */
 public record JobConfig(
     @Nullable Path data,
@@ -60,7 +67,11 @@ public record JobConfig(
     int threads,
     int searchRows,
     @Nullable Path output,
-    Map<String, String> runTags)
+    Map<String, String> runTags,
+    @Nullable Shard shard,
+    @Nullable String jobId,
+    boolean select,
+    Duration waitTimeout)
     implements RunRecord.Settings {
 
   public JobConfig {
@@ -107,6 +118,32 @@ public record JobConfig(
     if (modelName.isBlank() || experiment.isBlank() || label.isBlank()) {
       throw new UsageException("--model-name, --experiment and --label must not be blank");
     }
+    if ((shard != null || select) && jobId == null) {
+      throw new UsageException(
+          (select ? "select" : "--shard")
+              + " needs --job-id (on Cloud Run it defaults to CLOUD_RUN_EXECUTION)");
+    }
+    if (shard != null && select) {
+      throw new UsageException("select is its own step: run it without --shard");
+    }
+    if ((shard != null || select) && dryRun) {
+      throw new UsageException("a sharded search is coordinated through MLflow: no --dry-run");
+    }
+    if (jobId != null) {
+      try {
+        JobExecution.requireJobId(jobId);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage(), e);
+      }
+    }
+    if (waitTimeout.isNegative() || waitTimeout.isZero()) {
+      throw new UsageException("--wait must be at least 1 second, got " + waitTimeout.toSeconds());
+    }
+  }
+
+  /** Whether this task is part of a sharded search (a shard or its select step). */
+  public boolean sharded() {
+    return shard != null || select;
   }
 
   /** How to read {@link #data}; a bad combination (e.g. dropping the label) is a usage error. */

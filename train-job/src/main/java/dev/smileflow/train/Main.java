@@ -3,6 +3,8 @@ package dev.smileflow.train;
 import dev.smileflow.mlflow.MlflowClient;
 import dev.smileflow.mlflow.MlflowConfig;
 import dev.smileflow.train.registry.Registrar;
+import dev.smileflow.train.search.Shard;
+import dev.smileflow.train.tracking.JobExecution;
 import dev.smileflow.train.tracking.MlflowTracker;
 import dev.smileflow.train.tracking.ReferenceProfiles;
 import dev.smileflow.train.tracking.Tracker;
@@ -71,7 +73,7 @@ public final class Main {
       boolean terminal) {
     Map<String, String> runTags = standardTags(env);
     TrainCommand command =
-        new TrainCommand(config -> execute(config, env, out, err, cancel, terminal), runTags);
+        new TrainCommand(config -> execute(config, env, out, err, cancel, terminal), runTags, env);
     CommandLine cli =
         new CommandLine(command)
             .setOut(out)
@@ -127,17 +129,24 @@ public final class Main {
     try (MlflowClient client = MlflowClient.create(mlflow)) {
       MlflowTracker tracker = new MlflowTracker(client, config.experiment(), config.runTags());
       Registrar registrar = new Registrar(client, config.modelName(), config.alias());
-      TrainJob.Result result =
+      TrainJob job =
           new TrainJob(
-                  config,
-                  tracker,
-                  registrar,
-                  cancel,
-                  progress,
-                  (ref, dir) -> ReferenceProfiles.download(client, ref, dir),
-                  TrainJob.ModelCheck.SERVED_AS_TRAINED)
-              .run();
-      Summary.print(out, result, config);
+              config,
+              tracker,
+              registrar,
+              cancel,
+              progress,
+              (ref, dir) -> ReferenceProfiles.download(client, ref, dir),
+              TrainJob.ModelCheck.SERVED_AS_TRAINED);
+      if (config.jobId() != null && config.sharded()) {
+        JobExecution execution = new JobExecution(client, config.experiment(), config.jobId());
+        ShardedJob sharded = new ShardedJob(config, job, tracker, execution, cancel, progress);
+        Shard shard = config.shard();
+        ShardedJob.Outcome outcome = shard == null ? sharded.select() : sharded.shard(shard);
+        Summary.print(out, outcome, config);
+        return ExitCodes.OK;
+      }
+      Summary.print(out, job.run(), config);
       return ExitCodes.OK;
     }
   }

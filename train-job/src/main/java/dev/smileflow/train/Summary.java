@@ -20,6 +20,36 @@ import java.util.Map;
 final class Summary {
   private Summary() {}
 
+  /**
+   * Prints what a task of a sharded search did: its share, then the whole summary when it selected
+   * the winner.
+   */
+  static void print(PrintWriter out, ShardedJob.Outcome o, JobConfig c) {
+    if (o.shard() != null) {
+      out.printf(
+          Locale.ROOT,
+          "Job %s, %s: %d candidates in its share, %d cross-validated now; parent run %s%n",
+          o.jobId(),
+          o.shard().label(),
+          o.share().size(),
+          o.evaluated(),
+          o.parentRunId());
+    }
+    if (o.selected() != null) {
+      out.println();
+      print(out, o.selected(), c);
+    } else if (o.selector() == null) {
+      out.println("Other shards are still running; the last one to finish selects the winner.");
+    } else {
+      out.printf(
+          Locale.ROOT,
+          "Job %s: %s selects the winner; see parent run %s.%n",
+          o.jobId(),
+          o.selector(),
+          o.parentRunId());
+    }
+  }
+
   /** Prints the summary to stdout's writer. */
   static void print(PrintWriter out, TrainJob.Result r, JobConfig c) {
     Metric m = c.metric();

@@ -4,7 +4,9 @@ import dev.smileflow.train.data.CsvDialect;
 import dev.smileflow.train.data.MissingPolicy;
 import dev.smileflow.train.search.Algorithm;
 import dev.smileflow.train.search.Metric;
+import dev.smileflow.train.search.Shard;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,6 +17,7 @@ import java.util.function.ToIntFunction;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** The command line: every option has an environment-variable default shown in {@code --help}. */
 @Command(
@@ -27,6 +30,8 @@ import picocli.CommandLine.Option;
       "Loads a CSV classification data set (the bundled Iris by default), validates it, searches Smile classifiers",
       "with stratified k-fold CV, logs everything to MLflow (MLFLOW_TRACKING_URI and the MLFLOW_TRACKING_* auth",
       "variables), registers the winner and promotes it when it passes the gate.",
+      "With --shard I/N (on Cloud Run: one job task each) the tasks split the search; the last to finish,",
+      "or 'train-job select', picks the winner from MLflow and goes on as one process would.",
       ""
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -38,9 +43,19 @@ import picocli.CommandLine.Option;
       "4:MLflow failure (unreachable, unauthorized, rejected)",
       "5:training failed (every candidate failed)",
       "6:the written model does not serve as trained (nothing registered)",
+      "7:sharded search incomplete (a shard missing or failed; select names it)",
       "130:interrupted (runs marked KILLED)"
     })
 final class TrainCommand implements Callable<Integer> {
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "select",
+      description =
+          "select: pick the winner of sharded job --job-id from MLflow once every shard is done, then"
+              + " refit, register and promote it (run with the shards' data and settings).")
+  @Nullable String action;
+
   @Option(
       names = "--data",
       paramLabel = "PATH",
@@ -270,12 +285,47 @@ final class TrainCommand implements Callable<Integer> {
       description = "Also keep the model bundle and reports in DIR (env TRAIN_OUTPUT).")
   @Nullable Path output;
 
+  @Option(
+      names = "--shard",
+      paramLabel = "I/N",
+      defaultValue = "${env:TRAIN_SHARD}",
+      description =
+          "Cross-validate only share I (0-based) of N of the candidates, balanced by expected cost"
+              + " (env TRAIN_SHARD; default: CLOUD_RUN_TASK_INDEX/CLOUD_RUN_TASK_COUNT in a job with"
+              + " more than one task).")
+  @Nullable String shard;
+
+  @Option(
+      names = "--job-id",
+      paramLabel = "ID",
+      defaultValue = "${env:TRAIN_JOB_ID}",
+      description =
+          "The job execution the shards share: their parent run carries it (env TRAIN_JOB_ID;"
+              + " default: CLOUD_RUN_EXECUTION).")
+  @Nullable String jobId;
+
+  @Option(
+      names = "--wait",
+      paramLabel = "SECONDS",
+      defaultValue = "${env:TRAIN_WAIT:-3600}",
+      description =
+          "How long a shard waits for the parent run, and select for every shard (env TRAIN_WAIT,"
+              + " default ${DEFAULT-VALUE}).")
+  long waitSeconds = 3600;
+
   private final ToIntFunction<JobConfig> runner;
   private final Map<String, String> runTags;
+  private final Map<String, String> env;
 
-  TrainCommand(ToIntFunction<JobConfig> runner, Map<String, String> runTags) {
+  /**
+   * @param env the environment, for the Cloud Run variables that default {@code --shard} and {@code
+   *     --job-id}
+   */
+  TrainCommand(
+      ToIntFunction<JobConfig> runner, Map<String, String> runTags, Map<String, String> env) {
     this.runner = runner;
     this.runTags = runTags;
+    this.env = env;
   }
 
   @Override
@@ -309,6 +359,11 @@ final class TrainCommand implements Callable<Integer> {
                 throw new UsageException("--search must be grid or random, got '" + search + "'");
           };
       int workers = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+      if (action != null && !action.equals("select")) {
+        throw new UsageException("unknown command '" + action + "' (the only one is select)");
+      }
+      Shard share = shard == null || shard.isBlank() ? Shard.fromCloudRun(env) : Shard.parse(shard);
+      String job = jobId == null || jobId.isBlank() ? env.get("CLOUD_RUN_EXECUTION") : jobId;
       return new JobConfig(
           data,
           label,
@@ -338,7 +393,11 @@ final class TrainCommand implements Callable<Integer> {
           workers,
           searchRows,
           output,
-          runTags);
+          runTags,
+          share,
+          job == null || job.isBlank() ? null : job.trim(),
+          action != null,
+          Duration.ofSeconds(waitSeconds));
     } catch (UsageException e) {
       throw e;
     } catch (IllegalArgumentException e) {

@@ -44,6 +44,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -164,9 +166,16 @@ final class TrainJob {
       long millis) {}
 
   Result run() {
-    long start = System.nanoTime();
+    return guarded(() -> steps(System.nanoTime()));
+  }
+
+  /**
+   * Runs {@code steps} and ends the runs still open FINISHED; on a failure ends them FAILED (KILLED
+   * when interrupted) before the failure propagates.
+   */
+  <T> T guarded(Supplier<T> steps) {
     try {
-      Result result = steps(start);
+      T result = steps.get();
       tracker.endAll(RunStatus.FINISHED);
       return result;
     } catch (RuntimeException e) {
@@ -188,9 +197,35 @@ final class TrainJob {
     Path work = workDir();
     Checks checks = validate(rows, work);
     Plan plan = plan(rows.train());
-    startRun(rows, checks, plan, work);
+    startRun(rows, checks, plan, Map.of());
+    recordData(rows, work);
     SearchResult search = search(plan);
+    return conclude(
+        start,
+        rows,
+        checks,
+        plan,
+        work,
+        search,
+        refit ->
+            tracker.logCandidates(search.candidates(), refit.winner().index(), refit.holdout()));
+  }
+
+  /**
+   * The steps after the search: refit and evaluate the winner, log the candidates ({@code
+   * logCandidates}), report, write, check and log the model, register it behind the gate, finish.
+   */
+  Result conclude(
+      long start,
+      Rows rows,
+      Checks checks,
+      Plan plan,
+      Path work,
+      SearchResult search,
+      Consumer<Refit> logCandidates) {
     Refit refit = refit(search, rows);
+    logCandidates.accept(refit);
+    cancel.check("logging candidates");
     List<Path> reports = report(search, refit, rows.all(), work);
     Path bundleDir = config.output() != null ? config.output() : work.resolve("model");
     StoredModel model =
@@ -344,15 +379,21 @@ final class TrainJob {
     }
   }
 
-  /**
-   * Starts the parent run with the job's params and tags, logs the data set as its input and
-   * uploads the training rows' profile (the next job's drift reference).
-   */
-  void startRun(Rows rows, Checks checks, Plan plan, Path work) {
+  /** Starts the parent run with the job's params and tags, and {@code extraTags}. */
+  void startRun(Rows rows, Checks checks, Plan plan, Map<String, String> extraTags) {
+    Map<String, String> tags =
+        new LinkedHashMap<>(
+            RunRecord.startTags(rows.all(), checks.findings(), plan.skipped(), checks.drift()));
+    tags.putAll(extraTags);
     tracker.startParent(
-        RunRecord.runName(Instant.now()),
-        RunRecord.params(config, rows.all(), rows.train()),
-        RunRecord.startTags(rows.all(), checks.findings(), plan.skipped(), checks.drift()));
+        RunRecord.runName(Instant.now()), RunRecord.params(config, rows.all(), rows.train()), tags);
+  }
+
+  /**
+   * Logs the data set as the parent run's input and uploads the training rows' profile (the next
+   * job's drift reference).
+   */
+  void recordData(Rows rows, Path work) {
     tracker.logDataset(DatasetInfo.of(rows.all(), rows.train().rows()));
     Path profile = write(work.resolve("data_profile.json"), Profile.of(rows.train()).toJson());
     tracker.uploadToParent(List.of(profile), "data");
@@ -389,12 +430,10 @@ final class TrainJob {
   }
 
   /**
-   * Logs every candidate as a nested run, then writes the winner's plots and classification report
-   * and uploads them with {@code candidates.csv} to the parent run; returns the report files.
+   * Writes the winner's plots and classification report and uploads them with {@code
+   * candidates.csv} to the parent run; returns the report files.
    */
   List<Path> report(SearchResult search, Refit refit, Table table, Path work) {
-    tracker.logCandidates(search.candidates(), refit.winner().index(), refit.holdout());
-    cancel.check("logging candidates");
     List<Path> reports =
         Reports.write(
             work.resolve("reports"),
@@ -511,7 +550,7 @@ final class TrainJob {
     tracker.logParentMetrics(RunRecord.wallTime(result.millis()));
   }
 
-  private static Path workDir() {
+  static Path workDir() {
     try {
       return Files.createTempDirectory("train-job");
     } catch (IOException e) {

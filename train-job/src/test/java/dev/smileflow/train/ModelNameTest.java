@@ -39,7 +39,7 @@ class ModelNameTest {
   }
 
   private static JobConfig config(String... args) {
-    TrainCommand command = new TrainCommand(c -> 0, Map.of());
+    TrainCommand command = new TrainCommand(c -> 0, Map.of(), Map.of());
     new picocli.CommandLine(command).parseArgs(args);
     return command.config();
   }

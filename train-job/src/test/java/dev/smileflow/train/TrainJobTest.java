@@ -44,6 +44,7 @@ class TrainJobTest {
                       parsed.set(c);
                       return 0;
                     },
+                    Map.of(),
                     Map.of()))
             .execute(args);
     assertEquals(0, code, "the arguments parse");

@@ -13,6 +13,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +60,18 @@ public final class CrossValidator {
   /** Evaluates every candidate on the same folds of {@code table}. */
   public SearchResult run(Table table, List<ModelSpec> candidates, Metric metric, Progress progress)
       throws InterruptedException {
+    List<Integer> all = IntStream.range(0, candidates.size()).boxed().toList();
+    return SearchResult.of(evaluate(table, candidates, all, progress), metric, folds);
+  }
+
+  /**
+   * Evaluates the candidates at {@code indexes} of {@code candidates} (one shard's share, or all of
+   * them) on the folds of {@code table}; each result keeps its index in the whole list, and a
+   * candidate that fails is a result with its reason, not an exception.
+   */
+  public List<CandidateResult> evaluate(
+      Table table, List<ModelSpec> candidates, List<Integer> indexes, Progress progress)
+      throws InterruptedException {
     int[] y = table.y();
     int[][] held = Split.folds(y, folds, seed);
     List<Fold> data = new ArrayList<>(folds);
@@ -74,8 +88,8 @@ public final class CrossValidator {
               pick(y, test),
               prep.encodedNames()));
     }
-    int total = candidates.size() * folds;
-    var done = new java.util.concurrent.atomic.AtomicInteger();
+    int total = indexes.size() * folds;
+    AtomicInteger done = new AtomicInteger();
     ExecutorService pool =
         Executors.newFixedThreadPool(
             threads,
@@ -86,7 +100,8 @@ public final class CrossValidator {
             });
     try {
       List<List<Future<Outcome>>> futures = new ArrayList<>();
-      for (ModelSpec spec : candidates) {
+      for (int c : indexes) {
+        ModelSpec spec = candidates.get(c);
         List<Future<Outcome>> perFold = new ArrayList<>();
         for (Fold fold : data) {
           perFold.add(
@@ -100,11 +115,12 @@ public final class CrossValidator {
         futures.add(perFold);
       }
       List<CandidateResult> results = new ArrayList<>();
-      for (int c = 0; c < candidates.size(); c++) {
+      for (int i = 0; i < indexes.size(); i++) {
+        int c = indexes.get(i);
         List<FoldScore> scores = new ArrayList<>();
         String failure = null;
         long size = 0;
-        for (Future<Outcome> future : futures.get(c)) {
+        for (Future<Outcome> future : futures.get(i)) {
           switch (await(future)) {
             case Scored s -> {
               scores.add(s.score());
@@ -122,11 +138,7 @@ public final class CrossValidator {
           results.add(new CandidateResult(c, candidates.get(c), scores, size, null));
         }
       }
-      if (results.stream().noneMatch(CandidateResult::succeeded)) {
-        throw new SearchException(
-            "every candidate failed; first reason: " + results.getFirst().failure());
-      }
-      return new SearchResult(results, metric, folds);
+      return results;
     } finally {
       pool.shutdownNow();
     }

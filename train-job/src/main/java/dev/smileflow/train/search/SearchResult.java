@@ -31,6 +31,19 @@ public record SearchResult(List<CandidateResult> candidates, Metric metric, int 
     }
   }
 
+  /**
+   * The result of a search whose candidates are {@code results}; throws {@link SearchException}
+   * with the first reason when every candidate failed.
+   */
+  public static SearchResult of(List<CandidateResult> results, Metric metric, int folds) {
+    if (results.stream().noneMatch(CandidateResult::succeeded)) {
+      throw new SearchException(
+          "every candidate failed; first reason: "
+              + (results.isEmpty() ? "no candidates" : results.getFirst().failure()));
+    }
+    return new SearchResult(results, metric, folds);
+  }
+
   /** The metric that ranks candidates tied on {@code metric}. */
   public static Metric tieBreak(Metric metric) {
     return metric == Metric.LOG_LOSS ? Metric.ACCURACY : Metric.LOG_LOSS;

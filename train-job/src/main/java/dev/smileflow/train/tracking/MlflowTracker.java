@@ -20,6 +20,7 @@ import dev.smileflow.mlflow.RunStatus;
 import dev.smileflow.mlflow.ServerCapabilities;
 import dev.smileflow.mlflow.Tag;
 import dev.smileflow.train.search.CandidateResult;
+import dev.smileflow.train.search.Shard;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -134,6 +135,34 @@ public final class MlflowTracker implements Tracker {
     client.tracking().logBatch(run.runId(), List.of(), Param.of(params), List.of());
   }
 
+  /**
+   * Continues an existing parent run (a sharded job's, created by another task): later calls log to
+   * it, and it stays open when this process ends; see {@link #ownParent}.
+   */
+  public void attachParent(String runId) {
+    capabilities();
+    Run run = client.tracking().getRun(runId);
+    experiment = client.tracking().getExperiment(run.info().experimentId());
+    parent = run;
+  }
+
+  /** Leaves the parent run open when this process ends: other shards still log under it. */
+  public void shareParent() {
+    synchronized (open) {
+      open.remove(parent().runId());
+    }
+  }
+
+  /**
+   * Ends the parent run with this process again (the shard that selects the winner): FINISHED after
+   * the job, FAILED or KILLED when it fails.
+   */
+  public void ownParent() {
+    synchronized (open) {
+      open.add(parent().runId());
+    }
+  }
+
   @Override
   public void logDataset(DatasetInfo d) {
     if (!capabilities().datasetInputs()) {
@@ -183,14 +212,39 @@ public final class MlflowTracker implements Tracker {
   @Override
   public List<String> logCandidates(
       List<CandidateResult> candidates, int winnerIndex, Map<String, Double> winnerHoldout) {
-    return Concurrently.map(candidates, c -> logCandidate(c, winnerIndex, winnerHoldout));
+    return Concurrently.map(candidates, c -> logCandidate(c, winnerIndex, winnerHoldout, Map.of()));
+  }
+
+  /**
+   * Logs a shard's candidates as nested runs of the shared parent, tagged with the shard, none of
+   * them the winner yet ({@link #markWinner} names it once every shard is done).
+   */
+  public void logShardCandidates(List<CandidateResult> candidates, Shard shard) {
+    Concurrently.map(candidates, c -> logCandidate(c, -1, Map.of(), RunRecord.shardTags(shard)));
+  }
+
+  /** Marks the nested run {@code runId} as the winner's and logs its hold-out scores on it. */
+  public void markWinner(String runId, Map<String, Double> holdout) {
+    Map<String, Double> scores = new LinkedHashMap<>();
+    holdout.forEach((k, v) -> scores.put("holdout_" + k, v));
+    client
+        .tracking()
+        .logBatch(
+            runId,
+            metrics(scores, null),
+            List.of(),
+            List.of(new Tag(RunRecord.CANDIDATE_WINNER_TAG, "true")));
   }
 
   /** One candidate as a nested run of the parent: create, log its batch, end; its run id. */
   private String logCandidate(
-      CandidateResult c, int winnerIndex, Map<String, Double> winnerHoldout) {
+      CandidateResult c,
+      int winnerIndex,
+      Map<String, Double> winnerHoldout,
+      Map<String, String> extraTags) {
     Map<String, String> tags = new LinkedHashMap<>(standardTags);
     tags.putAll(RunRecord.candidateTags(c, winnerIndex));
+    tags.putAll(extraTags);
     Run run =
         client
             .tracking()

@@ -1,5 +1,6 @@
 package dev.smileflow.train.tracking;
 
+import dev.smileflow.mlflow.Run;
 import dev.smileflow.train.data.Column;
 import dev.smileflow.train.data.ColumnDecision;
 import dev.smileflow.train.data.MissingPolicy;
@@ -9,7 +10,9 @@ import dev.smileflow.train.search.CandidateResult;
 import dev.smileflow.train.search.Evaluation;
 import dev.smileflow.train.search.FoldScore;
 import dev.smileflow.train.search.Metric;
+import dev.smileflow.train.search.ModelSpec;
 import dev.smileflow.train.search.SearchResult;
+import dev.smileflow.train.search.Shard;
 import dev.smileflow.train.validation.Drift;
 import dev.smileflow.train.validation.Finding;
 import java.time.Instant;
@@ -20,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,6 +38,33 @@ public final class RunRecord {
 
   /** The longest tag-key part made from a column name. */
   static final int MAX_KEY_PART = 200;
+
+  /**
+   * Tag on a sharded job's parent run: the job execution its shards share ({@code --job-id}, on
+   * Cloud Run {@code CLOUD_RUN_EXECUTION}).
+   */
+  public static final String JOB_ID_TAG = "smileflow.job_id";
+
+  /**
+   * Param on a sharded job's parent run: the fingerprint of the search every shard must plan alike.
+   * Params are write-once, so a shard that planned differently cannot log its own.
+   */
+  public static final String PLAN_PARAM = "plan_digest";
+
+  /** Param on a sharded job's parent run: who selects the winner; write-once, so one does. */
+  public static final String SELECTOR_PARAM = "selected_by";
+
+  /** Tag on a candidate's run logged by a shard: {@code I/N}, 0-based. */
+  static final String SHARD_TAG = "smileflow.shard";
+
+  /** Parent-run tags set at the end: the winner's label and the version registered. */
+  public static final String WINNER_TAG = "winner";
+
+  public static final String VERSION_TAG = "registered_version";
+
+  static final String CANDIDATE_INDEX_TAG = "candidate.index";
+  static final String CANDIDATE_WINNER_TAG = "candidate.winner";
+  static final String CANDIDATE_FAILURE_TAG = "candidate.failure";
 
   private static final DateTimeFormatter RUN_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -274,9 +305,9 @@ public final class RunRecord {
       String summary, String winner, @Nullable String version, boolean promoted) {
     Map<String, String> tags = new LinkedHashMap<>();
     tags.put("mlflow.note.content", summary);
-    tags.put("winner", winner);
+    tags.put(WINNER_TAG, winner);
     if (version != null) {
-      tags.put("registered_version", version);
+      tags.put(VERSION_TAG, version);
       tags.put("promotion.decision", promoted ? "promoted" : "not_promoted");
     }
     return tags;
@@ -303,11 +334,11 @@ public final class RunRecord {
   /** A candidate's nested-run tags (besides the standard ones). */
   static Map<String, String> candidateTags(CandidateResult c, int winnerIndex) {
     Map<String, String> tags = new LinkedHashMap<>();
-    tags.put("candidate.index", Integer.toString(c.index()));
-    tags.put("candidate.winner", Boolean.toString(c.index() == winnerIndex));
+    tags.put(CANDIDATE_INDEX_TAG, Integer.toString(c.index()));
+    tags.put(CANDIDATE_WINNER_TAG, Boolean.toString(c.index() == winnerIndex));
     tags.put("algorithm", c.spec().algorithm().id());
     if (c.failure() != null) {
-      tags.put("candidate.failure", truncate(c.failure()));
+      tags.put(CANDIDATE_FAILURE_TAG, truncate(c.failure()));
     }
     return tags;
   }
@@ -345,8 +376,8 @@ public final class RunRecord {
 
   /**
    * A succeeded candidate's per-fold metrics, fold by fold: {@code cv_<metric>} at step = fold
-   * (0-based) and {@code fold_<i>_<metric>} (1-based) at step 0; values that are not finite left
-   * out.
+   * (0-based) and {@code fold_<i>_<metric>} (1-based) at step 0, values that are not finite left
+   * out; and {@code fold_<i>_fit_time_ms} and {@code fold_<i>_score_time_ms}.
    */
   static List<FoldPoint> foldMetrics(CandidateResult c) {
     List<FoldPoint> points = new ArrayList<>();
@@ -355,11 +386,81 @@ public final class RunRecord {
         double value = f.get(m);
         if (Double.isFinite(value)) {
           points.add(new FoldPoint("cv_" + m.key(), value, f.fold()));
-          points.add(new FoldPoint("fold_" + (f.fold() + 1) + "_" + m.key(), value, 0));
+          points.add(new FoldPoint(foldKey(f.fold(), m.key()), value, 0));
         }
       }
+      points.add(new FoldPoint(foldKey(f.fold(), "fit_time_ms"), f.fitMillis(), 0));
+      points.add(new FoldPoint(foldKey(f.fold(), "score_time_ms"), f.scoreMillis(), 0));
     }
     return points;
+  }
+
+  private static String foldKey(int fold, String name) {
+    return "fold_" + (fold + 1) + "_" + name;
+  }
+
+  /**
+   * The candidate a nested run records, read back (the inverse of {@link #candidateTags}, {@link
+   * #candidateParams}, {@link #candidateMetrics} and {@link #foldMetrics}): its index names its
+   * spec in {@code candidates}, which must be the one the run's params describe. A score logged as
+   * not finite reads back as NaN.
+   *
+   * @throws IllegalStateException when the run is not a candidate of this plan
+   */
+  public static CandidateResult candidate(Run run, List<ModelSpec> candidates, int folds) {
+    String index = run.data().tag(CANDIDATE_INDEX_TAG).orElse("");
+    if (!index.matches("\\d{1,9}") || Integer.parseInt(index) >= candidates.size()) {
+      throw new IllegalStateException(
+          "run " + run.runId() + " has no candidate index of this plan (tag '" + index + "')");
+    }
+    int i = Integer.parseInt(index);
+    ModelSpec spec = candidates.get(i);
+    CandidateResult unscored = new CandidateResult(i, spec, List.of(), 0, "");
+    Map<String, String> params = new LinkedHashMap<>();
+    run.data().params().forEach(p -> params.put(p.key(), p.value()));
+    if (!params.equals(candidateParams(unscored))) {
+      throw new IllegalStateException(
+          "run "
+              + run.runId()
+              + " logged candidate "
+              + i
+              + " as "
+              + params
+              + ", but this plan's candidate "
+              + i
+              + " is "
+              + spec.label());
+    }
+    var failure = run.data().tag(CANDIDATE_FAILURE_TAG);
+    if (failure.isPresent()) {
+      return new CandidateResult(i, spec, List.of(), 0, failure.get());
+    }
+    List<FoldScore> scores = new ArrayList<>();
+    for (int f = 0; f < folds; f++) {
+      int fold = f;
+      ToDoubleFunction<String> value =
+          name -> run.data().metric(foldKey(fold, name)).orElse(Double.NaN);
+      scores.add(
+          new FoldScore(
+              f,
+              value.applyAsDouble(Metric.ACCURACY.key()),
+              value.applyAsDouble(Metric.F1_MACRO.key()),
+              value.applyAsDouble(Metric.LOG_LOSS.key()),
+              (long) value.applyAsDouble("fit_time_ms"),
+              (long) value.applyAsDouble("score_time_ms")));
+    }
+    long size = run.data().metric("model_size_bytes").orElse(0.0).longValue();
+    return new CandidateResult(i, spec, scores, size, null);
+  }
+
+  /** A shard's tags on the runs of its candidates. */
+  static Map<String, String> shardTags(Shard shard) {
+    return Map.of(SHARD_TAG, shard.index() + "/" + shard.count());
+  }
+
+  /** The tag on a sharded job's parent run that says shard {@code index} has logged its share. */
+  public static String shardDoneTag(int index) {
+    return "smileflow.shard." + index + ".done";
   }
 
   /**

@@ -1,8 +1,15 @@
 package dev.smileflow.train.tracking;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.smileflow.mlflow.Param;
+import dev.smileflow.mlflow.Run;
+import dev.smileflow.mlflow.RunData;
+import dev.smileflow.mlflow.RunInfo;
+import dev.smileflow.mlflow.RunStatus;
+import dev.smileflow.mlflow.Tag;
 import dev.smileflow.train.data.CsvTables;
 import dev.smileflow.train.data.LoadOptions;
 import dev.smileflow.train.data.MissingPolicy;
@@ -365,7 +372,12 @@ class RunRecordTest {
     assertTrue(
         folds.stream().noneMatch(p -> p.key().endsWith("accuracy") && Double.isNaN(p.value())),
         "a NaN fold score is left out: " + folds);
-    assertEquals(8, folds.size(), "both series of 3 metrics on fold 1, of log loss only on fold 2");
+    assertTrue(folds.contains(new RunRecord.FoldPoint("fold_2_fit_time_ms", 11, 0)));
+    assertTrue(folds.contains(new RunRecord.FoldPoint("fold_2_score_time_ms", 1, 0)));
+    assertEquals(
+        12,
+        folds.size(),
+        "both series of 3 metrics on fold 1, of log loss only on fold 2, and 2 times per fold");
   }
 
   @Test
@@ -388,5 +400,49 @@ class RunRecordTest {
             + "\"it said 'no'\"",
         lines[2]);
     assertEquals(3, lines.length);
+  }
+
+  /** The nested run MLflow would hold for {@code c}, as the tracker logs it. */
+  private static Run loggedRun(CandidateResult c, int winnerIndex, String status) {
+    List<dev.smileflow.mlflow.Metric> metrics = new ArrayList<>();
+    RunRecord.finite(RunRecord.candidateMetrics(c, winnerIndex, Map.of()))
+        .forEach((k, v) -> metrics.add(dev.smileflow.mlflow.Metric.of(k, v, 1, 0)));
+    for (RunRecord.FoldPoint p : RunRecord.foldMetrics(c)) {
+      metrics.add(dev.smileflow.mlflow.Metric.of(p.key(), p.value(), 1, p.step()));
+    }
+    // runs/get reports the latest value of a key: the last fold's for cv_<metric>
+    Map<String, dev.smileflow.mlflow.Metric> latest = new LinkedHashMap<>();
+    metrics.forEach(m -> latest.put(m.key(), m));
+    return new Run(
+        new RunInfo(
+            "run-" + c.index(), "r", "1", RunStatus.valueOf(status), 1L, 2L, null, "active"),
+        new RunData(
+            List.copyOf(latest.values()),
+            Param.of(RunRecord.candidateParams(c)),
+            Tag.of(RunRecord.candidateTags(c, winnerIndex))),
+        null,
+        null);
+  }
+
+  @Test
+  void aCandidateReadsBackFromItsRunExactlyAsItWasLogged() {
+    CandidateResult scored = candidate(1, TREE, 0.9333333333333333, 1.0, 0.8666666666666667);
+    CandidateResult failure = failed(0, LOGISTIC, "IllegalArgumentException: singular");
+    List<ModelSpec> plan = List.of(LOGISTIC, TREE);
+    assertEquals(scored, RunRecord.candidate(loggedRun(scored, -1, "FINISHED"), plan, 3));
+    assertEquals(failure, RunRecord.candidate(loggedRun(failure, -1, "FAILED"), plan, 3));
+  }
+
+  @Test
+  void aRunOfAnotherPlanIsRefusedNamingBothCandidates() {
+    Run tree = loggedRun(candidate(1, TREE, 0.9, 0.8), -1, "FINISHED");
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                RunRecord.candidate(
+                    tree, List.of(LOGISTIC, new ModelSpec.DecisionTreeSpec(8, 5)), 2));
+    assertTrue(e.getMessage().contains("max_depth=3"), e.getMessage());
+    assertTrue(e.getMessage().contains("decision_tree(max_depth=8"), e.getMessage());
   }
 }

@@ -1,0 +1,415 @@
+package dev.smileflow.train;
+
+import dev.smileflow.mlflow.RunStatus;
+import dev.smileflow.train.data.Split;
+import dev.smileflow.train.search.CandidateResult;
+import dev.smileflow.train.search.CrossValidator;
+import dev.smileflow.train.search.ModelSpec;
+import dev.smileflow.train.search.SearchResult;
+import dev.smileflow.train.search.Shard;
+import dev.smileflow.train.tracking.IncompleteShardsException;
+import dev.smileflow.train.tracking.JobExecution;
+import dev.smileflow.train.tracking.MlflowTracker;
+import dev.smileflow.train.tracking.RunRecord;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The search shared by parallel tasks ({@code --shard I/N}, on Cloud Run one job task each),
+ * coordinated through MLflow alone ({@link JobExecution}). Every task loads the same data and plans
+ * the same search ({@link #planDigest}, checked through the parent run's write-once param); shard 0
+ * creates the parent run, the others wait for it; each cross-validates its share ({@link
+ * Shard#share}) and logs it as nested runs; the task that finds every share logged claims the
+ * selection and, like {@code train-job select}, reads the candidates back, picks the winner by the
+ * same rule as one process and goes on with {@link TrainJob#conclude}.
+ */
+final class ShardedJob {
+  private static final Logger log = LoggerFactory.getLogger(ShardedJob.class);
+
+  /** Parent-run param holding the number of shards, so {@code select} needs no {@code --shard}. */
+  static final String SHARDS_PARAM = "shards";
+
+  /** How often {@code select} looks for shards that have finished. */
+  private static final long POLL_MILLIS = 1000;
+
+  private final JobConfig config;
+  private final TrainJob steps;
+  private final MlflowTracker tracker;
+  private final JobExecution execution;
+  private final Cancellation cancel;
+  private final CrossValidator.Progress progress;
+
+  ShardedJob(
+      JobConfig config,
+      TrainJob steps,
+      MlflowTracker tracker,
+      JobExecution execution,
+      Cancellation cancel,
+      CrossValidator.Progress progress) {
+    this.config = config;
+    this.steps = steps;
+    this.tracker = tracker;
+    this.execution = execution;
+    this.cancel = cancel;
+    this.progress = progress;
+  }
+
+  /**
+   * What a task did.
+   *
+   * @param shard the shard it ran, or null for {@code select}
+   * @param share the candidate indexes of its share
+   * @param evaluated how many of them it cross-validated (the rest an earlier attempt had logged)
+   * @param selector who selects the winner, once known
+   * @param selected the job's result when this task selected the winner
+   */
+  record Outcome(
+      @Nullable Shard shard,
+      String jobId,
+      String parentRunId,
+      List<Integer> share,
+      int evaluated,
+      @Nullable String selector,
+      TrainJob.@Nullable Result selected) {
+    Outcome {
+      share = List.copyOf(share);
+    }
+  }
+
+  /** The work a task shares with every other: the data, its checks and the search plan. */
+  private record Prepared(
+      TrainJob.Rows rows, Path work, TrainJob.Checks checks, TrainJob.Plan plan) {}
+
+  private Prepared prepare() {
+    TrainJob.Rows rows = steps.split(steps.load());
+    Path work = TrainJob.workDir();
+    TrainJob.Checks checks = steps.validate(rows, work);
+    return new Prepared(rows, work, checks, steps.plan(rows.train()));
+  }
+
+  /** Runs one shard; selects the winner when it finds every shard done. */
+  Outcome shard(Shard shard) {
+    return steps.guarded(() -> shardSteps(shard, System.nanoTime()));
+  }
+
+  private Outcome shardSteps(Shard shard, long start) {
+    Prepared p = prepare();
+    String parentId = join(shard, p);
+    List<Integer> share = deal(p.plan(), shard.count()).get(shard.index());
+    Set<Integer> logged = execution.resume(parentId, shard);
+    List<Integer> todo = share.stream().filter(i -> !logged.contains(i)).toList();
+    log.info(
+        "{}: cross-validating {} of the {} candidates{}",
+        shard.label(),
+        todo.size(),
+        p.plan().candidates().size(),
+        logged.isEmpty() ? "" : " (" + logged.size() + " logged by an earlier attempt)");
+    List<CandidateResult> results;
+    try {
+      results =
+          new CrossValidator(config.folds(), config.seed(), config.threads())
+              .evaluate(p.plan().rows(), p.plan().candidates(), todo, progress);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new JobInterruptedException("interrupted during cross-validation");
+    }
+    cancel.check("cross-validation");
+    tracker.logShardCandidates(results, shard);
+    execution.markDone(parentId, shard, share.size());
+    String jobId = execution.jobId();
+    if (execution.doneShards(parentId, shard.count()).size() < shard.count()) {
+      log.info("{}: share logged; the last shard to finish selects the winner", shard.label());
+      return new Outcome(shard, jobId, parentId, share, todo.size(), null, null);
+    }
+    String me = "shard-" + shard.index();
+    if (execution.status(parentId) == RunStatus.FINISHED) {
+      String selector = execution.param(parentId, RunRecord.SELECTOR_PARAM).orElse("?");
+      log.info(
+          "{}: job {} is done already; {} selected the winner", shard.label(), jobId, selector);
+      return new Outcome(shard, jobId, parentId, share, todo.size(), selector, null);
+    }
+    if (!execution.claim(parentId, RunRecord.SELECTOR_PARAM, me)) {
+      String holder = execution.param(parentId, RunRecord.SELECTOR_PARAM).orElse("?");
+      log.info("{}: every shard is done; {} selects the winner", shard.label(), holder);
+      return new Outcome(shard, jobId, parentId, share, todo.size(), holder, null);
+    }
+    log.info("{}: every shard is done; this task selects the winner", shard.label());
+    TrainJob.Result result = select(start, p, parentId, shard.count());
+    return new Outcome(shard, jobId, parentId, share, todo.size(), me, result);
+  }
+
+  /**
+   * {@code train-job select}: waits until every shard of the job has logged its share, then selects
+   * the winner, unless a shard has claimed that already: then it waits for the parent run to end
+   * and reports what it holds.
+   */
+  Outcome select() {
+    return steps.guarded(() -> selectSteps(System.nanoTime()));
+  }
+
+  private Outcome selectSteps(long start) {
+    Instant deadline = Instant.now().plus(config.waitTimeout());
+    Prepared p = prepare();
+    String jobId = execution.jobId();
+    String parentId = awaitParent(deadline, "shard 1");
+    tracker.attachParent(parentId);
+    int count = awaitShardCount(parentId, deadline);
+    checkPlan(parentId, p, count, "select");
+    if (execution.status(parentId) == RunStatus.FINISHED) {
+      String selector = execution.param(parentId, RunRecord.SELECTOR_PARAM).orElse("?");
+      return new Outcome(null, jobId, parentId, List.of(), 0, selector, null);
+    }
+    awaitShards(parentId, p.plan(), count, deadline);
+    if (!execution.claim(parentId, RunRecord.SELECTOR_PARAM, "select")) {
+      String holder = execution.param(parentId, RunRecord.SELECTOR_PARAM).orElse("?");
+      log.info("{} selects the winner of job {}; waiting for it to finish", holder, jobId);
+      awaitEnd(parentId, holder, deadline);
+      return new Outcome(null, jobId, parentId, List.of(), 0, holder, null);
+    }
+    TrainJob.Result result = select(start, p, parentId, count);
+    return new Outcome(null, jobId, parentId, List.of(), 0, "select", result);
+  }
+
+  private TrainJob.Result select(long start, Prepared p, String parentId, int count) {
+    tracker.ownParent();
+    List<List<Integer>> deal = deal(p.plan(), count);
+    JobExecution.Candidates read =
+        execution.candidates(
+            parentId, p.plan().candidates(), config.folds(), i -> shardOf(deal, i).label());
+    SearchResult search = SearchResult.of(read.results(), config.metric(), config.folds());
+    log.info(
+        "winner of {} candidates from {} shards: {}",
+        read.results().size(),
+        count,
+        search.winner().spec().label());
+    return steps.conclude(
+        start,
+        p.rows(),
+        p.checks(),
+        p.plan(),
+        p.work(),
+        search,
+        refit -> tracker.markWinner(read.runIds().get(refit.winner().index()), refit.holdout()));
+  }
+
+  /**
+   * The parent run: shard 0 finds or creates it (tagged with the job id, with the shard count as a
+   * param) and records the data set; the others wait for it. Every shard then checks its plan
+   * against the parent's and leaves the parent open for the others.
+   */
+  private String join(Shard shard, Prepared p) {
+    Instant deadline = Instant.now().plus(config.waitTimeout());
+    String parentId;
+    if (shard.index() == 0) {
+      String found = execution.findParent().orElse(null);
+      if (found == null) {
+        steps.startRun(
+            p.rows(), p.checks(), p.plan(), Map.of(RunRecord.JOB_ID_TAG, execution.jobId()));
+        parentId = tracker.parentRunId();
+      } else {
+        log.info("{}: continuing parent run {}", shard.label(), found);
+        tracker.attachParent(found);
+        parentId = found;
+      }
+      tracker.shareParent();
+      if (!execution.claim(parentId, SHARDS_PARAM, Integer.toString(shard.count()))) {
+        throw new UsageException(
+            "job "
+                + execution.jobId()
+                + " was started with "
+                + shardCount(execution.param(parentId, SHARDS_PARAM))
+                + " shards, not "
+                + shard.count()
+                + "; use a new --job-id");
+      }
+      steps.recordData(p.rows(), p.work());
+    } else {
+      parentId = awaitParent(deadline, "shard 1/" + shard.count());
+      tracker.attachParent(parentId);
+    }
+    checkPlan(parentId, p, shard.count(), shard.label());
+    return parentId;
+  }
+
+  private String awaitParent(Instant deadline, String creator) {
+    try {
+      return execution.awaitParent(deadline, creator);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new JobInterruptedException("interrupted while waiting for the job's parent run");
+    }
+  }
+
+  private void checkPlan(String parentId, Prepared p, int count, String who) {
+    String digest = planDigest(p, count);
+    if (!execution.claim(parentId, RunRecord.PLAN_PARAM, digest)) {
+      String held = execution.param(parentId, RunRecord.PLAN_PARAM).orElse("?");
+      throw new UsageException(
+          who
+              + " planned a different search than job "
+              + execution.jobId()
+              + " (plan "
+              + digest
+              + ", the parent run's "
+              + held
+              + "): every task needs the same data, settings and seed");
+    }
+  }
+
+  private static int shardCount(Optional<String> param) {
+    String value = param.orElse("");
+    return value.matches("\\d{1,4}") ? Integer.parseInt(value) : 0;
+  }
+
+  /** The job's number of shards, which shard 0 logs just after creating the parent run. */
+  private int awaitShardCount(String parentId, Instant deadline) {
+    while (true) {
+      int count = shardCount(execution.param(parentId, SHARDS_PARAM));
+      if (count > 0) {
+        return count;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new IncompleteShardsException(
+            "parent run " + parentId + " has no '" + SHARDS_PARAM + "' param: did shard 1 fail?");
+      }
+      sleep();
+    }
+  }
+
+  /** Waits until every shard has logged its share; at the deadline names those that have not. */
+  private void awaitShards(String parentId, TrainJob.Plan plan, int count, Instant deadline) {
+    while (true) {
+      Set<Integer> done = execution.doneShards(parentId, count);
+      if (done.size() == count) {
+        return;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        List<List<Integer>> deal = deal(plan, count);
+        Map<String, Integer> logged = execution.loggedByShard(parentId);
+        List<String> missing = new ArrayList<>();
+        for (int s = 0; s < count; s++) {
+          if (!done.contains(s)) {
+            int have = logged.getOrDefault(s + "/" + count, 0);
+            missing.add(
+                new Shard(s, count).label()
+                    + " ("
+                    + (have == 0 ? "nothing" : have + " of " + deal.get(s).size() + " candidates")
+                    + " logged)");
+          }
+        }
+        throw new IncompleteShardsException(
+            "job "
+                + execution.jobId()
+                + ": "
+                + String.join(", ", missing)
+                + " did not finish within "
+                + config.waitTimeout().toSeconds()
+                + " s; rerun those tasks, then select again");
+      }
+      sleep();
+    }
+  }
+
+  /** Waits for the parent run to end (another task selects); fails unless it ends FINISHED. */
+  private void awaitEnd(String parentId, String holder, Instant deadline) {
+    while (true) {
+      RunStatus status = execution.status(parentId);
+      if (status == RunStatus.FINISHED) {
+        log.info(
+            "job {} selected {} (version {})",
+            execution.jobId(),
+            execution.tag(parentId, RunRecord.WINNER_TAG).orElse("?"),
+            execution.tag(parentId, RunRecord.VERSION_TAG).orElse("none"));
+        return;
+      }
+      if (status.terminal() || Instant.now().isAfter(deadline)) {
+        throw new IncompleteShardsException(
+            holder
+                + " claimed the selection of job "
+                + execution.jobId()
+                + " but its parent run is "
+                + status
+                + "; rerun that task");
+      }
+      sleep();
+    }
+  }
+
+  private void sleep() {
+    try {
+      Thread.sleep(POLL_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new JobInterruptedException("interrupted while waiting for the other shards");
+    }
+    cancel.check("waiting for the other shards");
+  }
+
+  private static List<List<Integer>> deal(TrainJob.Plan plan, int count) {
+    return Shard.deal(
+        plan.candidates(), count, plan.rows().rows(), plan.rows().featureNames().size());
+  }
+
+  private static Shard shardOf(List<List<Integer>> deal, int candidate) {
+    for (int s = 0; s < deal.size(); s++) {
+      if (deal.get(s).contains(candidate)) {
+        return new Shard(s, deal.size());
+      }
+    }
+    throw new IllegalArgumentException("candidate " + candidate + " is in no share");
+  }
+
+  /**
+   * The fingerprint of what every task must compute alike: the data (its digest, features and
+   * classes), the hold-out and search rows, the CV folds, the candidates, the metric and the number
+   * of shards.
+   */
+  String planDigest(Prepared p, int count) {
+    StringBuilder text = new StringBuilder();
+    TrainJob.Rows rows = p.rows();
+    text.append(rows.all().digest())
+        .append('|')
+        .append(rows.all().featureNames())
+        .append('|')
+        .append(rows.all().classes())
+        .append('|')
+        .append(rows.train().rows())
+        .append('/')
+        .append(rows.test().rows())
+        .append('/')
+        .append(p.plan().rows().rows())
+        .append('|')
+        .append(config.seed())
+        .append('|')
+        .append(config.metric().key())
+        .append('|')
+        .append(count);
+    for (int[] fold : Split.folds(p.plan().rows().y(), config.folds(), config.seed())) {
+      text.append('|').append(Arrays.toString(fold));
+    }
+    for (ModelSpec c : p.plan().candidates()) {
+      text.append('|').append(c.label());
+    }
+    try {
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256")
+              .digest(text.toString().getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(hash, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
+  }
+}
