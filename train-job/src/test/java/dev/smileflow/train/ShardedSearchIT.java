@@ -7,7 +7,9 @@ import dev.smileflow.mlflow.Experiment;
 import dev.smileflow.mlflow.MlflowClient;
 import dev.smileflow.mlflow.Run;
 import dev.smileflow.mlflow.RunSearch;
+import dev.smileflow.mlflow.RunSpec;
 import dev.smileflow.mlflow.RunStatus;
+import dev.smileflow.mlflow.Tag;
 import dev.smileflow.mlflow.testing.MlflowTestServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,6 +24,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The sharded search as Cloud Run runs it, three {@code java -jar train-job.jar --shard I/3}
@@ -29,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  * changes nothing, a missing shard named by {@code select}, and a shard with other data refused.
  */
 class ShardedSearchIT {
-  private static final MlflowTestServer SERVER = MlflowTestServer.shared();
   private static final Path JAR = Path.of("target", "train-job.jar");
   private static final int SHARDS = 3;
 
@@ -41,7 +44,8 @@ class ShardedSearchIT {
 
   record Exit(int code, String output) {}
 
-  private Exit runJar(String name, List<String> args) throws IOException, InterruptedException {
+  private Exit runJar(MlflowTestServer server, String name, List<String> args)
+      throws IOException, InterruptedException {
     Path log = logs.resolve(name + ".log");
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
@@ -54,7 +58,7 @@ class ShardedSearchIT {
     }
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().putAll(SERVER.env());
+    builder.environment().putAll(server.env());
     builder.environment().put("TRAIN_THREADS", "1");
     Process process = builder.start();
     try {
@@ -65,7 +69,8 @@ class ShardedSearchIT {
     }
   }
 
-  private List<Exit> shards(String experiment, String model, String jobId, List<Integer> which)
+  private List<Exit> shards(
+      MlflowTestServer server, String experiment, String model, String jobId, List<Integer> which)
       throws Exception {
     List<Exit> exits = new ArrayList<>();
     try (ExecutorService pool = Executors.newFixedThreadPool(which.size())) {
@@ -78,7 +83,7 @@ class ShardedSearchIT {
                 "--shard", i + "/" + SHARDS,
                 "--job-id", jobId,
                 "--wait", "180");
-        futures.add(pool.submit(() -> runJar(jobId + "-shard-" + i, args)));
+        futures.add(pool.submit(() -> runJar(server, jobId + "-shard-" + i, args)));
       }
       for (Future<Exit> f : futures) {
         exits.add(f.get());
@@ -118,8 +123,15 @@ class ShardedSearchIT {
         all.stream().filter(r -> r.data().tag("mlflow.parentRunId").isPresent()).toList());
   }
 
-  @Test
-  void threeShardsGiveOneProcessesAnswerAndARetriedShardChangesNothing() throws Exception {
+  /** MLflow 3 and the 2.x servers many teams still run. */
+  static List<MlflowTestServer> servers() {
+    return List.of(MlflowTestServer.shared(), MlflowTestServer.shared2x());
+  }
+
+  @ParameterizedTest
+  @MethodSource("servers")
+  void threeShardsGiveOneProcessesAnswerAndARetriedShardChangesNothing(MlflowTestServer server)
+      throws Exception {
     assertTrue(Files.isRegularFile(JAR), JAR.toAbsolutePath() + " is built by package");
     String single = MlflowTestServer.uniqueName("one-process");
     String sharded = MlflowTestServer.uniqueName("sharded");
@@ -128,10 +140,11 @@ class ShardedSearchIT {
 
     Exit alone =
         runJar(
+            server,
             "one-process",
             List.of("--experiment", single, "--model-name", MlflowTestServer.uniqueName("m")));
     assertEquals(0, alone.code(), alone.output());
-    List<Exit> exits = shards(sharded, model, jobId, List.of(0, 1, 2));
+    List<Exit> exits = shards(server, sharded, model, jobId, List.of(0, 1, 2));
     for (Exit e : exits) {
       assertEquals(0, e.code(), e.output());
     }
@@ -140,7 +153,7 @@ class ShardedSearchIT {
         exits.stream().filter(e -> e.output().contains("Candidates (4-fold")).count(),
         "exactly one shard selects and prints the whole summary");
 
-    try (MlflowClient client = SERVER.newClient()) {
+    try (MlflowClient client = server.newClient()) {
       Runs expected = runs(client, single);
       Runs actual = runs(client, sharded);
       Run one = expected.parent();
@@ -165,7 +178,7 @@ class ShardedSearchIT {
       assertEquals(
           "1", client.registry().getVersionByAlias(model, "production").version(), "promoted");
 
-      Exit retried = shards(sharded, model, jobId, List.of(1)).getFirst();
+      Exit retried = shards(server, sharded, model, jobId, List.of(1)).getFirst();
       assertEquals(0, retried.code(), retried.output());
       assertTrue(retried.output().contains("0 cross-validated now"), retried.output());
       Runs after = runs(client, sharded);
@@ -175,7 +188,8 @@ class ShardedSearchIT {
           "a retried shard adds no nested runs");
       assertEquals(1, client.registry().searchAllModelVersions("name = '" + model + "'").size());
 
-      Exit select = runJar("select", List.of("select", "--experiment", sharded, "--job-id", jobId));
+      Exit select =
+          runJar(server, "select", List.of("select", "--experiment", sharded, "--job-id", jobId));
       assertEquals(0, select.code(), select.output());
       assertEquals(
           1,
@@ -185,16 +199,19 @@ class ShardedSearchIT {
   }
 
   @Test
-  void selectNamesTheMissingShardAndTheLateShardFinishesTheJob() throws Exception {
+  void selectNamesTheMissingShardAndTheLateShardClearsAStaleRunAndFinishesTheJob()
+      throws Exception {
+    MlflowTestServer server = MlflowTestServer.shared();
     String experiment = MlflowTestServer.uniqueName("late-shard");
     String model = MlflowTestServer.uniqueName("late-model");
     String jobId = MlflowTestServer.uniqueName("late-job");
-    for (Exit e : shards(experiment, model, jobId, List.of(0, 1))) {
+    for (Exit e : shards(server, experiment, model, jobId, List.of(0, 1))) {
       assertEquals(0, e.code(), e.output());
       assertTrue(e.output().contains("Other shards are still running"), e.output());
     }
     Exit select =
         runJar(
+            server,
             "select-early",
             List.of("select", "--experiment", experiment, "--job-id", jobId, "--wait", "2"));
     assertEquals(ExitCodes.SHARDS, select.code(), select.output());
@@ -202,6 +219,7 @@ class ShardedSearchIT {
 
     Exit other =
         runJar(
+            server,
             "other-seed",
             List.of(
                 "--experiment", experiment,
@@ -212,14 +230,31 @@ class ShardedSearchIT {
     assertEquals(ExitCodes.USAGE, other.code(), other.output());
     assertTrue(other.output().contains("planned a different search"), other.output());
 
-    Exit late = shards(experiment, model, jobId, List.of(2)).getFirst();
-    assertEquals(0, late.code(), late.output());
-    assertTrue(late.output().contains("Candidates (4-fold"), "the last shard selects");
-    try (MlflowClient client = SERVER.newClient()) {
-      Run parent = client.tracking().getRun(runs(client, experiment).parent().runId());
-      assertEquals(RunStatus.FINISHED, parent.info().status());
-      assertEquals("shard-2", parent.data().param("selected_by").orElseThrow());
-      assertEquals("1", parent.data().tag("registered_version").orElseThrow());
+    try (MlflowClient client = server.newClient()) {
+      Run parent = runs(client, experiment).parent();
+      // what an attempt of shard 3 killed while logging leaves: a nested run still RUNNING
+      Run stale =
+          client
+              .tracking()
+              .createRun(
+                  RunSpec.of(parent.info().experimentId(), "stale")
+                      .withParent(parent.runId())
+                      .withTags(
+                          List.of(
+                              new Tag("smileflow.shard", "2/3"), new Tag("candidate.index", "0"))));
+
+      Exit late = shards(server, experiment, model, jobId, List.of(2)).getFirst();
+      assertEquals(0, late.code(), late.output());
+      assertTrue(late.output().contains("Candidates (4-fold"), "the last shard selects");
+
+      assertEquals("deleted", client.tracking().getRun(stale.runId()).info().lifecycleStage());
+      Run done = client.tracking().getRun(parent.runId());
+      assertEquals(RunStatus.FINISHED, done.info().status());
+      assertEquals("shard-2", done.data().param("selected_by").orElseThrow());
+      assertEquals("1", done.data().tag("registered_version").orElseThrow());
+      List<Run> nested = runs(client, experiment).nested();
+      assertEquals(done.data().metric("candidates").orElseThrow(), (double) nested.size());
+      assertTrue(nested.stream().allMatch(r -> r.info().status() == RunStatus.FINISHED));
     }
   }
 }
