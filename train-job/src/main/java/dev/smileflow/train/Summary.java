@@ -43,7 +43,7 @@ final class Summary {
     } else {
       out.printf(
           Locale.ROOT,
-          "Job %s: %s selects the winner; see parent run %s.%n",
+          "Job %s: the winner is selected by %s; see parent run %s.%n",
           o.jobId(),
           o.selector(),
           o.parentRunId());
