@@ -1,4 +1,4 @@
-# Sourced by locust/run.sh and benchmarks/run.sh: a local stack on 127.0.0.1 (pinned MLflow server, one
+# Sourced by locust/run.sh, benchmarks/run.sh, benchmarks/train/run.sh and benchmarks/shards/run.sh: a local stack on 127.0.0.1 (pinned MLflow server, one
 # training run, the api run with the JVM flags of Dockerfile.api's ENTRYPOINT), a pinned locust, and clean-up
 # of every process started here (by pid / process group, on exit).
 # Needs: root (the project root) set by the caller.
@@ -81,6 +81,22 @@ args = json.loads(m.group(1))
 for a in args[args.index("java") + 1:args.index("-jar")]:
     if not a.startswith("-XX:AOTCache="):
         print(a)
+PY
+}
+
+# synthetic_csv FILE ROWS: numeric data with a known answer: 10 features f0..f9 drawn around one of 4 random
+# centres (seed 7) with noise 1.5, label c0..c3; the same rows for the same ROWS.
+synthetic_csv() {
+  python3 - "$1" "$2" <<'PY'
+import random, sys
+path, n = sys.argv[1], int(sys.argv[2])
+r = random.Random(7)
+centers = [[r.gauss(0, 1) for _ in range(10)] for _ in range(4)]
+with open(path, "w") as f:
+    f.write(",".join(f"f{j}" for j in range(10)) + ",label\n")
+    for _ in range(n):
+        c = r.randrange(4)
+        f.write(",".join(f"{centers[c][j] + r.gauss(0, 1.5):.4f}" for j in range(10)) + f",c{c}\n")
 PY
 }
 

@@ -10,7 +10,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
-. scripts/jdk.sh
+. benchmarks/lib.sh
 java="$JAVA_HOME/bin/java"
 port=${1:-${PORT:-5104}}
 rows=${ROWS:-10000}
@@ -18,31 +18,11 @@ threads=${THREADS:-$(nproc)}
 report="$root/benchmarks/reports/shards.md"
 work=$(mktemp -d)
 mkdir -p "$root/benchmarks/reports"
+trap 'stop_all; rm -rf "$work"' EXIT
+ensure_jars
+start_mlflow "$port" "$work/mlflow"
 
-[ -f train-job/target/train-job.jar ] || scripts/mvn -q -pl train-job -am -DskipTests -Djacoco.skip=true package
-
-mlflow_pid=
-cleanup() {
-  if [ -n "$mlflow_pid" ]; then kill "$mlflow_pid" 2>/dev/null || true; pkill -P "$mlflow_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-scripts/mlflow.sh serve "$port" "$work/mlflow" >"$work/mlflow.log" 2>&1 &
-mlflow_pid=$!
-for _ in $(seq 1 120); do curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 1; done
-curl -fsS "http://127.0.0.1:$port/health" >/dev/null || { echo "MLflow did not start" >&2; tail "$work/mlflow.log" >&2; exit 1; }
-
-python3 - "$work/data.csv" "$rows" <<'PY'
-import random, sys
-path, n = sys.argv[1], int(sys.argv[2])
-r = random.Random(7)
-centers = [[r.gauss(0, 1) for _ in range(10)] for _ in range(4)]
-with open(path, "w") as f:
-    f.write(",".join(f"f{j}" for j in range(10)) + ",label\n")
-    for _ in range(n):
-        c = r.randrange(4)
-        f.write(",".join(f"{centers[c][j] + r.gauss(0, 1.5):.4f}" for j in range(10)) + f",c{c}\n")
-PY
+synthetic_csv "$work/data.csv" "$rows"
 
 {
   echo "# Sharded search benchmark"
@@ -62,7 +42,7 @@ PY
 python3 - "$work" "$java" "$port" "$threads" >>"$report" <<'PY'
 import os, re, resource, subprocess, sys, time
 work, java, port, threads = sys.argv[1:5]
-env = dict(os.environ, MLFLOW_TRACKING_URI=f"http://127.0.0.1:{port}", TRAIN_THREADS=threads)
+env = dict(os.environ, TRAIN_THREADS=threads)
 base = [java, "-jar", "train-job/target/train-job.jar", "--data", f"{work}/data.csv", "--label", "label"]
 
 def run(name, commands):

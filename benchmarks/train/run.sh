@@ -9,7 +9,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
-. scripts/jdk.sh
+. benchmarks/lib.sh
 java="$JAVA_HOME/bin/java"
 port=${1:-${PORT:-5103}}
 report="$root/benchmarks/reports/train.md"
@@ -96,18 +96,7 @@ for k, (name, _) in enumerate(phases):
     print(f"| {name} | " + " | ".join(c[k] for c in cols) + " |")
 PY
 
-python3 - "$work" <<'PY'
-import random, sys
-work = sys.argv[1]
-for n in (1000, 10000, 100000):
-    r = random.Random(7)
-    centers = [[r.gauss(0, 1) for _ in range(10)] for _ in range(4)]
-    with open(f"{work}/synthetic-{n}.csv", "w") as f:
-        f.write(",".join(f"f{j}" for j in range(10)) + ",label\n")
-        for _ in range(n):
-            c = r.randrange(4)
-            f.write(",".join(f"{centers[c][j] + r.gauss(0, 1.5):.4f}" for j in range(10)) + f",c{c}\n")
-PY
+for n in 1000 10000 100000; do synthetic_csv "$work/synthetic-$n.csv" "$n"; done
 
 {
   echo
