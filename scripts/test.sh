@@ -5,7 +5,8 @@
 #   scripts/test.sh               all tests
 #   scripts/test.sh -pl api       extra arguments go to Maven
 # Needs: a JDK 25 (found by scripts/jdk.sh), python3 with venv (for the pinned MLflow server), and on a
-# fresh Debian machine it installs fonts (plots), OpenBLAS (Smile's LDA) and wrk (load) with apt when run as root.
+# fresh Debian machine it installs fonts (plots), OpenBLAS (Smile's LDA), wrk (load), PostgreSQL and Prometheus
+# with apt when run as root.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -21,6 +22,8 @@ python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)  # the load generator of e2e's HostileIT
 # PostgreSQL server binaries for the PostgreSQL-backed MLflow the compatibility ITs start (not a service).
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
+# Prometheus (and promtool) for e2e's MonitoringIT: the shipped scrape config and the dashboard's queries.
+command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "installing system packages: ${missing[*]}"

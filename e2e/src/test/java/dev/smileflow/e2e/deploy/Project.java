@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * (environment variables, routes, the pinned MLflow version), taken from their sources so the tests
  * follow renames.
  */
-final class Project {
+public final class Project {
   private static final YAMLMapper YAML = new YAMLMapper();
   private static final Pattern LITERAL = Pattern.compile("\"([A-Z][A-Z0-9_]*)\"");
   private static final Pattern PICOCLI_ENV = Pattern.compile("\\$\\{env:([A-Z][A-Z0-9_]*)");
@@ -31,7 +31,7 @@ final class Project {
    * The project root: the first directory up from the working directory holding mvnw, pom.xml and
    * e2e/.
    */
-  static Path root() {
+  public static Path root() {
     for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
       if (Files.isRegularFile(p.resolve("mvnw"))
           && Files.isRegularFile(p.resolve("pom.xml"))
@@ -42,11 +42,11 @@ final class Project {
     throw new IllegalStateException("project root not found above " + Path.of("").toAbsolutePath());
   }
 
-  static Path file(String relative) {
+  public static Path file(String relative) {
     return root().resolve(relative);
   }
 
-  static String read(String relative) {
+  public static String read(String relative) {
     try {
       return Files.readString(file(relative));
     } catch (IOException e) {
@@ -54,7 +54,7 @@ final class Project {
     }
   }
 
-  static JsonNode yaml(String relative) {
+  public static JsonNode yaml(String relative) {
     try {
       return YAML.readTree(file(relative).toFile());
     } catch (IOException e) {
