@@ -1,8 +1,10 @@
 package dev.smileflow.mlflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,7 +34,7 @@ final class Errors {
           errorCode = node.get("error_code").asText();
           serverMessage = node.hasNonNull("message") ? node.get("message").asText() : null;
         }
-      } catch (java.io.IOException notJson) {
+      } catch (IOException notJson) {
         // plain-text or HTML error body: handled below
       }
     }
@@ -52,7 +54,7 @@ final class Errors {
     }
     switch (kind) {
       case PERMISSION_DENIED -> {
-        if (errorCode == null && text.toLowerCase(java.util.Locale.ROOT).contains("host header")) {
+        if (errorCode == null && text.toLowerCase(Locale.ROOT).contains("host header")) {
           msg.append("; the MLflow server rejected the Host header '")
               .append(hostPort(uri))
               .append(

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -37,7 +38,7 @@ class ProxiedServerIT {
   }
 
   private static MlflowConfig config(Map<String, String> extra) {
-    Map<String, String> env = new java.util.HashMap<>(extra);
+    Map<String, String> env = new HashMap<>(extra);
     env.put("MLFLOW_TRACKING_URI", proxy.uri().toString());
     env.put("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0");
     return MlflowConfig.fromEnv(env);
