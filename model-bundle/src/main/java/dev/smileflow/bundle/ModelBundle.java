@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -209,8 +210,8 @@ public final class ModelBundle {
     String actual = sha256(bytes);
     if (expected == null
         || !MessageDigest.isEqual(
-            expected.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-            actual.getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+            expected.getBytes(StandardCharsets.US_ASCII),
+            actual.getBytes(StandardCharsets.US_ASCII))) {
       throw new BundleException(
           BundleException.Code.CHECKSUM_MISMATCH,
           file,
