@@ -3,6 +3,7 @@ package dev.smileflow.train.search;
 import dev.smileflow.bundle.PlattSvm;
 import dev.smileflow.train.data.Split;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -486,7 +487,7 @@ public sealed interface ModelSpec {
     for (int i = 0; i < keyValues.length; i += 2) {
       out.put(keyValues[i], keyValues[i + 1]);
     }
-    return java.util.Collections.unmodifiableMap(out);
+    return Collections.unmodifiableMap(out);
   }
 
   /**
