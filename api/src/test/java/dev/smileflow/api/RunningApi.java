@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
@@ -30,7 +31,7 @@ public final class RunningApi implements AutoCloseable {
   private final Javalin app;
 
   /** A response: status, headers and body. */
-  public record Reply(int status, java.net.http.HttpHeaders headers, String body) {
+  public record Reply(int status, HttpHeaders headers, String body) {
     public JsonNode json() {
       try {
         return JSON.readTree(body);

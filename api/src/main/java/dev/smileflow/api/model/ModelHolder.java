@@ -3,6 +3,7 @@ package dev.smileflow.api.model;
 import dev.smileflow.api.metrics.ApiMetrics;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -82,10 +83,7 @@ public final class ModelHolder {
     boolean swapped = ready && previous != null;
     ready = true;
     metrics.modelLoaded(
-        model.name(),
-        model.version(),
-        model.origin().name().toLowerCase(java.util.Locale.ROOT),
-        swapped);
+        model.name(), model.version(), model.origin().name().toLowerCase(Locale.ROOT), swapped);
     if (swapped) {
       LOG.info(
           "model swapped: {} version {} -> {} ({}), sha256 {}",
