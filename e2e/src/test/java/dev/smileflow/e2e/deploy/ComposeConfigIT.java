@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -23,8 +24,7 @@ class ComposeConfigIT {
 
   private static Result composeConfig(String... args) throws Exception {
     List<String> command =
-        new java.util.ArrayList<>(
-            List.of("bash", Project.file("benchmarks/compose-config.sh").toString()));
+        new ArrayList<>(List.of("bash", Project.file("benchmarks/compose-config.sh").toString()));
     command.addAll(List.of(args));
     Process p =
         new ProcessBuilder(command)
