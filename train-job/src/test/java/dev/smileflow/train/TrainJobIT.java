@@ -248,8 +248,7 @@ class TrainJobIT {
   @Test
   void failureMidRunLeavesNoRunRunning() throws Exception {
     // An experiment whose artifacts are not served by the proxy: the job creates its parent run,
-    // then fails at the
-    // first upload.
+    // then fails at the first upload.
     String experiment = MlflowTestServer.uniqueName("tj-broken");
     HttpRequest create =
         HttpRequest.newBuilder(URI.create(SERVER.uri() + "/api/2.0/mlflow/experiments/create"))

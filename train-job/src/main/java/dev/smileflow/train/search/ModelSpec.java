@@ -149,9 +149,8 @@ public sealed interface ModelSpec {
       MathEx.setSeed(seed);
       double cost = c;
       // OneVersusOne trains the pairs on the common pool, whose threads have their own RNGs: seed
-      // each pair from
-      // the run's seed and the pair's labels, so the result does not depend on which thread trains
-      // it.
+      // each pair from the run's seed and the pair's labels, so the result does not depend on
+      // which thread trains it.
       return OneVersusOne.fit(
           x,
           y,
