@@ -38,7 +38,7 @@ final class Errors {
         // plain-text or HTML error body: handled below
       }
     }
-    String text = serverMessage != null ? serverMessage : plainText(body, contentType);
+    String text = serverMessage != null ? serverMessage : plainText(body);
     MlflowException.Kind kind = kind(status, errorCode);
     String call = method + " " + uri.getPath();
     StringBuilder msg =
@@ -135,7 +135,7 @@ final class Errors {
     return MlflowException.Kind.PROTOCOL;
   }
 
-  private static String plainText(byte[] body, String contentType) {
+  private static String plainText(byte[] body) {
     if (body.length == 0) {
       return "";
     }

@@ -127,8 +127,8 @@ public final class JsonBodies {
       }
       case VALUE_STRING -> p.getText();
       case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getNumberValue();
-      case VALUE_TRUE -> Boolean.TRUE;
-      case VALUE_FALSE -> Boolean.FALSE;
+      case VALUE_TRUE -> true;
+      case VALUE_FALSE -> false;
       case VALUE_NULL -> null;
       default -> throw invalid(p.currentTokenLocation());
     };
