@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** The real app on an ephemeral loopback port, with a plain JDK client. */
 public final class RunningApi implements AutoCloseable {
@@ -77,7 +78,7 @@ public final class RunningApi implements AutoCloseable {
     return post(path, "application/json", body);
   }
 
-  public Reply post(String path, String contentType, String body) {
+  public Reply post(String path, @Nullable String contentType, String body) {
     var b = HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body));
     if (contentType != null) {
       b.header("Content-Type", contentType);

@@ -1,5 +1,6 @@
 package dev.smileflow.mlflow;
 
+import static java.util.Objects.requireNonNull;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -152,12 +153,11 @@ class ModelLifecycleIT {
     Experiment exp = mlflow.tracking().getOrCreateExperiment(MlflowTestServer.uniqueName("runart"));
     Run run = mlflow.tracking().createRun(RunSpec.of(exp.experimentId(), "a"));
     Path report = Files.writeString(tmp.resolve("report.txt"), "accuracy 0.97\n");
-    mlflow.artifacts().uploadFile(run.info().artifactUri(), report, "reports/report.txt");
+    String artifactUri = requireNonNull(run.info().artifactUri());
+    mlflow.artifacts().uploadFile(artifactUri, report, "reports/report.txt");
     assertEquals(
         List.of("reports/report.txt"),
-        mlflow.artifacts().listFiles(run.info().artifactUri()).stream()
-            .map(ArtifactFile::path)
-            .toList());
+        mlflow.artifacts().listFiles(artifactUri).stream().map(ArtifactFile::path).toList());
   }
 
   @Test

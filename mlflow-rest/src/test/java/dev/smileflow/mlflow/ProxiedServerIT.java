@@ -94,6 +94,8 @@ class ProxiedServerIT {
                     Map.of(
                         "MLFLOW_TRACKING_SERVER_CERT_PATH",
                         dir.resolve("missing.pem").toString())));
-    assertTrue(e.getMessage().contains("MLFLOW_TRACKING_SERVER_CERT_PATH"), e.getMessage());
+    assertTrue(
+        String.valueOf(e.getMessage()).contains("MLFLOW_TRACKING_SERVER_CERT_PATH"),
+        e.getMessage());
   }
 }

@@ -290,6 +290,8 @@ class BundleLoadingTest {
                     misnamedForest(),
                     TestBundles.irisDescriptor("random_forest"),
                     TestBundles.setosa()));
-    assertTrue(e.getMessage().startsWith("model cannot predict the input example"), e.getMessage());
+    assertTrue(
+        String.valueOf(e.getMessage()).startsWith("model cannot predict the input example"),
+        e.getMessage());
   }
 }

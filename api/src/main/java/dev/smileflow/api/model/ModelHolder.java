@@ -80,15 +80,18 @@ public final class ModelHolder {
    */
   public void swap(ServedModel model) {
     ServedModel previous = current.getAndSet(Objects.requireNonNull(model));
-    boolean swapped = ready && previous != null;
+    ServedModel replaced = ready ? previous : null;
     ready = true;
     metrics.modelLoaded(
-        model.name(), model.version(), model.origin().name().toLowerCase(Locale.ROOT), swapped);
-    if (swapped) {
+        model.name(),
+        model.version(),
+        model.origin().name().toLowerCase(Locale.ROOT),
+        replaced != null);
+    if (replaced != null) {
       LOG.info(
           "model swapped: {} version {} -> {} ({}), sha256 {}",
           model.name(),
-          previous.version(),
+          replaced.version(),
           model.version(),
           model.origin(),
           model.model().descriptor().modelSha256());
