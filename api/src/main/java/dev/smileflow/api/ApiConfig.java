@@ -385,7 +385,7 @@ public record ApiConfig(
         }
         return config;
       } catch (IllegalArgumentException e) {
-        problem(e.getMessage());
+        problem(Objects.requireNonNullElse(e.getMessage(), e.toString()));
         return null;
       }
     }

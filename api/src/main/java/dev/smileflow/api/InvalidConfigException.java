@@ -1,6 +1,7 @@
 package dev.smileflow.api;
 
 import java.util.List;
+import java.util.Objects;
 
 /** Start-up configuration is invalid; the message lists every problem, one per line. */
 public final class InvalidConfigException extends RuntimeException {
@@ -19,5 +20,11 @@ public final class InvalidConfigException extends RuntimeException {
   /** Machine-readable code. */
   public String code() {
     return "INVALID_CONFIG";
+  }
+
+  /** Never null: every constructor takes the message. */
+  @Override
+  public String getMessage() {
+    return Objects.requireNonNull(super.getMessage());
   }
 }

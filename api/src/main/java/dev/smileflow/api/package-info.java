@@ -1,9 +1,10 @@
 /**
- * The api service's edge: {@link dev.smileflow.api.Main} reads the environment once into an {@link
- * dev.smileflow.api.ApiConfig}, wires the model registry, the model holder, metrics and the Javalin
- * routing built by {@link dev.smileflow.api.App}, loads the model and then reports ready. On
- * SIGTERM, {@link dev.smileflow.api.GracefulShutdown} drains and stops within the {@link
- * dev.smileflow.api.ShutdownBudget}.
+ * The api service's edge: {@link Main} reads the environment once into an {@link ApiConfig}, wires
+ * the model registry, the model holder, metrics and the Javalin routing built by {@link App}, loads
+ * the model and then reports ready. On SIGTERM, {@link GracefulShutdown} drains and stops within
+ * the {@link ShutdownBudget}.
  */
-@org.jspecify.annotations.NullMarked
+@NullMarked
 package dev.smileflow.api;
+
+import org.jspecify.annotations.NullMarked;

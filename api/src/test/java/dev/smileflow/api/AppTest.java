@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.smileflow.api.model.ModelFetcher;
 import dev.smileflow.api.model.ModelSource;
 import dev.smileflow.bundle.testing.TestBundles;
+import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -268,16 +270,13 @@ class AppTest {
 
   @Test
   void chunkedBodyOverTheLimitIsA413Too() {
-    byte[] big =
-        ("{\"pad\": \"" + "y".repeat(5000) + "\"}")
-            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] big = ("{\"pad\": \"" + "y".repeat(5000) + "\"}").getBytes(StandardCharsets.UTF_8);
     var r =
         api.send(
             HttpRequest.newBuilder(api.uri("/v1/classify"))
                 .header("Content-Type", "application/json")
                 .POST(
-                    HttpRequest.BodyPublishers.ofInputStream(
-                        () -> new java.io.ByteArrayInputStream(big))));
+                    HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big))));
     assertError(
         r, 413, "PayloadTooLarge", "ApiClassify", "body: larger than the limit of 2048 bytes");
   }

@@ -19,6 +19,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -165,8 +168,8 @@ class GuardsTest {
   @Test
   void aRequestInFlightDuringASwapFinishesOnTheModelItStartedWith() throws Exception {
     try (RunningApi api = RunningApi.start(Map.of("MODEL_URI", dir.toString()))) {
-      var entered = new java.util.concurrent.CountDownLatch(1);
-      var release = new java.util.concurrent.CountDownLatch(1);
+      var entered = new CountDownLatch(1);
+      var release = new CountDownLatch(1);
       LoadedModel paused = spy(iris);
       doAnswer(
               call -> {
@@ -177,9 +180,7 @@ class GuardsTest {
           .when(paused)
           .predict(anyMap());
       api.holder.swap(model("7", paused));
-      var inFlight =
-          java.util.concurrent.CompletableFuture.supplyAsync(
-              () -> api.postJson("/v1/classify", ROW));
+      var inFlight = CompletableFuture.supplyAsync(() -> api.postJson("/v1/classify", ROW));
       entered.await();
       api.holder.swap(model("8", iris));
       var during = api.postJson("/v1/classify", ROW);
@@ -188,7 +189,7 @@ class GuardsTest {
           during.json().at("/data/model_version").asText(),
           "new requests see the new model at once");
       release.countDown();
-      var finished = inFlight.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      var finished = inFlight.get(10, TimeUnit.SECONDS);
       assertEquals(200, finished.status(), finished.body());
       assertEquals("7", finished.json().at("/data/model_version").asText());
       assertEquals("Iris-virginica", finished.json().at("/data/pred_label").asText());

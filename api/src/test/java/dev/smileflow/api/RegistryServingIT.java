@@ -1,5 +1,6 @@
 package dev.smileflow.api;
 
+import static java.util.Objects.requireNonNull;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,7 +73,7 @@ class RegistryServingIT {
       var env = new HashMap<>(server.env());
       env.putAll(extra);
       RunningApi api = RunningApi.start(env);
-      MlflowRegistry registry = MlflowRegistry.create(api.config.mlflow());
+      MlflowRegistry registry = MlflowRegistry.create(requireNonNull(api.config.mlflow()));
       var fetcher =
           new ModelFetcher(api.config.model(), registry, api.config.cacheDir(), Clock.systemUTC());
       api.holder.swap(new ModelStartup(fetcher, api.config.startupRetry(), Thread::sleep).load());

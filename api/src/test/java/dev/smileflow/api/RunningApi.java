@@ -10,12 +10,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** The real app on an ephemeral loopback port, with a plain JDK client. */
 public final class RunningApi implements AutoCloseable {
@@ -30,7 +32,7 @@ public final class RunningApi implements AutoCloseable {
   private final Javalin app;
 
   /** A response: status, headers and body. */
-  public record Reply(int status, java.net.http.HttpHeaders headers, String body) {
+  public record Reply(int status, HttpHeaders headers, String body) {
     public JsonNode json() {
       try {
         return JSON.readTree(body);
@@ -76,7 +78,7 @@ public final class RunningApi implements AutoCloseable {
     return post(path, "application/json", body);
   }
 
-  public Reply post(String path, String contentType, String body) {
+  public Reply post(String path, @Nullable String contentType, String body) {
     var b = HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body));
     if (contentType != null) {
       b.header("Content-Type", contentType);

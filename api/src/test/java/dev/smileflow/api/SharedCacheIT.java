@@ -1,5 +1,6 @@
 package dev.smileflow.api;
 
+import static java.util.Objects.requireNonNull;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -124,7 +125,7 @@ class SharedCacheIT {
           publisher.alias("production", version);
           for (int r = 0; r < replicas.size(); r++) {
             awaitServedVersion(replicas.get(r), version);
-            awaitClassifiedWith(served.get(r), version, "replica " + r);
+            awaitClassifiedWith(requireNonNull(served.get(r)), version, "replica " + r);
           }
           // Both replicas stored this version (they cache before they swap), so current.json
           // names a copy of it, whoever wrote last, and that copy is whole.

@@ -1,5 +1,6 @@
 package dev.smileflow.e2e;
 
+import static java.util.Objects.requireNonNull;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -64,7 +66,9 @@ class HostileIT {
         JarProcess.run(
             JarProcess.jar("trainJob.jar"), env, dir.resolve("train.log"), Duration.ofMinutes(5));
     assertEquals(0, r.exitCode(), "train-job failed:\n" + r.output());
-    trained = registry("GET", "model-versions/get?name=" + enc(model) + "&version=1", null);
+    trained =
+        requireNonNull(
+            registry("GET", "model-versions/get?name=" + enc(model) + "&version=1", null));
   }
 
   private Map<String, String> apiEnv(String name) {
@@ -204,7 +208,7 @@ class HostileIT {
   }
 
   /** Registers version 1's files as a new version of {@code name}; optionally aliases it. */
-  private String registerCopy(String name, String alias) throws Exception {
+  private String registerCopy(String name, @Nullable String alias) throws Exception {
     if (registry("GET", "registered-models/get?name=" + enc(name), null) == null) {
       registry("POST", "registered-models/create", body("name", name));
     }
@@ -215,9 +219,12 @@ class HostileIT {
       create.put("model_id", source.substring("models:/".length()));
     }
     String version =
-        registry("POST", "model-versions/create", create).at("/model_version/version").asText();
+        requireNonNull(registry("POST", "model-versions/create", create))
+            .at("/model_version/version")
+            .asText();
     long deadline = System.nanoTime() + SWAP_TIMEOUT.toNanos();
-    while (!registry("GET", "model-versions/get?name=" + enc(name) + "&version=" + version, null)
+    while (!requireNonNull(
+            registry("GET", "model-versions/get?name=" + enc(name) + "&version=" + version, null))
         .at("/model_version/status")
         .asText()
         .equals("READY")) {
@@ -294,7 +301,8 @@ class HostileIT {
   }
 
   /** One MLflow REST call; the parsed answer, or null on a 404 (RESOURCE_DOES_NOT_EXIST). */
-  private JsonNode registry(String method, String path, ObjectNode body) throws Exception {
+  private @Nullable JsonNode registry(String method, String path, @Nullable ObjectNode body)
+      throws Exception {
     HttpRequest.BodyPublisher publisher =
         body == null
             ? HttpRequest.BodyPublishers.noBody()

@@ -1,5 +1,6 @@
 package dev.smileflow.e2e;
 
+import static java.util.Objects.requireNonNull;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,7 +53,7 @@ class ServerMatrixIT {
               .anyMatch(p -> p.equals("MLmodel")),
           files);
       assertFalse(
-          mlflow.tracking().getRun(v2.runId()).inputs().datasetInputs().isEmpty(),
+          mlflow.tracking().getRun(requireNonNull(v2.runId())).inputs().datasetInputs().isEmpty(),
           "the training data is a run input on 2.x too");
     }
   }

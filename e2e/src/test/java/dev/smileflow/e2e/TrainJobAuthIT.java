@@ -164,9 +164,8 @@ class TrainJobAuthIT {
     String experiment = MlflowTestServer.uniqueName("auth-reader");
     String model = MlflowTestServer.uniqueName("auth-reader-iris");
     // The admin owns the registered model; the reader only has the server's default READ permission
-    // on it, while the
-    // experiment the reader creates is its own: training and run logging work, registering a
-    // version is refused.
+    // on it, while the experiment the reader creates is its own: training and run logging work,
+    // registering a version is refused.
     admin.registry().getOrCreateRegisteredModel(model, null);
 
     JarProcess.Result result =

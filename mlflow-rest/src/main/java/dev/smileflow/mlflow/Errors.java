@@ -1,8 +1,10 @@
 package dev.smileflow.mlflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,11 +34,11 @@ final class Errors {
           errorCode = node.get("error_code").asText();
           serverMessage = node.hasNonNull("message") ? node.get("message").asText() : null;
         }
-      } catch (java.io.IOException notJson) {
+      } catch (IOException notJson) {
         // plain-text or HTML error body: handled below
       }
     }
-    String text = serverMessage != null ? serverMessage : plainText(body, contentType);
+    String text = serverMessage != null ? serverMessage : plainText(body);
     MlflowException.Kind kind = kind(status, errorCode);
     String call = method + " " + uri.getPath();
     StringBuilder msg =
@@ -52,7 +54,7 @@ final class Errors {
     }
     switch (kind) {
       case PERMISSION_DENIED -> {
-        if (errorCode == null && text.toLowerCase(java.util.Locale.ROOT).contains("host header")) {
+        if (errorCode == null && text.toLowerCase(Locale.ROOT).contains("host header")) {
           msg.append("; the MLflow server rejected the Host header '")
               .append(hostPort(uri))
               .append(
@@ -133,7 +135,7 @@ final class Errors {
     return MlflowException.Kind.PROTOCOL;
   }
 
-  private static String plainText(byte[] body, String contentType) {
+  private static String plainText(byte[] body) {
     if (body.length == 0) {
       return "";
     }

@@ -1,5 +1,6 @@
 package dev.smileflow.mlflow;
 
+import java.net.URI;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -101,7 +102,7 @@ public final class MlflowClient implements AutoCloseable {
 
   /** The server's version string ({@code GET /version}). */
   public String serverVersion() {
-    return transport.text(java.net.URI.create(config().trackingUri() + "/version"));
+    return transport.text(URI.create(config().trackingUri() + "/version"));
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.smileflow.mlflow;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * Turns a model version's source or download URI into the {@code mlflow-artifacts:} URI its files
@@ -58,7 +59,7 @@ final class ModelSources {
       try {
         parsed = ModelUri.parse(uri);
       } catch (IllegalArgumentException e) {
-        throw invalid(uri, e.getMessage());
+        throw invalid(uri, Objects.requireNonNullElse(e.getMessage(), e.toString()));
       }
       return switch (parsed) {
         case ModelUri.Logged l -> client.loggedModels().get(l.modelId()).artifactUri();
@@ -84,7 +85,11 @@ final class ModelSources {
       stages =
           uri.stage().equalsIgnoreCase("latest") ? List.of() : List.of(Stage.parse(uri.stage()));
     } catch (IllegalArgumentException e) {
-      throw new MlflowException(MlflowException.Kind.NOT_FOUND, 0, null, e.getMessage());
+      throw new MlflowException(
+          MlflowException.Kind.NOT_FOUND,
+          0,
+          null,
+          Objects.requireNonNullElse(e.getMessage(), e.toString()));
     }
     return client.registry().getLatestVersions(uri.name(), stages).stream()
         .max(Comparator.comparingLong(ModelVersion::number))

@@ -23,6 +23,8 @@ public final class Registry {
   // registered models
 
   /**
+   * Reads the registered model {@code name}.
+   *
    * @throws MlflowException NOT_FOUND when there is no such registered model
    */
   public RegisteredModel getRegisteredModel(String name) {
@@ -123,6 +125,8 @@ public final class Registry {
   }
 
   /**
+   * Reads version {@code version} of the registered model {@code name}.
+   *
    * @throws MlflowException NOT_FOUND when the version does not exist
    */
   public ModelVersion getModelVersion(String name, String version) {
@@ -257,6 +261,8 @@ public final class Registry {
   }
 
   /**
+   * Reads the version that {@code alias} points to in the registered model {@code name}.
+   *
    * @throws MlflowException NOT_FOUND when the model or the alias does not exist
    */
   public ModelVersion getVersionByAlias(String name, String alias) {

@@ -3,7 +3,9 @@ package dev.smileflow.mlflow;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
@@ -18,6 +20,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -27,6 +30,7 @@ import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.jspecify.annotations.Nullable;
@@ -220,7 +224,7 @@ final class Transport implements AutoCloseable {
         request,
         Replay.ALWAYS,
         (in, headers) -> {
-          in.transferTo(java.io.OutputStream.nullOutputStream());
+          in.transferTo(OutputStream.nullOutputStream());
           return Boolean.TRUE;
         });
   }
@@ -433,7 +437,7 @@ final class Transport implements AutoCloseable {
 
   static boolean tlsFailure(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof javax.net.ssl.SSLHandshakeException) {
+      if (t instanceof SSLHandshakeException) {
         return true;
       }
     }
@@ -467,7 +471,7 @@ final class Transport implements AutoCloseable {
 
   private static byte[] readBounded(InputStream in) throws IOException {
     byte[] bytes = in.readNBytes(MAX_ERROR_BODY);
-    in.transferTo(java.io.OutputStream.nullOutputStream());
+    in.transferTo(OutputStream.nullOutputStream());
     return bytes;
   }
 
@@ -476,7 +480,7 @@ final class Transport implements AutoCloseable {
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(null, new TrustManager[] {new TrustingManager()}, new SecureRandom());
       return ctx;
-    } catch (java.security.GeneralSecurityException e) {
+    } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot set up insecure TLS", e);
     }
   }
@@ -487,12 +491,10 @@ final class Transport implements AutoCloseable {
    */
   private static final class TrustingManager extends X509ExtendedTrustManager {
     @Override
-    public void checkClientTrusted(
-        X509Certificate[] chain, String authType, java.net.Socket socket) {}
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
 
     @Override
-    public void checkServerTrusted(
-        X509Certificate[] chain, String authType, java.net.Socket socket) {}
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}

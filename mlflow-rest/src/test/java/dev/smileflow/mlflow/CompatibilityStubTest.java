@@ -7,6 +7,7 @@ import dev.smileflow.mlflow.StubServer.Reply;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class CompatibilityStubTest {
   }
 
   private static Reply html404() {
-    return new Reply(404, "text/html", HTML_404, java.util.Map.of(), 0);
+    return new Reply(404, "text/html", HTML_404, Map.of(), 0);
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -63,7 +64,7 @@ class InsecureTlsTest {
                 "changeit")
             .redirectErrorStream(true)
             .start();
-    keytool.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+    keytool.getInputStream().transferTo(OutputStream.nullOutputStream());
     assertTrue(keytool.waitFor(60, TimeUnit.SECONDS) && keytool.exitValue() == 0, "keytool failed");
     KeyStore ks = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(keystore)) {

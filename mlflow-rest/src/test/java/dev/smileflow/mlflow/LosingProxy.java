@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -86,7 +87,7 @@ final class LosingProxy implements AutoCloseable {
     forwarded.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
     AtomicInteger lose = toLose.get(path);
     if (lose != null && lose.getAndDecrement() > 0) {
-      byte[] msg = "upstream response lost".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      byte[] msg = "upstream response lost".getBytes(StandardCharsets.UTF_8);
       ex.getResponseHeaders().add("Content-Type", "text/plain");
       ex.sendResponseHeaders(503, msg.length);
       ex.getResponseBody().write(msg);

@@ -102,7 +102,7 @@ class MlflowConfigTest {
                         "MLFLOW_HTTP_REQUEST_TIMEOUT", "0",
                         "MLFLOW_HTTP_REQUEST_MAX_RETRIES", "many",
                         "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR", "-1")));
-    String m = e.getMessage();
+    String m = String.valueOf(e.getMessage());
     for (String name :
         new String[] {
           "MLFLOW_TRACKING_URI",
@@ -120,29 +120,28 @@ class MlflowConfigTest {
   void missingTrackingUriIsNamed() {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> MlflowConfig.fromEnv(Map.of()));
-    assertTrue(e.getMessage().contains("MLFLOW_TRACKING_URI is required"), e.getMessage());
+    assertTrue(
+        String.valueOf(e.getMessage()).contains("MLFLOW_TRACKING_URI is required"), e.getMessage());
   }
 
   @Test
   void credentialsInTheUriAndTooManyRetriesAreRejected() {
-    assertTrue(
+    var credentials =
         assertThrows(
-                IllegalArgumentException.class,
-                () -> MlflowConfig.fromEnv(Map.of("MLFLOW_TRACKING_URI", "http://bob:pw@h:1")))
-            .getMessage()
-            .contains("credentials"));
-    assertTrue(
+            IllegalArgumentException.class,
+            () -> MlflowConfig.fromEnv(Map.of("MLFLOW_TRACKING_URI", "http://bob:pw@h:1")));
+    assertTrue(String.valueOf(credentials.getMessage()).contains("credentials"));
+    var retries =
         assertThrows(
-                IllegalArgumentException.class,
-                () ->
-                    MlflowConfig.fromEnv(
-                        Map.of(
-                            "MLFLOW_TRACKING_URI",
-                            "http://h:1",
-                            "MLFLOW_HTTP_REQUEST_MAX_RETRIES",
-                            "500")))
-            .getMessage()
-            .contains("MLFLOW_HTTP_REQUEST_MAX_RETRIES"));
+            IllegalArgumentException.class,
+            () ->
+                MlflowConfig.fromEnv(
+                    Map.of(
+                        "MLFLOW_TRACKING_URI",
+                        "http://h:1",
+                        "MLFLOW_HTTP_REQUEST_MAX_RETRIES",
+                        "500")));
+    assertTrue(String.valueOf(retries.getMessage()).contains("MLFLOW_HTTP_REQUEST_MAX_RETRIES"));
   }
 
   @Test
@@ -168,7 +167,7 @@ class MlflowConfigTest {
                         pem.toString(),
                         "MLFLOW_TRACKING_INSECURE_TLS",
                         "true")));
-    assertTrue(both.getMessage().contains("exclude each other"), both.getMessage());
+    assertTrue(String.valueOf(both.getMessage()).contains("exclude each other"), both.getMessage());
   }
 
   @Test
@@ -187,6 +186,8 @@ class MlflowConfigTest {
             c.backoffFactor());
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> MlflowClient.create(withCert));
-    assertTrue(e.getMessage().contains("MLFLOW_TRACKING_SERVER_CERT_PATH"), e.getMessage());
+    assertTrue(
+        String.valueOf(e.getMessage()).contains("MLFLOW_TRACKING_SERVER_CERT_PATH"),
+        e.getMessage());
   }
 }

@@ -1,5 +1,6 @@
 package dev.smileflow.mlflow;
 
+import static java.util.Objects.requireNonNull;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,8 +12,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,7 +82,7 @@ class ModelLifecycleIT {
     assertEquals("smile", read.info().modelType());
     assertEquals(
         List.of(new Param("seed", "42"), new Param("trees", "100")),
-        read.data().params().stream().sorted(java.util.Comparator.comparing(Param::key)).toList());
+        read.data().params().stream().sorted(Comparator.comparing(Param::key)).toList());
 
     Page<LoggedModel> found =
         mlflow.loggedModels().search(List.of(exp.experimentId()), "name = 'iris-model'", 50, null);
@@ -148,12 +153,11 @@ class ModelLifecycleIT {
     Experiment exp = mlflow.tracking().getOrCreateExperiment(MlflowTestServer.uniqueName("runart"));
     Run run = mlflow.tracking().createRun(RunSpec.of(exp.experimentId(), "a"));
     Path report = Files.writeString(tmp.resolve("report.txt"), "accuracy 0.97\n");
-    mlflow.artifacts().uploadFile(run.info().artifactUri(), report, "reports/report.txt");
+    String artifactUri = requireNonNull(run.info().artifactUri());
+    mlflow.artifacts().uploadFile(artifactUri, report, "reports/report.txt");
     assertEquals(
         List.of("reports/report.txt"),
-        mlflow.artifacts().listFiles(run.info().artifactUri()).stream()
-            .map(ArtifactFile::path)
-            .toList());
+        mlflow.artifacts().listFiles(artifactUri).stream().map(ArtifactFile::path).toList());
   }
 
   @Test
@@ -251,8 +255,8 @@ class ModelLifecycleIT {
   @Test
   void registeringAnExistingModelNameTwiceIsRaceSafe() throws Exception {
     String name = MlflowTestServer.uniqueName("twice");
-    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
-      var futures = new java.util.ArrayList<java.util.concurrent.Future<RegisteredModel>>();
+    try (var pool = Executors.newFixedThreadPool(4)) {
+      var futures = new ArrayList<Future<RegisteredModel>>();
       for (int i = 0; i < 4; i++) {
         futures.add(pool.submit(() -> mlflow.registry().getOrCreateRegisteredModel(name, null)));
       }

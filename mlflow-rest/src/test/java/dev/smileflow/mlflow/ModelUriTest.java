@@ -93,7 +93,7 @@ class ModelUriTest {
   void refusesMalformedUrisSayingWhy(String uri, String message) {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> ModelUri.parse(uri));
-    assertTrue(e.getMessage().contains(message), e.getMessage());
+    assertTrue(String.valueOf(e.getMessage()).contains(message), e.getMessage());
   }
 
   @Test

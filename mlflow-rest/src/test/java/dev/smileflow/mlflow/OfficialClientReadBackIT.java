@@ -3,6 +3,7 @@ package dev.smileflow.mlflow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.smileflow.mlflow.testing.MlflowTestServer;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -46,7 +47,7 @@ class OfficialClientReadBackIT {
         assertEquals(
             List.of(0.96, 0.97),
             official.getMetricHistory(run.runId(), "accuracy").stream()
-                .sorted(java.util.Comparator.comparingLong(Service.Metric::getStep))
+                .sorted(Comparator.comparingLong(Service.Metric::getStep))
                 .map(Service.Metric::getValue)
                 .toList());
         assertEquals(exp.name(), official.getExperimentByName(exp.name()).orElseThrow().getName());

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -37,7 +38,7 @@ class ProxiedServerIT {
   }
 
   private static MlflowConfig config(Map<String, String> extra) {
-    Map<String, String> env = new java.util.HashMap<>(extra);
+    Map<String, String> env = new HashMap<>(extra);
     env.put("MLFLOW_TRACKING_URI", proxy.uri().toString());
     env.put("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0");
     return MlflowConfig.fromEnv(env);
@@ -93,6 +94,8 @@ class ProxiedServerIT {
                     Map.of(
                         "MLFLOW_TRACKING_SERVER_CERT_PATH",
                         dir.resolve("missing.pem").toString())));
-    assertTrue(e.getMessage().contains("MLFLOW_TRACKING_SERVER_CERT_PATH"), e.getMessage());
+    assertTrue(
+        String.valueOf(e.getMessage()).contains("MLFLOW_TRACKING_SERVER_CERT_PATH"),
+        e.getMessage());
   }
 }

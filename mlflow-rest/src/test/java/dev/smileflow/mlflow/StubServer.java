@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A scripted in-process HTTP server for unit-level edge cases (401, 429, 503, malformed JSON...).
@@ -42,7 +43,7 @@ final class StubServer implements AutoCloseable {
   /** What the stub saw. */
   record Seen(
       String method, String path, String query, Map<String, List<String>> headers, String body) {
-    String header(String name) {
+    @Nullable String header(String name) {
       return headers.entrySet().stream()
           .filter(e -> e.getKey().equalsIgnoreCase(name))
           .map(e -> e.getValue().getFirst())

@@ -48,7 +48,8 @@ class TrackingIT {
     assertEquals(name, second.name());
     assertEquals("ml", Tag.toMap(second.tags()).get("team"));
     assertTrue(
-        second.artifactLocation().startsWith("mlflow-artifacts:/"), second.artifactLocation());
+        String.valueOf(second.artifactLocation()).startsWith("mlflow-artifacts:/"),
+        second.artifactLocation());
     MlflowException e =
         assertThrows(
             MlflowException.class,
@@ -118,7 +119,8 @@ class TrackingIT {
     assertEquals("JOB", read.data().tag("mlflow.source.type").orElseThrow());
     assertEquals("child-1", read.data().tag("mlflow.runName").orElseThrow());
     assertTrue(
-        read.info().artifactUri().startsWith("mlflow-artifacts:/" + exp.experimentId() + "/"));
+        String.valueOf(read.info().artifactUri())
+            .startsWith("mlflow-artifacts:/" + exp.experimentId() + "/"));
   }
 
   @Test
@@ -298,7 +300,7 @@ class TrackingIT {
         assertThrows(
             IllegalArgumentException.class,
             () -> new Dataset("d", "a".repeat(64), "local", "{}", null, null));
-    assertTrue(e.getMessage().contains("digest"), e.getMessage());
+    assertTrue(String.valueOf(e.getMessage()).contains("digest"), e.getMessage());
   }
 
   @Test

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -230,7 +231,7 @@ class TransportTest {
 
   @Test
   void malformedJsonIsAProtocolErrorAndNotRetried() {
-    stub.then(new Reply(200, "text/html", "<html>login page</html>", java.util.Map.of(), 0));
+    stub.then(new Reply(200, "text/html", "<html>login page</html>", Map.of(), 0));
     try (Transport t = transport(config())) {
       MlflowException e = assertThrows(MlflowException.class, () -> t.get("mlflow/runs/get", null));
       assertEquals(MlflowException.Kind.PROTOCOL, e.kind());

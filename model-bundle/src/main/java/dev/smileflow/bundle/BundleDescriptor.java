@@ -74,7 +74,7 @@ public record BundleDescriptor(
     features = Features.validate(features);
     if (formatVersion == 1) {
       for (Feature f : features) {
-        if (f.fill() != null || f instanceof Feature.Categorical c && c.otherBucket()) {
+        if (f.fill() != null || (f instanceof Feature.Categorical c && c.otherBucket())) {
           throw new IllegalArgumentException(
               "feature " + f.name() + ": format version 1 has no imputation fill or other bucket");
         }

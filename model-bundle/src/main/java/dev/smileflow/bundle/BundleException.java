@@ -1,6 +1,7 @@
 package dev.smileflow.bundle;
 
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * A bundle could not be loaded. {@link #code()} says why, machine-readably; the message names the
@@ -58,5 +59,11 @@ public final class BundleException extends Exception {
   /** The file the problem was found in. */
   public Path file() {
     return file;
+  }
+
+  /** Never null: every constructor takes the message. */
+  @Override
+  public String getMessage() {
+    return Objects.requireNonNull(super.getMessage());
   }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -233,7 +234,7 @@ public final class MlModelFile {
     /** Writes {@code MLmodel} into {@code dir}, replacing any existing one; returns its path. */
     public Path write(Path dir) throws IOException {
       Path file = dir.resolve(FILE_NAME);
-      ModelBundle.writeAtomically(file, build().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      ModelBundle.writeAtomically(file, build().getBytes(StandardCharsets.UTF_8));
       return file;
     }
 

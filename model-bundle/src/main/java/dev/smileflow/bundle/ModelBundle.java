@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -15,6 +16,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 
@@ -129,7 +131,10 @@ public final class ModelBundle {
     try {
       predictor = Predictor.of(object, descriptor.encodedNames());
     } catch (IllegalArgumentException e) {
-      throw new BundleException(BundleException.Code.INCOMPATIBLE_MODEL, modelFile, e.getMessage());
+      throw new BundleException(
+          BundleException.Code.INCOMPATIBLE_MODEL,
+          modelFile,
+          Objects.requireNonNullElse(e.getMessage(), e.toString()));
     } catch (RuntimeException e) {
       throw new BundleException(
           BundleException.Code.INCOMPATIBLE_MODEL, modelFile, "not a usable classifier: " + e, e);
@@ -209,8 +214,8 @@ public final class ModelBundle {
     String actual = sha256(bytes);
     if (expected == null
         || !MessageDigest.isEqual(
-            expected.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-            actual.getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+            expected.getBytes(StandardCharsets.US_ASCII),
+            actual.getBytes(StandardCharsets.US_ASCII))) {
       throw new BundleException(
           BundleException.Code.CHECKSUM_MISMATCH,
           file,
@@ -256,8 +261,9 @@ public final class ModelBundle {
   }
 
   static void writeAtomically(Path file, byte[] bytes) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Path tmp = dir.resolve("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+    Path tmp =
+        file.toAbsolutePath()
+            .resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
     try {
       Files.write(tmp, bytes);
       try {

@@ -2,6 +2,7 @@ package dev.smileflow.bundle;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The result of {@link ModelBundle#write}: the directory, the files written (upload all of them as
@@ -17,9 +18,7 @@ public record WrittenBundle(Path dir, List<Path> files, BundleDescriptor descrip
 
   /** The SHA-256 of {@code model.ser}, lowercase hex. */
   public String modelSha256() {
-    String sha = descriptor.modelSha256();
-    assert sha != null;
-    return sha;
+    return Objects.requireNonNull(descriptor.modelSha256());
   }
 
   /** The size of {@code model.ser} in bytes. */

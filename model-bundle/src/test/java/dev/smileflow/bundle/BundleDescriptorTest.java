@@ -29,7 +29,7 @@ class BundleDescriptorTest {
   }
 
   private static String refusal(Runnable r) {
-    return assertThrows(IllegalArgumentException.class, r::run).getMessage();
+    return String.valueOf(assertThrows(IllegalArgumentException.class, r::run).getMessage());
   }
 
   @Test

@@ -10,9 +10,11 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.Serial;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -82,7 +84,7 @@ class BundleLoadingTest {
   @Test
   void truncatedModelIsASizeMismatch() throws IOException {
     byte[] model = Files.readAllBytes(dir.resolve("model.ser"));
-    Files.write(dir.resolve("model.ser"), java.util.Arrays.copyOf(model, model.length - 1));
+    Files.write(dir.resolve("model.ser"), Arrays.copyOf(model, model.length - 1));
     var e = refused(Code.CHECKSUM_MISMATCH);
     assertTrue(
         e.getMessage()
@@ -163,7 +165,7 @@ class BundleLoadingTest {
   @Test
   void garbageModelBytesWithMatchingChecksumAreIncompatible() throws IOException {
     TestBundles.replaceModelBytes(
-        dir, "not a java serialization stream".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        dir, "not a java serialization stream".getBytes(StandardCharsets.UTF_8));
     refused(Code.INCOMPATIBLE_MODEL);
   }
 
@@ -288,6 +290,8 @@ class BundleLoadingTest {
                     misnamedForest(),
                     TestBundles.irisDescriptor("random_forest"),
                     TestBundles.setosa()));
-    assertTrue(e.getMessage().startsWith("model cannot predict the input example"), e.getMessage());
+    assertTrue(
+        String.valueOf(e.getMessage()).startsWith("model cannot predict the input example"),
+        e.getMessage());
   }
 }

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 class FeaturesTest {
@@ -21,7 +22,8 @@ class FeaturesTest {
       new Feature.Numeric("constant", 3.0, 3.0, 3.0, 0.0);
   private static final List<Feature> FEATURES = List.of(SIZE, COLOUR, CONSTANT);
 
-  private static Map<String, Object> row(Object size, Object colour, Object constant) {
+  private static Map<String, Object> row(
+      @Nullable Object size, @Nullable Object colour, @Nullable Object constant) {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("size", size);
     row.put("colour", colour);
@@ -186,7 +188,7 @@ class FeaturesTest {
       new Feature.Categorical("colour", List.of("red", "green"), false, "green");
   private static final List<Feature> FILLED = List.of(SIZE_FILLED, COLOUR_FILLED);
 
-  private static Map<String, Object> sizeAndColour(Object size, Object colour) {
+  private static Map<String, Object> sizeAndColour(@Nullable Object size, @Nullable Object colour) {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("size", size);
     row.put("colour", colour);

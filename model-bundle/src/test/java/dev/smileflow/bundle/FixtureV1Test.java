@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.smileflow.bundle.testing.TestBundles;
 import java.nio.file.Path;
+import java.util.HashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +33,7 @@ class FixtureV1Test {
   void version1FeaturesStayRequiredWithoutFillsOrBuckets() throws Exception {
     LoadedModel m = ModelBundle.load(TestBundles.copyFixture("v1/iris-logistic", dir));
     assertTrue(m.descriptor().features().stream().allMatch(Feature::required));
-    var row = new java.util.HashMap<String, Object>(TestBundles.setosa());
+    var row = new HashMap<String, Object>(TestBundles.setosa());
     row.put("sepal_length", null);
     row.remove("petal_width");
     var e = assertThrows(InvalidInputException.class, () -> m.predict(row));

@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.smileflow.bundle.testing.TestBundles;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,7 +107,7 @@ class ModelBundleTest {
         TestBundles.irisDescriptor("logistic").withModelFile("0".repeat(64), 10);
     byte[] first = DescriptorJson.write(base.withMetrics(a));
     assertArrayEquals(first, DescriptorJson.write(base.withMetrics(b)));
-    String text = new String(first, java.nio.charset.StandardCharsets.UTF_8);
+    String text = new String(first, StandardCharsets.UTF_8);
     assertTrue(text.indexOf("\"accuracy\"") < text.indexOf("\"zeta\""), text);
   }
 
@@ -129,7 +131,7 @@ class ModelBundleTest {
             new Feature.Categorical("shape", List.of("round"), false, null));
     BundleDescriptor d = descriptor(2, features);
     assertEquals(d, roundTrip(d));
-    String json = new String(DescriptorJson.write(d), java.nio.charset.StandardCharsets.UTF_8);
+    String json = new String(DescriptorJson.write(d), StandardCharsets.UTF_8);
     assertTrue(json.contains("\"other_bucket\" : true"), json);
     assertTrue(json.contains("\"fill\" : 4.0"), json);
   }
@@ -161,7 +163,7 @@ class ModelBundleTest {
     LoadedModel loaded = ModelBundle.load(dir);
     assertEquals(List.of("plant_id"), loaded.descriptor().ignoredInputs());
 
-    Map<String, Object> withId = new java.util.LinkedHashMap<>(TestBundles.virginica());
+    Map<String, Object> withId = new LinkedHashMap<>(TestBundles.virginica());
     withId.put("plant_id", "P-0042");
     assertEquals(loaded.predict(TestBundles.virginica()), loaded.predict(withId));
     assertEquals(
@@ -178,12 +180,12 @@ class ModelBundleTest {
     BundleDescriptor d =
         descriptor(2, List.of(new Feature.Categorical("colour", List.of("red", "green"))));
     String json =
-        new String(DescriptorJson.write(d), java.nio.charset.StandardCharsets.UTF_8)
+        new String(DescriptorJson.write(d), StandardCharsets.UTF_8)
             .replace("\"other_bucket\" : false,", "");
     var e =
         assertThrows(
             BundleException.class,
-            () -> DescriptorJson.read(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), dir));
+            () -> DescriptorJson.read(json.getBytes(StandardCharsets.UTF_8), dir));
     assertEquals(BundleException.Code.CORRUPT_DESCRIPTOR, e.code());
     assertTrue(e.getMessage().endsWith("other_bucket is missing"), e.getMessage());
   }
@@ -207,7 +209,7 @@ class ModelBundleTest {
         -7,
         "6.3.0",
         "25.0.3",
-        java.time.Instant.parse("2026-02-03T04:05:06.789Z"),
+        Instant.parse("2026-02-03T04:05:06.789Z"),
         "f".repeat(64),
         1234);
   }
@@ -225,7 +227,7 @@ class ModelBundleTest {
             "digest",
             150,
             1,
-            java.time.Instant.EPOCH);
+            Instant.EPOCH);
     var e =
         assertThrows(
             IllegalArgumentException.class,

@@ -54,6 +54,7 @@ class PlattSvmTest {
   }
 
   @Test
+  @SuppressWarnings("NullAway") // passes null on purpose: the constructor must refuse it
   void needsBothParts() {
     assertThrows(NullPointerException.class, () -> new PlattSvm(null, new PlattScaling(1, 0)));
   }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.smileflow.bundle.testing.TestBundles;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -119,8 +120,7 @@ class PredictorTest {
                   for (int i = 0; i < x.length; i++) {
                     double[] posteriori = new double[3];
                     int label = p.predict(x[i].clone(), posteriori);
-                    if (label != expectedLabels[i]
-                        || !java.util.Arrays.equals(posteriori, expected[i])) {
+                    if (label != expectedLabels[i] || !Arrays.equals(posteriori, expected[i])) {
                       bad++;
                     }
                   }

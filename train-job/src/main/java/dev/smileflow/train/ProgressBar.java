@@ -1,6 +1,7 @@
 package dev.smileflow.train;
 
 import dev.smileflow.train.search.CrossValidator;
+import java.io.Console;
 import java.io.PrintWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,7 @@ final class ProgressBar implements CrossValidator.Progress {
 
   /** Whether stderr looks like an interactive terminal. */
   static boolean isTerminal() {
-    java.io.Console console = System.console();
+    Console console = System.console();
     return console != null && console.isTerminal();
   }
 

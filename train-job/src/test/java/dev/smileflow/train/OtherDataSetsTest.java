@@ -1,13 +1,18 @@
 package dev.smileflow.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.smileflow.bundle.Feature;
+import dev.smileflow.bundle.InvalidInputException;
 import dev.smileflow.bundle.LoadedModel;
 import dev.smileflow.bundle.ModelBundle;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
@@ -119,21 +124,20 @@ class OtherDataSetsTest {
     assertTrue(o.out().contains("Warning: column 'colour'"), o.out());
     LoadedModel model = ModelBundle.load(dir.resolve("mixed.csv.model"));
     assertEquals(
-        java.util.List.of("x0", "x1", "x2", "x3", "x4", "colour", "grade"),
-        model.descriptor().features().stream().map(dev.smileflow.bundle.Feature::name).toList());
+        List.of("x0", "x1", "x2", "x3", "x4", "colour", "grade"),
+        model.descriptor().features().stream().map(Feature::name).toList());
     assertTrue(
         model.descriptor().features().stream().allMatch(f -> f.fill() != null),
         model.descriptor().features().toString());
-    var row = new java.util.HashMap<String, Object>(model.inputExample());
+    var row = new HashMap<String, Object>(model.inputExample());
     assertTrue(model.predict(row).label().startsWith("class-"));
-    var filled = new java.util.HashMap<String, Object>(row);
+    var filled = new HashMap<String, Object>(row);
     filled.put("colour", model.descriptor().features().get(5).fill());
     filled.put("x0", model.descriptor().features().get(0).fill());
     row.put("colour", null);
     row.remove("x0");
     assertEquals(model.predict(filled), model.predict(row));
     row.put("colour", "purple");
-    org.junit.jupiter.api.Assertions.assertThrows(
-        dev.smileflow.bundle.InvalidInputException.class, () -> model.predict(row));
+    assertThrows(InvalidInputException.class, () -> model.predict(row));
   }
 }

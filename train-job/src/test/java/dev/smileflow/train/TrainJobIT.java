@@ -23,6 +23,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -188,7 +190,7 @@ class TrainJobIT {
             "--experiment",
             experiment,
             "--data",
-            java.nio.file.Path.of("..", "testdata", "penguins-raw.csv").toString(),
+            Path.of("..", "testdata", "penguins-raw.csv").toString(),
             "--label",
             "Species",
             "--missing",
@@ -216,9 +218,9 @@ class TrainJobIT {
           String.valueOf(
               client.registry().getModelVersion("penguins-raw-classifier", "1").source());
       LoggedModel logged = client.loggedModels().get(source.substring("models:/".length()));
-      java.nio.file.Path mlmodel = java.nio.file.Files.createTempFile("MLmodel", ".yaml");
+      Path mlmodel = Files.createTempFile("MLmodel", ".yaml");
       client.artifacts().downloadFile(logged.artifactUri(), "MLmodel", mlmodel);
-      String text = java.nio.file.Files.readString(mlmodel);
+      String text = Files.readString(mlmodel);
       assertTrue(text.contains("Culmen Length (mm)"), text);
       for (String excluded : List.of("Sample Number", "Individual ID", "Date Egg", "Comments")) {
         assertFalse(text.contains(excluded), excluded + " in the signature:\n" + text);
@@ -246,8 +248,7 @@ class TrainJobIT {
   @Test
   void failureMidRunLeavesNoRunRunning() throws Exception {
     // An experiment whose artifacts are not served by the proxy: the job creates its parent run,
-    // then fails at the
-    // first upload.
+    // then fails at the first upload.
     String experiment = MlflowTestServer.uniqueName("tj-broken");
     HttpRequest create =
         HttpRequest.newBuilder(URI.create(SERVER.uri() + "/api/2.0/mlflow/experiments/create"))

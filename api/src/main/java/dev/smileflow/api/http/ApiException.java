@@ -81,4 +81,10 @@ public final class ApiException extends RuntimeException {
         Kind.DRAINING,
         "service: draining before shutdown; requests in flight finish, send new ones elsewhere");
   }
+
+  /** Never null: every constructor takes the message. */
+  @Override
+  public String getMessage() {
+    return Objects.requireNonNull(super.getMessage());
+  }
 }

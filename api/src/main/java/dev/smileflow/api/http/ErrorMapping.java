@@ -138,7 +138,7 @@ public final class ErrorMapping {
   private void write(Context ctx, int status, String raised, String message) {
     String operation = Route.operation(routes, ctx.path());
     var error = new Envelope.ErrorBody(raised, operation, message, Integer.toString(status));
-    ctx.attribute(ENVELOPE_ATTR, Boolean.TRUE);
+    ctx.attribute(ENVELOPE_ATTR, true);
     ctx.status(status).json(Envelope.failure(error, tag));
   }
 }

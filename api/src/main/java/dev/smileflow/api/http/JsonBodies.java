@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.smileflow.bundle.LoadedModel;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 import java.io.IOException;
@@ -72,11 +73,11 @@ public final class JsonBodies {
   }
 
   /**
-   * Parses a request body into plain Java values, as {@link
-   * dev.smileflow.bundle.LoadedModel#predict} takes them: objects as maps in field order, arrays as
-   * lists, numbers as {@code Number} ({@code NaN}, {@code Infinity} and {@code 1e999} as non-finite
-   * doubles, which model-bundle names), strings, booleans and {@code null}. An empty or malformed
-   * body, a repeated field or trailing content is a 400 that says where, not what.
+   * Parses a request body into plain Java values, as {@link LoadedModel#predict} takes them:
+   * objects as maps in field order, arrays as lists, numbers as {@code Number} ({@code NaN}, {@code
+   * Infinity} and {@code 1e999} as non-finite doubles, which model-bundle names), strings, booleans
+   * and {@code null}. An empty or malformed body, a repeated field or trailing content is a 400
+   * that says where, not what.
    */
   static @Nullable Object parse(byte[] body) {
     try (JsonParser p = MAPPER.createParser(body)) {
@@ -126,8 +127,8 @@ public final class JsonBodies {
       }
       case VALUE_STRING -> p.getText();
       case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getNumberValue();
-      case VALUE_TRUE -> Boolean.TRUE;
-      case VALUE_FALSE -> Boolean.FALSE;
+      case VALUE_TRUE -> true;
+      case VALUE_FALSE -> false;
       case VALUE_NULL -> null;
       default -> throw invalid(p.currentTokenLocation());
     };

@@ -138,7 +138,7 @@ public final class OpenApiDocument {
     return row;
   }
 
-  /** The schema of one field: what {@link dev.smileflow.bundle.Features#encode} accepts for it. */
+  /** The schema of one field: what {@link Features#encode} accepts for it. */
   static ObjectNode fieldSchema(Feature feature) {
     ObjectNode s = JsonBodies.MAPPER.createObjectNode();
     switch (feature) {

@@ -44,7 +44,7 @@ public final class RequestObserver {
   public void before(Context ctx) {
     ctx.attribute(START_ATTR, System.nanoTime());
     if (ctx.header(Warmup.HEADER) != null && !ready.getAsBoolean()) {
-      ctx.attribute(WARMUP_ATTR, Boolean.TRUE);
+      ctx.attribute(WARMUP_ATTR, true);
     }
     String given = ctx.header("X-Request-Id");
     String id = given != null && SANE_ID.matcher(given).matches() ? given : newId();

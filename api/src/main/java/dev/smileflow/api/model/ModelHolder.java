@@ -3,6 +3,7 @@ package dev.smileflow.api.model;
 import dev.smileflow.api.metrics.ApiMetrics;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -79,18 +80,18 @@ public final class ModelHolder {
    */
   public void swap(ServedModel model) {
     ServedModel previous = current.getAndSet(Objects.requireNonNull(model));
-    boolean swapped = ready && previous != null;
+    ServedModel replaced = ready ? previous : null;
     ready = true;
     metrics.modelLoaded(
         model.name(),
         model.version(),
-        model.origin().name().toLowerCase(java.util.Locale.ROOT),
-        swapped);
-    if (swapped) {
+        model.origin().name().toLowerCase(Locale.ROOT),
+        replaced != null);
+    if (replaced != null) {
       LOG.info(
           "model swapped: {} version {} -> {} ({}), sha256 {}",
           model.name(),
-          previous.version(),
+          replaced.version(),
           model.version(),
           model.origin(),
           model.model().descriptor().modelSha256());

@@ -20,4 +20,10 @@ public final class ModelRejectedException extends RuntimeException {
   public String code() {
     return code;
   }
+
+  /** Never null: every constructor takes the message. */
+  @Override
+  public String getMessage() {
+    return Objects.requireNonNull(super.getMessage());
+  }
 }

@@ -1,6 +1,7 @@
 package dev.smileflow.api.model;
 
 import dev.smileflow.mlflow.ModelUri;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -62,7 +63,7 @@ public sealed interface ModelSource {
                     + "' (a logged model, not a registered version)");
       };
     }
-    String path = uri.startsWith("file:") ? Path.of(java.net.URI.create(uri)).toString() : uri;
+    String path = uri.startsWith("file:") ? Path.of(URI.create(uri)).toString() : uri;
     if (path.isBlank()) {
       throw new IllegalArgumentException("empty model location");
     }

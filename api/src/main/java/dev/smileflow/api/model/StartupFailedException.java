@@ -15,4 +15,10 @@ public final class StartupFailedException extends RuntimeException {
   public String code() {
     return code;
   }
+
+  /** Never null: every constructor takes the message. */
+  @Override
+  public String getMessage() {
+    return Objects.requireNonNull(super.getMessage());
+  }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An in-memory registry over real bundle directories, for unit-level edge cases (outages, bad
@@ -35,7 +36,7 @@ final class FakeRegistry implements ModelRegistry {
    * When set, a download waits until it opens (a permit in {@link #downloadsWaiting} says one is
    * waiting); interrupted meanwhile, it fails the way the real client reports an interrupt.
    */
-  volatile CountDownLatch downloadGate;
+  volatile @Nullable CountDownLatch downloadGate;
 
   final Semaphore downloadsWaiting = new Semaphore(0);
 

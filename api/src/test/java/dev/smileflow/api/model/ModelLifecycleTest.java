@@ -1,5 +1,6 @@
 package dev.smileflow.api.model;
 
+import static java.util.Objects.requireNonNull;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,7 +62,7 @@ class ModelLifecycleTest {
     return dir;
   }
 
-  private ModelFetcher fetcher(FakeRegistry registry, Path cacheDir) {
+  private ModelFetcher fetcher(FakeRegistry registry, @Nullable Path cacheDir) {
     return new ModelFetcher(SOURCE, registry, cacheDir, Clock.systemUTC());
   }
 
@@ -281,7 +283,7 @@ class ModelLifecycleTest {
     Thread poll = pollStuckInTheDownloadOf2(registry, poller);
 
     poller.close();
-    registry.downloadGate.countDown(); // the download completes regardless
+    requireNonNull(registry.downloadGate).countDown(); // the download completes regardless
     poll.join(Duration.ofSeconds(30));
 
     assertFalse(poll.isAlive());

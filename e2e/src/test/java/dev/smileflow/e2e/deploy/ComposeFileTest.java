@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -165,8 +166,7 @@ class ComposeFileTest {
     assertTrue(
         Project.apiRoutes().contains(check.group(2)), "the api has no route " + check.group(2));
     Duration grace =
-        Duration.parse(
-            "PT" + api.path("stop_grace_period").asText().toUpperCase(java.util.Locale.ROOT));
+        Duration.parse("PT" + api.path("stop_grace_period").asText().toUpperCase(Locale.ROOT));
     assertTrue(
         !grace.isZero() && grace.compareTo(Duration.ofSeconds(10)) <= 0,
         "api stop_grace_period should mirror Cloud Run's 10 s, is " + grace);
@@ -200,6 +200,6 @@ class ComposeFileTest {
   void apiIsLimitedToTheCloudRunSize() {
     JsonNode limits = service("api").path("deploy").path("resources").path("limits");
     assertEquals("1", limits.path("cpus").asText());
-    assertEquals("512m", limits.path("memory").asText().toLowerCase(java.util.Locale.ROOT));
+    assertEquals("512m", limits.path("memory").asText().toLowerCase(Locale.ROOT));
   }
 }

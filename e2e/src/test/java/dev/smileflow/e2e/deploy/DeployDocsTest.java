@@ -100,7 +100,7 @@ class DeployDocsTest {
       if (looksLikeFile
           && !path.startsWith(".")
           && !Files.exists(Project.file(path))
-          && !Files.exists(Project.file(name).getParent().resolve(path))) {
+          && !Files.exists(Project.file(name).resolveSibling(path))) {
         missing.add(path);
       }
     }

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -123,7 +124,7 @@ class ImageEntryPointIT {
         0, run(training, env, "aot-train.log", Duration.ofMinutes(4)), output("aot-train.log"));
     assertTrue(Files.size(cache) > 1_000_000, "no AOT cache was written");
 
-    var withPort = new java.util.HashMap<>(env);
+    var withPort = new HashMap<>(env);
     withPort.put("PORT", "0"); // bind any port, then read it back from the api's log
     withPort.put("HOST", "127.0.0.1");
     withPort.put("LOG_LEVEL", "INFO");

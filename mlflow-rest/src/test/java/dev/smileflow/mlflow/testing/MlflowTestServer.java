@@ -5,6 +5,8 @@ import dev.smileflow.mlflow.MlflowClient;
 import dev.smileflow.mlflow.MlflowConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,7 +22,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -80,8 +85,8 @@ public final class MlflowTestServer implements AutoCloseable {
    */
   public record Options(String version, Backend backend) {
     public Options {
-      java.util.Objects.requireNonNull(version, "version");
-      java.util.Objects.requireNonNull(backend, "backend");
+      Objects.requireNonNull(version, "version");
+      Objects.requireNonNull(backend, "backend");
       if (version.isBlank()) {
         throw new IllegalArgumentException("an MLflow version is needed");
       }
@@ -734,8 +739,7 @@ public final class MlflowTestServer implements AutoCloseable {
               .get(
                   Math.max(1, Duration.between(Instant.now(), deadline).toMillis()),
                   TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException
-            | java.util.concurrent.ExecutionException e) {
+        } catch (TimeoutException | ExecutionException e) {
           throw new IllegalStateException(
               "MLflow server process "
                   + h.pid()
@@ -755,9 +759,7 @@ public final class MlflowTestServer implements AutoCloseable {
       while (true) {
         try (ServerSocket probe = new ServerSocket()) {
           probe.setReuseAddress(true);
-          probe.bind(
-              new java.net.InetSocketAddress(
-                  java.net.InetAddress.getLoopbackAddress(), uri.getPort()));
+          probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), uri.getPort()));
           return;
         } catch (IOException busy) {
           if (Instant.now().isAfter(deadline)) {
@@ -805,8 +807,7 @@ public final class MlflowTestServer implements AutoCloseable {
         for (ProcessHandle h : tree) {
           try {
             h.onExit().get(5, TimeUnit.SECONDS);
-          } catch (java.util.concurrent.TimeoutException
-              | java.util.concurrent.ExecutionException e) {
+          } catch (TimeoutException | ExecutionException e) {
             h.destroyForcibly();
           }
         }
@@ -879,7 +880,7 @@ public final class MlflowTestServer implements AutoCloseable {
     }
 
     static int freePort() {
-      try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
         s.setReuseAddress(true);
         return s.getLocalPort();
       } catch (IOException e) {

@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -20,6 +21,7 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -196,7 +198,7 @@ public final class TlsProxy implements AutoCloseable {
                       : HttpRequest.BodyPublishers.ofByteArray(body));
       ex.getRequestHeaders()
           .forEach((name, values) -> {
-            if (!HOP_BY_HOP.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+            if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
               values.forEach(v -> b.header(name, v));
             }
           });
@@ -211,8 +213,7 @@ public final class TlsProxy implements AutoCloseable {
       r.headers()
           .map()
           .forEach((name, values) -> {
-            if (!HOP_BY_HOP.contains(name.toLowerCase(java.util.Locale.ROOT))
-                && !name.startsWith(":")) {
+            if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
               ex.getResponseHeaders().put(name, new ArrayList<>(values));
             }
           });
@@ -236,8 +237,7 @@ public final class TlsProxy implements AutoCloseable {
       cmd.addAll(List.of("-keyalg", "RSA", "-keysize", "2048", "-validity", "2"));
     }
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out =
-        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     try {
       if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
         throw new IllegalStateException("keytool " + String.join(" ", args) + " failed: " + out);

@@ -1,8 +1,8 @@
 /**
  * The real-MLflow JUnit fixture shared (through this module's test-jar) by every module's
- * integration tests: {@link dev.smileflow.mlflow.testing.MlflowTestServer} gives an explicit
- * server, a Testcontainers one where Docker works, or the project's pinned {@code mlflow}
- * executable on a free loopback port, and fails (never skips) when none can be had.
+ * integration tests: {@link MlflowTestServer} gives an explicit server, a Testcontainers one where
+ * Docker works, or the project's pinned {@code mlflow} executable on a free loopback port, and
+ * fails (never skips) when none can be had.
  */
 @NullMarked
 package dev.smileflow.mlflow.testing;

@@ -19,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.function.Consumer;
 import smile.classification.Classifier;
 import smile.classification.DataFrameClassifier;
 import smile.classification.DecisionTree;
@@ -299,7 +301,7 @@ public final class TestBundles {
         if (in == null) {
           throw new IllegalArgumentException("no fixture file " + resource);
         }
-        Files.copy(in, dir.resolve(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(in, dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
       }
     }
     return dir;
@@ -357,8 +359,7 @@ public final class TestBundles {
   }
 
   /** Edits {@code bundle.json} as a JSON object. */
-  public static void editDescriptor(Path dir, java.util.function.Consumer<ObjectNode> edit)
-      throws IOException {
+  public static void editDescriptor(Path dir, Consumer<ObjectNode> edit) throws IOException {
     Path file = dir.resolve(ModelBundle.DESCRIPTOR_FILE);
     ObjectNode root = (ObjectNode) JSON.readTree(file.toFile());
     edit.accept(root);

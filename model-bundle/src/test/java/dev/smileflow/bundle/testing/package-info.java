@@ -3,5 +3,7 @@
  * models trained on the bundled Iris data and written as bundles, and ways to corrupt a bundle
  * (flip a byte, drop a file, change the format version, smuggle in a forbidden class).
  */
-@org.jspecify.annotations.NullMarked
+@NullMarked
 package dev.smileflow.bundle.testing;
+
+import org.jspecify.annotations.NullMarked;

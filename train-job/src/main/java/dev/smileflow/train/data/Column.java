@@ -2,6 +2,7 @@ package dev.smileflow.train.data;
 
 import java.util.Arrays;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One feature column of a {@link Table}: numeric (missing = NaN) or categorical (missing = null).
@@ -94,7 +95,7 @@ public sealed interface Column permits Column.Numeric, Column.Categorical {
     }
 
     /** The value in {@code row}, or null when missing. */
-    public @org.jspecify.annotations.Nullable String value(int row) {
+    public @Nullable String value(int row) {
       return values[row];
     }
 

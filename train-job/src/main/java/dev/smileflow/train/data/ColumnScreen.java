@@ -1,6 +1,7 @@
 package dev.smileflow.train.data;
 
 import dev.smileflow.train.data.ColumnDecision.Reason;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -164,7 +165,7 @@ public final class ColumnScreen {
       }
       out[k++] = (long) x;
     }
-    return java.util.Arrays.copyOf(out, k);
+    return Arrays.copyOf(out, k);
   }
 
   /** Whether at most half of the values are numbers (the loader types such a column as text). */

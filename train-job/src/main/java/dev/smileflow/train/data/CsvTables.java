@@ -3,6 +3,8 @@ package dev.smileflow.train.data;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +14,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -90,7 +94,7 @@ public final class CsvTables {
     List<CSVRecord> records;
     try (CSVParser parser = CSVParser.parse(new StringReader(text), dialect.format())) {
       records = parser.getRecords();
-    } catch (IOException | java.io.UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException e) {
       throw new DataException(
           DataError.UNREADABLE, source + " is not valid CSV: " + e.getMessage(), e);
     }
@@ -375,10 +379,10 @@ public final class CsvTables {
   }
 
   private static List<String> classOrder(String[] labels) {
-    List<String> distinct = java.util.Arrays.stream(labels).distinct().toList();
+    List<String> distinct = Arrays.stream(labels).distinct().toList();
     boolean integers = distinct.stream().allMatch(s -> s.matches("[-+]?\\d{1,18}"));
     if (integers) {
-      return distinct.stream().sorted(java.util.Comparator.comparingLong(Long::parseLong)).toList();
+      return distinct.stream().sorted(Comparator.comparingLong(Long::parseLong)).toList();
     }
     return distinct.stream().sorted().toList();
   }
@@ -390,7 +394,7 @@ public final class CsvTables {
               .newDecoder()
               .onMalformedInput(CodingErrorAction.REPORT)
               .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(java.nio.ByteBuffer.wrap(bytes))
+              .decode(ByteBuffer.wrap(bytes))
               .toString();
       return text.startsWith("\uFEFF") ? text.substring(1) : text;
     } catch (CharacterCodingException e) {

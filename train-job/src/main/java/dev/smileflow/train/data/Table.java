@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A loaded classification data set: feature columns in file order, the label column's name, the
@@ -122,7 +123,7 @@ public final class Table {
   }
 
   /** The column named {@code name}, if any. */
-  public java.util.Optional<Column> column(String name) {
+  public Optional<Column> column(String name) {
     return columns.stream().filter(c -> c.name().equals(name)).findFirst();
   }
 

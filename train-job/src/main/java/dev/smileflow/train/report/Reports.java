@@ -4,18 +4,25 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.smileflow.train.search.Evaluation;
 import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import javax.imageio.ImageIO;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** Writes the hold-out evaluation of the chosen model as plots and a text report. */
@@ -41,12 +48,11 @@ public final class Reports {
       files.add(png(rocChart(evaluation, classes, title), dir.resolve(ROC_PNG)));
       files.add(
           write(
-              dir.resolve(REPORT_TXT),
-              text(evaluation, classes).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+              dir.resolve(REPORT_TXT), text(evaluation, classes).getBytes(StandardCharsets.UTF_8)));
       files.add(
           write(
               dir.resolve(REPORT_JSON),
-              json(evaluation, classes).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+              json(evaluation, classes).getBytes(StandardCharsets.UTF_8)));
       return files;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write reports into " + dir, e);
@@ -92,7 +98,7 @@ public final class Reports {
     }
     chart.getStyler().setMax(max);
     List<String> reversed = new ArrayList<>(classes);
-    java.util.Collections.reverse(reversed);
+    Collections.reverse(reversed);
     chart.addSeries("count", classes, reversed, cells);
     return chart;
   }
@@ -227,20 +233,16 @@ public final class Reports {
     }
   }
 
-  private static Path png(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path file)
-      throws IOException {
-    var image =
-        new java.awt.image.BufferedImage(
-            chart.getWidth(), chart.getHeight(), java.awt.image.BufferedImage.TYPE_INT_RGB);
-    java.awt.Graphics2D g = image.createGraphics();
+  private static Path png(Chart<?, ?> chart, Path file) throws IOException {
+    var image = new BufferedImage(chart.getWidth(), chart.getHeight(), BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
     try {
-      g.setRenderingHint(
-          java.awt.RenderingHints.KEY_ANTIALIASING, java.awt.RenderingHints.VALUE_ANTIALIAS_ON);
+      g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
       chart.paint(g, chart.getWidth(), chart.getHeight());
     } finally {
       g.dispose();
     }
-    if (!javax.imageio.ImageIO.write(image, "png", file.toFile())) {
+    if (!ImageIO.write(image, "png", file.toFile())) {
       throw new IOException("no PNG writer available");
     }
     return file;

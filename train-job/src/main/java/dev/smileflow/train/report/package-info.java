@@ -3,5 +3,7 @@
  * curves as PNG files (XChart, headless) and the per-class precision/recall/F1 classification
  * report, written into a directory that is uploaded with the model.
  */
-@org.jspecify.annotations.NullMarked
+@NullMarked
 package dev.smileflow.train.report;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,6 +1,7 @@
 package dev.smileflow.train.search;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -149,6 +150,6 @@ public enum Algorithm {
   private static Map<String, List<Double>> sorted(Map<String, List<Double>> map) {
     Map<String, List<Double>> out = new LinkedHashMap<>();
     map.keySet().stream().sorted().forEach(k -> out.put(k, List.copyOf(map.get(k))));
-    return java.util.Collections.unmodifiableMap(out);
+    return Collections.unmodifiableMap(out);
   }
 }

@@ -1,6 +1,7 @@
 package dev.smileflow.train.search;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -139,7 +140,7 @@ public final class Evaluation {
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    java.util.Arrays.sort(order, (a, b) -> Double.compare(score[b], score[a]));
+    Arrays.sort(order, (a, b) -> Double.compare(score[b], score[a]));
     int positives = 0;
     for (int t : truth) {
       if (t == c) {

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * A Smile model with the preprocessing it was trained behind, and what {@code ModelBundle.write}
@@ -27,7 +28,7 @@ import java.util.Map;
 public record FittedModel(ModelSpec spec, Object model, Preprocessing preprocessing) {
   /** Fits {@code spec} on every row of {@code table}. */
   public static FittedModel fit(ModelSpec spec, Table table, long seed) {
-    int[] all = java.util.stream.IntStream.range(0, table.rows()).toArray();
+    int[] all = IntStream.range(0, table.rows()).toArray();
     Preprocessing prep = Preprocessing.fit(table, all);
     double[][] x = prep.encode(table, all);
     return new FittedModel(spec, spec.fit(x, table.y(), prep.encodedNames(), seed), prep);
@@ -35,7 +36,7 @@ public record FittedModel(ModelSpec spec, Object model, Preprocessing preprocess
 
   /** Predicts every row of {@code table} (same schema and classes as the training table). */
   public Evaluation evaluate(Table table) {
-    int[] all = java.util.stream.IntStream.range(0, table.rows()).toArray();
+    int[] all = IntStream.range(0, table.rows()).toArray();
     return CrossValidator.score(
         Predictor.of(model, preprocessing.encodedNames()),
         preprocessing.encode(table, all),
@@ -60,7 +61,7 @@ public record FittedModel(ModelSpec spec, Object model, Preprocessing preprocess
           "the serving loader refuses the written model (" + e.code() + "): " + e.getMessage(), e);
     }
     Predictor inMemory = Predictor.of(model, preprocessing.encodedNames());
-    int[] all = java.util.stream.IntStream.range(0, rows.rows()).toArray();
+    int[] all = IntStream.range(0, rows.rows()).toArray();
     double[][] encoded = preprocessing.encode(rows, all);
     List<String> labels = rows.classes();
     double[] expected = new double[inMemory.numClasses()];

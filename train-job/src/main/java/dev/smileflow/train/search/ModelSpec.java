@@ -3,6 +3,7 @@ package dev.smileflow.train.search;
 import dev.smileflow.bundle.PlattSvm;
 import dev.smileflow.train.data.Split;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -148,9 +149,8 @@ public sealed interface ModelSpec {
       MathEx.setSeed(seed);
       double cost = c;
       // OneVersusOne trains the pairs on the common pool, whose threads have their own RNGs: seed
-      // each pair from
-      // the run's seed and the pair's labels, so the result does not depend on which thread trains
-      // it.
+      // each pair from the run's seed and the pair's labels, so the result does not depend on
+      // which thread trains it.
       return OneVersusOne.fit(
           x,
           y,
@@ -486,7 +486,7 @@ public sealed interface ModelSpec {
     for (int i = 0; i < keyValues.length; i += 2) {
       out.put(keyValues[i], keyValues[i + 1]);
     }
-    return java.util.Collections.unmodifiableMap(out);
+    return Collections.unmodifiableMap(out);
   }
 
   /**

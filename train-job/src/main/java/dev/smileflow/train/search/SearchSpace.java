@@ -7,9 +7,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -232,7 +234,7 @@ public final class SearchSpace {
     SplittableRandom random = new SplittableRandom(seed);
     List<ModelSpec> out = new ArrayList<>();
     for (var entry : spaces.entrySet()) {
-      java.util.Set<ModelSpec> seen = new java.util.LinkedHashSet<>();
+      Set<ModelSpec> seen = new LinkedHashSet<>();
       for (int t = 0; t < trials; t++) {
         Map<String, Double> combo = new LinkedHashMap<>();
         for (var param : entry.getValue().entrySet()) {

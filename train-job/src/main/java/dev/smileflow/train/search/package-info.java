@@ -1,12 +1,12 @@
 /**
  * The model search: the candidate algorithms as a closed set of hyperparameter records ({@link
- * dev.smileflow.train.search.ModelSpec}), their default search spaces and overrides, stratified
- * k-fold cross-validation with the preprocessing fitted inside each fold, the metrics, and the
- * seeded, parallel evaluation that picks the winner by a CV metric (never by the hold-out set),
- * with documented tie-breaks that never fall back on candidate order ({@link
- * dev.smileflow.train.search.SearchResult#winner()}). {@link
- * dev.smileflow.train.search.FittedModel} holds the winner refitted with its preprocessing and what
- * writing it as a bundle needs.
+ * ModelSpec}), their default search spaces and overrides, stratified k-fold cross-validation with
+ * the preprocessing fitted inside each fold, the metrics, and the seeded, parallel evaluation that
+ * picks the winner by a CV metric (never by the hold-out set), with documented tie-breaks that
+ * never fall back on candidate order ({@link SearchResult#winner()}). {@link FittedModel} holds the
+ * winner refitted with its preprocessing and what writing it as a bundle needs.
  */
-@org.jspecify.annotations.NullMarked
+@NullMarked
 package dev.smileflow.train.search;
+
+import org.jspecify.annotations.NullMarked;

@@ -3,11 +3,12 @@
  * findings and summary; one nested run per candidate with its hyperparameters and per-fold and
  * mean/std CV metrics; the winner as an MLflow 3 LoggedModel (bundle, plots, report) linked as the
  * run's output, or, on a server the probe finds without LoggedModels (MLflow 2.x), as the parent
- * run's artifacts under {@code model/}; {@link dev.smileflow.train.tracking.StoredModel} says
- * which. {@link dev.smileflow.train.tracking.RunRecord} names and formats everything the runs
- * carry. {@link dev.smileflow.train.tracking.Tracker} is the seam: {@link
- * dev.smileflow.train.tracking.MlflowTracker} writes through the mlflow-rest client, and {@code
- * --dry-run} uses {@link dev.smileflow.train.tracking.Tracker#dryRun()}, which writes nothing.
+ * run's artifacts under {@code model/}; {@link StoredModel} says which. {@link RunRecord} names and
+ * formats everything the runs carry. {@link Tracker} is the seam: {@link MlflowTracker} writes
+ * through the mlflow-rest client, and {@code --dry-run} uses {@link Tracker#dryRun()}, which writes
+ * nothing.
  */
-@org.jspecify.annotations.NullMarked
+@NullMarked
 package dev.smileflow.train.tracking;
+
+import org.jspecify.annotations.NullMarked;

@@ -5,6 +5,7 @@ import dev.smileflow.train.data.DataError;
 import dev.smileflow.train.data.DataException;
 import dev.smileflow.train.data.Table;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -97,8 +98,8 @@ public final class DataValidator {
               "duplicate_rows", duplicates + " rows repeat an earlier row (features and label)"));
     }
     int[] all = table.classCounts();
-    int max = java.util.Arrays.stream(all).max().orElse(0);
-    int min = java.util.Arrays.stream(all).min().orElse(0);
+    int max = Arrays.stream(all).max().orElse(0);
+    int min = Arrays.stream(all).min().orElse(0);
     if (min > 0 && (double) max / min > IMBALANCE_RATIO) {
       findings.add(
           new Finding(

@@ -5,6 +5,7 @@ import dev.smileflow.train.data.Table;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 import smile.stat.hypothesis.KSTest;
 
 /**
@@ -49,7 +50,7 @@ public final class Drift {
           continue;
         }
         double[] now =
-            Arrays.stream(n.values(java.util.stream.IntStream.range(0, n.size()).toArray()))
+            Arrays.stream(n.values(IntStream.range(0, n.size()).toArray()))
                 .filter(x -> !Double.isNaN(x))
                 .sorted()
                 .toArray();

@@ -9,9 +9,11 @@ import dev.smileflow.train.data.Table;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,8 +31,8 @@ public record Profile(long rows, Map<String, Long> classes, Map<String, FeatureP
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public Profile {
-    classes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(classes));
-    features = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(features));
+    classes = Collections.unmodifiableMap(new LinkedHashMap<>(classes));
+    features = Collections.unmodifiableMap(new LinkedHashMap<>(features));
   }
 
   /** One feature's profile. */
@@ -45,7 +47,7 @@ public record Profile(long rows, Map<String, Long> classes, Map<String, FeatureP
       Map<String, Long> levels) {
     public FeatureProfile {
       sample = List.copyOf(sample);
-      levels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(levels));
+      levels = Collections.unmodifiableMap(new LinkedHashMap<>(levels));
     }
   }
 
@@ -67,7 +69,7 @@ public record Profile(long rows, Map<String, Long> classes, Map<String, FeatureP
       switch (column) {
         case Column.Numeric n -> {
           double[] v =
-              Arrays.stream(n.values(java.util.stream.IntStream.range(0, n.size()).toArray()))
+              Arrays.stream(n.values(IntStream.range(0, n.size()).toArray()))
                   .filter(x -> !Double.isNaN(x))
                   .sorted()
                   .toArray();

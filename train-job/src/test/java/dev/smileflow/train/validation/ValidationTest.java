@@ -11,10 +11,12 @@ import dev.smileflow.train.data.LoadOptions;
 import dev.smileflow.train.data.MissingPolicy;
 import dev.smileflow.train.data.Table;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,14 +90,14 @@ class ValidationTest {
   @Test
   void profileRoundTripsThroughJson() throws Exception {
     Profile p = Profile.of(CsvTables.iris());
-    Path file = java.nio.file.Files.writeString(dir.resolve("p.json"), p.toJson());
+    Path file = Files.writeString(dir.resolve("p.json"), p.toJson());
     assertEquals(p, Profile.read(file));
   }
 
   @Test
   void disjointSamplesDriftAndIdenticalOnesDoNot() {
-    double[] low = java.util.stream.IntStream.range(0, 100).asDoubleStream().toArray();
-    double[] high = java.util.stream.IntStream.range(200, 300).asDoubleStream().toArray();
+    double[] low = IntStream.range(0, 100).asDoubleStream().toArray();
+    double[] high = IntStream.range(200, 300).asDoubleStream().toArray();
     Drift.Result moved = Drift.test("x", low, high);
     assertEquals(1.0, moved.statistic(), 1e-12);
     assertTrue(moved.pValue() < 1e-6 && moved.drifted(), moved.toString());
