@@ -41,6 +41,10 @@ import org.jspecify.annotations.Nullable;
  *     served before the service reports ready (and before a new version is swapped in)
  * @param shutdown {@code SHUTDOWN_DRAIN_SECONDS} and {@code SHUTDOWN_TIMEOUT_SECONDS}: how long a
  *     SIGTERM keeps serving while reporting not ready, then how long in-flight requests get
+ * @param predictionLogPath {@code PREDICTION_LOG_PATH}: the file every served row is appended to as
+ *     a JSON line, {@code -} for standard output, or null for no prediction log
+ * @param predictionLogSample {@code PREDICTION_LOG_SAMPLE}: the fraction of served rows logged
+ * @param driftWindow {@code DRIFT_WINDOW}: how many of the latest served rows drift is measured on
  */
 public record ApiConfig(
     ModelSource model,
@@ -59,7 +63,10 @@ public record ApiConfig(
     boolean flagOutOfRange,
     boolean virtualThreads,
     WarmupBudget warmup,
-    ShutdownBudget shutdown) {
+    ShutdownBudget shutdown,
+    @Nullable String predictionLogPath,
+    double predictionLogSample,
+    int driftWindow) {
 
   /** How log lines are written. */
   public enum LogFormat {
@@ -87,7 +94,19 @@ public record ApiConfig(
     if (maxBatchRows < 1 || maxBodyBytes < 1) {
       throw new IllegalArgumentException("limits must be positive");
     }
+    if (!(predictionLogSample > 0 && predictionLogSample <= 1)) {
+      throw new IllegalArgumentException("predictionLogSample must be in (0, 1]");
+    }
+    if (driftWindow < MIN_DRIFT_WINDOW || driftWindow > MAX_DRIFT_WINDOW) {
+      throw new IllegalArgumentException("driftWindow out of range: " + driftWindow);
+    }
   }
+
+  /** {@code DRIFT_WINDOW} unless set. */
+  static final int DEFAULT_DRIFT_WINDOW = 1000;
+
+  static final int MIN_DRIFT_WINDOW = 10;
+  static final int MAX_DRIFT_WINDOW = 100_000;
 
   /** {@code WARMUP_SECONDS} unless set: the longest the warm-up may delay readiness. */
   static final Duration DEFAULT_WARMUP = Duration.ofMillis(1500);
@@ -152,6 +171,12 @@ public record ApiConfig(
         + " ms drain/"
         + shutdown.timeout().toMillis()
         + " ms timeout"
+        + ", predictionLog="
+        + (predictionLogPath == null
+            ? "off"
+            : predictionLogPath + " (sample " + predictionLogSample + ")")
+        + ", driftWindow="
+        + driftWindow
         + "]";
   }
 
@@ -193,6 +218,14 @@ public record ApiConfig(
         (int) reader.number("WARMUP_REQUESTS", DEFAULT_WARMUP_REQUESTS, 0, 1_000_000);
     Duration drain = reader.seconds("SHUTDOWN_DRAIN_SECONDS", DEFAULT_DRAIN, 60);
     Duration stopTimeout = reader.seconds("SHUTDOWN_TIMEOUT_SECONDS", DEFAULT_STOP_TIMEOUT, 60);
+    String logPath = reader.predictionLogPath();
+    double sample = reader.fraction("PREDICTION_LOG_SAMPLE", 1.0);
+    if (logPath == null && reader.get("PREDICTION_LOG_SAMPLE") != null) {
+      reader.problem("PREDICTION_LOG_SAMPLE: needs PREDICTION_LOG_PATH (a file, or - for stdout)");
+    }
+    int driftWindow =
+        (int)
+            reader.number("DRIFT_WINDOW", DEFAULT_DRIFT_WINDOW, MIN_DRIFT_WINDOW, MAX_DRIFT_WINDOW);
     MlflowConfig mlflow = reader.mlflow(model);
     if (!reader.problems.isEmpty()) {
       throw new InvalidConfigException(reader.problems);
@@ -214,7 +247,10 @@ public record ApiConfig(
         flag,
         threads.equals("virtual"),
         new WarmupBudget(warmupTime, warmupRequests),
-        new ShutdownBudget(drain, stopTimeout));
+        new ShutdownBudget(drain, stopTimeout),
+        logPath,
+        sample,
+        driftWindow);
   }
 
   /** Collects every problem instead of stopping at the first. */
@@ -346,6 +382,42 @@ public record ApiConfig(
         problem((stage != null ? "MODEL_STAGE" : "MODEL_ALIAS") + ": " + e.getMessage());
         return null;
       }
+    }
+
+    /** A fraction in (0, 1], e.g. {@code 0.1}. */
+    double fraction(String key, double fallback) {
+      String v = get(key);
+      if (v == null) {
+        return fallback;
+      }
+      try {
+        double f = Double.parseDouble(v);
+        if (!(f > 0 && f <= 1)) {
+          problem(key + ": must be a fraction above 0 and at most 1, got " + v);
+          return fallback;
+        }
+        return f;
+      } catch (NumberFormatException e) {
+        problem(key + ": not a number: '" + v + "'");
+        return fallback;
+      }
+    }
+
+    /** {@code -} (standard output) or a file whose directory exists; null when unset. */
+    @Nullable String predictionLogPath() {
+      String v = get("PREDICTION_LOG_PATH");
+      if (v == null || v.equals("-")) {
+        return v;
+      }
+      Path p = Path.of(v).toAbsolutePath().normalize();
+      if (Files.isDirectory(p)) {
+        problem("PREDICTION_LOG_PATH: is a directory, not a file: " + p);
+      } else if (p.getParent() == null || !Files.isDirectory(p.getParent())) {
+        problem("PREDICTION_LOG_PATH: the directory of " + p + " does not exist");
+      } else if (Files.exists(p) ? !Files.isWritable(p) : !Files.isWritable(p.getParent())) {
+        problem("PREDICTION_LOG_PATH: cannot write " + p);
+      }
+      return p.toString();
     }
 
     @Nullable Path cacheDir() {

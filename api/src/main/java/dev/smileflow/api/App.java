@@ -11,6 +11,7 @@ import dev.smileflow.api.http.RequestObserver;
 import dev.smileflow.api.http.Route;
 import dev.smileflow.api.metrics.ApiMetrics;
 import dev.smileflow.api.model.ModelHolder;
+import dev.smileflow.api.monitor.ServingMonitor;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
 import java.util.List;
@@ -43,16 +44,22 @@ public final class App {
 
   /**
    * The service's Javalin app for {@code config}, serving whatever {@code holder} holds; {@code
-   * /health/ready} answers 503 once {@code draining} has begun. Jetty's own stop timeout stays 0:
-   * {@link GracefulShutdown} waits for requests in flight itself, so it can say what it abandons.
+   * /health/ready} answers 503 once {@code draining} has begun; every row served to a client goes
+   * to {@code monitor}. Jetty's own stop timeout stays 0: {@link GracefulShutdown} waits for
+   * requests in flight itself, so it can say what it abandons.
    */
   public static Javalin create(
-      ApiConfig config, ModelHolder holder, ApiMetrics metrics, Draining draining) {
+      ApiConfig config,
+      ModelHolder holder,
+      ApiMetrics metrics,
+      Draining draining,
+      ServingMonitor monitor) {
     var classify =
         new ClassifyRoutes(
-            holder, metrics, config.tag(), config.maxBatchRows(), config.flagOutOfRange());
+            holder, metrics, config.tag(), config.maxBatchRows(), config.flagOutOfRange(), monitor);
     var openApi = new OpenApiDocument(config.maxBatchRows(), config.apiKey() != null);
-    var info = new InfoRoutes(holder, draining, metrics, config.model(), config.tag(), openApi);
+    var info =
+        new InfoRoutes(holder, draining, metrics, config.model(), config.tag(), openApi, monitor);
     List<Route> routes = routes(classify, info);
     openApi.requireDescribes(routes);
     var observer = new RequestObserver(metrics, holder::ready);

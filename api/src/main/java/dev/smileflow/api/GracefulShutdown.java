@@ -2,7 +2,9 @@ package dev.smileflow.api;
 
 import dev.smileflow.api.http.Draining;
 import dev.smileflow.api.model.ModelRefresher;
+import dev.smileflow.api.monitor.ServingMonitor;
 import io.javalin.Javalin;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -27,7 +29,9 @@ import org.slf4j.event.Level;
  *       connection with none is closed once it has been idle for a second, and so is a request
  *       whose client sends nothing for a second);
  *   <li>whatever is still in flight then is abandoned, with its number logged, and the server
- *       stops; the JVM exits with 143.
+ *       stops;
+ *   <li>the prediction log writes every row still queued and closes its file (for at most {@link
+ *       #LOG_FLUSH}); the JVM exits with 143.
  * </ol>
  */
 final class GracefulShutdown implements Runnable {
@@ -36,13 +40,22 @@ final class GracefulShutdown implements Runnable {
   private final Javalin app;
   private final Draining draining;
   private final ModelRefresher refresher;
+  private final ServingMonitor monitor;
   private final ShutdownBudget budget;
 
+  /** The longest the prediction log gets to write what is queued once the server has stopped. */
+  static final Duration LOG_FLUSH = Duration.ofSeconds(1);
+
   GracefulShutdown(
-      Javalin app, Draining draining, ModelRefresher refresher, ShutdownBudget budget) {
+      Javalin app,
+      Draining draining,
+      ModelRefresher refresher,
+      ServingMonitor monitor,
+      ShutdownBudget budget) {
     this.app = Objects.requireNonNull(app);
     this.draining = Objects.requireNonNull(draining);
     this.refresher = Objects.requireNonNull(refresher);
+    this.monitor = Objects.requireNonNull(monitor);
     this.budget = Objects.requireNonNull(budget);
   }
 
@@ -81,6 +94,7 @@ final class GracefulShutdown implements Runnable {
       LOG.warn("graceful stop failed ({}): stopping at once", String.valueOf(e.getCause()));
     }
     app.stop();
+    monitor.close(LOG_FLUSH);
     LOG.info("stopped {} ms after SIGTERM", (System.nanoTime() - start) / 1_000_000);
   }
 }

@@ -11,6 +11,7 @@ import dev.smileflow.api.model.ModelRegistry;
 import dev.smileflow.api.model.ModelStartup;
 import dev.smileflow.api.model.ServedModel;
 import dev.smileflow.api.model.StartupFailedException;
+import dev.smileflow.api.monitor.ServingMonitor;
 import io.javalin.Javalin;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
@@ -75,11 +76,18 @@ public final class Main {
     var fetcher = new ModelFetcher(config.model(), registry, config.cacheDir(), Clock.systemUTC());
     var refresher = new ModelRefresher(fetcher, holder, metrics, config.warmup());
     var draining = new Draining();
-    Javalin app = App.create(config, holder, metrics, draining);
+    var monitor =
+        ServingMonitor.start(
+            config.predictionLogPath(),
+            config.predictionLogSample(),
+            config.driftWindow(),
+            metrics);
+    Javalin app = App.create(config, holder, metrics, draining, monitor);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
-                new GracefulShutdown(app, draining, refresher, config.shutdown()), "shutdown"));
+                new GracefulShutdown(app, draining, refresher, monitor, config.shutdown()),
+                "shutdown"));
     app.start();
     log.info("listening on {}:{}; not ready until the model is loaded", config.host(), app.port());
     ServedModel loaded;

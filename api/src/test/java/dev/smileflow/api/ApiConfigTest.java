@@ -203,4 +203,62 @@ class ApiConfigTest {
     assertFalse(s.contains("0123456789abcdef"), s);
     assertTrue(s.contains("apiKey=***"), s);
   }
+
+  @Test
+  void predictionLogIsOffAndDriftWatchesTheLast1000RowsByDefault() {
+    ApiConfig c = ApiConfig.fromEnv(MLFLOW);
+    assertNull(c.predictionLogPath());
+    assertEquals(1000, c.driftWindow());
+  }
+
+  @Test
+  void predictionLogTakesAFileOrStdoutWithASampleThatDefaultsToEveryRow(@TempDir Path dir) {
+    var env = new HashMap<>(MLFLOW);
+    env.put("PREDICTION_LOG_PATH", dir.resolve("predictions.jsonl").toString());
+    ApiConfig c = ApiConfig.fromEnv(env);
+    assertEquals(
+        dir.resolve("predictions.jsonl").toAbsolutePath().toString(), c.predictionLogPath());
+    assertEquals(1.0, c.predictionLogSample());
+    env.put("PREDICTION_LOG_PATH", "-");
+    env.put("PREDICTION_LOG_SAMPLE", "0.25");
+    env.put("DRIFT_WINDOW", "500");
+    c = ApiConfig.fromEnv(env);
+    assertEquals("-", c.predictionLogPath());
+    assertEquals(0.25, c.predictionLogSample());
+    assertEquals(500, c.driftWindow());
+  }
+
+  @Test
+  void badPredictionLogAndDriftSettingsAreEachNamed(@TempDir Path dir) {
+    var env = new HashMap<>(MLFLOW);
+    env.put("PREDICTION_LOG_PATH", dir.resolve("missing").resolve("p.jsonl").toString());
+    env.put("PREDICTION_LOG_SAMPLE", "1.5");
+    env.put("DRIFT_WINDOW", "5");
+    var e = assertThrows(InvalidConfigException.class, () -> ApiConfig.fromEnv(env));
+    assertEquals(
+        List.of(
+            "PREDICTION_LOG_PATH: the directory of "
+                + dir.resolve("missing").resolve("p.jsonl").toAbsolutePath()
+                + " does not exist",
+            "PREDICTION_LOG_SAMPLE: must be a fraction above 0 and at most 1, got 1.5",
+            "DRIFT_WINDOW: must be between 10 and 100000, got 5"),
+        e.problems());
+
+    env.put("PREDICTION_LOG_PATH", dir.toString());
+    env.put("PREDICTION_LOG_SAMPLE", "half");
+    env.remove("DRIFT_WINDOW");
+    e = assertThrows(InvalidConfigException.class, () -> ApiConfig.fromEnv(env));
+    assertEquals(
+        List.of(
+            "PREDICTION_LOG_PATH: is a directory, not a file: " + dir.toAbsolutePath(),
+            "PREDICTION_LOG_SAMPLE: not a number: 'half'"),
+        e.problems());
+
+    env.remove("PREDICTION_LOG_PATH");
+    env.put("PREDICTION_LOG_SAMPLE", "0.5");
+    e = assertThrows(InvalidConfigException.class, () -> ApiConfig.fromEnv(env));
+    assertEquals(
+        List.of("PREDICTION_LOG_SAMPLE: needs PREDICTION_LOG_PATH (a file, or - for stdout)"),
+        e.problems());
+  }
 }

@@ -422,8 +422,12 @@ class AppTest {
             "uri",
             "model_sha256",
             "last_checked_at",
-            "last_refused"),
+            "last_refused",
+            "drift"),
         keys(model));
+    assertEquals(
+        List.of("status", "window_rows", "window_size", "min_rows", "psi_threshold", "features"),
+        keys(model.get("drift")));
     assertTrue(model.get("alias").isNull(), "a local model has no alias, and says so");
     assertEquals(List.of("inputs", "ignored_inputs", "outputs"), keys(model.get("signature")));
     assertEquals(

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.smileflow.api.http.Draining;
 import dev.smileflow.api.metrics.ApiMetrics;
 import dev.smileflow.api.model.ModelHolder;
+import dev.smileflow.api.monitor.ServingMonitor;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,6 +30,7 @@ public final class RunningApi implements AutoCloseable {
   public final ApiMetrics metrics;
   public final ModelHolder holder;
   public final Draining draining;
+  public final ServingMonitor monitor;
   private final Javalin app;
 
   /** A response: status, headers and body. */
@@ -52,7 +54,13 @@ public final class RunningApi implements AutoCloseable {
     this.metrics = new ApiMetrics();
     this.holder = new ModelHolder(metrics, Clock.systemUTC());
     this.draining = new Draining();
-    this.app = App.create(config, holder, metrics, draining).start();
+    this.monitor =
+        ServingMonitor.start(
+            config.predictionLogPath(),
+            config.predictionLogSample(),
+            config.driftWindow(),
+            metrics);
+    this.app = App.create(config, holder, metrics, draining, monitor).start();
   }
 
   /** Config from {@code env} plus loopback, port 0 and TAG 9.9.9 unless given. */
@@ -104,6 +112,7 @@ public final class RunningApi implements AutoCloseable {
   @Override
   public void close() {
     app.stop();
+    monitor.close();
     metrics.close();
   }
 }

@@ -20,8 +20,9 @@ import org.jspecify.annotations.Nullable;
  * hyperparameters, the features (which are the preprocessing, including the fitted imputation
  * values and the categorical other buckets), the training columns it ignores, the class labels
  * (index i = label index i), the metrics, the training data's fingerprint, the seed, the library
- * versions, and the checksum of {@code model.ser}. Maps are copied sorted by key, so the same
- * descriptor always serializes to the same JSON.
+ * versions, the checksum of {@code model.ser}, and (optional, format version 2) the training
+ * profile of the features, against which a serving process measures drift. Maps are copied sorted
+ * by key, so the same descriptor always serializes to the same JSON.
  *
  * <p>Build one with {@link #of} before writing; {@link ModelBundle#write} fills {@code modelSha256}
  * and {@code modelSizeBytes}. Until then {@code modelSha256} is null and {@code modelSizeBytes} 0.
@@ -42,7 +43,8 @@ public record BundleDescriptor(
     String javaVersion,
     Instant createdAt,
     @Nullable String modelSha256,
-    long modelSizeBytes) {
+    long modelSizeBytes,
+    @Nullable TrainingProfile trainingProfile) {
 
   /**
    * The format version this release writes: 2, which added imputation fills and the categorical
@@ -133,6 +135,12 @@ public record BundleDescriptor(
       throw new IllegalArgumentException(
           "modelSha256 and modelSizeBytes are set together (by ModelBundle.write)");
     }
+    if (trainingProfile != null) {
+      if (formatVersion == 1) {
+        throw new IllegalArgumentException("format version 1 has no training profile");
+      }
+      trainingProfile.requireMatches(features);
+    }
   }
 
   /**
@@ -166,17 +174,18 @@ public record BundleDescriptor(
         Runtime.version().toString(),
         createdAt,
         null,
-        0);
+        0,
+        null);
   }
 
   /** This descriptor with the checksum and size of its {@code model.ser}. */
   public BundleDescriptor withModelFile(String sha256, long sizeBytes) {
-    return copy(ignoredInputs, metrics, sha256, sizeBytes);
+    return copy(ignoredInputs, metrics, sha256, sizeBytes, trainingProfile);
   }
 
   /** This descriptor with other metrics (e.g. hold-out scores computed after CV). */
   public BundleDescriptor withMetrics(Map<String, Double> newMetrics) {
-    return copy(ignoredInputs, newMetrics, modelSha256, modelSizeBytes);
+    return copy(ignoredInputs, newMetrics, modelSha256, modelSizeBytes, trainingProfile);
   }
 
   /**
@@ -185,11 +194,23 @@ public record BundleDescriptor(
    * ignored rather than refused as unknown fields.
    */
   public BundleDescriptor withIgnoredInputs(List<String> names) {
-    return copy(names, metrics, modelSha256, modelSizeBytes);
+    return copy(names, metrics, modelSha256, modelSizeBytes, trainingProfile);
+  }
+
+  /**
+   * This descriptor with the distribution of the training rows' features, which the api compares
+   * the rows it serves with.
+   */
+  public BundleDescriptor withTrainingProfile(TrainingProfile profile) {
+    return copy(ignoredInputs, metrics, modelSha256, modelSizeBytes, profile);
   }
 
   private BundleDescriptor copy(
-      List<String> ignored, Map<String, Double> newMetrics, @Nullable String sha256, long size) {
+      List<String> ignored,
+      Map<String, Double> newMetrics,
+      @Nullable String sha256,
+      long size,
+      @Nullable TrainingProfile profile) {
     return new BundleDescriptor(
         formatVersion,
         algorithm,
@@ -206,7 +227,8 @@ public record BundleDescriptor(
         javaVersion,
         createdAt,
         sha256,
-        size);
+        size,
+        profile);
   }
 
   /** The encoded column names, in vector order. */

@@ -89,6 +89,10 @@ final class DescriptorJson {
     root.put("created_at", d.createdAt().toString());
     root.put("model_sha256", d.modelSha256());
     root.put("model_size_bytes", d.modelSizeBytes());
+    TrainingProfile profile = d.trainingProfile();
+    if (profile != null) {
+      writeProfile(root.putObject("training_profile"), profile);
+    }
     try {
       return JSON.writeValueAsBytes(root);
     } catch (JsonProcessingException e) {
@@ -196,10 +200,76 @@ final class DescriptorJson {
           r.text(root, "java_version"),
           createdAt,
           r.text(root, "model_sha256"),
-          r.integer(root, "model_size_bytes"));
+          r.integer(root, "model_size_bytes"),
+          v2 && root.hasNonNull("training_profile")
+              ? readProfile(r.object(root, "training_profile"))
+              : null);
     } catch (IllegalArgumentException | NullPointerException e) {
       throw corrupt(file, e.getMessage());
     }
+  }
+
+  private static void writeProfile(ObjectNode node, TrainingProfile profile) {
+    profile
+        .features()
+        .forEach((name, p) -> {
+          ObjectNode f = node.putObject(name);
+          f.put("count", p.count());
+          switch (p) {
+            case TrainingProfile.Numeric n -> {
+              f.put("type", "numeric");
+              ArrayNode quantiles = f.putArray("quantiles");
+              n.quantiles().forEach(quantiles::add);
+              ArrayNode edges = f.putArray("bin_edges");
+              n.binEdges().forEach(edges::add);
+              ArrayNode counts = f.putArray("bin_counts");
+              n.binCounts().forEach(counts::add);
+            }
+            case TrainingProfile.Categorical c -> {
+              f.put("type", "categorical");
+              ObjectNode levels = f.putObject("levels");
+              c.levels().forEach(levels::put);
+            }
+          }
+        });
+  }
+
+  private static TrainingProfile readProfile(JsonNode node) {
+    var r = new Reader();
+    Map<String, TrainingProfile.FeatureProfile> features = new LinkedHashMap<>();
+    for (var e : node.properties()) {
+      String name = e.getKey();
+      JsonNode f = e.getValue();
+      String type = r.text(f, "type");
+      long count = r.integer(f, "count");
+      try {
+        features.put(
+            name,
+            switch (type) {
+              case "numeric" ->
+                  new TrainingProfile.Numeric(
+                      count,
+                      r.numbers(f, "quantiles"),
+                      r.numbers(f, "bin_edges"),
+                      r.integers(f, "bin_counts"));
+              case "categorical" -> {
+                Map<String, Long> levels = new LinkedHashMap<>();
+                for (var level : r.object(f, "levels").properties()) {
+                  JsonNode n = level.getValue();
+                  if (!n.canConvertToExactIntegral() || !n.canConvertToLong()) {
+                    throw new IllegalArgumentException("level " + level.getKey() + " count");
+                  }
+                  levels.put(level.getKey(), n.longValue());
+                }
+                yield new TrainingProfile.Categorical(count, levels);
+              }
+              default -> throw new IllegalArgumentException("unknown type '" + type + "'");
+            });
+      } catch (IllegalArgumentException ex) {
+        throw new IllegalArgumentException("training_profile." + name + ": " + ex.getMessage(), ex);
+      }
+    }
+    return new TrainingProfile(features);
   }
 
   static byte[] writeRow(List<Feature> features, Map<String, ?> row) {
@@ -321,6 +391,28 @@ final class DescriptorJson {
 
     JsonNode object(JsonNode node, String name) {
       return field(node, name, JsonNode::isObject, "an object");
+    }
+
+    List<Double> numbers(JsonNode node, String name) {
+      List<Double> out = new ArrayList<>();
+      for (JsonNode v : array(node, name)) {
+        if (!v.isNumber()) {
+          throw new IllegalArgumentException(name + " holds a non-number");
+        }
+        out.add(v.doubleValue());
+      }
+      return out;
+    }
+
+    List<Long> integers(JsonNode node, String name) {
+      List<Long> out = new ArrayList<>();
+      for (JsonNode v : array(node, name)) {
+        if (!v.canConvertToExactIntegral() || !v.canConvertToLong()) {
+          throw new IllegalArgumentException(name + " holds a non-integer");
+        }
+        out.add(v.longValue());
+      }
+      return out;
     }
 
     List<String> texts(JsonNode node, String name) {

@@ -97,7 +97,8 @@ class BundleDescriptorTest {
         d.javaVersion(),
         d.createdAt(),
         null,
-        0);
+        0,
+        null);
   }
 
   @Test

@@ -54,6 +54,11 @@ class FixtureV2Test {
   }
 
   @Test
+  void aVersion2BundleWrittenBeforeTrainingProfilesHasNone() {
+    assertNull(model.descriptor().trainingProfile());
+  }
+
+  @Test
   void descriptorDeclaresTheFillsAndTheOtherBucket() {
     List<Feature> features = model.descriptor().features();
     var island = (Feature.Categorical) features.getFirst();

@@ -211,7 +211,8 @@ class ModelBundleTest {
         "25.0.3",
         Instant.parse("2026-02-03T04:05:06.789Z"),
         "f".repeat(64),
-        1234);
+        1234,
+        null);
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.smileflow.train;
 
+import java.util.Set;
+import java.util.Objects;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +10,7 @@ import dev.smileflow.bundle.Feature;
 import dev.smileflow.bundle.InvalidInputException;
 import dev.smileflow.bundle.LoadedModel;
 import dev.smileflow.bundle.ModelBundle;
+import dev.smileflow.bundle.TrainingProfile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -129,6 +132,34 @@ class OtherDataSetsTest {
     assertTrue(
         model.descriptor().features().stream().allMatch(f -> f.fill() != null),
         model.descriptor().features().toString());
+    // today's bundle carries the training profile of every feature, missing values left out
+    var profile = Objects.requireNonNull(model.descriptor().trainingProfile());
+    assertEquals(
+        Set.of("x0", "x1", "x2", "x3", "x4", "colour", "grade"),
+        profile.features().keySet());
+    long training = model.descriptor().trainingRows();
+    long numericValues = 0;
+    for (var f : model.descriptor().features()) {
+      var p = profile.features().get(f.name());
+      assertEquals(
+          f instanceof Feature.Numeric, p instanceof TrainingProfile.Numeric);
+      assertTrue(p.count() > 0 && p.count() <= training, f.name() + ": " + p.count());
+      if (p instanceof TrainingProfile.Numeric n) {
+        numericValues += n.count();
+        assertEquals(n.count(), n.binCounts().stream().mapToLong(Long::longValue).sum());
+      }
+    }
+    assertTrue(numericValues < 5 * training, "missing values are not profiled");
+    var colour = (TrainingProfile.Categorical) profile.features().get("colour");
+    assertTrue(
+        colour
+            .levels()
+            .keySet()
+            .containsAll(
+                ((Feature.Categorical) model.descriptor().features().get(5))
+                    .levels()),
+        colour.toString());
+
     var row = new HashMap<String, Object>(model.inputExample());
     assertTrue(model.predict(row).label().startsWith("class-"));
     var filled = new HashMap<String, Object>(row);

@@ -5,9 +5,12 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.smileflow.api.metrics.ApiMetrics;
 import dev.smileflow.api.model.ModelHolder;
 import dev.smileflow.api.model.ServedModel;
+import dev.smileflow.api.monitor.ServedRow;
+import dev.smileflow.api.monitor.ServingMonitor;
 import dev.smileflow.bundle.LoadedModel;
 import dev.smileflow.bundle.Prediction;
 import io.javalin.http.Context;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +28,7 @@ public final class ClassifyRoutes {
   private final String tag;
   private final int maxBatchRows;
   private final boolean flagOutOfRange;
+  private final ServingMonitor monitor;
 
   /**
    * One row's result ({@code PredictionResult} in the OpenAPI document).
@@ -50,12 +54,14 @@ public final class ClassifyRoutes {
       ApiMetrics metrics,
       String tag,
       int maxBatchRows,
-      boolean flagOutOfRange) {
+      boolean flagOutOfRange,
+      ServingMonitor monitor) {
     this.holder = Objects.requireNonNull(holder);
     this.metrics = Objects.requireNonNull(metrics);
     this.tag = Objects.requireNonNull(tag);
     this.maxBatchRows = maxBatchRows;
     this.flagOutOfRange = flagOutOfRange;
+    this.monitor = Objects.requireNonNull(monitor);
   }
 
   /** One row in, one prediction out. */
@@ -73,7 +79,11 @@ public final class ClassifyRoutes {
     if (counted) {
       metrics.inference(System.nanoTime() - t0);
     }
-    var data = new ClassifyData(result(model, p, counted), model.version(), model.name());
+    PredictionResult result = result(model, p, counted);
+    if (counted) {
+      monitor.served(served(ctx, Instant.now(), model, fields(row), result));
+    }
+    var data = new ClassifyData(result, model.version(), model.name());
     ctx.json(Envelope.success(data, tag));
   }
 
@@ -127,11 +137,14 @@ public final class ClassifyRoutes {
     List<Prediction> predictions = model.model().predictAll(fields);
     long perRow = (System.nanoTime() - t0) / fields.size();
     List<PredictionResult> results = new ArrayList<>(predictions.size());
-    for (Prediction p : predictions) {
+    Instant now = Instant.now();
+    for (int i = 0; i < predictions.size(); i++) {
+      PredictionResult result = result(model, predictions.get(i), counted);
       if (counted) {
         metrics.inference(perRow);
+        monitor.served(served(ctx, now, model, fields.get(i), result));
       }
-      results.add(result(model, p, counted));
+      results.add(result);
     }
     ctx.json(Envelope.success(new BatchData(model.version(), model.name(), results), tag));
   }
@@ -140,6 +153,20 @@ public final class ClassifyRoutes {
   @SuppressWarnings("unchecked")
   private static Map<String, ?> fields(Map<?, ?> object) {
     return (Map<String, ?>) object;
+  }
+
+  /** What the prediction log and the drift window get of one served row. */
+  private static ServedRow served(
+      Context ctx, Instant time, ServedModel model, Map<String, ?> row, PredictionResult result) {
+    return new ServedRow(
+        time,
+        RequestObserver.requestId(ctx),
+        model.name(),
+        model.version(),
+        model.model(),
+        row,
+        result.predLabel(),
+        result.predConfidence());
   }
 
   /** One prediction's result; {@code counted} false for warm-up traffic, kept out of metrics. */

@@ -5,6 +5,8 @@ import dev.smileflow.api.metrics.ApiMetrics;
 import dev.smileflow.api.model.ModelHolder;
 import dev.smileflow.api.model.ModelSource;
 import dev.smileflow.api.model.ServedModel;
+import dev.smileflow.api.monitor.DriftReport;
+import dev.smileflow.api.monitor.ServingMonitor;
 import dev.smileflow.bundle.BundleDescriptor;
 import dev.smileflow.bundle.Feature;
 import dev.smileflow.bundle.LoadedModel;
@@ -30,6 +32,7 @@ public final class InfoRoutes {
   private final ModelSource source;
   private final String tag;
   private final OpenApiDocument openApi;
+  private final ServingMonitor monitor;
   private final byte[] docsPage;
 
   /**
@@ -53,13 +56,15 @@ public final class InfoRoutes {
       ApiMetrics metrics,
       ModelSource source,
       String tag,
-      OpenApiDocument openApi) {
+      OpenApiDocument openApi,
+      ServingMonitor monitor) {
     this.holder = Objects.requireNonNull(holder);
     this.draining = Objects.requireNonNull(draining);
     this.metrics = Objects.requireNonNull(metrics);
     this.source = Objects.requireNonNull(source);
     this.tag = Objects.requireNonNull(tag);
     this.openApi = Objects.requireNonNull(openApi);
+    this.monitor = Objects.requireNonNull(monitor);
     this.docsPage = resource("docs.html");
   }
 
@@ -90,7 +95,8 @@ public final class InfoRoutes {
       String uri,
       @Nullable String modelSha256,
       @Nullable String lastCheckedAt,
-      @Nullable Refused lastRefused) {}
+      @Nullable Refused lastRefused,
+      DriftReport drift) {}
 
   /** The model's inputs and outputs, as MLflow's model signature names them. */
   record Signature(List<Input> inputs, List<String> ignoredInputs, List<Output> outputs) {}
@@ -172,7 +178,8 @@ public final class InfoRoutes {
             holder
                 .lastRefusal()
                 .map(r -> new Refused(r.version(), r.code(), r.message(), r.at().toString()))
-                .orElse(null));
+                .orElse(null),
+            monitor.drift(m.model()));
     ctx.json(Envelope.success(data, tag));
   }
 

@@ -14,12 +14,15 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.IntSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The service's meters, in one Prometheus registry. Names (Prometheus form): {@code
@@ -27,7 +30,10 @@ import java.util.function.IntSupplier;
  * model_swaps_total}, {@code model_load_failures_total}, {@code model_refresh_errors_total}, {@code
  * model_input_out_of_range_total}, {@code model_inference_seconds}, {@code model_info}, {@code
  * api_startup_seconds}, {@code api_warmup_requests_total}, {@code http_server_requests_active},
- * plus JVM meters.
+ * {@code model_prediction_log_written_total}, {@code model_prediction_log_dropped_total}, {@code
+ * model_drift_window_rows}, {@code model_drift_rows_dropped_total} and per feature {@code
+ * model_drift_psi}, {@code model_drift_ks_statistic}, {@code model_drift_out_of_range_rows}, {@code
+ * model_drift_unseen_level_rows}, {@code model_drift_flagged}, plus JVM meters.
  */
 public final class ApiMetrics implements AutoCloseable {
   /** The latency buckets: fine below 100 ms where a classifier lives, coarse above. */
@@ -61,6 +67,27 @@ public final class ApiMetrics implements AutoCloseable {
   // the prediction itself, so each series is looked up in the registry once.
   private final Map<RequestKey, Timer> requestTimers = new ConcurrentHashMap<>();
   private final Map<List<String>, Counter> predictionCounters = new ConcurrentHashMap<>();
+  private final Counter predictionLogWritten;
+  private final Counter predictionLogDropped;
+  private final Counter driftRowsDropped;
+  private final AtomicLong driftWindowRows = new AtomicLong();
+  private final MultiGauge driftPsi;
+  private final MultiGauge driftKs;
+  private final MultiGauge driftOutOfRange;
+  private final MultiGauge driftUnseenLevel;
+  private final MultiGauge driftFlagged;
+
+  /**
+   * One feature's drift gauges; a null value is left out (KS of a categorical feature, unseen
+   * levels of a numeric one).
+   */
+  public record FeatureDrift(
+      String feature,
+      double psi,
+      @Nullable Double ksStatistic,
+      @Nullable Long outOfRangeRows,
+      @Nullable Long unseenLevelRows,
+      boolean flagged) {}
 
   public ApiMetrics() {
     new ClassLoaderMetrics().bindTo(registry);
@@ -88,6 +115,81 @@ public final class ApiMetrics implements AutoCloseable {
     Counter.builder("model.swaps")
         .description("Times a newly loaded version replaced the served one")
         .register(registry);
+    predictionLogWritten =
+        Counter.builder("model.prediction.log.written")
+            .description("Lines written to the prediction log (PREDICTION_LOG_PATH)")
+            .register(registry);
+    predictionLogDropped =
+        Counter.builder("model.prediction.log.dropped")
+            .description("Prediction log lines dropped because its queue was full or it failed")
+            .register(registry);
+    driftRowsDropped =
+        Counter.builder("model.drift.rows.dropped")
+            .description("Served rows left out of the drift window because its queue was full")
+            .register(registry);
+    Gauge.builder("model.drift.window.rows", driftWindowRows, AtomicLong::get)
+        .description("Served rows in the drift window (at most DRIFT_WINDOW)")
+        .register(registry);
+    driftPsi =
+        MultiGauge.builder("model.drift.psi")
+            .description("Population stability index of the drift window against training")
+            .register(registry);
+    driftKs =
+        MultiGauge.builder("model.drift.ks.statistic")
+            .description("Kolmogorov-Smirnov statistic of the drift window against training")
+            .register(registry);
+    driftOutOfRange =
+        MultiGauge.builder("model.drift.out.of.range.rows")
+            .description("Rows in the drift window outside the training [min, max]")
+            .register(registry);
+    driftUnseenLevel =
+        MultiGauge.builder("model.drift.unseen.level.rows")
+            .description("Rows in the drift window with a level not seen in training")
+            .register(registry);
+    driftFlagged =
+        MultiGauge.builder("model.drift.flagged")
+            .description("1 when the feature's drift crosses the documented threshold, else 0")
+            .register(registry);
+  }
+
+  /** Counts prediction log lines written. */
+  public void predictionLogWritten(int lines) {
+    predictionLogWritten.increment(lines);
+  }
+
+  /** Counts prediction log lines dropped. */
+  public void predictionLogDropped(int lines) {
+    predictionLogDropped.increment(lines);
+  }
+
+  /** Counts served rows the drift window never saw. */
+  public void driftRowDropped() {
+    driftRowsDropped.increment();
+  }
+
+  /**
+   * Replaces the drift gauges: {@code windowRows} rows in the window, and one series per feature in
+   * {@code features} (none when there is no training profile to compare with).
+   */
+  public void drift(long windowRows, List<FeatureDrift> features) {
+    driftWindowRows.set(windowRows);
+    driftPsi.register(rows(features, FeatureDrift::psi), true);
+    driftKs.register(rows(features, FeatureDrift::ksStatistic), true);
+    driftOutOfRange.register(rows(features, FeatureDrift::outOfRangeRows), true);
+    driftUnseenLevel.register(rows(features, FeatureDrift::unseenLevelRows), true);
+    driftFlagged.register(rows(features, f -> f.flagged() ? 1 : 0), true);
+  }
+
+  private static List<MultiGauge.Row<?>> rows(
+      List<FeatureDrift> features, Function<FeatureDrift, @Nullable Number> value) {
+    List<MultiGauge.Row<?>> rows = new ArrayList<>();
+    for (FeatureDrift f : features) {
+      Number v = value.apply(f);
+      if (v != null) {
+        rows.add(MultiGauge.Row.of(Tags.of("feature", f.feature()), v));
+      }
+    }
+    return rows;
   }
 
   /** Records one HTTP request; {@code route} is the route template, or NOT_FOUND. */

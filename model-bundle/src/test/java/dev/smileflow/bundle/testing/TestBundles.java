@@ -7,6 +7,7 @@ import dev.smileflow.bundle.Feature;
 import dev.smileflow.bundle.Features;
 import dev.smileflow.bundle.MlModelFile;
 import dev.smileflow.bundle.ModelBundle;
+import dev.smileflow.bundle.TrainingProfile;
 import dev.smileflow.bundle.WrittenBundle;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -231,19 +232,37 @@ public final class TestBundles {
     };
   }
 
-  /** A descriptor for an Iris model of the given algorithm (no checksum yet). */
+  /** The training profile of every Iris feature (all 150 rows). */
+  public static TrainingProfile irisProfile() {
+    double[][] x = iris().x();
+    Map<String, TrainingProfile.FeatureProfile> features = new LinkedHashMap<>();
+    for (int j = 0; j < IRIS_FEATURES.size(); j++) {
+      double[] column = new double[x.length];
+      for (int i = 0; i < x.length; i++) {
+        column[i] = x[i][j];
+      }
+      features.put(IRIS_FEATURES.get(j), TrainingProfile.Numeric.of(column));
+    }
+    return new TrainingProfile(features);
+  }
+
+  /**
+   * A descriptor for an Iris model of the given algorithm with its {@link #irisProfile() training
+   * profile}, as train-job writes today (no checksum yet).
+   */
   public static BundleDescriptor irisDescriptor(String algorithm) {
     return BundleDescriptor.of(
-        algorithm,
-        Map.of("seed", Long.toString(SEED)),
-        irisFeatures(),
-        IRIS_LABEL_COLUMN,
-        IRIS_LABELS,
-        Map.of("accuracy", 0.95),
-        "iris-" + IRIS_FEATURES.size() + "x150",
-        150,
-        SEED,
-        Instant.parse("2026-01-01T00:00:00Z"));
+            algorithm,
+            Map.of("seed", Long.toString(SEED)),
+            irisFeatures(),
+            IRIS_LABEL_COLUMN,
+            IRIS_LABELS,
+            Map.of("accuracy", 0.95),
+            "iris-" + IRIS_FEATURES.size() + "x150",
+            150,
+            SEED,
+            Instant.parse("2026-01-01T00:00:00Z"))
+        .withTrainingProfile(irisProfile());
   }
 
   /** A setosa row from the training data (the first row of iris.csv). */

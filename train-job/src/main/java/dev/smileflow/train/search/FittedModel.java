@@ -2,16 +2,20 @@ package dev.smileflow.train.search;
 
 import dev.smileflow.bundle.BundleDescriptor;
 import dev.smileflow.bundle.BundleException;
+import dev.smileflow.bundle.Feature;
 import dev.smileflow.bundle.InvalidInputException;
 import dev.smileflow.bundle.LoadedModel;
 import dev.smileflow.bundle.ModelBundle;
 import dev.smileflow.bundle.Prediction;
 import dev.smileflow.bundle.Predictor;
+import dev.smileflow.bundle.TrainingProfile;
+import dev.smileflow.train.data.Column;
 import dev.smileflow.train.data.ColumnDecision;
 import dev.smileflow.train.data.Preprocessing;
 import dev.smileflow.train.data.Table;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -119,7 +123,47 @@ public record FittedModel(ModelSpec spec, Object model, Preprocessing preprocess
             train.rows(),
             seed,
             createdAt)
-        .withIgnoredInputs(data.excluded().stream().map(ColumnDecision::column).toList());
+        .withIgnoredInputs(data.excluded().stream().map(ColumnDecision::column).toList())
+        .withTrainingProfile(trainingProfile(train));
+  }
+
+  /**
+   * How each feature's values were distributed in {@code train} (missing values left out; a feature
+   * with none is left out), for the api's drift measures.
+   */
+  TrainingProfile trainingProfile(Table train) {
+    Map<String, TrainingProfile.FeatureProfile> profiles = new LinkedHashMap<>();
+    for (Feature feature : preprocessing.features()) {
+      Column column =
+          train
+              .column(feature.name())
+              .orElseThrow(() -> new IllegalStateException("no column " + feature.name()));
+      switch (column) {
+        case Column.Numeric n -> {
+          double[] values =
+              IntStream.range(0, n.size())
+                  .filter(i -> !n.isMissing(i))
+                  .mapToDouble(n::value)
+                  .toArray();
+          if (values.length > 0) {
+            profiles.put(n.name(), TrainingProfile.Numeric.of(values));
+          }
+        }
+        case Column.Categorical c -> {
+          Map<String, Long> counts = new LinkedHashMap<>();
+          for (int i = 0; i < c.size(); i++) {
+            String v = c.value(i);
+            if (v != null) {
+              counts.merge(v, 1L, Long::sum);
+            }
+          }
+          if (!counts.isEmpty()) {
+            profiles.put(c.name(), TrainingProfile.Categorical.of(counts));
+          }
+        }
+      }
+    }
+    return new TrainingProfile(profiles);
   }
 
   /** The bundle's input example: the first training row, missing values filled. */

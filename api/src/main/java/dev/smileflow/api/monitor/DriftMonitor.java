@@ -1,0 +1,125 @@
+package dev.smileflow.api.monitor;
+
+import dev.smileflow.api.metrics.ApiMetrics;
+import dev.smileflow.bundle.LoadedModel;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Serving drift: a window of the last {@code DRIFT_WINDOW} served rows, compared with the training
+ * profile their model carries. Requests only {@link #served queue} a row (never waiting: a full
+ * queue drops it, counted in {@code model_drift_rows_dropped_total}); one thread adds the rows to
+ * the window and, at most once per {@code every} (and whenever traffic pauses), recomputes the
+ * measures, exports them as the {@code model_drift_*} gauges and keeps them for {@code /v1/model}.
+ * A row of another model (after a swap) starts a new window.
+ */
+public final class DriftMonitor implements AutoCloseable {
+  /** How often the measures are recomputed under steady traffic. */
+  public static final Duration EVERY = Duration.ofSeconds(1);
+
+  static final int CAPACITY = 10_000;
+
+  /** The measures of one model's window. */
+  private record Snapshot(LoadedModel model, DriftReport report) {}
+
+  private final int windowSize;
+  private final Offloader<ServedRow> offloader;
+  private volatile @Nullable Snapshot latest;
+
+  /**
+   * @param windowSize {@code DRIFT_WINDOW}
+   * @param every the least time between two recomputations while rows keep coming
+   */
+  public DriftMonitor(int windowSize, ApiMetrics metrics, Duration every) {
+    this(windowSize, metrics, every, CAPACITY);
+  }
+
+  DriftMonitor(int windowSize, ApiMetrics metrics, Duration every, int capacity) {
+    this.windowSize = windowSize;
+    this.offloader =
+        new Offloader<>(
+            "drift", capacity, new Windows(metrics, every), n -> metrics.driftRowDropped());
+  }
+
+  /** Queues {@code row} for the window; never waits. */
+  public void served(ServedRow row) {
+    offloader.offer(row);
+  }
+
+  /**
+   * The latest measures for {@code model}: its window's, or an empty window's while no row of it
+   * has been measured yet.
+   */
+  public DriftReport report(LoadedModel model) {
+    Snapshot s = latest;
+    if (s != null && s.model() == model) {
+      return s.report();
+    }
+    return new DriftWindow(model.descriptor().trainingProfile(), windowSize).report();
+  }
+
+  @Override
+  public void close() {
+    offloader.close(Offloader.IDLE.multipliedBy(5));
+  }
+
+  /** The thread's side: the window and when it was last measured. */
+  private final class Windows implements Offloader.Sink<ServedRow> {
+    private final ApiMetrics metrics;
+    private final long everyNanos;
+    private @Nullable LoadedModel model;
+    private @Nullable DriftWindow window;
+    private boolean dirty;
+    private long measuredAt = System.nanoTime();
+
+    Windows(ApiMetrics metrics, Duration every) {
+      this.metrics = Objects.requireNonNull(metrics);
+      this.everyNanos = every.toNanos();
+    }
+
+    @Override
+    public void accept(List<ServedRow> batch) {
+      for (ServedRow row : batch) {
+        if (row.model() != model || window == null) {
+          model = row.model();
+          window = new DriftWindow(model.descriptor().trainingProfile(), windowSize);
+        }
+        window.add(row.features());
+      }
+      dirty = true;
+      if (System.nanoTime() - measuredAt >= everyNanos) {
+        measure();
+      }
+    }
+
+    @Override
+    public void idle() {
+      if (dirty) {
+        measure();
+      }
+    }
+
+    private void measure() {
+      LoadedModel m = Objects.requireNonNull(model);
+      DriftReport report = Objects.requireNonNull(window).report();
+      latest = new Snapshot(m, report);
+      metrics.drift(
+          report.windowRows(),
+          report.features().stream()
+              .filter(f -> f.psi() != null)
+              .map(f ->
+                  new ApiMetrics.FeatureDrift(
+                      f.name(),
+                      f.psi(),
+                      f.ksStatistic(),
+                      f.outOfRangeRows(),
+                      f.unseenLevelRows(),
+                      f.flagged()))
+              .toList());
+      dirty = false;
+      measuredAt = System.nanoTime();
+    }
+  }
+}
