@@ -1,5 +1,6 @@
 package dev.smileflow.bundle;
 
+import static java.util.Objects.requireNonNull;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,8 +68,8 @@ class TrainingProfileTest {
     assertTrue(Files.readString(dir.resolve("bundle.json")).contains("\"training_profile\""));
     LoadedModel m = ModelBundle.load(dir);
     assertEquals(TestBundles.irisProfile(), m.descriptor().trainingProfile());
-    var sepal =
-        (TrainingProfile.Numeric) m.descriptor().trainingProfile().features().get("sepal_length");
+    TrainingProfile profile = requireNonNull(m.descriptor().trainingProfile());
+    var sepal = (TrainingProfile.Numeric) requireNonNull(profile.features().get("sepal_length"));
     assertEquals(4.3, sepal.min());
     assertEquals(7.9, sepal.max());
     assertEquals(150, sepal.count());

@@ -1,7 +1,5 @@
 package dev.smileflow.train;
 
-import java.util.Set;
-import java.util.Objects;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,7 +16,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -135,14 +135,12 @@ class OtherDataSetsTest {
     // today's bundle carries the training profile of every feature, missing values left out
     var profile = Objects.requireNonNull(model.descriptor().trainingProfile());
     assertEquals(
-        Set.of("x0", "x1", "x2", "x3", "x4", "colour", "grade"),
-        profile.features().keySet());
+        Set.of("x0", "x1", "x2", "x3", "x4", "colour", "grade"), profile.features().keySet());
     long training = model.descriptor().trainingRows();
     long numericValues = 0;
     for (var f : model.descriptor().features()) {
       var p = profile.features().get(f.name());
-      assertEquals(
-          f instanceof Feature.Numeric, p instanceof TrainingProfile.Numeric);
+      assertEquals(f instanceof Feature.Numeric, p instanceof TrainingProfile.Numeric);
       assertTrue(p.count() > 0 && p.count() <= training, f.name() + ": " + p.count());
       if (p instanceof TrainingProfile.Numeric n) {
         numericValues += n.count();
@@ -155,9 +153,7 @@ class OtherDataSetsTest {
         colour
             .levels()
             .keySet()
-            .containsAll(
-                ((Feature.Categorical) model.descriptor().features().get(5))
-                    .levels()),
+            .containsAll(((Feature.Categorical) model.descriptor().features().get(5)).levels()),
         colour.toString());
 
     var row = new HashMap<String, Object>(model.inputExample());
