@@ -322,6 +322,11 @@ class TrainJobIT {
       List<Run> tables =
           client.tracking().searchAllRuns(RunSearch.of(exp.experimentId(), loadTable));
       assertEquals(List.of(parent.runId()), tables.stream().map(Run::runId).toList());
+      List<Run> withFlags =
+          client
+              .tracking()
+              .searchAllRuns(RunSearch.of(exp.experimentId(), "tags.slice.flagged != '0'"));
+      assertEquals(List.of(parent.runId()), withFlags.stream().map(Run::runId).toList());
     }
   }
 
