@@ -6,6 +6,7 @@ import dev.smileflow.train.registry.PromotionGate;
 import dev.smileflow.train.report.Slices;
 import dev.smileflow.train.search.CandidateResult;
 import dev.smileflow.train.search.Metric;
+import dev.smileflow.train.tracking.RunRecord;
 import dev.smileflow.train.tracking.StoredModel;
 import dev.smileflow.train.validation.Finding;
 import java.io.PrintWriter;
@@ -209,17 +210,17 @@ final class Summary {
       md.append(
           String.format(
               Locale.ROOT,
-              "No slice of the hold-out rows is flagged (%d slices in `reports/%s`).%n%n",
+              "No slice of the hold-out rows is flagged (%d slices in `%s`).%n%n",
               slices.slices().size(),
-              Slices.FILE));
+              RunRecord.SLICES_PATH));
     } else {
       md.append(
           String.format(
               Locale.ROOT,
-              "Slices of the hold-out rows worse than the whole (%s; all %d in `reports/%s`):%n",
+              "Slices of the hold-out rows worse than the whole (%s; all %d in `%s`):%n",
               Slices.rules(),
               slices.slices().size(),
-              Slices.FILE));
+              RunRecord.SLICES_PATH));
       slices.flagged().forEach(f -> md.append("- ").append(slices.why(f)).append('\n'));
       md.append('\n');
     }

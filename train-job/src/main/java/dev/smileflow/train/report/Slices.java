@@ -27,9 +27,9 @@ import java.util.stream.IntStream;
  * a slice that holds one class (an island with one species) has its macro F1 halved by a single
  * error, because the class wrongly predicted counts with F1 0.
  *
- * <p>Numeric bins are cut at the quartiles of the slice column's hold-out values (linear
- * interpolation between order statistics, as numpy's default), repeated edges dropped, the first
- * bin closed on both sides: {@code [min, q1], (q1, q2], (q2, q3], (q3, max]}.
+ * <p>Numeric bins are cut at the quartiles of the feature's hold-out values (linear interpolation
+ * between order statistics, as numpy's default), repeated edges dropped, the first bin closed on
+ * both sides: {@code [min, q1], (q1, q2], (q2, q3], (q3, max]}.
  */
 public final class Slices {
   /** Number of quantile bins of a numeric feature. */

@@ -317,6 +317,9 @@ public final class RunRecord {
   /** Where the slice table lands among the parent run's artifacts. */
   public static final String SLICES_DIR = "reports";
 
+  /** The slice table's path among the parent run's artifacts. */
+  public static final String SLICES_PATH = SLICES_DIR + "/" + Slices.FILE;
+
   /** The most {@code slice.flagged.<i>} tags written; {@code slice.flagged} counts them all. */
   static final int MAX_FLAGGED_TAGS = 20;
 
@@ -340,9 +343,7 @@ public final class RunRecord {
     for (int i = 0; i < Math.min(flagged.size(), MAX_FLAGGED_TAGS); i++) {
       tags.put("slice.flagged." + i, truncate(slices.why(flagged.get(i))));
     }
-    tags.put(
-        LOGGED_ARTIFACTS_TAG,
-        "[{\"path\": \"" + SLICES_DIR + "/" + Slices.FILE + "\", \"type\": \"table\"}]");
+    tags.put(LOGGED_ARTIFACTS_TAG, "[{\"path\": \"" + SLICES_PATH + "\", \"type\": \"table\"}]");
     return tags;
   }
 
