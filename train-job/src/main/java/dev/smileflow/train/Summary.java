@@ -3,8 +3,10 @@ package dev.smileflow.train;
 import dev.smileflow.train.data.ColumnDecision;
 import dev.smileflow.train.data.Table;
 import dev.smileflow.train.registry.PromotionGate;
+import dev.smileflow.train.report.Slices;
 import dev.smileflow.train.search.CandidateResult;
 import dev.smileflow.train.search.Metric;
+import dev.smileflow.train.tracking.RunRecord;
 import dev.smileflow.train.tracking.StoredModel;
 import dev.smileflow.train.validation.Finding;
 import java.io.PrintWriter;
@@ -133,6 +135,13 @@ final class Summary {
         holdout.get("accuracy"),
         holdout.get("f1_macro"),
         holdout.get("log_loss"));
+    Slices slices = r.refit().slices();
+    out.printf(
+        Locale.ROOT,
+        "Slices (%d, per categorical level and numeric quartile of the hold-out rows): %s%n",
+        slices.slices().size(),
+        slices.flagged().isEmpty() ? "none flagged" : slices.flagged().size() + " flagged");
+    slices.flagged().forEach(f -> out.println("Flagged slice: " + slices.why(f)));
     if (c.dryRun()) {
       out.println("Dry run: nothing was written to MLflow. Model bundle: " + r.bundleDir());
     } else {
@@ -196,6 +205,25 @@ final class Summary {
             winner.mean(c.metric()),
             holdout.get("accuracy"),
             holdout.get("f1_macro")));
+    Slices slices = r.refit().slices();
+    if (slices.flagged().isEmpty()) {
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "No slice of the hold-out rows is flagged (%d slices in `%s`).%n%n",
+              slices.slices().size(),
+              RunRecord.SLICES_PATH));
+    } else {
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "Slices of the hold-out rows worse than the whole (%s; all %d in `%s`):%n",
+              Slices.rules(),
+              slices.slices().size(),
+              RunRecord.SLICES_PATH));
+      slices.flagged().forEach(f -> md.append("- ").append(slices.why(f)).append('\n'));
+      md.append('\n');
+    }
     TrainJob.Registration registration = r.registration();
     if (registration != null) {
       PromotionGate.Decision decision = registration.outcome().decision();

@@ -11,6 +11,7 @@ import dev.smileflow.train.data.Table;
 import dev.smileflow.train.registry.PromotionGate;
 import dev.smileflow.train.registry.Registrar;
 import dev.smileflow.train.report.Reports;
+import dev.smileflow.train.report.Slices;
 import dev.smileflow.train.search.Algorithm;
 import dev.smileflow.train.search.CandidateResult;
 import dev.smileflow.train.search.CrossValidator;
@@ -133,12 +134,16 @@ final class TrainJob {
     }
   }
 
-  /** The winner refitted on the whole training split, and its hold-out evaluation and scores. */
+  /**
+   * The winner refitted on the whole training split, and its hold-out evaluation, scores and scores
+   * per slice.
+   */
   record Refit(
       CandidateResult winner,
       FittedModel fitted,
       Evaluation evaluation,
-      Map<String, Double> holdout) {
+      Map<String, Double> holdout,
+      Slices slices) {
     Refit {
       holdout = Collections.unmodifiableMap(new LinkedHashMap<>(holdout));
     }
@@ -426,12 +431,19 @@ final class TrainJob {
     CandidateResult winner = search.winner();
     FittedModel fitted = FittedModel.fit(winner.spec(), rows.train(), config.seed());
     Evaluation evaluation = fitted.evaluate(rows.test());
-    return new Refit(winner, fitted, evaluation, RunRecord.holdout(evaluation));
+    return new Refit(
+        winner,
+        fitted,
+        evaluation,
+        RunRecord.holdout(evaluation),
+        Slices.of(rows.test(), evaluation));
   }
 
   /**
    * Writes the winner's plots and classification report and uploads them with {@code
-   * candidates.csv} to the parent run; returns the report files.
+   * candidates.csv} to the parent run; uploads the slice table and tags the parent run with the
+   * flagged slices; returns the report files (the slice table is not among them: it stays out of
+   * the model).
    */
   List<Path> report(SearchResult search, Refit refit, Table table, Path work) {
     List<Path> reports =
@@ -441,6 +453,10 @@ final class TrainJob {
             table.classes(),
             refit.winner().spec().label());
     tracker.uploadToParent(reports, "reports");
+    Path slices = write(work.resolve(Slices.FILE), refit.slices().table());
+    tracker.uploadToParent(List.of(slices), RunRecord.SLICES_DIR);
+    tracker.tagParent(RunRecord.sliceTags(refit.slices()));
+    refit.slices().flagged().forEach(f -> log.warn("slice: {}", refit.slices().why(f)));
     Path csv = write(work.resolve("candidates.csv"), RunRecord.candidatesCsv(search));
     tracker.uploadToParent(List.of(csv), "");
     return reports;

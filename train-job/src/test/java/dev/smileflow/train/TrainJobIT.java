@@ -229,6 +229,110 @@ class TrainJobIT {
   }
 
   @Test
+  void theHoldoutSlicesAreATableArtifactAndTheFlaggedOnesAreTagsOnTheParentRun() throws Exception {
+    String experiment = MlflowTestServer.uniqueName("tj-slices");
+    MainTest.Outcome o =
+        train(
+            SERVER.env(),
+            "--experiment",
+            experiment,
+            "--model-name",
+            MlflowTestServer.uniqueName("tj-penguins"),
+            "--data",
+            java.nio.file.Path.of("..", "testdata", "penguins.csv").toString(),
+            "--label",
+            "species",
+            "--algorithms",
+            "decision_tree");
+    assertEquals(0, o.code(), o.err());
+    assertTrue(o.out().contains("Flagged slice: "), "a tree is weaker on some slices: " + o.out());
+    try (MlflowClient client = SERVER.newClient()) {
+      Run parent =
+          runs(client, experiment).stream()
+              .filter(r -> r.data().tag("mlflow.parentRunId").isEmpty())
+              .findFirst()
+              .orElseThrow();
+      java.nio.file.Path file = java.nio.file.Files.createTempFile("slices", ".json");
+      client.artifacts().downloadFile(parent.info().artifactUri(), "reports/slices.json", file);
+      com.fasterxml.jackson.databind.JsonNode table =
+          new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+      assertEquals(
+          "[\"feature\",\"slice\",\"rows\",\"correct\",\"accuracy\",\"f1_macro\","
+              + "\"accuracy_gap\",\"flagged\"]",
+          table.get("columns").toString());
+      com.fasterxml.jackson.databind.JsonNode whole = table.get("data").get(0);
+      int holdoutRows = (int) (double) parent.data().metric("holdout_rows").orElseThrow();
+      double overall = parent.data().metric("holdout_accuracy").orElseThrow();
+      assertEquals("*", whole.get(0).asText());
+      assertEquals(holdoutRows, whole.get(2).asInt());
+      assertEquals(overall, whole.get(4).asDouble(), 1e-6);
+
+      Map<String, Integer> islands = new HashMap<>();
+      List<String> flagged = new java.util.ArrayList<>();
+      for (com.fasterxml.jackson.databind.JsonNode row : table.get("data")) {
+        String feature = row.get(0).asText();
+        int rows = row.get(2).asInt();
+        double accuracy = row.get(4).asDouble();
+        assertEquals(Math.round(accuracy * rows), row.get(3).asInt(), row.toString());
+        boolean expected =
+            rows >= dev.smileflow.train.report.Slices.MIN_ROWS
+                && overall - accuracy > dev.smileflow.train.report.Slices.MARGIN + 1e-6;
+        assertEquals(expected, row.get(7).asBoolean(), "the flagging rule on " + row);
+        if (feature.equals("island")) {
+          islands.put(row.get(1).asText(), rows);
+        }
+        if (row.get(7).asBoolean()) {
+          flagged.add(
+              String.format(
+                  java.util.Locale.ROOT,
+                  "%s: accuracy %.2f vs %.2f overall (n=%d)",
+                  row.get(1).asText(),
+                  accuracy,
+                  overall,
+                  rows));
+        }
+      }
+      assertEquals(
+          java.util.Set.of("island = Biscoe", "island = Dream", "island = Torgersen"),
+          islands.keySet());
+      assertEquals(
+          holdoutRows, islands.values().stream().mapToInt(Integer::intValue).sum(), "" + islands);
+      assertTrue(
+          table.get("data").toString().contains("\"sex = female\""), "a slice per sex level");
+      assertEquals(
+          4,
+          java.util.stream.StreamSupport.stream(table.get("data").spliterator(), false)
+              .filter(r -> r.get(1).asText().startsWith("body_mass_g in "))
+              .count(),
+          "quartile bins of a numeric feature");
+
+      assertFalse(flagged.isEmpty(), table.toString());
+      assertEquals(
+          Integer.toString(flagged.size()), parent.data().tag("slice.flagged").orElseThrow());
+      for (int i = 0; i < flagged.size(); i++) {
+        assertEquals(flagged.get(i), parent.data().tag("slice.flagged." + i).orElseThrow());
+      }
+      assertTrue(parent.data().tag("slice.flagged." + flagged.size()).isEmpty());
+      String note = parent.data().tag("mlflow.note.content").orElseThrow();
+      assertTrue(note.contains("- " + flagged.getFirst() + "\n"), note);
+
+      // the filter mlflow.load_table("reports/slices.json") searches runs with
+      String loadTable =
+          "tags.mlflow.loggedArtifacts LIKE"
+              + " '%\"path\"%:%\"reports/slices.json\",%\"type\"%:%\"table\"%'";
+      Experiment exp = client.tracking().getExperimentByName(experiment);
+      List<Run> tables =
+          client.tracking().searchAllRuns(RunSearch.of(exp.experimentId(), loadTable));
+      assertEquals(List.of(parent.runId()), tables.stream().map(Run::runId).toList());
+      List<Run> withFlags =
+          client
+              .tracking()
+              .searchAllRuns(RunSearch.of(exp.experimentId(), "tags.slice.flagged != '0'"));
+      assertEquals(List.of(parent.runId()), withFlags.stream().map(Run::runId).toList());
+    }
+  }
+
+  @Test
   void unreachableServerExitsWithFourAndTheReason() throws Exception {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {

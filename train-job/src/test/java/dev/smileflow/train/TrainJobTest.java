@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.smileflow.train.data.Table;
 import dev.smileflow.train.report.Reports;
@@ -226,6 +227,20 @@ class TrainJobTest {
     assertTrue(t.refit().holdout().get("accuracy") > 0.85, t.refit().holdout().toString());
     assertEquals(Algorithm.LOGISTIC, t.refit().winner().spec().algorithm());
     assertTrue(t.refit().modelMetrics().containsKey("holdout_accuracy"));
+  }
+
+  @Test
+  void theHoldoutRowsAreSlicedByQuartileOfEveryIrisFeatureAndTheTableIsWritten() throws Exception {
+    Trained t = trained(TrainJob.ModelCheck.SERVED_AS_TRAINED);
+    var slices = t.refit().slices();
+    assertEquals(t.refit().evaluation().accuracy(), slices.accuracy());
+    for (String feature : List.of("sepal_length", "sepal_width", "petal_length", "petal_width")) {
+      var bins = slices.slices().stream().filter(s -> s.feature().equals(feature)).toList();
+      assertEquals(4, bins.size(), feature + ": " + bins);
+      assertEquals(30, bins.stream().mapToInt(s -> s.rows()).sum(), feature + " covers every row");
+    }
+    JsonNode table = new ObjectMapper().readTree(dir.resolve("slices.json").toFile());
+    assertEquals(17, table.get("data").size(), "the whole, then 16 slices");
   }
 
   @Test

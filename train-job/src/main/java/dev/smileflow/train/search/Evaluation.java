@@ -62,6 +62,19 @@ public final class Evaluation {
     return out;
   }
 
+  /** The evaluation of the given rows only (indices into this one's rows, in that order). */
+  public Evaluation select(int[] rows) {
+    int[] t = new int[rows.length];
+    int[] p = new int[rows.length];
+    double[][] prob = new double[rows.length][];
+    for (int i = 0; i < rows.length; i++) {
+      t[i] = truth[rows[i]];
+      p[i] = predicted[rows[i]];
+      prob[i] = probabilities[rows[i]];
+    }
+    return new Evaluation(classes, t, p, prob);
+  }
+
   /** Fraction of rows predicted correctly. */
   public double accuracy() {
     int correct = 0;

@@ -5,6 +5,7 @@ import dev.smileflow.train.data.Column;
 import dev.smileflow.train.data.ColumnDecision;
 import dev.smileflow.train.data.MissingPolicy;
 import dev.smileflow.train.data.Table;
+import dev.smileflow.train.report.Slices;
 import dev.smileflow.train.search.Algorithm;
 import dev.smileflow.train.search.CandidateResult;
 import dev.smileflow.train.search.Evaluation;
@@ -310,6 +311,39 @@ public final class RunRecord {
       tags.put(VERSION_TAG, version);
       tags.put("promotion.decision", promoted ? "promoted" : "not_promoted");
     }
+    return tags;
+  }
+
+  /** Where the slice table lands among the parent run's artifacts. */
+  public static final String SLICES_DIR = "reports";
+
+  /** The slice table's path among the parent run's artifacts. */
+  public static final String SLICES_PATH = SLICES_DIR + "/" + Slices.FILE;
+
+  /** The most {@code slice.flagged.<i>} tags written; {@code slice.flagged} counts them all. */
+  static final int MAX_FLAGGED_TAGS = 20;
+
+  /**
+   * MLflow's run tag listing the run's tables ({@code mlflow.log_table} sets it; the UI and {@code
+   * mlflow.load_table} read it).
+   */
+  static final String LOGGED_ARTIFACTS_TAG = "mlflow.loggedArtifacts";
+
+  /**
+   * The parent run's tags about the hold-out slices: {@code slice.rules}, {@code slice.flagged}
+   * (how many), {@code slice.flagged.<i>} (why each, the first {@value #MAX_FLAGGED_TAGS}) and
+   * {@code mlflow.loggedArtifacts} naming {@code reports/slices.json} as a table, in the JSON that
+   * {@code mlflow.log_table} writes.
+   */
+  public static Map<String, String> sliceTags(Slices slices) {
+    Map<String, String> tags = new LinkedHashMap<>();
+    tags.put("slice.rules", Slices.rules());
+    List<Slices.Slice> flagged = slices.flagged();
+    tags.put("slice.flagged", Integer.toString(flagged.size()));
+    for (int i = 0; i < Math.min(flagged.size(), MAX_FLAGGED_TAGS); i++) {
+      tags.put("slice.flagged." + i, truncate(slices.why(flagged.get(i))));
+    }
+    tags.put(LOGGED_ARTIFACTS_TAG, "[{\"path\": \"" + SLICES_PATH + "\", \"type\": \"table\"}]");
     return tags;
   }
 

@@ -31,6 +31,16 @@ class EvaluationTest {
   }
 
   @Test
+  void aSelectionIsScoredOnItsOwnRows() {
+    Evaluation rows = E.select(new int[] {2, 3, 5});
+    assertEquals(3, rows.size());
+    assertArrayEquals(new int[] {0, 1, 2}, rows.truth());
+    assertArrayEquals(new int[] {1, 1, 2}, rows.predicted());
+    assertEquals(2.0 / 3, rows.accuracy(), 1e-12);
+    assertArrayEquals(new double[] {0.6, 0.7, 0.2}, rows.probabilities(1), 1e-12);
+  }
+
+  @Test
   void macroF1IsTheUnweightedMeanOfPerClassF1() {
     double f0 = 2 * 1.0 * (2.0 / 3) / (1.0 + 2.0 / 3);
     double f1 = 0.5;

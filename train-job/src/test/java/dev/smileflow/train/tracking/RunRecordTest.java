@@ -14,6 +14,7 @@ import dev.smileflow.train.data.CsvTables;
 import dev.smileflow.train.data.LoadOptions;
 import dev.smileflow.train.data.MissingPolicy;
 import dev.smileflow.train.data.Table;
+import dev.smileflow.train.report.Slices;
 import dev.smileflow.train.search.Algorithm;
 import dev.smileflow.train.search.CandidateResult;
 import dev.smileflow.train.search.Evaluation;
@@ -332,6 +333,47 @@ class RunRecordTest {
     assertEquals(
         Map.of("mlflow.note.content", "s", "winner", "w"),
         RunRecord.endTags("s", "w", null, false));
+  }
+
+  @Test
+  void sliceTagsCountTheFlaggedSlicesNameTheFirstTwentyAndListTheTableAsMlflowDoes()
+      throws Exception {
+    // 1000 rows of level 'ok', all right; 25 levels of 10 rows, half of them wrong: overall 0.90
+    StringBuilder csv = new StringBuilder("g,y\n");
+    List<Integer> wrong = new ArrayList<>();
+    for (int i = 0; i < 1250; i++) {
+      String level = i < 1000 ? "ok" : String.format("L%02d", (i - 1000) / 10);
+      csv.append(level).append(',').append(i % 2 == 0 ? "a" : "b").append('\n');
+      if (i >= 1000 && i % 10 < 5) {
+        wrong.add(i);
+      }
+    }
+    Table t =
+        CsvTables.parse(
+            "g.csv",
+            csv.toString().getBytes(StandardCharsets.UTF_8),
+            new LoadOptions("y", MissingPolicy.REJECT, Set.of()));
+    int[] predicted = t.y().clone();
+    wrong.forEach(w -> predicted[w] = 1 - predicted[w]);
+    double[][] p = new double[t.rows()][];
+    java.util.Arrays.setAll(p, i -> new double[] {0.5, 0.5});
+    Slices slices = Slices.of(t, new Evaluation(2, t.y(), predicted, p));
+
+    Map<String, String> tags = RunRecord.sliceTags(slices);
+    assertEquals("25", tags.get("slice.flagged"));
+    assertEquals("g = L00: accuracy 0.50 vs 0.90 overall (n=10)", tags.get("slice.flagged.0"));
+    assertEquals("g = L19: accuracy 0.50 vs 0.90 overall (n=10)", tags.get("slice.flagged.19"));
+    assertTrue(!tags.containsKey("slice.flagged.20"), "at most 20 named");
+    assertEquals(Slices.rules(), tags.get("slice.rules"));
+    String logged = tags.get("mlflow.loggedArtifacts");
+    assertEquals("[{\"path\": \"reports/slices.json\", \"type\": \"table\"}]", logged);
+    assertEquals(
+        "reports/slices.json",
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(logged)
+            .get(0)
+            .get("path")
+            .asText());
   }
 
   @Test
