@@ -35,9 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The monitoring the compose {@code monitoring} profile ships, with real parts: the api serving a
  * model train-job registered, scraped by Debian's Prometheus with the checked-in {@code
  * deploy/prometheus/prometheus.yml} (the target pointed at it), and every query of the checked-in
- * Grafana dashboard run against that Prometheus. Grafana itself is not installable here (no Debian
- * package, no image registry, its download site unreachable), so the dashboard is checked through
- * what it asks of Prometheus.
+ * Grafana dashboard run against that Prometheus, with the shipped alert rules loaded. Grafana
+ * itself is not installable here (no Debian package, no image registry, its download site
+ * unreachable), so the dashboard is checked through what it asks of Prometheus.
  */
 class MonitoringIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -101,6 +101,7 @@ class MonitoringIT {
       String exported = api.get("/metrics").body();
       String documented = Project.read("docs/api.md");
 
+      // the shipped config and its rule file, side by side as in the container's /etc/prometheus
       Path config = tmp.resolve("prometheus.yml");
       String shipped = Project.read("deploy/prometheus/prometheus.yml");
       assertTrue(shipped.contains("\"api:8080\""), "the shipped config scrapes the api service");
@@ -108,7 +109,9 @@ class MonitoringIT {
           config,
           shipped
               .replace("\"api:8080\"", "\"127.0.0.1:" + api.port() + "\"")
-              .replace("scrape_interval: 5s", "scrape_interval: 1s"));
+              .replace("scrape_interval: 5s", "scrape_interval: 1s")
+              .replace("evaluation_interval: 15s", "evaluation_interval: 1s"));
+      Files.copy(Project.file("deploy/prometheus/alerts.yml"), tmp.resolve("alerts.yml"));
       Process prometheus =
           new ProcessBuilder(
                   prometheusBinary(),
@@ -170,6 +173,37 @@ class MonitoringIT {
                 .path("data")
                 .path("result");
         assertEquals(1.0, Double.parseDouble(refused.get(0).path("value").get(1).asText()));
+
+        JsonNode rules = get(URI.create(base.toString().replace("/query", "/rules")));
+        Set<String> alerts = new TreeSet<>();
+        String alertExpr = "";
+        for (JsonNode group : rules.path("data").path("groups")) {
+          for (JsonNode rule : group.path("rules")) {
+            alerts.add(rule.path("name").asText());
+            if (rule.path("name").asText().equals("SmileflowModelDrift")) {
+              alertExpr = rule.path("query").asText();
+            }
+          }
+        }
+        assertEquals(Set.of("SmileflowDriftMetricsAbsent", "SmileflowModelDrift"), alerts);
+        assertEquals("max(model_drift_flagged) > 0", alertExpr);
+        assertTrue(
+            query(base, alertExpr).path("data").path("result").isEmpty(),
+            "no drift yet: the alert's expression does not hold");
+
+        // traffic far from the training data: petal_length around 24 on every row
+        for (int i = 0; i < 150; i++) {
+          api.postJson(
+              "/v1/classify",
+              "{\"sepal_length\": 5.8, \"sepal_width\": 3.0, \"petal_length\": "
+                  + (24.0 + (i % 10) * 0.1)
+                  + ", \"petal_width\": 1.2}");
+        }
+        awaitSeries(
+            base, "model_drift_flagged{feature=\"petal_length\"} == 1", Duration.ofSeconds(60));
+        assertFalse(
+            query(base, alertExpr).path("data").path("result").isEmpty(),
+            "the retraining alert's expression holds once a feature drifted");
       } finally {
         prometheus.destroy();
         prometheus.waitFor();
@@ -205,10 +239,29 @@ class MonitoringIT {
   }
 
   private static JsonNode query(URI base, String expr) throws IOException, InterruptedException {
-    URI uri = URI.create(base + "?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8));
+    return get(URI.create(base + "?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8)));
+  }
+
+  private static JsonNode get(URI uri) throws IOException, InterruptedException {
     HttpResponse<String> r =
         HTTP.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
     return JSON.readTree(r.body());
+  }
+
+  @Test
+  void theRetrainingAlertWaitsThirtyMinutesAndFiresWithItsRoutingLabel() throws Exception {
+    Process promtool =
+        new ProcessBuilder(
+                Path.of(prometheusBinary()).resolveSibling("promtool").toString(),
+                "test",
+                "rules",
+                "alerts.test.yml")
+            .directory(Project.file("deploy/prometheus").toFile())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, promtool.waitFor(), out);
+    assertTrue(out.contains("SUCCESS"), out);
   }
 
   /** Waits until Prometheus has scraped {@code metric} with a value. */
