@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.smileflow.e2e.deploy.Project;
 import dev.smileflow.mlflow.testing.MlflowTestServer;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -85,19 +87,27 @@ class MonitoringIT {
     env.put("MLFLOW_TRACKING_URI", tracking);
     env.put("MLFLOW_EXPERIMENT_NAME", MlflowTestServer.uniqueName("monitoring-exp"));
     env.put("MODEL_NAME", MlflowTestServer.uniqueName("monitoring"));
+    // Penguins: numeric and categorical features, so every drift family has series
     JarProcess.Result trained =
         JarProcess.run(
-            JarProcess.jar("trainJob.jar"), env, tmp.resolve("train.log"), Duration.ofMinutes(5));
+            JarProcess.jar("trainJob.jar"),
+            env,
+            tmp.resolve("train.log"),
+            Duration.ofMinutes(5),
+            "--data",
+            Project.file("testdata/penguins.csv").toString(),
+            "--label",
+            "species",
+            "--algorithms",
+            "logistic");
     assertEquals(0, trained.exitCode(), trained.output());
 
     try (ApiServer api = ApiServer.startReady(env, tmp.resolve("api.log"))) {
+      ObjectNode adelie = firstPenguin(JSON.readTree(api.get("/v1/model").body()));
       for (int i = 0; i < 30; i++) {
-        api.postJson(
-            "/v1/classify",
-            "{\"sepal_length\": 5.1, \"sepal_width\": 3.5, \"petal_length\": 1.4,"
-                + " \"petal_width\": 0.2}");
+        api.postJson("/v1/classify", adelie.toString());
       }
-      assertEquals(400, api.postJson("/v1/classify", "{\"sepal_length\": \"x\"}").statusCode());
+      assertEquals(400, api.postJson("/v1/classify", "{\"bill_length_mm\": \"x\"}").statusCode());
       String exported = api.get("/metrics").body();
       String documented = Project.read("docs/api.md");
 
@@ -165,7 +175,7 @@ class MonitoringIT {
                 .path("data")
                 .path("result");
         assertFalse(byLabel.isEmpty(), "predictions by label and version reach Prometheus");
-        assertEquals("Iris-setosa", byLabel.get(0).path("metric").path("label").asText());
+        assertEquals("Adelie", byLabel.get(0).path("metric").path("label").asText());
         assertEquals(
             30.0, Double.parseDouble(byLabel.get(0).path("value").get(1).asText()), "30 rows");
         JsonNode refused =
@@ -191,16 +201,14 @@ class MonitoringIT {
             query(base, alertExpr).path("data").path("result").isEmpty(),
             "no drift yet: the alert's expression does not hold");
 
-        // traffic far from the training data: petal_length around 24 on every row
+        // traffic far from the training data: bills about 100 mm longer on every row
         for (int i = 0; i < 150; i++) {
-          api.postJson(
-              "/v1/classify",
-              "{\"sepal_length\": 5.8, \"sepal_width\": 3.0, \"petal_length\": "
-                  + (24.0 + (i % 10) * 0.1)
-                  + ", \"petal_width\": 1.2}");
+          ObjectNode shifted = adelie.deepCopy();
+          shifted.put("bill_length_mm", 139.1 + (i % 10) * 0.1);
+          api.postJson("/v1/classify", shifted.toString());
         }
         awaitSeries(
-            base, "model_drift_flagged{feature=\"petal_length\"} == 1", Duration.ofSeconds(60));
+            base, "model_drift_flagged{feature=\"bill_length_mm\"} == 1", Duration.ofSeconds(60));
         assertFalse(
             query(base, alertExpr).path("data").path("result").isEmpty(),
             "the retraining alert's expression holds once a feature drifted");
@@ -209,6 +217,37 @@ class MonitoringIT {
         prometheus.waitFor();
       }
     }
+  }
+
+  /** The first row of testdata/penguins.csv with the features the served model takes. */
+  private static ObjectNode firstPenguin(JsonNode model) {
+    List<String> lines = Project.read("testdata/penguins.csv").lines().limit(2).toList();
+    String[] names = lines.get(0).split(",");
+    String[] values = lines.get(1).split(",");
+    Set<String> inputs = new TreeSet<>();
+    model
+        .path("data")
+        .path("signature")
+        .path("inputs")
+        .forEach(i -> inputs.add(i.path("name").asText()));
+    ObjectNode row = JSON.createObjectNode();
+    for (int c = 0; c < names.length; c++) {
+      if (inputs.contains(names[c])) {
+        if (values[c].matches("-?[0-9.]+")) {
+          row.put(names[c], Double.parseDouble(values[c]));
+        } else {
+          row.put(names[c], values[c]);
+        }
+      }
+    }
+    assertEquals(inputs, iterableToSet(row.fieldNames()), "the first penguin has every input");
+    return row;
+  }
+
+  private static Set<String> iterableToSet(Iterator<String> names) {
+    Set<String> out = new TreeSet<>();
+    names.forEachRemaining(out::add);
+    return out;
   }
 
   private static String prometheusBinary() {
