@@ -124,7 +124,7 @@ public final class Main {
     try {
       mlflow = MlflowConfig.fromEnv(env);
     } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage(), e);
+      throw new UsageException(e);
     }
     try (MlflowClient client = MlflowClient.create(mlflow)) {
       MlflowTracker tracker = new MlflowTracker(client, config.experiment(), config.runTags());

@@ -401,7 +401,7 @@ final class TrainCommand implements Callable<Integer> {
     } catch (UsageException e) {
       throw e;
     } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage(), e);
+      throw new UsageException(e);
     }
   }
 

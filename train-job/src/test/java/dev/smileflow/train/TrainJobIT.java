@@ -1,5 +1,6 @@
 package dev.smileflow.train;
 
+import static java.util.Objects.requireNonNull;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -101,7 +102,9 @@ class TrainJobIT {
       DatasetInput dataset = parent.inputs().datasetInputs().getFirst();
       assertEquals("training", dataset.context().orElseThrow());
       assertTrue(dataset.dataset().digest().length() <= 36);
-      assertTrue(dataset.dataset().schema().contains("\"mlflow_colspec\""));
+      assertTrue(
+          requireNonNull(dataset.dataset().schema(), "the data set has a schema")
+              .contains("\"mlflow_colspec\""));
 
       LoggedModel logged = client.loggedModels().get(modelId);
       assertEquals(LoggedModelStatus.LOGGED_MODEL_READY, logged.info().status());
@@ -253,7 +256,12 @@ class TrainJobIT {
               .findFirst()
               .orElseThrow();
       java.nio.file.Path file = java.nio.file.Files.createTempFile("slices", ".json");
-      client.artifacts().downloadFile(parent.info().artifactUri(), "reports/slices.json", file);
+      client
+          .artifacts()
+          .downloadFile(
+              requireNonNull(parent.info().artifactUri(), "the run has an artifact location"),
+              "reports/slices.json",
+              file);
       com.fasterxml.jackson.databind.JsonNode table =
           new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
       assertEquals(

@@ -1,5 +1,6 @@
 package dev.smileflow.train.tracking;
 
+import static java.util.Objects.requireNonNull;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +9,8 @@ import dev.smileflow.mlflow.Param;
 import dev.smileflow.mlflow.Run;
 import dev.smileflow.mlflow.RunData;
 import dev.smileflow.mlflow.RunInfo;
+import dev.smileflow.mlflow.RunInputs;
+import dev.smileflow.mlflow.RunOutputs;
 import dev.smileflow.mlflow.RunStatus;
 import dev.smileflow.mlflow.Tag;
 import dev.smileflow.train.data.CsvTables;
@@ -258,7 +261,8 @@ class RunRecordTest {
     assertEquals("x".repeat(5000), RunRecord.truncate("x".repeat(5001)));
     assertEquals("short", RunRecord.truncate("short"));
     Map<String, String> tags = RunRecord.candidateTags(failed(0, TREE, "boom ".repeat(2000)), 1);
-    assertEquals(5000, tags.get("candidate.failure").length());
+    assertEquals(
+        5000, requireNonNull(tags.get("candidate.failure"), "a failure is tagged").length());
   }
 
   @Test
@@ -296,7 +300,7 @@ class RunRecordTest {
             "cv_log_loss_mean",
             "cv_log_loss_std"),
         List.copyOf(model.keySet()));
-    assertEquals(0.95, model.get("cv_accuracy_mean"), 1e-12);
+    assertEquals(0.95, requireNonNull(model.get("cv_accuracy_mean"), "cv mean is a metric"), 1e-12);
 
     Map<String, Double> parent = RunRecord.parentMetrics(holdout, search, 120, 30);
     Map<String, Double> expected = new LinkedHashMap<>();
@@ -462,8 +466,8 @@ class RunRecordTest {
             List.copyOf(latest.values()),
             Param.of(RunRecord.candidateParams(c)),
             Tag.of(RunRecord.candidateTags(c, winnerIndex))),
-        null,
-        null);
+        new RunInputs(List.of(), List.of()),
+        new RunOutputs(List.of()));
   }
 
   @Test
@@ -484,7 +488,8 @@ class RunRecordTest {
             () ->
                 RunRecord.candidate(
                     tree, List.of(LOGISTIC, new ModelSpec.DecisionTreeSpec(8, 5)), 2));
-    assertTrue(e.getMessage().contains("max_depth=3"), e.getMessage());
-    assertTrue(e.getMessage().contains("decision_tree(max_depth=8"), e.getMessage());
+    String message = requireNonNull(e.getMessage(), "the refusal names both candidates");
+    assertTrue(message.contains("max_depth=3"), message);
+    assertTrue(message.contains("decision_tree(max_depth=8"), message);
   }
 }
