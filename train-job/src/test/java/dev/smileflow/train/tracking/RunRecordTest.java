@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.smileflow.mlflow.Param;
 import dev.smileflow.mlflow.Run;
 import dev.smileflow.mlflow.RunData;
@@ -31,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -360,7 +362,7 @@ class RunRecordTest {
     int[] predicted = t.y().clone();
     wrong.forEach(w -> predicted[w] = 1 - predicted[w]);
     double[][] p = new double[t.rows()][];
-    java.util.Arrays.setAll(p, i -> new double[] {0.5, 0.5});
+    Arrays.setAll(p, i -> new double[] {0.5, 0.5});
     Slices slices = Slices.of(t, new Evaluation(2, t.y(), predicted, p));
 
     Map<String, String> tags = RunRecord.sliceTags(slices);
@@ -372,12 +374,7 @@ class RunRecordTest {
     String logged = tags.get("mlflow.loggedArtifacts");
     assertEquals("[{\"path\": \"reports/slices.json\", \"type\": \"table\"}]", logged);
     assertEquals(
-        "reports/slices.json",
-        new com.fasterxml.jackson.databind.ObjectMapper()
-            .readTree(logged)
-            .get(0)
-            .get("path")
-            .asText());
+        "reports/slices.json", new ObjectMapper().readTree(logged).get(0).get("path").asText());
   }
 
   @Test
