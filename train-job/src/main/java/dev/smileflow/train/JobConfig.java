@@ -133,7 +133,7 @@ public record JobConfig(
       try {
         JobExecution.requireJobId(jobId);
       } catch (IllegalArgumentException e) {
-        throw new UsageException(e.getMessage(), e);
+        throw new UsageException(e);
       }
     }
     if (waitTimeout.isNegative() || waitTimeout.isZero()) {
@@ -151,7 +151,7 @@ public record JobConfig(
     try {
       return new LoadOptions(label, missing, categorical, drop, keep, delimiter, decimal);
     } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage(), e);
+      throw new UsageException(e);
     }
   }
 

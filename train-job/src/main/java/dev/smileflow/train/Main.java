@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 
 /**
@@ -124,7 +125,7 @@ public final class Main {
     try {
       mlflow = MlflowConfig.fromEnv(env);
     } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage(), e);
+      throw new UsageException(e);
     }
     try (MlflowClient client = MlflowClient.create(mlflow)) {
       MlflowTracker tracker = new MlflowTracker(client, config.experiment(), config.runTags());
@@ -169,7 +170,7 @@ public final class Main {
   }
 
   /** The commit of the git checkout containing {@code dir}, read from {@code .git}, or null. */
-  static @org.jspecify.annotations.Nullable String gitHead(Path dir) {
+  static @Nullable String gitHead(Path dir) {
     for (Path d = dir; d != null; d = d.getParent()) {
       Path git = d.resolve(".git");
       if (!Files.isDirectory(git)) {

@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -218,7 +219,9 @@ final class ShardedJob {
       if (found == null) {
         steps.startRun(
             p.rows(), p.checks(), p.plan(), Map.of(RunRecord.JOB_ID_TAG, execution.jobId()));
-        parentId = tracker.parentRunId();
+        parentId =
+            Objects.requireNonNull(
+                tracker.parentRunId(), "startRun has just started the parent run");
       } else {
         log.info("{}: continuing parent run {}", shard.label(), found);
         tracker.attachParent(found);

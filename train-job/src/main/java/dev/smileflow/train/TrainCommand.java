@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -352,7 +353,7 @@ final class TrainCommand implements Callable<Integer> {
         }
       }
       boolean random =
-          switch (search.trim().toLowerCase(java.util.Locale.ROOT)) {
+          switch (search.trim().toLowerCase(Locale.ROOT)) {
             case "grid" -> false;
             case "random" -> true;
             default ->
@@ -401,7 +402,7 @@ final class TrainCommand implements Callable<Integer> {
     } catch (UsageException e) {
       throw e;
     } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage(), e);
+      throw new UsageException(e);
     }
   }
 

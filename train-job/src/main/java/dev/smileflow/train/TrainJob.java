@@ -380,7 +380,7 @@ final class TrainJob {
       }
       return config.randomSearch() ? space.random(config.trials(), config.seed()) : space.grid();
     } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage(), e);
+      throw new UsageException(e);
     }
   }
 

@@ -9,4 +9,9 @@ public final class UsageException extends RuntimeException {
   public UsageException(String message, Throwable cause) {
     super(message, cause);
   }
+
+  /** The value {@code refused} names in its message, as a usage error. */
+  public UsageException(IllegalArgumentException refused) {
+    super(refused.getMessage(), refused);
+  }
 }

@@ -1,5 +1,6 @@
 package dev.smileflow.train;
 
+import static java.util.Objects.requireNonNull;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,7 +36,8 @@ class Mlflow2TrainJobIT {
       assertEquals("runs:/" + v1.runId() + "/model", v1.source());
       assertEquals(Stage.PRODUCTION, v1.currentStage());
       assertEquals("1", client.registry().getVersionByAlias(model, "production").version());
-      Run parent = client.tracking().getRun(v1.runId());
+      Run parent =
+          client.tracking().getRun(requireNonNull(v1.runId(), "v1 was registered from a run"));
       assertFalse(parent.inputs().datasetInputs().isEmpty(), "the data set is a run input");
       List<String> files =
           client.artifacts().listFiles(parent.info().artifactUri() + "/model").stream()

@@ -1,5 +1,6 @@
 package dev.smileflow.train;
 
+import static java.util.Objects.requireNonNull;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -139,7 +140,7 @@ class OtherDataSetsTest {
     long training = model.descriptor().trainingRows();
     long numericValues = 0;
     for (var f : model.descriptor().features()) {
-      var p = profile.features().get(f.name());
+      var p = requireNonNull(profile.features().get(f.name()), f.name() + " is profiled");
       assertEquals(f instanceof Feature.Numeric, p instanceof TrainingProfile.Numeric);
       assertTrue(p.count() > 0 && p.count() <= training, f.name() + ": " + p.count());
       if (p instanceof TrainingProfile.Numeric n) {
@@ -148,7 +149,9 @@ class OtherDataSetsTest {
       }
     }
     assertTrue(numericValues < 5 * training, "missing values are not profiled");
-    var colour = (TrainingProfile.Categorical) profile.features().get("colour");
+    var colour =
+        (TrainingProfile.Categorical)
+            requireNonNull(profile.features().get("colour"), "colour is profiled");
     assertTrue(
         colour
             .levels()

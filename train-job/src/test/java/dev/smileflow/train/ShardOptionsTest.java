@@ -1,5 +1,6 @@
 package dev.smileflow.train;
 
+import static java.util.Objects.requireNonNull;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -21,7 +22,9 @@ class ShardOptionsTest {
   }
 
   private static String refused(Map<String, String> env, String... args) {
-    return assertThrows(UsageException.class, () -> config(env, args)).getMessage();
+    return requireNonNull(
+        assertThrows(UsageException.class, () -> config(env, args)).getMessage(),
+        "a refusal says why");
   }
 
   @Test

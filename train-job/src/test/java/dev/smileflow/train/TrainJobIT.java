@@ -1,10 +1,13 @@
 package dev.smileflow.train;
 
+import static java.util.Objects.requireNonNull;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.smileflow.mlflow.ArtifactFile;
 import dev.smileflow.mlflow.DatasetInput;
 import dev.smileflow.mlflow.Experiment;
@@ -18,6 +21,7 @@ import dev.smileflow.mlflow.RunStatus;
 import dev.smileflow.mlflow.Stage;
 import dev.smileflow.mlflow.Tag;
 import dev.smileflow.mlflow.testing.MlflowTestServer;
+import dev.smileflow.train.report.Slices;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,9 +29,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 
 /** train-job against a real MLflow server. */
@@ -101,7 +109,9 @@ class TrainJobIT {
       DatasetInput dataset = parent.inputs().datasetInputs().getFirst();
       assertEquals("training", dataset.context().orElseThrow());
       assertTrue(dataset.dataset().digest().length() <= 36);
-      assertTrue(dataset.dataset().schema().contains("\"mlflow_colspec\""));
+      assertTrue(
+          requireNonNull(dataset.dataset().schema(), "the data set has a schema")
+              .contains("\"mlflow_colspec\""));
 
       LoggedModel logged = client.loggedModels().get(modelId);
       assertEquals(LoggedModelStatus.LOGGED_MODEL_READY, logged.info().status());
@@ -239,7 +249,7 @@ class TrainJobIT {
             "--model-name",
             MlflowTestServer.uniqueName("tj-penguins"),
             "--data",
-            java.nio.file.Path.of("..", "testdata", "penguins.csv").toString(),
+            Path.of("..", "testdata", "penguins.csv").toString(),
             "--label",
             "species",
             "--algorithms",
@@ -252,15 +262,19 @@ class TrainJobIT {
               .filter(r -> r.data().tag("mlflow.parentRunId").isEmpty())
               .findFirst()
               .orElseThrow();
-      java.nio.file.Path file = java.nio.file.Files.createTempFile("slices", ".json");
-      client.artifacts().downloadFile(parent.info().artifactUri(), "reports/slices.json", file);
-      com.fasterxml.jackson.databind.JsonNode table =
-          new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+      Path file = Files.createTempFile("slices", ".json");
+      client
+          .artifacts()
+          .downloadFile(
+              requireNonNull(parent.info().artifactUri(), "the run has an artifact location"),
+              "reports/slices.json",
+              file);
+      JsonNode table = new ObjectMapper().readTree(file.toFile());
       assertEquals(
           "[\"feature\",\"slice\",\"rows\",\"correct\",\"accuracy\",\"f1_macro\","
               + "\"accuracy_gap\",\"flagged\"]",
           table.get("columns").toString());
-      com.fasterxml.jackson.databind.JsonNode whole = table.get("data").get(0);
+      JsonNode whole = table.get("data").get(0);
       int holdoutRows = (int) (double) parent.data().metric("holdout_rows").orElseThrow();
       double overall = parent.data().metric("holdout_accuracy").orElseThrow();
       assertEquals("*", whole.get(0).asText());
@@ -268,15 +282,13 @@ class TrainJobIT {
       assertEquals(overall, whole.get(4).asDouble(), 1e-6);
 
       Map<String, Integer> islands = new HashMap<>();
-      List<String> flagged = new java.util.ArrayList<>();
-      for (com.fasterxml.jackson.databind.JsonNode row : table.get("data")) {
+      List<String> flagged = new ArrayList<>();
+      for (JsonNode row : table.get("data")) {
         String feature = row.get(0).asText();
         int rows = row.get(2).asInt();
         double accuracy = row.get(4).asDouble();
         assertEquals(Math.round(accuracy * rows), row.get(3).asInt(), row.toString());
-        boolean expected =
-            rows >= dev.smileflow.train.report.Slices.MIN_ROWS
-                && overall - accuracy > dev.smileflow.train.report.Slices.MARGIN + 1e-6;
+        boolean expected = rows >= Slices.MIN_ROWS && overall - accuracy > Slices.MARGIN + 1e-6;
         assertEquals(expected, row.get(7).asBoolean(), "the flagging rule on " + row);
         if (feature.equals("island")) {
           islands.put(row.get(1).asText(), rows);
@@ -284,7 +296,7 @@ class TrainJobIT {
         if (row.get(7).asBoolean()) {
           flagged.add(
               String.format(
-                  java.util.Locale.ROOT,
+                  Locale.ROOT,
                   "%s: accuracy %.2f vs %.2f overall (n=%d)",
                   row.get(1).asText(),
                   accuracy,
@@ -293,15 +305,14 @@ class TrainJobIT {
         }
       }
       assertEquals(
-          java.util.Set.of("island = Biscoe", "island = Dream", "island = Torgersen"),
-          islands.keySet());
+          Set.of("island = Biscoe", "island = Dream", "island = Torgersen"), islands.keySet());
       assertEquals(
           holdoutRows, islands.values().stream().mapToInt(Integer::intValue).sum(), "" + islands);
       assertTrue(
           table.get("data").toString().contains("\"sex = female\""), "a slice per sex level");
       assertEquals(
           4,
-          java.util.stream.StreamSupport.stream(table.get("data").spliterator(), false)
+          StreamSupport.stream(table.get("data").spliterator(), false)
               .filter(r -> r.get(1).asText().startsWith("body_mass_g in "))
               .count(),
           "quartile bins of a numeric feature");

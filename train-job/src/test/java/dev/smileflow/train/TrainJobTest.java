@@ -1,5 +1,6 @@
 package dev.smileflow.train;
 
+import static java.util.Objects.requireNonNull;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -224,7 +225,9 @@ class TrainJobTest {
     Trained t = trained(TrainJob.ModelCheck.SERVED_AS_TRAINED);
     assertEquals(30, t.refit().evaluation().size());
     assertEquals(t.refit().evaluation().accuracy(), t.refit().holdout().get("accuracy"));
-    assertTrue(t.refit().holdout().get("accuracy") > 0.85, t.refit().holdout().toString());
+    assertTrue(
+        requireNonNull(t.refit().holdout().get("accuracy"), "accuracy is scored") > 0.85,
+        t.refit().holdout().toString());
     assertEquals(Algorithm.LOGISTIC, t.refit().winner().spec().algorithm());
     assertTrue(t.refit().modelMetrics().containsKey("holdout_accuracy"));
   }

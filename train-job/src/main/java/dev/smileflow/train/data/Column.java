@@ -1,7 +1,8 @@
 package dev.smileflow.train.data;
 
-import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -64,16 +65,26 @@ public sealed interface Column permits Column.Numeric, Column.Categorical {
   /** A categorical column; its levels are every distinct value in the file, sorted. */
   final class Categorical implements Column {
     private final String name;
-    private final String[] values;
+    private final @Nullable String[] values;
     private final List<String> levels;
 
-    Categorical(String name, String[] values) {
+    Categorical(String name, @Nullable String[] values) {
       this.name = name;
       this.values = values;
-      this.levels = Arrays.stream(values).filter(v -> v != null).distinct().sorted().toList();
+      this.levels = levels(values);
     }
 
-    private Categorical(String name, String[] values, List<String> levels) {
+    private static List<String> levels(@Nullable String[] values) {
+      Set<String> distinct = new TreeSet<>();
+      for (String value : values) {
+        if (value != null) {
+          distinct.add(value);
+        }
+      }
+      return List.copyOf(distinct);
+    }
+
+    private Categorical(String name, @Nullable String[] values, List<String> levels) {
       this.name = name;
       this.values = values;
       this.levels = levels;
@@ -105,7 +116,7 @@ public sealed interface Column permits Column.Numeric, Column.Categorical {
     }
 
     Categorical select(int[] rows) {
-      String[] out = new String[rows.length];
+      @Nullable String[] out = new @Nullable String[rows.length];
       for (int i = 0; i < rows.length; i++) {
         out[i] = values[rows[i]];
       }

@@ -21,9 +21,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a CSV file with a header row into a {@link Table}.
@@ -144,7 +146,7 @@ public final class CsvTables {
     if (rows == 0) {
       throw new DataException(DataError.EMPTY, source + " has a header but no data rows");
     }
-    String[][] cells = new String[rows][];
+    @Nullable String[][] cells = new @Nullable String[rows][];
     for (int i = 0; i < rows; i++) {
       CSVRecord record = records.get(i + 1);
       if (record.size() != header.size()) {
@@ -161,7 +163,7 @@ public final class CsvTables {
                 + dialect
                 + ")");
       }
-      String[] row = new String[header.size()];
+      @Nullable String[] row = new @Nullable String[header.size()];
       for (int j = 0; j < row.length; j++) {
         String value = record.get(j);
         row[j] = MISSING_TOKENS.contains(value.toLowerCase(Locale.ROOT)) ? null : value;
@@ -204,12 +206,12 @@ public final class CsvTables {
 
   /** The decision about column {@code j}: dropped, screened, or kept despite the screen. */
   private static ColumnDecision decide(
-      String name, int j, String[][] cells, CsvDialect dialect, LoadOptions options) {
+      String name, int j, @Nullable String[][] cells, CsvDialect dialect, LoadOptions options) {
     if (options.drop().contains(name)) {
       return new ColumnDecision(name, ColumnDecision.Reason.DROPPED, "named in --drop");
     }
-    List<String> values = new ArrayList<>(cells.length);
-    for (String[] row : cells) {
+    List<@Nullable String> values = new ArrayList<>(cells.length);
+    for (@Nullable String[] row : cells) {
       values.add(row[j]);
     }
     ColumnDecision screened = ColumnScreen.screen(name, values, dialect);
@@ -244,7 +246,7 @@ public final class CsvTables {
       int labelIndex,
       List<Integer> features,
       List<ColumnDecision> decisions,
-      String[][] cells,
+      @Nullable String[][] cells,
       CsvDialect dialect,
       LoadOptions options) {
     List<Integer> used = new ArrayList<>(features);
@@ -252,9 +254,9 @@ public final class CsvTables {
     used.sort(null);
     // Missing values in the label and the features: reject (first one wins the message) or drop
     // whole rows.
-    List<String[]> kept = new ArrayList<>(cells.length);
+    List<@Nullable String[]> kept = new ArrayList<>(cells.length);
     for (int i = 0; i < cells.length; i++) {
-      String[] row = cells[i];
+      @Nullable String[] row = cells[i];
       boolean drop = false;
       for (int k = 0; k < used.size() && !drop; k++) {
         int j = used.get(k);
@@ -296,7 +298,9 @@ public final class CsvTables {
     }
     String[] labels = new String[n];
     for (int i = 0; i < n; i++) {
-      labels[i] = kept.get(i)[labelIndex];
+      labels[i] =
+          Objects.requireNonNull(
+              kept.get(i)[labelIndex], "rows missing their label were dropped or refused above");
     }
     List<String> classes = classOrder(labels);
     if (classes.size() < 2) {
@@ -315,7 +319,7 @@ public final class CsvTables {
     }
     int[] y = new int[n];
     for (int i = 0; i < n; i++) {
-      y[i] = classIndex.get(labels[i]);
+      y[i] = Objects.requireNonNull(classIndex.get(labels[i]), "classes holds every label");
     }
     return new Table(
         source, digest, columns, header.get(labelIndex), classes, y, options.missing(), decisions);
@@ -325,7 +329,7 @@ public final class CsvTables {
       String source,
       String name,
       int j,
-      List<String[]> rows,
+      List<@Nullable String[]> rows,
       CsvDialect dialect,
       boolean forceCategorical) {
     int n = rows.size();
@@ -371,7 +375,7 @@ public final class CsvTables {
               + present
               + " rows)");
     }
-    String[] values = new String[n];
+    @Nullable String[] values = new @Nullable String[n];
     for (int i = 0; i < n; i++) {
       values[i] = rows.get(i)[j];
     }

@@ -1,5 +1,7 @@
 package dev.smileflow.train.data;
 
+import java.util.Objects;
+
 /**
  * The input data cannot be used; the message names the file and, where it applies, the column and
  * row.
@@ -15,6 +17,12 @@ public final class DataException extends RuntimeException {
   public DataException(DataError code, String message, Throwable cause) {
     super(message, cause);
     this.code = code;
+  }
+
+  /** Never null: every constructor takes the message. */
+  @Override
+  public String getMessage() {
+    return Objects.requireNonNull(super.getMessage());
   }
 
   /** The machine-readable kind of problem. */

@@ -1,5 +1,6 @@
 package dev.smileflow.train.data;
 
+import dev.smileflow.train.data.CsvDialect.Decimal;
 import java.util.HashSet;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -23,7 +24,9 @@ public record LoadOptions(
     Set<String> drop,
     Set<String> keep,
     @Nullable Character delimiter,
-    CsvDialect.@Nullable Decimal decimal) {
+    // Not CsvDialect.@Nullable Decimal: javac (JDK 25) writes that annotation into the compact
+    // constructor's class file as FIELD, so NullAway would see a non-null parameter from tests.
+    @Nullable Decimal decimal) {
   public LoadOptions {
     if (label.isBlank()) {
       throw new IllegalArgumentException("label column name is blank");

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -15,12 +16,12 @@ public enum Algorithm {
       "logistic",
       false,
       Map.of("lambda", List.of(0.01, 0.1, 1.0)),
-      p -> new ModelSpec.Logistic(p.get("lambda"))),
+      p -> new ModelSpec.Logistic(real(p, "lambda"))),
   SVM(
       "svm",
       false,
       Map.of("c", List.of(1.0, 10.0), "sigma_scale", List.of(0.5, 1.0, 2.0)),
-      p -> new ModelSpec.Svm(p.get("c"), p.get("sigma_scale"))),
+      p -> new ModelSpec.Svm(real(p, "c"), real(p, "sigma_scale"))),
   RANDOM_FOREST(
       "random_forest",
       false,
@@ -34,7 +35,7 @@ public enum Algorithm {
       Map.of("trees", List.of(50.0), "max_nodes", List.of(4.0, 8.0), "shrinkage", List.of(0.1)),
       p ->
           new ModelSpec.GradientBoosting(
-              integer(p, "trees"), integer(p, "max_nodes"), p.get("shrinkage"))),
+              integer(p, "trees"), integer(p, "max_nodes"), real(p, "shrinkage"))),
   DECISION_TREE(
       "decision_tree",
       false,
@@ -45,8 +46,8 @@ public enum Algorithm {
       "naive_bayes",
       false,
       Map.of("var_smoothing", List.of(1e-9)),
-      p -> new ModelSpec.NaiveBayesSpec(p.get("var_smoothing"))),
-  LDA("lda", true, Map.of("ridge", List.of(1e-4)), p -> new ModelSpec.Lda(p.get("ridge")));
+      p -> new ModelSpec.NaiveBayesSpec(real(p, "var_smoothing"))),
+  LDA("lda", true, Map.of("ridge", List.of(1e-4)), p -> new ModelSpec.Lda(real(p, "ridge")));
 
   private final String id;
   private final boolean needsBlas;
@@ -139,8 +140,13 @@ public enum Algorithm {
                     + ")"));
   }
 
+  /** The value of {@code name}, which {@link #spec} has checked is there. */
+  private static double real(Map<String, Double> p, String name) {
+    return Objects.requireNonNull(p.get(name), () -> "spec() checks that " + name + " has a value");
+  }
+
   private static int integer(Map<String, Double> p, String name) {
-    double value = p.get(name);
+    double value = real(p, name);
     if (value != Math.rint(value)) {
       throw new IllegalArgumentException(name + " must be a whole number, got " + value);
     }

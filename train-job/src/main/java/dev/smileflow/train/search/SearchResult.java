@@ -1,5 +1,6 @@
 package dev.smileflow.train.search;
 
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
@@ -75,6 +76,6 @@ public record SearchResult(List<CandidateResult> candidates, Metric metric, int 
   }
 
   private static int lexicographic(double[] a, double[] b) {
-    return java.util.Arrays.compare(a, b);
+    return Arrays.compare(a, b);
   }
 }

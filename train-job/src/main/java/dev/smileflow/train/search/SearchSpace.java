@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
 
@@ -128,8 +129,13 @@ public final class SearchSpace {
       return this;
     }
     Map<Algorithm, Map<String, Values>> copy = new LinkedHashMap<>();
-    spaces.forEach((a, p) -> copy.put(a, new LinkedHashMap<>(p)));
-    copy.get(algorithm).put(param, values);
+    spaces.forEach((a, p) -> {
+      Map<String, Values> params = new LinkedHashMap<>(p);
+      if (a == algorithm) {
+        params.put(param, values);
+      }
+      copy.put(a, params);
+    });
     return new SearchSpace(copy);
   }
 
@@ -262,7 +268,11 @@ public final class SearchSpace {
   }
 
   private static boolean isInteger(Algorithm algorithm, String param) {
-    return algorithm.defaultGrid().get(param).stream().allMatch(v -> v == Math.rint(v))
+    List<Double> defaults =
+        Objects.requireNonNull(
+            algorithm.defaultGrid().get(param),
+            "the search space holds only known hyperparameters");
+    return defaults.stream().allMatch(v -> v == Math.rint(v))
         && !param.equals("c")
         && !param.equals("sigma_scale")
         && !param.equals("lambda");

@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -211,11 +212,11 @@ public final class JobExecution {
     return counts;
   }
 
-  /** What the select step read back: every candidate's result and its run id. */
-  public record Candidates(List<CandidateResult> results, Map<Integer, String> runIds) {
+  /** What the select step read back: every candidate's result and its run id, in index order. */
+  public record Candidates(List<CandidateResult> results, List<String> runIds) {
     public Candidates {
       results = List.copyOf(results);
-      runIds = Map.copyOf(runIds);
+      runIds = List.copyOf(runIds);
     }
   }
 
@@ -251,11 +252,11 @@ public final class JobExecution {
           "candidates are missing from " + String.join(", ", missing) + " of job " + jobId);
     }
     List<CandidateResult> results = new ArrayList<>();
-    Map<Integer, String> ids = new LinkedHashMap<>();
+    List<String> ids = new ArrayList<>();
     for (int i = 0; i < plan.size(); i++) {
-      Run run = byIndex.get(i);
+      Run run = Objects.requireNonNull(byIndex.get(i), "a missing candidate was refused above");
       results.add(RunRecord.candidate(run, plan, folds));
-      ids.put(i, run.runId());
+      ids.add(run.runId());
     }
     return new Candidates(results, ids);
   }

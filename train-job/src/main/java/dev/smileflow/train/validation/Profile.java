@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 
@@ -135,7 +136,10 @@ public record Profile(long rows, Map<String, Long> classes, Map<String, FeatureP
           "cannot read reference profile "
               + file
               + ": "
-              + e.getMessage().lines().findFirst().orElse(""),
+              + Objects.requireNonNullElse(e.getMessage(), e.toString())
+                  .lines()
+                  .findFirst()
+                  .orElse(""),
           e);
     }
   }

@@ -1,5 +1,6 @@
 package dev.smileflow.train.registry;
 
+import static java.util.Objects.requireNonNull;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,7 +41,8 @@ class PromotionTest {
     @Override
     public PromotionGate.Champion score(String version) {
       scoredVersions.add(version);
-      return new PromotionGate.Scored(version, scores.get(version));
+      return new PromotionGate.Scored(
+          version, requireNonNull(scores.get(version), "the script scores " + version));
     }
 
     @Override

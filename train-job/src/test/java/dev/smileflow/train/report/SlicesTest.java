@@ -13,6 +13,7 @@ import dev.smileflow.train.data.MissingPolicy;
 import dev.smileflow.train.data.Table;
 import dev.smileflow.train.search.Evaluation;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -126,7 +127,7 @@ class SlicesTest {
       predicted[w] = 1 - truth[w];
     }
     double[][] p = new double[40][];
-    java.util.Arrays.setAll(p, i -> new double[] {0.5, 0.5});
+    Arrays.setAll(p, i -> new double[] {0.5, 0.5});
     return Slices.of(t, new Evaluation(2, truth, predicted, p));
   }
 
@@ -158,7 +159,7 @@ class SlicesTest {
     // positions 0, 1.75, 3.5, 5.25, 7 of the sorted values: 2007, 2007, 2008.5, 2009, 2009
     assertArrayEquals(new double[] {2007, 2008.5, 2009}, Slices.edges(year), 1e-12);
     double[][] p = new double[8][];
-    java.util.Arrays.setAll(p, i -> new double[] {0.5, 0.5});
+    Arrays.setAll(p, i -> new double[] {0.5, 0.5});
     Slices s = Slices.of(t, new Evaluation(2, t.y(), t.y(), p));
     assertEquals(
         List.of("year in [2007, 2008.5]", "year in (2008.5, 2009]"),

@@ -1,5 +1,6 @@
 package dev.smileflow.train.search;
 
+import static java.util.Objects.requireNonNull;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -29,7 +30,8 @@ class ShardTest {
   void refusesWhatIsNotAShard(String text) {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> Shard.parse(text));
-    assertTrue(e.getMessage().contains("I/N"), e.getMessage());
+    String message = requireNonNull(e.getMessage(), "a refusal says why");
+    assertTrue(message.contains("I/N"), message);
   }
 
   @Test

@@ -1,13 +1,17 @@
 package dev.smileflow.train.tracking;
 
+import static java.util.Objects.requireNonNull;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.smileflow.mlflow.Param;
 import dev.smileflow.mlflow.Run;
 import dev.smileflow.mlflow.RunData;
 import dev.smileflow.mlflow.RunInfo;
+import dev.smileflow.mlflow.RunInputs;
+import dev.smileflow.mlflow.RunOutputs;
 import dev.smileflow.mlflow.RunStatus;
 import dev.smileflow.mlflow.Tag;
 import dev.smileflow.train.data.CsvTables;
@@ -28,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -258,7 +263,8 @@ class RunRecordTest {
     assertEquals("x".repeat(5000), RunRecord.truncate("x".repeat(5001)));
     assertEquals("short", RunRecord.truncate("short"));
     Map<String, String> tags = RunRecord.candidateTags(failed(0, TREE, "boom ".repeat(2000)), 1);
-    assertEquals(5000, tags.get("candidate.failure").length());
+    assertEquals(
+        5000, requireNonNull(tags.get("candidate.failure"), "a failure is tagged").length());
   }
 
   @Test
@@ -296,7 +302,7 @@ class RunRecordTest {
             "cv_log_loss_mean",
             "cv_log_loss_std"),
         List.copyOf(model.keySet()));
-    assertEquals(0.95, model.get("cv_accuracy_mean"), 1e-12);
+    assertEquals(0.95, requireNonNull(model.get("cv_accuracy_mean"), "cv mean is a metric"), 1e-12);
 
     Map<String, Double> parent = RunRecord.parentMetrics(holdout, search, 120, 30);
     Map<String, Double> expected = new LinkedHashMap<>();
@@ -356,7 +362,7 @@ class RunRecordTest {
     int[] predicted = t.y().clone();
     wrong.forEach(w -> predicted[w] = 1 - predicted[w]);
     double[][] p = new double[t.rows()][];
-    java.util.Arrays.setAll(p, i -> new double[] {0.5, 0.5});
+    Arrays.setAll(p, i -> new double[] {0.5, 0.5});
     Slices slices = Slices.of(t, new Evaluation(2, t.y(), predicted, p));
 
     Map<String, String> tags = RunRecord.sliceTags(slices);
@@ -368,12 +374,7 @@ class RunRecordTest {
     String logged = tags.get("mlflow.loggedArtifacts");
     assertEquals("[{\"path\": \"reports/slices.json\", \"type\": \"table\"}]", logged);
     assertEquals(
-        "reports/slices.json",
-        new com.fasterxml.jackson.databind.ObjectMapper()
-            .readTree(logged)
-            .get(0)
-            .get("path")
-            .asText());
+        "reports/slices.json", new ObjectMapper().readTree(logged).get(0).get("path").asText());
   }
 
   @Test
@@ -462,8 +463,8 @@ class RunRecordTest {
             List.copyOf(latest.values()),
             Param.of(RunRecord.candidateParams(c)),
             Tag.of(RunRecord.candidateTags(c, winnerIndex))),
-        null,
-        null);
+        new RunInputs(List.of(), List.of()),
+        new RunOutputs(List.of()));
   }
 
   @Test
@@ -484,7 +485,8 @@ class RunRecordTest {
             () ->
                 RunRecord.candidate(
                     tree, List.of(LOGISTIC, new ModelSpec.DecisionTreeSpec(8, 5)), 2));
-    assertTrue(e.getMessage().contains("max_depth=3"), e.getMessage());
-    assertTrue(e.getMessage().contains("decision_tree(max_depth=8"), e.getMessage());
+    String message = requireNonNull(e.getMessage(), "the refusal names both candidates");
+    assertTrue(message.contains("max_depth=3"), message);
+    assertTrue(message.contains("decision_tree(max_depth=8"), message);
   }
 }
