@@ -43,6 +43,23 @@ class ArchitectureTest {
   }
 
   @Test
+  void servingMonitorSeesRowsNotRequests() {
+    // the prediction log and drift get served rows handed over; they never reach into HTTP or the
+    // registry, so they cannot slow or fail a request beyond the hand-over
+    noClasses()
+        .that()
+        .resideInAPackage("dev.smileflow.api.monitor..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.javalin..",
+            "org.eclipse.jetty..",
+            "dev.smileflow.api.http..",
+            "dev.smileflow.api.model..")
+        .check(classes);
+  }
+
+  @Test
   void metricsDependOnNeitherModelNorHttp() {
     noClasses()
         .that()

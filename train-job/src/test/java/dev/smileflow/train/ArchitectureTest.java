@@ -56,4 +56,17 @@ class ArchitectureTest {
   @ArchTest
   static final ArchRule thePackagesBelowTheCommandDependOnEachOtherOneWay =
       slices().matching("dev.smileflow.train.(*)..").should().beFreeOfCycles();
+
+  /**
+   * A candidate scores the same in one process or in any shard: the search (folds, fits, the deal
+   * of candidates to shards) never reads what MLflow holds.
+   */
+  @ArchTest
+  static final ArchRule theSearchKnowsNothingOfTrackingOrTheRegistry =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.smileflow.train.search..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("dev.smileflow.train.tracking..", "dev.smileflow.train.registry..");
 }
