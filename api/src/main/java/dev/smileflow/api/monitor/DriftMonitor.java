@@ -9,11 +9,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Serving drift: a window of the last {@code DRIFT_WINDOW} served rows, compared with the training
- * profile their model carries. Requests only {@link #served queue} a row (never waiting: a full
- * queue drops it, counted in {@code model_drift_rows_dropped_total}); one thread adds the rows to
- * the window and, at most once per {@code every} (and whenever traffic pauses), recomputes the
- * measures, exports them as the {@code model_drift_*} gauges and keeps them for {@code /v1/model}.
- * A row of another model (after a swap) starts a new window.
+ * profile their model carries. Above {@code DRIFT_WINDOW / 5} rows a second the window takes a
+ * sample of them at that rate ({@link RowSampler}), so it always spans at least the last 5 seconds.
+ * Requests only {@link #served queue} a row (never waiting: a full queue drops it, counted in
+ * {@code model_drift_rows_dropped_total}); one thread adds the rows to the window and, at most once
+ * per {@code every} (and whenever traffic pauses), recomputes the measures, exports them as the
+ * {@code model_drift_*} gauges and keeps them for {@code /v1/model}. A row of another model (after
+ * a swap) starts a new window.
  */
 public final class DriftMonitor implements AutoCloseable {
   /** How often the measures are recomputed under steady traffic. */
@@ -25,6 +27,7 @@ public final class DriftMonitor implements AutoCloseable {
   private record Snapshot(LoadedModel model, DriftReport report) {}
 
   private final int windowSize;
+  private final RowSampler sampler;
   private final Offloader<ServedRow> offloader;
   private volatile @Nullable Snapshot latest;
 
@@ -38,14 +41,17 @@ public final class DriftMonitor implements AutoCloseable {
 
   DriftMonitor(int windowSize, ApiMetrics metrics, Duration every, int capacity) {
     this.windowSize = windowSize;
+    this.sampler = new RowSampler(Math.max(10, windowSize / 5), System::nanoTime);
     this.offloader =
         new Offloader<>(
             "drift", capacity, new Windows(metrics, every), n -> metrics.driftRowDropped());
   }
 
-  /** Queues {@code row} for the window; never waits. */
+  /** Queues {@code row} for the window unless the sampler leaves it out; never waits. */
   public void served(ServedRow row) {
-    offloader.offer(row);
+    if (sampler.take()) {
+      offloader.offer(row);
+    }
   }
 
   /**
