@@ -14,9 +14,10 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -71,11 +72,25 @@ public final class ApiMetrics implements AutoCloseable {
   private final Counter predictionLogDropped;
   private final Counter driftRowsDropped;
   private final AtomicLong driftWindowRows = new AtomicLong();
-  private final MultiGauge driftPsi;
-  private final MultiGauge driftKs;
-  private final MultiGauge driftOutOfRange;
-  private final MultiGauge driftUnseenLevel;
-  private final MultiGauge driftFlagged;
+  private final FeatureGauges driftPsi =
+      new FeatureGauges(
+          "model.drift.psi", "Population stability index of the drift window against training");
+  private final FeatureGauges driftKs =
+      new FeatureGauges(
+          "model.drift.ks.statistic",
+          "Kolmogorov-Smirnov statistic of the drift window against training");
+  private final FeatureGauges driftOutOfRange =
+      new FeatureGauges(
+          "model.drift.out.of.range.rows",
+          "Rows in the drift window outside the training [min, max]");
+  private final FeatureGauges driftUnseenLevel =
+      new FeatureGauges(
+          "model.drift.unseen.level.rows",
+          "Rows in the drift window with a level not seen in training");
+  private final FeatureGauges driftFlagged =
+      new FeatureGauges(
+          "model.drift.flagged",
+          "1 when the feature's drift crosses the documented threshold, else 0");
 
   /**
    * One feature's drift gauges; a null value is left out (KS of a categorical feature, unseen
@@ -130,26 +145,6 @@ public final class ApiMetrics implements AutoCloseable {
     Gauge.builder("model.drift.window.rows", driftWindowRows, AtomicLong::get)
         .description("Served rows in the drift window (at most DRIFT_WINDOW)")
         .register(registry);
-    driftPsi =
-        MultiGauge.builder("model.drift.psi")
-            .description("Population stability index of the drift window against training")
-            .register(registry);
-    driftKs =
-        MultiGauge.builder("model.drift.ks.statistic")
-            .description("Kolmogorov-Smirnov statistic of the drift window against training")
-            .register(registry);
-    driftOutOfRange =
-        MultiGauge.builder("model.drift.out.of.range.rows")
-            .description("Rows in the drift window outside the training [min, max]")
-            .register(registry);
-    driftUnseenLevel =
-        MultiGauge.builder("model.drift.unseen.level.rows")
-            .description("Rows in the drift window with a level not seen in training")
-            .register(registry);
-    driftFlagged =
-        MultiGauge.builder("model.drift.flagged")
-            .description("1 when the feature's drift crosses the documented threshold, else 0")
-            .register(registry);
   }
 
   /** Counts prediction log lines written. */
@@ -173,23 +168,63 @@ public final class ApiMetrics implements AutoCloseable {
    */
   public void drift(long windowRows, List<FeatureDrift> features) {
     driftWindowRows.set(windowRows);
-    driftPsi.register(rows(features, FeatureDrift::psi), true);
-    driftKs.register(rows(features, FeatureDrift::ksStatistic), true);
-    driftOutOfRange.register(rows(features, FeatureDrift::outOfRangeRows), true);
-    driftUnseenLevel.register(rows(features, FeatureDrift::unseenLevelRows), true);
-    driftFlagged.register(rows(features, f -> f.flagged() ? 1 : 0), true);
+    driftPsi.set(features, f -> f.psi());
+    driftKs.set(features, FeatureDrift::ksStatistic);
+    driftOutOfRange.set(features, FeatureDrift::outOfRangeRows);
+    driftUnseenLevel.set(features, FeatureDrift::unseenLevelRows);
+    driftFlagged.set(
+        features, f -> f.flagged() ? 1 : 0); // last: a flag never shows before its values
   }
 
-  private static List<MultiGauge.Row<?>> rows(
-      List<FeatureDrift> features, Function<FeatureDrift, @Nullable Number> value) {
-    List<MultiGauge.Row<?>> rows = new ArrayList<>();
-    for (FeatureDrift f : features) {
-      Number v = value.apply(f);
-      if (v != null) {
-        rows.add(MultiGauge.Row.of(Tags.of("feature", f.feature()), v));
+  /**
+   * One gauge family with a {@code feature} tag, each series registered once and then updated in
+   * place, so a scrape never sees a series between its removal and its new registration.
+   */
+  private final class FeatureGauges {
+    private final String name;
+    private final String description;
+    private final Map<String, AtomicLong> bits = new ConcurrentHashMap<>();
+    private final Map<String, Gauge> gauges = new ConcurrentHashMap<>();
+
+    FeatureGauges(String name, String description) {
+      this.name = name;
+      this.description = description;
+    }
+
+    /** The features' values, a null value leaving the feature out; the others' series go. */
+    void set(List<FeatureDrift> features, Function<FeatureDrift, @Nullable Number> value) {
+      Set<String> present = new HashSet<>();
+      for (FeatureDrift f : features) {
+        Number v = value.apply(f);
+        if (v == null) {
+          continue;
+        }
+        present.add(f.feature());
+        bits.computeIfAbsent(f.feature(), this::register)
+            .set(Double.doubleToRawLongBits(v.doubleValue()));
+      }
+      for (String feature : List.copyOf(gauges.keySet())) {
+        if (!present.contains(feature)) {
+          Gauge gone = gauges.remove(feature);
+          bits.remove(feature);
+          if (gone != null) {
+            registry.remove(gone);
+          }
+        }
       }
     }
-    return rows;
+
+    private AtomicLong register(String feature) {
+      AtomicLong cell = new AtomicLong(Double.doubleToRawLongBits(Double.NaN));
+      gauges.put(
+          feature,
+          Gauge.builder(name, cell, c -> Double.longBitsToDouble(c.get()))
+              .description(description)
+              .tag("feature", feature)
+              .strongReference(true)
+              .register(registry));
+      return cell;
+    }
   }
 
   /** Records one HTTP request; {@code route} is the route template, or NOT_FOUND. */

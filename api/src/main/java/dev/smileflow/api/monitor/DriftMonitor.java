@@ -9,19 +9,24 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Serving drift: a window of the last {@code DRIFT_WINDOW} served rows, compared with the training
- * profile their model carries. Above {@code DRIFT_WINDOW / 5} rows a second the window takes a
- * sample of them at that rate ({@link RowSampler}), so it always spans at least the last 5 seconds.
- * Requests only {@link #served queue} a row (never waiting: a full queue drops it, counted in
- * {@code model_drift_rows_dropped_total}); one thread adds the rows to the window and, at most once
- * per {@code every} (and whenever traffic pauses), recomputes the measures, exports them as the
- * {@code model_drift_*} gauges and keeps them for {@code /v1/model}. A row of another model (after
- * a swap) starts a new window.
+ * profile their model carries. Above {@value #MAX_ROWS_PER_SECOND} rows a second the window takes a
+ * sample of them at that rate ({@link RowSampler}). Requests only {@link #served queue} a row
+ * (never waiting: a full queue drops it, counted in {@code model_drift_rows_dropped_total}); one
+ * thread adds the rows to the window and, at most once per {@code every} (and whenever traffic
+ * pauses), recomputes the measures, exports them as the {@code model_drift_*} gauges and keeps them
+ * for {@code /v1/model}. A row of another model (after a swap) starts a new window.
  */
 public final class DriftMonitor implements AutoCloseable {
   /** How often the measures are recomputed under steady traffic. */
   public static final Duration EVERY = Duration.ofSeconds(1);
 
   static final int CAPACITY = 10_000;
+
+  /**
+   * The most rows a second the window takes (every row below it): the drift thread's work stays
+   * bounded however busy the api is.
+   */
+  static final int MAX_ROWS_PER_SECOND = 1000;
 
   /** The measures of one model's window. */
   private record Snapshot(LoadedModel model, DriftReport report) {}
@@ -41,7 +46,7 @@ public final class DriftMonitor implements AutoCloseable {
 
   DriftMonitor(int windowSize, ApiMetrics metrics, Duration every, int capacity) {
     this.windowSize = windowSize;
-    this.sampler = new RowSampler(Math.max(10, windowSize / 5), System::nanoTime);
+    this.sampler = new RowSampler(MAX_ROWS_PER_SECOND, System::nanoTime);
     this.offloader =
         new Offloader<>(
             "drift", capacity, new Windows(metrics, every), n -> metrics.driftRowDropped());
