@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * coordinated through MLflow alone ({@link JobExecution}). Every task loads the same data and plans
  * the same search ({@link #planDigest}, checked through the parent run's write-once param); shard 0
  * creates the parent run, the others wait for it; each cross-validates its share ({@link
- * Shard#share}) and logs it as nested runs; the task that finds every share logged claims the
+ * Shard#deal}) and logs it as nested runs; the task that finds every share logged claims the
  * selection and, like {@code train-job select}, reads the candidates back, picks the winner by the
  * same rule as one process and goes on with {@link TrainJob#conclude}.
  */
@@ -43,8 +44,8 @@ final class ShardedJob {
   /** Parent-run param holding the number of shards, so {@code select} needs no {@code --shard}. */
   static final String SHARDS_PARAM = "shards";
 
-  /** How often {@code select} looks for shards that have finished. */
-  private static final long POLL_MILLIS = 1000;
+  /** How often a task waiting on another looks again. */
+  private static final long POLL_MILLIS = 500;
 
   private final JobConfig config;
   private final TrainJob steps;
@@ -247,13 +248,18 @@ final class ShardedJob {
     return parentId;
   }
 
+  /** The id of the parent run, which {@code creator} creates, waited for until {@code deadline}. */
   private String awaitParent(Instant deadline, String creator) {
-    try {
-      return execution.awaitParent(deadline, creator);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new JobInterruptedException("interrupted while waiting for the job's parent run");
-    }
+    return poll(() -> execution.findParent().orElse(null), deadline)
+        .orElseThrow(() ->
+            new IncompleteShardsException(
+                "no run tagged "
+                    + RunRecord.JOB_ID_TAG
+                    + "="
+                    + execution.jobId()
+                    + " appeared in time; "
+                    + creator
+                    + " creates it: did it start, and with the same MLFLOW_EXPERIMENT_NAME?"));
   }
 
   private void checkPlan(String parentId, Prepared p, int count, String who) {
@@ -279,73 +285,95 @@ final class ShardedJob {
 
   /** The job's number of shards, which shard 0 logs just after creating the parent run. */
   private int awaitShardCount(String parentId, Instant deadline) {
-    while (true) {
-      int count = shardCount(execution.param(parentId, SHARDS_PARAM));
-      if (count > 0) {
-        return count;
-      }
-      if (Instant.now().isAfter(deadline)) {
-        throw new IncompleteShardsException(
-            "parent run " + parentId + " has no '" + SHARDS_PARAM + "' param: did shard 1 fail?");
-      }
-      sleep();
-    }
+    return poll(
+            () -> {
+              int count = shardCount(execution.param(parentId, SHARDS_PARAM));
+              return count > 0 ? count : null;
+            },
+            deadline)
+        .orElseThrow(() ->
+            new IncompleteShardsException(
+                "parent run "
+                    + parentId
+                    + " has no '"
+                    + SHARDS_PARAM
+                    + "' param: did shard 1 fail?"));
   }
 
   /** Waits until every shard has logged its share; at the deadline names those that have not. */
   private void awaitShards(String parentId, TrainJob.Plan plan, int count, Instant deadline) {
-    while (true) {
-      Set<Integer> done = execution.doneShards(parentId, count);
-      if (done.size() == count) {
-        return;
-      }
-      if (Instant.now().isAfter(deadline)) {
-        List<List<Integer>> deal = deal(plan, count);
-        Map<String, Integer> logged = execution.loggedByShard(parentId);
-        List<String> missing = new ArrayList<>();
-        for (int s = 0; s < count; s++) {
-          if (!done.contains(s)) {
-            int have = logged.getOrDefault(s + "/" + count, 0);
-            missing.add(
-                new Shard(s, count).label()
-                    + " ("
-                    + (have == 0 ? "nothing" : have + " of " + deal.get(s).size() + " candidates")
-                    + " logged)");
-          }
-        }
-        throw new IncompleteShardsException(
-            "job "
-                + execution.jobId()
-                + ": "
-                + String.join(", ", missing)
-                + " did not finish within "
-                + config.waitTimeout().toSeconds()
-                + " s; rerun those tasks, then select again");
-      }
-      sleep();
+    Set<Integer> done =
+        poll(
+                () -> {
+                  Set<Integer> d = execution.doneShards(parentId, count);
+                  return d.size() == count ? d : null;
+                },
+                deadline)
+            .orElseGet(() -> execution.doneShards(parentId, count));
+    if (done.size() == count) {
+      return;
     }
+    List<List<Integer>> deal = deal(plan, count);
+    Map<String, Integer> logged = execution.loggedByShard(parentId);
+    List<String> missing = new ArrayList<>();
+    for (int s = 0; s < count; s++) {
+      if (!done.contains(s)) {
+        int have = logged.getOrDefault(s + "/" + count, 0);
+        missing.add(
+            new Shard(s, count).label()
+                + " ("
+                + (have == 0 ? "nothing" : have + " of " + deal.get(s).size() + " candidates")
+                + " logged)");
+      }
+    }
+    throw new IncompleteShardsException(
+        "job "
+            + execution.jobId()
+            + ": "
+            + String.join(", ", missing)
+            + " did not finish within "
+            + config.waitTimeout().toSeconds()
+            + " s; rerun those tasks, then select again");
   }
 
   /** Waits for the parent run to end (another task selects); fails unless it ends FINISHED. */
   private void awaitEnd(String parentId, String holder, Instant deadline) {
+    RunStatus status =
+        poll(
+                () -> {
+                  RunStatus s = execution.status(parentId);
+                  return s.terminal() ? s : null;
+                },
+                deadline)
+            .orElseGet(() -> execution.status(parentId));
+    if (status != RunStatus.FINISHED) {
+      throw new IncompleteShardsException(
+          holder
+              + " claimed the selection of job "
+              + execution.jobId()
+              + " but its parent run is "
+              + status
+              + "; rerun that task");
+    }
+    log.info(
+        "job {} selected {} (version {})",
+        execution.jobId(),
+        execution.tag(parentId, RunRecord.WINNER_TAG).orElse("?"),
+        execution.tag(parentId, RunRecord.VERSION_TAG).orElse("none"));
+  }
+
+  /**
+   * Asks {@code probe} until it answers (not null) or {@code deadline} passes: its answer, or empty
+   * at the deadline. Every wait of a sharded job on another task is this loop.
+   */
+  private <T> Optional<T> poll(Supplier<@Nullable T> probe, Instant deadline) {
     while (true) {
-      RunStatus status = execution.status(parentId);
-      if (status == RunStatus.FINISHED) {
-        log.info(
-            "job {} selected {} (version {})",
-            execution.jobId(),
-            execution.tag(parentId, RunRecord.WINNER_TAG).orElse("?"),
-            execution.tag(parentId, RunRecord.VERSION_TAG).orElse("none"));
-        return;
+      T answer = probe.get();
+      if (answer != null) {
+        return Optional.of(answer);
       }
-      if (status.terminal() || Instant.now().isAfter(deadline)) {
-        throw new IncompleteShardsException(
-            holder
-                + " claimed the selection of job "
-                + execution.jobId()
-                + " but its parent run is "
-                + status
-                + "; rerun that task");
+      if (Instant.now().isAfter(deadline)) {
+        return Optional.empty();
       }
       sleep();
     }

@@ -52,11 +52,6 @@ public record Shard(int index, int count) {
     return "shard " + (index + 1) + "/" + count;
   }
 
-  /** The candidate indexes (ascending) of this shard's share. */
-  public List<Integer> share(List<ModelSpec> candidates, int rows, int features) {
-    return deal(candidates, count, rows, features).get(index);
-  }
-
   /**
    * Deals candidate indexes to {@code shards} by expected cost: the most expensive first, each to
    * the shard with the least cost so far (the lowest index among equals). Each share is ascending.

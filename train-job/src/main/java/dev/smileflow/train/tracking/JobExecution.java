@@ -7,7 +7,6 @@ import dev.smileflow.mlflow.RunStatus;
 import dev.smileflow.train.search.CandidateResult;
 import dev.smileflow.train.search.ModelSpec;
 import dev.smileflow.train.search.Shard;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,8 +34,6 @@ public final class JobExecution {
 
   /** Job ids go into a search filter: a Cloud Run execution name or a similar plain token. */
   private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,199}");
-
-  private static final Duration POLL = Duration.ofMillis(500);
 
   private final MlflowClient client;
   private final String experimentId;
@@ -81,31 +78,6 @@ public final class JobExecution {
           runs.getFirst().runId());
     }
     return runs.stream().findFirst().map(Run::runId);
-  }
-
-  /**
-   * The id of the parent run, waited for until {@code deadline} (another task creates it).
-   *
-   * @throws IncompleteShardsException when it has not appeared by then
-   */
-  public String awaitParent(Instant deadline, String whoCreatesIt) throws InterruptedException {
-    while (true) {
-      Optional<String> parent = findParent();
-      if (parent.isPresent()) {
-        return parent.get();
-      }
-      if (Instant.now().isAfter(deadline)) {
-        throw new IncompleteShardsException(
-            "no run tagged "
-                + RunRecord.JOB_ID_TAG
-                + "="
-                + jobId
-                + " appeared in time; "
-                + whoCreatesIt
-                + " creates it: did it start, and with the same MLFLOW_EXPERIMENT_NAME?");
-      }
-      Thread.sleep(POLL);
-    }
   }
 
   /**
@@ -229,6 +201,7 @@ public final class JobExecution {
   public Candidates candidates(
       String parentId, List<ModelSpec> plan, int folds, Function<Integer, String> shardOf) {
     Map<Integer, Run> byIndex = new LinkedHashMap<>();
+    Map<Integer, CandidateResult> read = new LinkedHashMap<>();
     List<Run> runs = new ArrayList<>(nestedRuns(parentId));
     runs.sort(
         Comparator.comparingLong(
@@ -239,7 +212,9 @@ public final class JobExecution {
         continue;
       }
       CandidateResult c = RunRecord.candidate(run, plan, folds);
-      byIndex.putIfAbsent(c.index(), run);
+      if (byIndex.putIfAbsent(c.index(), run) == null) {
+        read.put(c.index(), c);
+      }
     }
     Set<String> missing = new TreeSet<>();
     for (int i = 0; i < plan.size(); i++) {
@@ -254,9 +229,8 @@ public final class JobExecution {
     List<CandidateResult> results = new ArrayList<>();
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < plan.size(); i++) {
-      Run run = Objects.requireNonNull(byIndex.get(i), "a missing candidate was refused above");
-      results.add(RunRecord.candidate(run, plan, folds));
-      ids.add(run.runId());
+      results.add(Objects.requireNonNull(read.get(i), "a missing candidate was refused above"));
+      ids.add(Objects.requireNonNull(byIndex.get(i)).runId());
     }
     return new Candidates(results, ids);
   }

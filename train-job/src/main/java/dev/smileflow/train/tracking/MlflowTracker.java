@@ -225,13 +225,11 @@ public final class MlflowTracker implements Tracker {
 
   /** Marks the nested run {@code runId} as the winner's and logs its hold-out scores on it. */
   public void markWinner(String runId, Map<String, Double> holdout) {
-    Map<String, Double> scores = new LinkedHashMap<>();
-    holdout.forEach((k, v) -> scores.put("holdout_" + k, v));
     client
         .tracking()
         .logBatch(
             runId,
-            metrics(scores, null),
+            metrics(RunRecord.holdoutMetrics(holdout), null),
             List.of(),
             List.of(new Tag(RunRecord.CANDIDATE_WINNER_TAG, "true")));
   }

@@ -262,14 +262,20 @@ public final class RunRecord {
     return holdout;
   }
 
+  /** The hold-out scores as metrics: {@code holdout_<score>}. */
+  public static Map<String, Double> holdoutMetrics(Map<String, Double> holdout) {
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    holdout.forEach((k, v) -> metrics.put("holdout_" + k, v));
+    return metrics;
+  }
+
   /**
    * The model's metrics (also stored in its bundle): {@code holdout_*} and every metric's CV mean
    * and standard deviation.
    */
   public static Map<String, Double> modelMetrics(
       Map<String, Double> holdout, CandidateResult winner) {
-    Map<String, Double> metrics = new LinkedHashMap<>();
-    holdout.forEach((k, v) -> metrics.put("holdout_" + k, v));
+    Map<String, Double> metrics = holdoutMetrics(holdout);
     for (Metric m : Metric.values()) {
       metrics.put("cv_" + m.key() + "_mean", winner.mean(m));
       metrics.put("cv_" + m.key() + "_std", winner.std(m));
@@ -284,8 +290,7 @@ public final class RunRecord {
   public static Map<String, Double> parentMetrics(
       Map<String, Double> holdout, SearchResult search, int trainingRows, int holdoutRows) {
     Metric metric = search.metric();
-    Map<String, Double> metrics = new LinkedHashMap<>();
-    holdout.forEach((k, v) -> metrics.put("holdout_" + k, v));
+    Map<String, Double> metrics = holdoutMetrics(holdout);
     metrics.put("best_cv_" + metric.key() + "_mean", search.winner().mean(metric));
     metrics.put("candidates", (double) search.candidates().size());
     metrics.put("training_rows", (double) trainingRows);
@@ -400,7 +405,7 @@ public final class RunRecord {
     summary.put("score_time_ms", (double) c.scoreMillis());
     summary.put("model_size_bytes", (double) c.modelSizeBytes());
     if (c.index() == winnerIndex) {
-      winnerHoldout.forEach((k, v) -> summary.put("holdout_" + k, v));
+      summary.putAll(holdoutMetrics(winnerHoldout));
     }
     return summary;
   }
