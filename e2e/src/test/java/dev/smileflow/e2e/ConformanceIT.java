@@ -14,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -103,16 +102,8 @@ class ConformanceIT {
     env.put("MLFLOW_EXPERIMENT_NAME", MlflowTestServer.uniqueName("conformance"));
 
     JarProcess.Result trained =
-        JarProcess.run(
-            JarProcess.jar("trainJob.jar"),
-            env,
-            tmp.resolve("train.log"),
-            Duration.ofMinutes(5),
-            "--data",
-            data.toString(),
-            "--label",
-            shape.label());
-    assertEquals(0, trained.exitCode(), "train-job failed:\n" + trained.output());
+        JarProcess.train(
+            env, tmp.resolve("train.log"), "--data", data.toString(), "--label", shape.label());
     Matcher registered = REGISTERED.matcher(trained.output());
     assertTrue(registered.find(), "no registered version:\n" + trained.output());
     String model = registered.group(1);

@@ -1,5 +1,7 @@
 package dev.smileflow.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +49,17 @@ final class JarProcess implements AutoCloseable {
       }
       return new Result(p.process.exitValue(), p.output());
     }
+  }
+
+  /**
+   * Runs train-job.jar with {@code env} and {@code args} (five minutes at most) and fails the test
+   * unless it exits 0; its output otherwise.
+   */
+  static Result train(Map<String, String> env, Path log, String... args)
+      throws IOException, InterruptedException {
+    Result r = run(jar("trainJob.jar"), env, log, Duration.ofMinutes(5), args);
+    assertEquals(0, r.exitCode(), "train-job failed:\n" + r.output());
+    return r;
   }
 
   record Result(int exitCode, String output) {}

@@ -57,15 +57,7 @@ class MlflowRestartIT {
       Map<String, String> env = new HashMap<>(server.env());
       env.put("MLFLOW_EXPERIMENT_NAME", MlflowTestServer.uniqueName("restart-exp"));
       env.put("MODEL_NAME", model);
-      JarProcess.Result trained =
-          JarProcess.run(
-              JarProcess.jar("trainJob.jar"),
-              env,
-              tmp.resolve("train.log"),
-              Duration.ofMinutes(5),
-              "--algorithms",
-              "logistic,decision_tree");
-      assertEquals(0, trained.exitCode(), "train-job failed:\n" + trained.output());
+      JarProcess.train(env, tmp.resolve("train.log"), "--algorithms", "logistic,decision_tree");
 
       env.put("MODEL_REFRESH_SECONDS", "1");
       env.put("TAG", "restart");
