@@ -22,6 +22,8 @@ import org.eclipse.jetty.server.handler.StatisticsHandler;
 /** The routing function: builds the Javalin app (not started). Tests start it on port 0. */
 public final class App {
 
+  private static final int RESPONSE_COPY_BYTES = 1024;
+
   private App() {}
 
   /**
@@ -56,7 +58,13 @@ public final class App {
       ServingMonitor monitor) {
     var classify =
         new ClassifyRoutes(
-            holder, metrics, config.tag(), config.maxBatchRows(), config.flagOutOfRange(), monitor);
+            holder,
+            metrics,
+            config.tag(),
+            config.maxBatchRows(),
+            config.maxBodyBytes(),
+            config.flagOutOfRange(),
+            monitor);
     var openApi = new OpenApiDocument(config.maxBatchRows(), config.apiKey() != null);
     var info =
         new InfoRoutes(holder, draining, metrics, config.model(), config.tag(), openApi, monitor);
@@ -70,6 +78,10 @@ public final class App {
       c.jetty.modifyServer(server -> metrics.activeRequests(statistics(server)::getRequestsActive));
       c.concurrency.useVirtualThreads = config.virtualThreads();
       c.http.maxRequestSize = config.maxBodyBytes();
+      // Javalin copies every response into Jetty through a new buffer of this size, by default
+      // Jetty's 32 KiB output buffer: most of what a classify request allocated. Answers are a few
+      // hundred bytes; larger ones (batches, /metrics) are copied in more steps.
+      c.http.responseBufferSize = RESPONSE_COPY_BYTES;
       c.http.prefer405over404 = true;
       c.startup.showJavalinBanner = false;
       c.startup.showOldJavalinVersionWarning = false;

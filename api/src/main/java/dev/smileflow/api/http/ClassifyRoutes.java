@@ -27,6 +27,7 @@ public final class ClassifyRoutes {
   private final ApiMetrics metrics;
   private final String tag;
   private final int maxBatchRows;
+  private final long maxBodyBytes;
   private final boolean flagOutOfRange;
   private final ServingMonitor monitor;
 
@@ -54,12 +55,14 @@ public final class ClassifyRoutes {
       ApiMetrics metrics,
       String tag,
       int maxBatchRows,
+      long maxBodyBytes,
       boolean flagOutOfRange,
       ServingMonitor monitor) {
     this.holder = Objects.requireNonNull(holder);
     this.metrics = Objects.requireNonNull(metrics);
     this.tag = Objects.requireNonNull(tag);
     this.maxBatchRows = maxBatchRows;
+    this.maxBodyBytes = maxBodyBytes;
     this.flagOutOfRange = flagOutOfRange;
     this.monitor = Objects.requireNonNull(monitor);
   }
@@ -67,7 +70,7 @@ public final class ClassifyRoutes {
   /** One row in, one prediction out. */
   public void classify(Context ctx) {
     JsonBodies.requireJson(ctx);
-    Object body = JsonBodies.parse(ctx.bodyAsBytes());
+    Object body = JsonBodies.parse(JsonBodies.body(ctx, maxBodyBytes));
     if (!(body instanceof Map<?, ?> row)) {
       throw ApiException.validation(
           "body: must be a JSON object of input fields, got " + JsonBodies.kind(body));
@@ -94,7 +97,7 @@ public final class ClassifyRoutes {
    */
   public void classifyBatch(Context ctx) {
     JsonBodies.requireJson(ctx);
-    Object body = JsonBodies.parse(ctx.bodyAsBytes());
+    Object body = JsonBodies.parse(JsonBodies.body(ctx, maxBodyBytes));
     if (!(body instanceof Map<?, ?> object)) {
       throw ApiException.validation(
           "body: must be a JSON object {\"rows\": [...]}, got " + JsonBodies.kind(body));

@@ -63,7 +63,9 @@ public final class ErrorMapping {
     config.routes.exception(
         Exception.class,
         (e, ctx) -> {
-          LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+          try (var _ = RequestObserver.withRequestId(ctx)) {
+            LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+          }
           write(
               ctx,
               ApiException.Kind.INTERNAL,
