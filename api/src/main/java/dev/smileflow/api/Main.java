@@ -2,6 +2,7 @@ package dev.smileflow.api;
 
 import dev.smileflow.api.http.Draining;
 import dev.smileflow.api.http.Warmup;
+import dev.smileflow.api.logging.LogSetup;
 import dev.smileflow.api.metrics.ApiMetrics;
 import dev.smileflow.api.model.MlflowRegistry;
 import dev.smileflow.api.model.ModelFetcher;
@@ -18,6 +19,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,11 +47,11 @@ public final class Main {
       System.exit(EXIT_CONFIG);
       return;
     }
-    // Before the first logger exists: logback.xml reads these.
+    // Before the first logger exists: LogSetup reads these.
     if (config.logFormat() == ApiConfig.LogFormat.TEXT) {
-      System.setProperty("logback.configurationFile", "logback-text.xml");
+      System.setProperty(LogSetup.FORMAT, "text");
     }
-    System.setProperty("smileflow.log.level", config.logLevel().toUpperCase(Locale.ROOT));
+    System.setProperty(LogSetup.LEVEL, config.logLevel().toUpperCase(Locale.ROOT));
     Logger log = LoggerFactory.getLogger(Main.class);
     try {
       int code = run(config, log);
@@ -82,6 +85,11 @@ public final class Main {
             config.predictionLogSample(),
             config.driftWindow(),
             metrics);
+    // The model is fetched while the HTTP server starts: one waits on MLflow, the other mostly on
+    // class loading, so a fresh instance is ready sooner than if they ran one after the other.
+    var loading =
+        new FutureTask<>(new ModelStartup(fetcher, config.startupRetry(), Thread::sleep)::load);
+    Thread.ofPlatform().daemon().name("model-startup").start(loading);
     Javalin app = App.create(config, holder, metrics, draining, monitor);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -92,10 +100,18 @@ public final class Main {
     log.info("listening on {}:{}; not ready until the model is loaded", config.host(), app.port());
     ServedModel loaded;
     try {
-      loaded = new ModelStartup(fetcher, config.startupRetry(), Thread::sleep).load();
-    } catch (StartupFailedException e) {
-      log.error("refusing to start ({}): {}", e.code(), e.getMessage());
-      return EXIT_NO_MODEL;
+      loaded = loading.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof StartupFailedException failed) {
+        log.error("refusing to start ({}): {}", failed.code(), failed.getMessage());
+        return EXIT_NO_MODEL;
+      }
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the model loaded", e);
     }
     warmUp(config, holder, loaded, app.port(), log);
     holder.swap(loaded);
