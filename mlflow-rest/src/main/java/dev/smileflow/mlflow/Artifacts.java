@@ -141,16 +141,16 @@ public final class Artifacts {
     try {
       Files.createDirectories(tmp);
       for (ArtifactFile f : files) {
-        Path local = tmp.resolve(f.path()).normalize();
-        if (!local.startsWith(tmp)) {
+        if (!tmp.resolve(f.path()).normalize().startsWith(tmp)) {
           throw new MlflowException(
               MlflowException.Kind.PROTOCOL,
               0,
               null,
               "artifact path escapes the download directory: " + f.path());
         }
-        transport.download(location.file(f.path()), local);
       }
+      Concurrently.forEach(
+          files, f -> transport.download(location.file(f.path()), tmp.resolve(f.path())));
       Files.deleteIfExists(dest);
       try {
         Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE);

@@ -12,10 +12,10 @@ import java.util.function.Function;
 
 /**
  * Independent MLflow calls overlapped, at most {@link #REQUESTS} at a time: a job's round trips are
- * mostly waiting on the server, and several small writes in flight finish sooner than the same
- * writes in a row. Each call keeps its own retry rules, so running them side by side changes
- * nothing about what reaches the server. Used for the files of one upload, the nested runs of one
- * search and the tags of one model version.
+ * mostly waiting on the server, and several small requests in flight finish sooner than the same
+ * requests in a row. Each call keeps its own retry rules, so running them side by side changes
+ * nothing about what reaches the server. Used for the files of one upload or download, the nested
+ * runs of one search and the tags of one model version.
  */
 public final class Concurrently {
   /** Requests in flight at once: MLflow servers commonly run 2 to 4 workers. */
