@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  * An MLflow 3 LoggedModel (shown in an experiment's Models tab). Its files live under {@link
  * #artifactUri()}, typically {@code mlflow-artifacts:/<experiment>/models/<model_id>/artifacts}.
  */
-public record LoggedModel(Info info, Data data) {
+public record LoggedModel(LoggedModelInfo info, Data data) {
 
   public LoggedModel {
     Objects.requireNonNull(info, "info");
@@ -28,8 +28,8 @@ public record LoggedModel(Info info, Data data) {
     return new ModelUri.Logged(info.modelId()).uri();
   }
 
-  /** LoggedModel metadata. */
-  public record Info(
+  /** LoggedModel metadata (MLflow's {@code LoggedModelInfo} message). */
+  public record LoggedModelInfo(
       String modelId,
       String experimentId,
       @Nullable String name,
@@ -43,7 +43,7 @@ public record LoggedModel(Info info, Data data) {
       @Nullable String statusMessage,
       List<Tag> tags,
       List<Registration> registrations) {
-    public Info {
+    public LoggedModelInfo {
       Objects.requireNonNull(modelId, "modelId");
       Objects.requireNonNull(experimentId, "experimentId");
       status = status == null ? LoggedModelStatus.UNKNOWN : status;

@@ -408,7 +408,7 @@ final class ShardedJob {
    * classes), the hold-out and search rows, the CV folds, the candidates, the metric and the number
    * of shards.
    */
-  String planDigest(Prepared p, int count) {
+  private String planDigest(Prepared p, int count) {
     StringBuilder text = new StringBuilder();
     TrainJob.Rows rows = p.rows();
     text.append(rows.all().digest())

@@ -37,10 +37,21 @@ public final class InfoRoutes {
 
   /**
    * The OpenAPI document rendered for one loaded model: its name, version and {@link LoadedModel}
-   * instance (all null while none is loaded).
+   * instance (all null while none is loaded). A class, not a record: its bytes are never compared.
    */
-  private record Rendered(
-      @Nullable String name, @Nullable String version, @Nullable LoadedModel model, byte[] json) {
+  private static final class Rendered {
+    private final @Nullable String name;
+    private final @Nullable String version;
+    private final @Nullable LoadedModel model;
+    private final byte[] json;
+
+    Rendered(@Nullable ServedModel m, byte[] json) {
+      this.name = m == null ? null : m.name();
+      this.version = m == null ? null : m.version();
+      this.model = m == null ? null : m.model();
+      this.json = json;
+    }
+
     boolean isFor(@Nullable ServedModel m) {
       return m == null
           ? model == null
@@ -211,13 +222,10 @@ public final class InfoRoutes {
     ServedModel m = holder.current().orElse(null);
     Rendered r = rendered.get();
     if (r == null || !r.isFor(m)) {
-      r =
-          m == null
-              ? new Rendered(null, null, null, openApi.render(null))
-              : new Rendered(m.name(), m.version(), m.model(), openApi.render(m));
+      r = new Rendered(m, openApi.render(m));
       rendered.set(r);
     }
-    ctx.contentType("application/json").result(r.json());
+    ctx.contentType("application/json").result(r.json);
   }
 
   /** A browsable page rendering the OpenAPI document. */
