@@ -23,11 +23,6 @@ public record LoggedModel(LoggedModelInfo info, Data data) {
     return Objects.requireNonNull(info.artifactUri(), "logged model has no artifact_uri");
   }
 
-  /** {@code models:/<model_id>}, the source to register a version from. */
-  public String modelUri() {
-    return new ModelUri.Logged(info.modelId()).uri();
-  }
-
   /** LoggedModel metadata (MLflow's {@code LoggedModelInfo} message). */
   public record LoggedModelInfo(
       String modelId,
