@@ -241,20 +241,17 @@ public final class ApiMetrics implements AutoCloseable {
   private record RequestKey(String method, String route, int status) {}
 
   private Timer requestTimer(RequestKey key) {
-    String method = key.method();
-    String route = key.route();
-    int status = key.status();
     return Timer.builder("http.server.requests")
         .description("HTTP request latency by route and status")
         .tags(
             "method",
-            method,
+            key.method(),
             "uri",
-            route,
+            key.route(),
             "status",
-            Integer.toString(status),
+            Integer.toString(key.status()),
             "outcome",
-            outcome(status))
+            outcome(key.status()))
         .serviceLevelObjectives(BUCKETS)
         .register(registry);
   }
@@ -271,16 +268,13 @@ public final class ApiMetrics implements AutoCloseable {
   }
 
   private static String outcome(int status) {
-    if (status < 200) {
-      return "INFORMATIONAL";
-    } else if (status < 300) {
-      return "SUCCESS";
-    } else if (status < 400) {
-      return "REDIRECTION";
-    } else if (status < 500) {
-      return "CLIENT_ERROR";
-    }
-    return "SERVER_ERROR";
+    return switch (status / 100) {
+      case 0, 1 -> "INFORMATIONAL";
+      case 2 -> "SUCCESS";
+      case 3 -> "REDIRECTION";
+      case 4 -> "CLIENT_ERROR";
+      default -> "SERVER_ERROR";
+    };
   }
 
   /**
