@@ -117,7 +117,7 @@ final class Summary {
       out.printf(
           Locale.ROOT,
           "%s %-4d %-" + labelWidth + "s %17s %17s %17s %9d%n",
-          x == winner ? "*" : " ",
+          x.equals(winner) ? "*" : " ",
           x.index() + 1,
           x.spec().label(),
           pm(x, Metric.ACCURACY),
