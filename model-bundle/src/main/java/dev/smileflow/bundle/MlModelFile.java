@@ -159,19 +159,19 @@ public final class MlModelFile {
 
     /** {@code artifact_path}: for an MLflow 3 LoggedModel, its artifact location URI. */
     public Builder artifactPath(String value) {
-      this.artifactPath = requireText("artifact_path", value);
+      this.artifactPath = BundleDescriptor.requireText("artifact_path", value);
       return this;
     }
 
     /** {@code model_id} (and {@code model_uuid}, which MLflow 3 sets to the same id). */
     public Builder modelId(String value) {
-      this.modelId = requireText("model_id", value);
+      this.modelId = BundleDescriptor.requireText("model_id", value);
       return this;
     }
 
     /** {@code run_id}: the run that produced the model. */
     public Builder runId(String value) {
-      this.runId = requireText("run_id", value);
+      this.runId = BundleDescriptor.requireText("run_id", value);
       return this;
     }
 
@@ -235,13 +235,6 @@ public final class MlModelFile {
       }
       // Compact, one line: MLflow's UI and Python reader parse it with a plain JSON parser.
       return array.toString();
-    }
-
-    private static String requireText(String what, String value) {
-      if (value.isBlank()) {
-        throw new IllegalArgumentException(what + " must not be blank");
-      }
-      return value;
     }
   }
 }
