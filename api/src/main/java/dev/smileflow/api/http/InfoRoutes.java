@@ -36,26 +36,25 @@ public final class InfoRoutes {
   private final byte[] docsPage;
 
   /**
-   * The OpenAPI document rendered for one loaded model: its name, version and {@link LoadedModel}
-   * instance (all null while none is loaded). A class, not a record: its bytes are never compared.
+   * The OpenAPI document rendered for one served model (null while none is loaded). A class, not a
+   * record: its bytes are never compared.
    */
   private static final class Rendered {
-    private final @Nullable String name;
-    private final @Nullable String version;
-    private final @Nullable LoadedModel model;
+    private final @Nullable ServedModel served;
     private final byte[] json;
 
-    Rendered(@Nullable ServedModel m, byte[] json) {
-      this.name = m == null ? null : m.name();
-      this.version = m == null ? null : m.version();
-      this.model = m == null ? null : m.model();
+    Rendered(@Nullable ServedModel served, byte[] json) {
+      this.served = served;
       this.json = json;
     }
 
+    /** Whether it shows {@code m}: the same {@link LoadedModel} instance, name and version. */
     boolean isFor(@Nullable ServedModel m) {
-      return m == null
-          ? model == null
-          : m.model() == model && m.name().equals(name) && m.version().equals(version);
+      return m == null || served == null
+          ? m == served
+          : m.model() == served.model()
+              && m.name().equals(served.name())
+              && m.version().equals(served.version());
     }
   }
 
