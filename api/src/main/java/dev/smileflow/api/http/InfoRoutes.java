@@ -50,11 +50,12 @@ public final class InfoRoutes {
 
     /** Whether it shows {@code m}: the same {@link LoadedModel} instance, name and version. */
     boolean isFor(@Nullable ServedModel m) {
-      return m == null || served == null
-          ? m == served
-          : m.model() == served.model()
-              && m.name().equals(served.name())
-              && m.version().equals(served.version());
+      if (m == null || served == null) {
+        return m == null && served == null;
+      }
+      return m.model() == served.model()
+          && m.name().equals(served.name())
+          && m.version().equals(served.version());
     }
   }
 

@@ -343,8 +343,8 @@ public final class ApiMetrics implements AutoCloseable {
             .description("1 for the model version being served, with its name, version and origin")
             .tags(served)
             .strongReference(true)
-            .register(registry); // the same series again when the tags are unchanged
-    if (previous != null && previous != modelInfo) {
+            .register(registry);
+    if (previous != null && !previous.getId().equals(modelInfo.getId())) {
       registry.remove(previous);
     }
   }
