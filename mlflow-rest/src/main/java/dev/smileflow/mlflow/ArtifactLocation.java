@@ -2,7 +2,9 @@ package dev.smileflow.mlflow;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * An {@code mlflow-artifacts:} URI mapped to MLflow's artifact proxy as MLflow's own client does:
@@ -95,10 +97,6 @@ record ArtifactLocation(String server, String path) {
   }
 
   private static String encodePath(String p) {
-    StringBuilder sb = new StringBuilder();
-    for (String segment : p.split("/")) {
-      sb.append(sb.isEmpty() ? "" : "/").append(Query.encode(segment));
-    }
-    return sb.toString();
+    return Arrays.stream(p.split("/", -1)).map(Query::encode).collect(Collectors.joining("/"));
   }
 }

@@ -18,13 +18,7 @@ final class Errors {
   private Errors() {}
 
   static MlflowException fromResponse(
-      String method,
-      URI uri,
-      int status,
-      String contentType,
-      byte[] body,
-      URI trackingUri,
-      int attempts) {
+      String method, URI uri, int status, byte[] body, URI trackingUri, int attempts) {
     String errorCode = null;
     String serverMessage = null;
     if (body.length > 0) {

@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  * An MLflow 3 LoggedModel (shown in an experiment's Models tab). Its files live under {@link
  * #artifactUri()}, typically {@code mlflow-artifacts:/<experiment>/models/<model_id>/artifacts}.
  */
-public record LoggedModel(Info info, Data data) {
+public record LoggedModel(LoggedModelInfo info, Data data) {
 
   public LoggedModel {
     Objects.requireNonNull(info, "info");
@@ -23,13 +23,8 @@ public record LoggedModel(Info info, Data data) {
     return Objects.requireNonNull(info.artifactUri(), "logged model has no artifact_uri");
   }
 
-  /** {@code models:/<model_id>}, the source to register a version from. */
-  public String modelUri() {
-    return new ModelUri.Logged(info.modelId()).uri();
-  }
-
-  /** LoggedModel metadata. */
-  public record Info(
+  /** LoggedModel metadata (MLflow's {@code LoggedModelInfo} message). */
+  public record LoggedModelInfo(
       String modelId,
       String experimentId,
       @Nullable String name,
@@ -43,7 +38,7 @@ public record LoggedModel(Info info, Data data) {
       @Nullable String statusMessage,
       List<Tag> tags,
       List<Registration> registrations) {
-    public Info {
+    public LoggedModelInfo {
       Objects.requireNonNull(modelId, "modelId");
       Objects.requireNonNull(experimentId, "experimentId");
       status = status == null ? LoggedModelStatus.UNKNOWN : status;

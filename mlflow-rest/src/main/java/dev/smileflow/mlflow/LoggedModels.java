@@ -78,13 +78,6 @@ public final class LoggedModels {
     return Json.field(r, "model", LoggedModel.class, "logged-models finalize");
   }
 
-  /** Sets (overwrites) tags on a LoggedModel. */
-  public void setTags(String modelId, List<Tag> tags) {
-    ObjectNode body = Json.object();
-    body.set("tags", Json.tree(tags));
-    transport.patch("mlflow/logged-models/" + Query.encode(modelId) + "/tags", body);
-  }
-
   /**
    * Logs params on a LoggedModel. Idempotent: MLflow rejects a repeated param, so a repeat (or a
    * retry after a lost response) is checked against the model instead.

@@ -55,8 +55,4 @@ public record ModelVersionSpec(
     all.addAll(more);
     return new ModelVersionSpec(name, source, runId, modelId, all, description);
   }
-
-  public ModelVersionSpec withDescription(String text) {
-    return new ModelVersionSpec(name, source, runId, modelId, tags, text);
-  }
 }

@@ -2,7 +2,6 @@ package dev.smileflow.mlflow;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /** A registered model with its aliases and (per stage) latest versions. */
@@ -21,11 +20,6 @@ public record RegisteredModel(
     latestVersions = latestVersions == null ? List.of() : List.copyOf(latestVersions);
     tags = tags == null ? List.of() : List.copyOf(tags);
     aliases = aliases == null ? List.of() : List.copyOf(aliases);
-  }
-
-  /** The version an alias points to, if the alias exists. */
-  public Optional<String> aliasVersion(String alias) {
-    return aliases.stream().filter(a -> a.alias().equals(alias)).map(Alias::version).findFirst();
   }
 
   /** An alias ({@code production}, {@code champion}...) and the version it points to. */

@@ -68,13 +68,6 @@ public final class Registry {
     }
   }
 
-  public void setRegisteredModelTag(String name, String key, String value) {
-    transport.post(
-        "mlflow/registered-models/set-tag",
-        Json.object().put("name", name).put("key", key).put("value", value),
-        Transport.Replay.ALWAYS);
-  }
-
   // ----------------------------------------------------------------------------------------------
   // versions
 
@@ -198,12 +191,6 @@ public final class Registry {
         "mlflow/model-versions/set-tag",
         Json.object().put("name", name).put("version", version).put("key", key).put("value", value),
         Transport.Replay.ALWAYS);
-  }
-
-  public void deleteModelVersionTag(String name, String version, String key) {
-    transport.delete(
-        "mlflow/model-versions/delete-tag",
-        Json.object().put("name", name).put("version", version).put("key", key));
   }
 
   /** One page of versions matching {@code filter} (e.g. {@code name = 'iris'}; null: all). */

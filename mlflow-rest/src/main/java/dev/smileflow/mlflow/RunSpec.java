@@ -52,10 +52,6 @@ public record RunSpec(
     return new RunSpec(experimentId, runName, startTime, tags, newParentRunId);
   }
 
-  public RunSpec withStartTime(Instant newStartTime) {
-    return new RunSpec(experimentId, runName, newStartTime, tags, parentRunId);
-  }
-
   /** All tags to send, including the parent tag. */
   List<Tag> allTags() {
     List<Tag> all = new ArrayList<>(tags);

@@ -246,11 +246,6 @@ public final class Tracking {
     }
   }
 
-  /** Logs metrics (see {@link #logBatch}). */
-  public void logMetrics(String runId, List<Metric> metrics) {
-    logBatch(runId, metrics, List.of(), List.of());
-  }
-
   /** Logs params (see {@link #logBatch}). */
   public void logParams(String runId, List<Param> params) {
     logBatch(runId, List.of(), params, List.of());

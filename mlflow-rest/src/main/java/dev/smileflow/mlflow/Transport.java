@@ -345,14 +345,7 @@ final class Transport implements AutoCloseable {
         // applied.
         boolean notApplied = status == 408 || status == 429;
         MlflowException failure =
-            Errors.fromResponse(
-                method,
-                uri,
-                status,
-                contentType(response.headers()),
-                errorBody,
-                config.trackingUri(),
-                attempt);
+            Errors.fromResponse(method, uri, status, errorBody, config.trackingUri(), attempt);
         if (transientStatus && !last && (replay == Replay.ALWAYS || notApplied)) {
           Duration retryAfter =
               Backoff.parseRetryAfter(

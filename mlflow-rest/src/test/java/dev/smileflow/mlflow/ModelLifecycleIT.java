@@ -70,13 +70,11 @@ class ModelLifecycleIT {
             .loggedModels()
             .finalizeModel(created.modelId(), LoggedModelStatus.LOGGED_MODEL_READY);
     assertEquals(LoggedModelStatus.LOGGED_MODEL_READY, ready.info().status());
-    mlflow.loggedModels().setTags(created.modelId(), List.of(new Tag("stage", "candidate")));
     mlflow.loggedModels().logParams(created.modelId(), List.of(new Param("seed", "42")));
     mlflow.loggedModels().logParams(created.modelId(), List.of(new Param("seed", "42")));
 
     LoggedModel read = mlflow.loggedModels().get(created.modelId());
     assertEquals(LoggedModelStatus.LOGGED_MODEL_READY, read.info().status());
-    assertEquals("candidate", Tag.toMap(read.info().tags()).get("stage"));
     assertEquals("rf", Tag.toMap(read.info().tags()).get("algo"));
     assertEquals(run.runId(), read.info().sourceRunId());
     assertEquals("smile", read.info().modelType());
@@ -196,7 +194,8 @@ class ModelLifecycleIT {
     assertEquals("1", byAlias.version());
     assertTrue(byAlias.aliases().contains("production"));
     assertEquals(
-        "1", mlflow.registry().getRegisteredModel(name).aliasVersion("production").orElseThrow());
+        List.of(new RegisteredModel.Alias("production", "1")),
+        mlflow.registry().getRegisteredModel(name).aliases());
 
     String downloadUri = mlflow.registry().getDownloadUri(name, "1");
     assertEquals(model.artifactUri(), downloadUri);
@@ -207,8 +206,6 @@ class ModelLifecycleIT {
     mlflow.registry().setModelVersionTag(name, "1", "decision", "promoted");
     assertEquals(
         "promoted", mlflow.registry().getModelVersion(name, "1").tag("decision").orElseThrow());
-    mlflow.registry().deleteModelVersionTag(name, "1", "decision");
-    assertTrue(mlflow.registry().getModelVersion(name, "1").tag("decision").isEmpty());
 
     mlflow.registry().deleteAlias(name, "production");
     assertTrue(mlflow.registry().findVersionByAlias(name, "production").isEmpty());

@@ -104,8 +104,11 @@ class RetryIT {
 
     viaProxy
         .tracking()
-        .logMetrics(
-            run.runId(), List.of(Metric.of("acc", 0.5, 10, 0), Metric.of("acc", 0.6, 11, 1)));
+        .logBatch(
+            run.runId(),
+            List.of(Metric.of("acc", 0.5, 10, 0), Metric.of("acc", 0.6, 11, 1)),
+            List.of(),
+            List.of());
 
     assertEquals(1, proxy.forwardedCount("/api/2.0/mlflow/runs/log-batch"));
     assertEquals(2, direct.tracking().getMetricHistory(run.runId(), "acc").size());

@@ -250,10 +250,11 @@ public record BundleDescriptor(
     return p.getProperty("smile.version", "unknown");
   }
 
-  private static void requireText(String what, String value) {
+  static String requireText(String what, String value) {
     if (value.isBlank()) {
       throw new IllegalArgumentException(what + " must not be blank");
     }
+    return value;
   }
 
   private static <V> Map<String, V> sortedCopy(Map<String, V> map) {

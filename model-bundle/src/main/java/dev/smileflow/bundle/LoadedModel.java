@@ -38,11 +38,6 @@ public final class LoadedModel {
     return dir;
   }
 
-  /** The prediction path over encoded vectors. */
-  public Predictor predictor() {
-    return predictor;
-  }
-
   /** The bundle's input example (one training row by feature name, in file order). */
   public Map<String, Object> inputExample() {
     return inputExample;

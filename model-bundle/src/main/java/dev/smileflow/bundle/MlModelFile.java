@@ -11,12 +11,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -150,7 +148,6 @@ public final class MlModelFile {
     private @Nullable String artifactPath;
     private @Nullable String modelId;
     private @Nullable String runId;
-    private Instant utcTimeCreated;
 
     private Builder(BundleDescriptor descriptor) {
       if (descriptor.modelSha256() == null) {
@@ -158,30 +155,23 @@ public final class MlModelFile {
             "the descriptor has no model checksum yet: write the bundle first");
       }
       this.descriptor = descriptor;
-      this.utcTimeCreated = descriptor.createdAt();
     }
 
     /** {@code artifact_path}: for an MLflow 3 LoggedModel, its artifact location URI. */
     public Builder artifactPath(String value) {
-      this.artifactPath = requireText("artifact_path", value);
+      this.artifactPath = BundleDescriptor.requireText("artifact_path", value);
       return this;
     }
 
     /** {@code model_id} (and {@code model_uuid}, which MLflow 3 sets to the same id). */
     public Builder modelId(String value) {
-      this.modelId = requireText("model_id", value);
+      this.modelId = BundleDescriptor.requireText("model_id", value);
       return this;
     }
 
     /** {@code run_id}: the run that produced the model. */
     public Builder runId(String value) {
-      this.runId = requireText("run_id", value);
-      return this;
-    }
-
-    /** {@code utc_time_created}; defaults to the descriptor's {@code createdAt}. */
-    public Builder utcTimeCreated(Instant value) {
-      this.utcTimeCreated = Objects.requireNonNull(value);
+      this.runId = BundleDescriptor.requireText("run_id", value);
       return this;
     }
 
@@ -223,7 +213,7 @@ public final class MlModelFile {
       sig.put("inputs", columnsJson(signature.inputs()));
       sig.put("outputs", columnsJson(signature.outputs()));
       sig.putNull("params");
-      root.put("utc_time_created", UTC_TIME.format(utcTimeCreated));
+      root.put("utc_time_created", UTC_TIME.format(descriptor.createdAt()));
       try {
         return YAML.writeValueAsString(root);
       } catch (JsonProcessingException e) {
@@ -245,13 +235,6 @@ public final class MlModelFile {
       }
       // Compact, one line: MLflow's UI and Python reader parse it with a plain JSON parser.
       return array.toString();
-    }
-
-    private static String requireText(String what, String value) {
-      if (value.isBlank()) {
-        throw new IllegalArgumentException(what + " must not be blank");
-      }
-      return value;
     }
   }
 }

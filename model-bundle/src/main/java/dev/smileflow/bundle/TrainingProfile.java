@@ -64,14 +64,14 @@ public record TrainingProfile(Map<String, FeatureProfile> features) {
       }
       for (int i = 0; i < quantiles.size(); i++) {
         double q = quantiles.get(i);
-        if (!Double.isFinite(q) || i > 0 && q < quantiles.get(i - 1)) {
+        if (!Double.isFinite(q) || (i > 0 && q < quantiles.get(i - 1))) {
           throw new IllegalArgumentException(
               "numeric profile: quantiles must be finite and non-decreasing");
         }
       }
       for (int i = 0; i < binEdges.size(); i++) {
         double e = binEdges.get(i);
-        if (!Double.isFinite(e) || i > 0 && e <= binEdges.get(i - 1) || e >= max(quantiles)) {
+        if (!Double.isFinite(e) || (i > 0 && e <= binEdges.get(i - 1)) || e >= max(quantiles)) {
           throw new IllegalArgumentException(
               "numeric profile: bin edges must be finite, strictly increasing and below the max");
         }

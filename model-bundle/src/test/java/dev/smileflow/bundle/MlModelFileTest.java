@@ -11,7 +11,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.smileflow.bundle.testing.TestBundles;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -146,15 +145,13 @@ class MlModelFileTest {
             b ->
                 b.modelId("m-0123")
                     .runId("r-42")
-                    .artifactPath("mlflow-artifacts:/1/models/m-0123/artifacts")
-                    .utcTimeCreated(Instant.parse("2026-03-04T05:06:07.123456Z")));
+                    .artifactPath("mlflow-artifacts:/1/models/m-0123/artifacts"));
     JsonNode root = yaml(dir.resolve("MLmodel"));
     assertEquals("m-0123", root.get("model_id").textValue());
     assertEquals("m-0123", root.get("model_uuid").textValue());
     assertEquals("r-42", root.get("run_id").textValue());
     assertEquals(
         "mlflow-artifacts:/1/models/m-0123/artifacts", root.get("artifact_path").textValue());
-    assertEquals("2026-03-04 05:06:07.123456", root.get("utc_time_created").textValue());
     MlModelFile.builder(w.descriptor()).runId("r-43").write(dir);
     assertEquals("r-43", yaml(dir.resolve("MLmodel")).get("run_id").textValue());
     ModelBundle.load(dir);

@@ -22,6 +22,7 @@ final class ProgressBar implements CrossValidator.Progress {
   }
 
   /** Whether stderr looks like an interactive terminal. */
+  @SuppressWarnings("SystemConsoleNull") // NullAway's JDK model still has it @Nullable
   static boolean isTerminal() {
     Console console = System.console();
     return console != null && console.isTerminal();

@@ -1,5 +1,6 @@
 package dev.smileflow.train;
 
+import dev.smileflow.bundle.ModelBundle;
 import dev.smileflow.mlflow.RunStatus;
 import dev.smileflow.train.data.Split;
 import dev.smileflow.train.search.CandidateResult;
@@ -13,12 +14,9 @@ import dev.smileflow.train.tracking.MlflowTracker;
 import dev.smileflow.train.tracking.RunRecord;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -408,7 +406,7 @@ final class ShardedJob {
    * classes), the hold-out and search rows, the CV folds, the candidates, the metric and the number
    * of shards.
    */
-  String planDigest(Prepared p, int count) {
+  private String planDigest(Prepared p, int count) {
     StringBuilder text = new StringBuilder();
     TrainJob.Rows rows = p.rows();
     text.append(rows.all().digest())
@@ -434,13 +432,6 @@ final class ShardedJob {
     for (ModelSpec c : p.plan().candidates()) {
       text.append('|').append(c.label());
     }
-    try {
-      byte[] hash =
-          MessageDigest.getInstance("SHA-256")
-              .digest(text.toString().getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(hash, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
-    }
+    return ModelBundle.sha256(text.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 16);
   }
 }

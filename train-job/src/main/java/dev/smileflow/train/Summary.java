@@ -100,8 +100,8 @@ final class Summary {
         r.search().candidates().stream()
             .sorted(
                 Comparator.comparing((CandidateResult x) -> !x.succeeded())
-                    .thenComparing(x -> m.higherIsBetter() ? -x.mean(m) : x.mean(m))
-                    .thenComparing(CandidateResult::index))
+                    .thenComparingDouble(x -> m.higherIsBetter() ? -x.mean(m) : x.mean(m))
+                    .thenComparingInt(CandidateResult::index))
             .toList();
     CandidateResult winner = r.search().winner();
     for (CandidateResult x : ranked) {
@@ -117,7 +117,7 @@ final class Summary {
       out.printf(
           Locale.ROOT,
           "%s %-4d %-" + labelWidth + "s %17s %17s %17s %9d%n",
-          x == winner ? "*" : " ",
+          x.equals(winner) ? "*" : " ",
           x.index() + 1,
           x.spec().label(),
           pm(x, Metric.ACCURACY),

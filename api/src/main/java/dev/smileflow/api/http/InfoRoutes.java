@@ -36,15 +36,26 @@ public final class InfoRoutes {
   private final byte[] docsPage;
 
   /**
-   * The OpenAPI document rendered for one loaded model: its name, version and {@link LoadedModel}
-   * instance (all null while none is loaded).
+   * The OpenAPI document rendered for one served model (null while none is loaded). A class, not a
+   * record: its bytes are never compared.
    */
-  private record Rendered(
-      @Nullable String name, @Nullable String version, @Nullable LoadedModel model, byte[] json) {
+  private static final class Rendered {
+    private final @Nullable ServedModel served;
+    private final byte[] json;
+
+    Rendered(@Nullable ServedModel served, byte[] json) {
+      this.served = served;
+      this.json = json;
+    }
+
+    /** Whether it shows {@code m}: the same {@link LoadedModel} instance, name and version. */
     boolean isFor(@Nullable ServedModel m) {
-      return m == null
-          ? model == null
-          : m.model() == model && m.name().equals(name) && m.version().equals(version);
+      if (m == null || served == null) {
+        return m == null && served == null;
+      }
+      return m.model() == served.model()
+          && m.name().equals(served.name())
+          && m.version().equals(served.version());
     }
   }
 
@@ -211,13 +222,10 @@ public final class InfoRoutes {
     ServedModel m = holder.current().orElse(null);
     Rendered r = rendered.get();
     if (r == null || !r.isFor(m)) {
-      r =
-          m == null
-              ? new Rendered(null, null, null, openApi.render(null))
-              : new Rendered(m.name(), m.version(), m.model(), openApi.render(m));
+      r = new Rendered(m, openApi.render(m));
       rendered.set(r);
     }
-    ctx.contentType("application/json").result(r.json());
+    ctx.contentType("application/json").result(r.json);
   }
 
   /** A browsable page rendering the OpenAPI document. */

@@ -2,7 +2,6 @@ package dev.smileflow.api.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -58,10 +57,12 @@ public final class ApiMetrics implements AutoCloseable {
     Duration.ofMillis(50)
   };
 
-  private final PrometheusMeterRegistry registry =
-      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry;
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
-  private final MultiGauge modelInfo;
+
+  /** The served version's {@code model_info} series; guarded by {@code this}. */
+  private @Nullable Gauge modelInfo;
+
   private final AtomicLong startupMillis = new AtomicLong(-1);
   private final Timer inference;
   // Meters looked up per request: building a meter id and registering it each time costs more than
@@ -105,16 +106,18 @@ public final class ApiMetrics implements AutoCloseable {
       boolean flagged) {}
 
   public ApiMetrics() {
+    this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  /** On {@code registry}, so that a test can watch it. */
+  ApiMetrics(PrometheusMeterRegistry registry) {
+    this.registry = registry;
     new ClassLoaderMetrics().bindTo(registry);
     new JvmMemoryMetrics().bindTo(registry);
     gcMetrics.bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
-    modelInfo =
-        MultiGauge.builder("model.info")
-            .description("1 for the model version being served, with its name, version and origin")
-            .register(registry);
     Gauge.builder("api.startup", startupMillis, v -> v.get() < 0 ? Double.NaN : v.get() / 1000.0)
         .description("Seconds from JVM start to ready (model loaded and warmed up)")
         .baseUnit("seconds")
@@ -238,20 +241,17 @@ public final class ApiMetrics implements AutoCloseable {
   private record RequestKey(String method, String route, int status) {}
 
   private Timer requestTimer(RequestKey key) {
-    String method = key.method();
-    String route = key.route();
-    int status = key.status();
     return Timer.builder("http.server.requests")
         .description("HTTP request latency by route and status")
         .tags(
             "method",
-            method,
+            key.method(),
             "uri",
-            route,
+            key.route(),
             "status",
-            Integer.toString(status),
+            Integer.toString(key.status()),
             "outcome",
-            outcome(status))
+            outcome(key.status()))
         .serviceLevelObjectives(BUCKETS)
         .register(registry);
   }
@@ -268,16 +268,13 @@ public final class ApiMetrics implements AutoCloseable {
   }
 
   private static String outcome(int status) {
-    if (status < 200) {
-      return "INFORMATIONAL";
-    } else if (status < 300) {
-      return "SUCCESS";
-    } else if (status < 400) {
-      return "REDIRECTION";
-    } else if (status < 500) {
-      return "CLIENT_ERROR";
-    }
-    return "SERVER_ERROR";
+    return switch (status / 100) {
+      case 0, 1 -> "INFORMATIONAL";
+      case 2 -> "SUCCESS";
+      case 3 -> "REDIRECTION";
+      case 4 -> "CLIENT_ERROR";
+      default -> "SERVER_ERROR";
+    };
   }
 
   /**
@@ -332,11 +329,24 @@ public final class ApiMetrics implements AutoCloseable {
     if (swapped) {
       registry.counter("model.swaps").increment();
     }
-    modelInfo.register(
-        List.of(
-            MultiGauge.Row.of(
-                Tags.of("model_name", name, "model_version", version, "origin", origin), 1.0)),
-        true);
+    serving(Tags.of("model_name", name, "model_version", version, "origin", origin));
+  }
+
+  /**
+   * Makes {@code served} the one {@code model_info} series: registered once, and the previous one
+   * removed only after it, so a scrape during a swap sees one or both versions, never none.
+   */
+  private synchronized void serving(Tags served) {
+    Gauge previous = modelInfo;
+    modelInfo =
+        Gauge.builder("model.info", () -> 1)
+            .description("1 for the model version being served, with its name, version and origin")
+            .tags(served)
+            .strongReference(true)
+            .register(registry);
+    if (previous != null && !previous.getId().equals(modelInfo.getId())) {
+      registry.remove(previous);
+    }
   }
 
   /** A version was refused with {@code code}. */

@@ -55,8 +55,10 @@ public final class ModelRefresher implements AutoCloseable {
       LOG.info("model refresh off");
       return;
     }
-    executor.scheduleWithFixedDelay(
-        this::checkQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    // The future completes only by an Error, which checkQuietly has logged, or by close().
+    var _ =
+        executor.scheduleWithFixedDelay(
+            this::checkQuietly, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     LOG.info("following {} every {} s", fetcher.source().uri(), interval.toSeconds());
   }
 
@@ -69,6 +71,9 @@ public final class ModelRefresher implements AutoCloseable {
       } else {
         LOG.error("model refresh failed unexpectedly", e);
       }
+    } catch (Error e) {
+      LOG.error("model refresh stopped: no more polls until a restart", e);
+      throw e;
     }
   }
 

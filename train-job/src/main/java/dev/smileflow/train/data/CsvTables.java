@@ -1,5 +1,6 @@
 package dev.smileflow.train.data;
 
+import dev.smileflow.bundle.ModelBundle;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
@@ -11,13 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -194,7 +192,7 @@ public final class CsvTables {
     }
     return build(
         source,
-        shortDigest(bytes),
+        ModelBundle.sha256(bytes).substring(0, 16),
         header,
         labelIndex,
         features,
@@ -403,15 +401,6 @@ public final class CsvTables {
       return text.startsWith("\uFEFF") ? text.substring(1) : text;
     } catch (CharacterCodingException e) {
       throw new DataException(DataError.UNREADABLE, source + " is not UTF-8 text", e);
-    }
-  }
-
-  static String shortDigest(byte[] bytes) {
-    try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest(bytes);
-      return HexFormat.of().formatHex(hash).substring(0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
     }
   }
 

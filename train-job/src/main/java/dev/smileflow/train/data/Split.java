@@ -5,24 +5,22 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
-/**
- * A stratified partition of row indices into a training part and a held-out part.
- *
- * @param train training row indices, ascending
- * @param test held-out row indices, ascending
- */
-public record Split(int[] train, int[] test) {
-  public Split {
-    train = train.clone();
-    test = test.clone();
+/** A stratified partition of row indices into a training part and a held-out part. */
+public final class Split {
+  private final int[] train;
+  private final int[] test;
+
+  private Split(int[] train, int[] test) {
+    this.train = train;
+    this.test = test;
   }
 
-  @Override
+  /** Training row indices, ascending (a copy). */
   public int[] train() {
     return train.clone();
   }
 
-  @Override
+  /** Held-out row indices, ascending (a copy). */
   public int[] test() {
     return test.clone();
   }

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 /** The candidate algorithms, each with its hyperparameter names and a small default grid. */
+@SuppressWarnings("ImmutableEnumChecker") // defaults are Map.of, the factories stateless lambdas
 public enum Algorithm {
   LOGISTIC(
       "logistic",

@@ -49,6 +49,7 @@ public final class CrossValidator {
     this.threads = threads;
   }
 
+  @SuppressWarnings("ArrayRecordComponent") // private, never compared, hashed or printed
   private record Fold(
       int index,
       double[][] trainX,
