@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # The benchmark report, in one run on this machine (all traffic on 127.0.0.1):
+#   0. train-job on Iris, process start to registered version (fresh server, then warm);
 #   1. cold start: exec -> /health/ready (model resolved and fetched from a local MLflow), without and with a
 #      JDK 25 AOT cache trained by benchmarks/aot-train.sh (the same training Dockerfile.api does);
 #      resident memory when ready;
@@ -39,6 +40,9 @@ locust=$(locust_install)
 trap stop_all EXIT INT TERM
 java="$JAVA_HOME/bin/java"
 mapfile -t flags < <(entrypoint_flags "$root/Dockerfile.api")
+# The image's own warm-up budget (its ENV), used wherever the api runs as the image does, with the AOT cache.
+image_warmup=$(sed -n 's/^ENV WARMUP_SECONDS=//p' "$root/Dockerfile.api")
+[ -n "$image_warmup" ] || die "Dockerfile.api sets no WARMUP_SECONDS"
 base="http://127.0.0.1:$api_port"
 wrk_cmd=(wrk -t2)
 body='{"sepal_length": 7.7, "sepal_width": 2.6, "petal_length": 6.9, "petal_width": 2.3}'
@@ -122,13 +126,31 @@ PY
   echo "# smileflow benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
   echo "Machine: $(nproc) vCPU ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, $(. /etc/os-release && echo "$PRETTY_NAME"), load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "JDK: $("$java" -version 2>&1 | sed -n 2p); api flags: ${flags[*]}"
+  echo "JDK: $("$java" -version 2>&1 | sed -n 2p); api flags: ${flags[*]}; with the AOT cache as in the image: WARMUP_SECONDS=$image_warmup"
   echo "MLflow $(sed -n 's:.*<mlflow.version>\(.*\)</mlflow.version>.*:\1:p' "$root/pom.xml" | head -n1) (local, sqlite), wrk $(wrk -v 2>&1 | head -n1 | awk '{print $2}'), locust $LOCUST_VERSION (1 process); server, load generator and MLflow share the same cores."
   echo
 } >"$summary"
 
 start_mlflow "$mlflow_port" "$out/mlflow"
-train "$out/train.log"
+# train-job on Iris, process start to registered version: once against the fresh server, once more warm.
+train_s=()
+for n in 1 2; do
+  t0=$(date +%s%N)
+  train "$out/train-$n.log"
+  train_s+=("$(awk -v ns=$(($(date +%s%N) - t0)) 'BEGIN{printf "%.1f", ns / 1e9}')")
+done
+{
+  echo "## train-job on Iris: process start to registered version (goal: at most 8 s)"
+  echo
+  echo "| run | wall time s | version | winner |"
+  echo "|---|---|---|---|"
+  for n in 1 2; do
+    echo "| $n ($([ "$n" = 1 ] && echo "fresh MLflow server" || echo "warm server")) | ${train_s[$((n - 1))]} | $(sed -n 's/.* - registered .* version \([0-9]*\)$/\1/p' "$out/train-$n.log" | head -n1) | \`$(sed -n 's/.* - winner: \(.*\) (CV.*/\1/p' "$out/train-$n.log" | head -n1)\` |"
+  done
+  echo
+  echo "Where the time goes, phase by phase and round trip by round trip: benchmarks/train/run.sh (docs/performance.md)."
+  echo
+} >>"$summary"
 
 log "cold start without AOT cache ($cold_runs runs)"
 cold_start plain; read -r cold_med cold_min cold_max cold_rss <<<"$result"
@@ -137,7 +159,7 @@ bash "$root/benchmarks/aot-train.sh" "$out/api.aot" "$api_port" "$java" "${flags
   >"$out/aot-train.log" 2>&1 || { tail -n 20 "$out/aot-train.log" >&2; die "AOT training failed"; }
 aot_size=$(du -m "$out/api.aot" | cut -f1)
 log "cold start with AOT cache ($cold_runs runs)"
-cold_start aot "-XX:AOTCache=$out/api.aot"; read -r aot_med aot_min aot_max aot_rss <<<"$result"
+WARMUP_SECONDS=$image_warmup cold_start aot "-XX:AOTCache=$out/api.aot"; read -r aot_med aot_min aot_max aot_rss <<<"$result"
 {
   echo "## Cold start: exec -> GET /health/ready 200 (model resolved and downloaded from MLflow), $cold_runs runs"
   echo
@@ -149,7 +171,7 @@ cold_start aot "-XX:AOTCache=$out/api.aot"; read -r aot_med aot_min aot_max aot_
 } >>"$summary"
 
 log "api for the load runs (with the AOT cache, as in the image)"
-PORT=$api_port LOG_LEVEL=WARN start_bg "$out/api.log" "$java" "${flags[@]}" "-XX:AOTCache=$out/api.aot" -jar "$root/api/target/api.jar"
+WARMUP_SECONDS=$image_warmup PORT=$api_port LOG_LEVEL=WARN start_bg "$out/api.log" "$java" "${flags[@]}" "-XX:AOTCache=$out/api.aot" -jar "$root/api/target/api.jar"
 api_pid=$bg_pid
 wait_http "$base/health/ready" 120 "$api_pid" || die "api not ready"
 log "wrk warm-up (${wrk_seconds} s)"
@@ -182,7 +204,7 @@ echo >>"$summary"
 
 log "one core: api pinned to CPU 0 (taskset), wrk on CPU 1"
 stop_pid "$api_pid"
-PORT=$api_port LOG_LEVEL=WARN start_bg "$out/api-1cpu.log" taskset -c 0 "$java" "${flags[@]}" "-XX:AOTCache=$out/api.aot" -jar "$root/api/target/api.jar"
+WARMUP_SECONDS=$image_warmup PORT=$api_port LOG_LEVEL=WARN start_bg "$out/api-1cpu.log" taskset -c 0 "$java" "${flags[@]}" "-XX:AOTCache=$out/api.aot" -jar "$root/api/target/api.jar"
 api_pid=$bg_pid
 wait_http "$base/health/ready" 120 "$api_pid" || die "api not ready (1 CPU)"
 wrk_cmd=(taskset -c 1 wrk -t1)
@@ -243,14 +265,18 @@ PY
 }
 
 plain=("$java" -XX:MaxRAM=512m -jar "$root/api/target/api.jar")
+# jit_seconds PID: the JIT compilers' accumulated compile time, in seconds.
+jit_seconds() { "$JAVA_HOME/bin/jstat" -compiler "$1" 2>/dev/null | awk 'NR == 2 {print $4}'; }
 {
   echo "## Warm-up curve: the first ${curve_seconds} s after /health/ready first answers 200 (wrk -t2 -c64, 1 s runs back to back, POST /v1/classify)"
   echo
   echo "From the registry on the local MLflow. first 5 s: mean req/s of seconds 1-5 and their worst per-second p99;"
   echo "steady: seconds $((curve_seconds - 9))-${curve_seconds} of the same run (mean req/s, median p99). Goals: first 5 s >= 0.5x steady, p99 <= 50 ms."
   echo
-  echo "| api | start to ready ms | first 5 s req/s | first 5 s p99 ms | steady req/s | steady p99 ms | first/steady | RSS after MiB | load |"
-  echo "|---|---|---|---|---|---|---|---|---|"
+  echo "JIT s: the JIT compilers' time (jstat -compiler) when ready, and after the curve: what compilation was left for the first clients."
+  echo
+  echo "| api | start to ready ms | first 5 s req/s | first 5 s p99 ms | steady req/s | steady p99 ms | first/steady | JIT s ready / after | RSS after MiB | load |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
 } >>"$summary"
 declare -A ready_of rps5_of p99_5_of rps_of p99_of
 for variant in plain plain-nowarmup image-aot; do
@@ -261,13 +287,14 @@ for variant in plain plain-nowarmup image-aot; do
     plain-nowarmup) label='the same, `WARMUP_REQUESTS=0`'
       fresh_start "$out/api-$variant.log" "$base/health/ready" PORT=$api_port LOG_LEVEL=WARN MODEL_REFRESH_SECONDS=0 WARMUP_REQUESTS=0 -- "${plain[@]}" ;;
     image-aot) label="Dockerfile.api flags + AOT cache, -XX:MaxRAM=512m"
-      fresh_start "$out/api-$variant.log" "$base/health/ready" PORT=$api_port LOG_LEVEL=WARN MODEL_REFRESH_SECONDS=0 -- \
-        "$java" -XX:MaxRAM=512m "${flags[@]}" "-XX:AOTCache=$out/api.aot" -jar "$root/api/target/api.jar" ;;
+      fresh_start "$out/api-$variant.log" "$base/health/ready" PORT=$api_port LOG_LEVEL=WARN MODEL_REFRESH_SECONDS=0 \
+        WARMUP_SECONDS=$image_warmup -- "$java" -XX:MaxRAM=512m "${flags[@]}" "-XX:AOTCache=$out/api.aot" -jar "$root/api/target/api.jar" ;;
   esac
   log "warm-up curve: $variant (ready in $ready_ms ms)"
+  jit_ready=$(jit_seconds "$api_pid")
   curve "$variant" "$base/v1/classify" "$out/classify.lua"; read -r r5 p5 rs ps rss <<<"$result"
   ready_of[$variant]=$ready_ms rps5_of[$variant]=$r5 p99_5_of[$variant]=$p5 rps_of[$variant]=$rs p99_of[$variant]=$ps
-  echo "| $label | $ready_ms | $r5 | $p5 | $rs | $ps | $(awk -v a="$r5" -v b="$rs" 'BEGIN{printf "%.2f", a / b}') | $rss | $l |" >>"$summary"
+  echo "| $label | $ready_ms | $r5 | $p5 | $rs | $ps | $(awk -v a="$r5" -v b="$rs" 'BEGIN{printf "%.2f", a / b}') | $jit_ready / $(jit_seconds "$api_pid") | $rss | $l |" >>"$summary"
   if [ "$variant" = plain ]; then
     log "steady state of the plain api: classify beside /health/live (${wrk_seconds} s each)"
     wrk_run plain-classify /v1/classify "$out/classify.lua" "$wrk_seconds"; read -r pc_rps _ pc_p99 _ pc_non2xx _ _ <<<"$result"
@@ -328,8 +355,8 @@ for variant in plain image-aot; do
   if [ "$variant" = plain ]; then
     fresh_start "$out/api-mem-$variant.log" "$base/health/ready" PORT=$api_port LOG_LEVEL=WARN MODEL_REFRESH_SECONDS=0 -- "${plain[@]}"
   else
-    fresh_start "$out/api-mem-$variant.log" "$base/health/ready" PORT=$api_port LOG_LEVEL=WARN MODEL_REFRESH_SECONDS=0 -- \
-      "$java" -XX:MaxRAM=512m "${flags[@]}" "-XX:AOTCache=$out/api.aot" -jar "$root/api/target/api.jar"
+    fresh_start "$out/api-mem-$variant.log" "$base/health/ready" PORT=$api_port LOG_LEVEL=WARN MODEL_REFRESH_SECONDS=0 \
+      WARMUP_SECONDS=$image_warmup -- "$java" -XX:MaxRAM=512m "${flags[@]}" "-XX:AOTCache=$out/api.aot" -jar "$root/api/target/api.jar"
   fi
   rm -f "$out/stop"; sample_rss "$api_pid" "$out/rss-mem-$variant" "$out/stop" & sampler=$!
   wrk -t2 -c200 -d"${wrk_seconds}s" --latency -s "$out/batch.lua" "$base/v1/classify/batch" >"$out/wrk-mem-$variant.txt" 2>&1
