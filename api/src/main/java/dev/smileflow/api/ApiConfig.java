@@ -109,7 +109,7 @@ public record ApiConfig(
   static final int MAX_DRIFT_WINDOW = 100_000;
 
   /** {@code WARMUP_SECONDS} unless set: the longest the warm-up may delay readiness. */
-  static final Duration DEFAULT_WARMUP = Duration.ofMillis(1000);
+  static final Duration DEFAULT_WARMUP = Duration.ofMillis(600);
 
   /** {@code WARMUP_REQUESTS} unless set. */
   static final int DEFAULT_WARMUP_REQUESTS = 20_000;
