@@ -10,6 +10,7 @@ import dev.smileflow.api.monitor.ServingMonitor;
 import dev.smileflow.bundle.LoadedModel;
 import dev.smileflow.bundle.Prediction;
 import io.javalin.http.Context;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,7 +69,7 @@ public final class ClassifyRoutes {
   }
 
   /** One row in, one prediction out. */
-  public void classify(Context ctx) {
+  public void classify(Context ctx) throws IOException {
     JsonBodies.requireJson(ctx);
     Object body = JsonBodies.parse(JsonBodies.body(ctx, maxBodyBytes));
     if (!(body instanceof Map<?, ?> row)) {
@@ -95,7 +96,7 @@ public final class ClassifyRoutes {
    * invalid nothing is predicted; the problems name the row as model-bundle does ({@code
    * [2].sepal_length}).
    */
-  public void classifyBatch(Context ctx) {
+  public void classifyBatch(Context ctx) throws IOException {
     JsonBodies.requireJson(ctx);
     Object body = JsonBodies.parse(JsonBodies.body(ctx, maxBodyBytes));
     if (!(body instanceof Map<?, ?> object)) {

@@ -83,17 +83,16 @@ public final class JsonBodies {
    * into an array of that size; any other (chunked, or too large, which Javalin answers with 413)
    * goes through Javalin's reader, which copies through a new 8 KiB buffer on every call: on
    * virtual threads the largest allocation of a classify request.
+   *
+   * @throws IOException as Jetty reports a client that stalls or goes away mid-body; it reaches
+   *     Javalin unwrapped, which answers a stalled body with 408 as it does for its own reader
    */
-  static byte[] body(Context ctx, long maxBytes) {
+  static byte[] body(Context ctx, long maxBytes) throws IOException {
     long length = ctx.req().getContentLengthLong();
     if (length < 0 || length > maxBytes) {
       return ctx.bodyAsBytes();
     }
-    try {
-      return ctx.req().getInputStream().readNBytes((int) length);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return ctx.req().getInputStream().readNBytes((int) length);
   }
 
   /**
