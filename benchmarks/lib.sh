@@ -108,6 +108,19 @@ ensure_jars() {
   fi
 }
 
+# dry_run_model DIR: an Iris bundle in DIR/model (train-job --dry-run, no MLflow), and DIR/classify.lua, wrk's
+# POST /v1/classify of the README's flower.
+dry_run_model() {
+  local dir=$1
+  "$JAVA_HOME/bin/java" -jar "$root/train-job/target/train-job.jar" --dry-run --output "$dir/model" >"$dir/train.log" 2>&1 \
+    || { tail "$dir/train.log" >&2; die "train-job --dry-run failed"; }
+  cat >"$dir/classify.lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = [[{"sepal_length": 7.7, "sepal_width": 2.6, "petal_length": 6.9, "petal_width": 2.3}]]
+LUA
+}
+
 # start_mlflow PORT DIR: a fresh MLflow server; sets mlflow_pid and MLFLOW_TRACKING_URI.
 start_mlflow() {
   local port=$1 dir=$2

@@ -17,14 +17,7 @@ mkdir -p "$root/benchmarks/reports"
 trap 'stop_all; rm -rf "$work"' EXIT
 command -v wrk >/dev/null || die "wrk is needed (apt-get install wrk)"
 ensure_jars
-"$JAVA_HOME/bin/java" -jar train-job/target/train-job.jar --dry-run --output "$work/model" >"$work/train.log" 2>&1 \
-  || { tail "$work/train.log" >&2; die "train-job --dry-run failed"; }
-
-cat >"$work/classify.lua" <<'LUA'
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.body = [[{"sepal_length": 7.7, "sepal_width": 2.6, "petal_length": 6.9, "petal_width": 2.3}]]
-LUA
+dry_run_model "$work"
 
 # measure NAME [LOG_FILE SAMPLE]: one api (with the prediction log into LOG_FILE at SAMPLE when given), warm-up
 # load, then the measured run; prints a table row.

@@ -16,13 +16,7 @@ mkdir -p "$out"
 trap stop_all EXIT
 command -v wrk >/dev/null || die "wrk is needed (apt-get install wrk)"
 ensure_jars
-"$JAVA_HOME/bin/java" -jar train-job/target/train-job.jar --dry-run --output "$out/model" >"$out/train.log" 2>&1 \
-  || { tail "$out/train.log" >&2; die "train-job --dry-run failed"; }
-cat >"$out/classify.lua" <<'LUA'
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.body = [[{"sepal_length": 7.7, "sepal_width": 2.6, "petal_length": 6.9, "petal_width": 2.3}]]
-LUA
+dry_run_model "$out"
 
 MODEL_URI="$out/model" start_api "$port" "$out/api.log" -XX:MaxRAM=512m
 wait_http "http://127.0.0.1:$port/health/ready" 60 "$api_pid" || { tail "$out/api.log" >&2; die "the api is not ready"; }
