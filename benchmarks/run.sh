@@ -9,7 +9,7 @@
 #   3. locust (locust/locustfile.py mix) at 50 and 200 users without think time: requests/s, p50/p95/p99,
 #      failures, peak resident memory;
 #   4. wrk again with the api pinned to one core (taskset), like a 1 vCPU instance;
-#   5. the warm-up curve: req/s and p99 per second for the first 30 s after /health/ready first answers 200, for a
+#   5. the warm-up curve: req/s and p99 per second for the first 30 s after /health/ready first answers 200 (printed as a table), for a
 #      plain `java -XX:MaxRAM=512m -jar api.jar` (with its default warm-up, and with WARMUP_REQUESTS=0) and for
 #      the image's flags with the AOT cache; first-5 s figures against seconds 21-30 of the same run;
 #   6. the garbage collector under one core and -XX:MaxRAM=512m (Serial, G1, Parallel), and memory with 200
@@ -403,6 +403,21 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.1f", a / b}'; }
   echo "| smileflow api, image flags + AOT cache | ${ready_of[image-aot]} | ${rps5_of[image-aot]} | ${p99_5_of[image-aot]} | ${rps_of[image-aot]} | ${p99_of[image-aot]} | see above |"
   echo "| Python peer (mlflow models serve, 2 workers) | $peer_ready | $q5 | $qp5 | $qs | $qps | $qrss (main process) |"
   echo "| **ratio plain api / peer** | $(ratio "$peer_ready" "${ready_of[plain]}")x faster to ready | $(ratio "${rps5_of[plain]}" "$q5")x | $(ratio "$qp5" "${p99_5_of[plain]}")x lower | $(ratio "${rps_of[plain]}" "$qs")x | $(ratio "$qps" "${p99_of[plain]}")x lower | |"
+  echo
+} >>"$summary"
+{
+  echo "## The warm-up curves, second by second after ready: req/s (p99 ms)"
+  echo
+  python3 - "$out" plain plain-nowarmup image-aot peer <<'PY'
+import csv, os, sys
+out, names = sys.argv[1], sys.argv[2:]
+curves = {n: list(csv.DictReader(open(os.path.join(out, f"curve-{n}.csv")))) for n in names}
+print("| second | " + " | ".join(names) + " |")
+print("|---" * (len(names) + 1) + "|")
+for i in range(max(len(c) for c in curves.values())):
+    cells = [f"{float(c[i]['rps']):.0f} ({float(c[i]['p99_ms']):.0f})" if i < len(c) and c[i]["rps"] else "" for c in curves.values()]
+    print(f"| {i + 1} | " + " | ".join(cells) + " |")
+PY
   echo
 } >>"$summary"
 echo "Reports (CSV, HTML, logs): ${out#"$root"/}" >>"$summary"
