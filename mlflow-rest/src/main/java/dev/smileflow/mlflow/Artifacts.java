@@ -3,6 +3,7 @@ package dev.smileflow.mlflow;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
@@ -140,17 +141,21 @@ public final class Artifacts {
     boolean done = false;
     try {
       Files.createDirectories(tmp);
+      // Every path is checked before the first request; each file goes to the path checked.
+      record Download(URI from, Path to) {}
+      List<Download> downloads = new ArrayList<>(files.size());
       for (ArtifactFile f : files) {
-        if (!tmp.resolve(f.path()).normalize().startsWith(tmp)) {
+        Path local = tmp.resolve(f.path()).normalize();
+        if (!local.startsWith(tmp)) {
           throw new MlflowException(
               MlflowException.Kind.PROTOCOL,
               0,
               null,
               "artifact path escapes the download directory: " + f.path());
         }
+        downloads.add(new Download(location.file(f.path()), local));
       }
-      Concurrently.forEach(
-          files, f -> transport.download(location.file(f.path()), tmp.resolve(f.path())));
+      Concurrently.forEach(downloads, d -> transport.download(d.from(), d.to()));
       Files.deleteIfExists(dest);
       try {
         Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE);
