@@ -171,7 +171,7 @@ public final class ApiMetrics implements AutoCloseable {
    */
   public void drift(long windowRows, List<FeatureDrift> features) {
     driftWindowRows.set(windowRows);
-    driftPsi.set(features, f -> f.psi());
+    driftPsi.set(features, FeatureDrift::psi);
     driftKs.set(features, FeatureDrift::ksStatistic);
     driftOutOfRange.set(features, FeatureDrift::outOfRangeRows);
     driftUnseenLevel.set(features, FeatureDrift::unseenLevelRows);
@@ -184,10 +184,12 @@ public final class ApiMetrics implements AutoCloseable {
    * place, so a scrape never sees a series between its removal and its new registration.
    */
   private final class FeatureGauges {
+    /** One feature's series: the value's bits, and the gauge that reads them. */
+    private record Series(AtomicLong bits, Gauge gauge) {}
+
     private final String name;
     private final String description;
-    private final Map<String, AtomicLong> bits = new ConcurrentHashMap<>();
-    private final Map<String, Gauge> gauges = new ConcurrentHashMap<>();
+    private final Map<String, Series> series = new ConcurrentHashMap<>();
 
     FeatureGauges(String name, String description) {
       this.name = name;
@@ -203,30 +205,30 @@ public final class ApiMetrics implements AutoCloseable {
           continue;
         }
         present.add(f.feature());
-        bits.computeIfAbsent(f.feature(), this::register)
+        series
+            .computeIfAbsent(f.feature(), this::register)
+            .bits()
             .set(Double.doubleToRawLongBits(v.doubleValue()));
       }
-      for (String feature : List.copyOf(gauges.keySet())) {
+      for (String feature : List.copyOf(series.keySet())) {
         if (!present.contains(feature)) {
-          Gauge gone = gauges.remove(feature);
-          bits.remove(feature);
+          Series gone = series.remove(feature);
           if (gone != null) {
-            registry.remove(gone);
+            registry.remove(gone.gauge());
           }
         }
       }
     }
 
-    private AtomicLong register(String feature) {
-      AtomicLong cell = new AtomicLong(Double.doubleToRawLongBits(Double.NaN));
-      gauges.put(
-          feature,
-          Gauge.builder(name, cell, c -> Double.longBitsToDouble(c.get()))
+    private Series register(String feature) {
+      AtomicLong bits = new AtomicLong(Double.doubleToRawLongBits(Double.NaN));
+      Gauge gauge =
+          Gauge.builder(name, bits, b -> Double.longBitsToDouble(b.get()))
               .description(description)
               .tag("feature", feature)
               .strongReference(true)
-              .register(registry));
-      return cell;
+              .register(registry);
+      return new Series(bits, gauge);
     }
   }
 
