@@ -200,8 +200,8 @@ public final class JobExecution {
    */
   public Candidates candidates(
       String parentId, List<ModelSpec> plan, int folds, Function<Integer, String> shardOf) {
-    Map<Integer, Run> byIndex = new LinkedHashMap<>();
-    Map<Integer, CandidateResult> read = new LinkedHashMap<>();
+    record Read(Run run, CandidateResult result) {}
+    Map<Integer, Read> byIndex = new LinkedHashMap<>();
     List<Run> runs = new ArrayList<>(nestedRuns(parentId));
     runs.sort(
         Comparator.comparingLong(
@@ -212,9 +212,7 @@ public final class JobExecution {
         continue;
       }
       CandidateResult c = RunRecord.candidate(run, plan, folds);
-      if (byIndex.putIfAbsent(c.index(), run) == null) {
-        read.put(c.index(), c);
-      }
+      byIndex.putIfAbsent(c.index(), new Read(run, c));
     }
     Set<String> missing = new TreeSet<>();
     for (int i = 0; i < plan.size(); i++) {
@@ -229,8 +227,9 @@ public final class JobExecution {
     List<CandidateResult> results = new ArrayList<>();
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < plan.size(); i++) {
-      results.add(Objects.requireNonNull(read.get(i), "a missing candidate was refused above"));
-      ids.add(Objects.requireNonNull(byIndex.get(i)).runId());
+      Read r = Objects.requireNonNull(byIndex.get(i), "a missing candidate was refused above");
+      results.add(r.result());
+      ids.add(r.run().runId());
     }
     return new Candidates(results, ids);
   }
