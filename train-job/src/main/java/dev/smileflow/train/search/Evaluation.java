@@ -3,6 +3,7 @@ package dev.smileflow.train.search;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Predictions of one model on labelled rows, and the metrics computed from them. Macro F1 is the
@@ -29,10 +30,7 @@ public final class Evaluation {
     this.classes = classes;
     this.truth = truth.clone();
     this.predicted = predicted.clone();
-    this.probabilities = new double[probabilities.length][];
-    for (int i = 0; i < probabilities.length; i++) {
-      this.probabilities[i] = probabilities[i].clone();
-    }
+    this.probabilities = Arrays.stream(probabilities).map(double[]::clone).toArray(double[][]::new);
   }
 
   /** Number of classes. */
@@ -43,14 +41,6 @@ public final class Evaluation {
   /** Number of rows. */
   public int size() {
     return truth.length;
-  }
-
-  public int[] truth() {
-    return truth.clone();
-  }
-
-  public int[] predicted() {
-    return predicted.clone();
   }
 
   /** Probability of class {@code c} for every row. */
@@ -77,12 +67,7 @@ public final class Evaluation {
 
   /** Fraction of rows predicted correctly. */
   public double accuracy() {
-    int correct = 0;
-    for (int i = 0; i < truth.length; i++) {
-      if (truth[i] == predicted[i]) {
-        correct++;
-      }
-    }
+    long correct = IntStream.range(0, truth.length).filter(i -> truth[i] == predicted[i]).count();
     return (double) correct / truth.length;
   }
 
@@ -149,17 +134,12 @@ public final class Evaluation {
    */
   public RocCurve roc(int c) {
     double[] score = probabilities(c);
-    Integer[] order = new Integer[score.length];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (a, b) -> Double.compare(score[b], score[a]));
-    int positives = 0;
-    for (int t : truth) {
-      if (t == c) {
-        positives++;
-      }
-    }
+    Integer[] order =
+        IntStream.range(0, score.length)
+            .boxed()
+            .sorted((a, b) -> Double.compare(score[b], score[a]))
+            .toArray(Integer[]::new);
+    int positives = (int) Arrays.stream(truth).filter(t -> t == c).count();
     int negatives = truth.length - positives;
     List<double[]> points = new ArrayList<>();
     points.add(new double[] {0, 0});
