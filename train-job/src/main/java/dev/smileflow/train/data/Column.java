@@ -18,6 +18,9 @@ public sealed interface Column permits Column.Numeric, Column.Categorical {
   /** Whether the value in {@code row} is missing. */
   boolean isMissing(int row);
 
+  /** The column of the given rows, in that order. */
+  Column select(int[] rows);
+
   /** A numeric column; values are finite, or NaN where missing. */
   final class Numeric implements Column {
     private final String name;
@@ -57,7 +60,8 @@ public sealed interface Column permits Column.Numeric, Column.Categorical {
       return out;
     }
 
-    Numeric select(int[] rows) {
+    @Override
+    public Numeric select(int[] rows) {
       return new Numeric(name, values(rows));
     }
   }
@@ -115,7 +119,8 @@ public sealed interface Column permits Column.Numeric, Column.Categorical {
       return levels;
     }
 
-    Categorical select(int[] rows) {
+    @Override
+    public Categorical select(int[] rows) {
       @Nullable String[] out = new @Nullable String[rows.length];
       for (int i = 0; i < rows.length; i++) {
         out[i] = values[rows[i]];

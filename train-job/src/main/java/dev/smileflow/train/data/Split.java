@@ -94,6 +94,11 @@ public final class Split {
     return rest;
   }
 
+  /** {@code values} at {@code rows}, in the order of {@code rows}. */
+  public static int[] pick(int[] values, int[] rows) {
+    return Arrays.stream(rows).map(i -> values[i]).toArray();
+  }
+
   private static List<int[]> shuffledByClass(int[] y, long seed) {
     int classes = Arrays.stream(y).max().orElse(-1) + 1;
     List<List<Integer>> members = new ArrayList<>();

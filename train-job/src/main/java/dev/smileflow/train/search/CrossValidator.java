@@ -84,9 +84,9 @@ public final class CrossValidator {
           new Fold(
               f,
               prep.encode(table, train),
-              pick(y, train),
+              Split.pick(y, train),
               prep.encode(table, test),
-              pick(y, test),
+              Split.pick(y, test),
               prep.encodedNames()));
     }
     int total = indexes.size() * folds;
@@ -204,13 +204,5 @@ public final class CrossValidator {
     } catch (ExecutionException e) {
       return new Failed(String.valueOf(e.getCause()));
     }
-  }
-
-  private static int[] pick(int[] values, int[] rows) {
-    int[] out = new int[rows.length];
-    for (int i = 0; i < rows.length; i++) {
-      out[i] = values[rows[i]];
-    }
-    return out;
   }
 }

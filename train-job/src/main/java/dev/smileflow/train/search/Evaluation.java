@@ -1,5 +1,6 @@
 package dev.smileflow.train.search;
 
+import dev.smileflow.train.data.Split;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -54,15 +55,8 @@ public final class Evaluation {
 
   /** The evaluation of the given rows only (indices into this one's rows, in that order). */
   public Evaluation select(int[] rows) {
-    int[] t = new int[rows.length];
-    int[] p = new int[rows.length];
-    double[][] prob = new double[rows.length][];
-    for (int i = 0; i < rows.length; i++) {
-      t[i] = truth[rows[i]];
-      p[i] = predicted[rows[i]];
-      prob[i] = probabilities[rows[i]];
-    }
-    return new Evaluation(classes, t, p, prob);
+    double[][] prob = Arrays.stream(rows).mapToObj(i -> probabilities[i]).toArray(double[][]::new);
+    return new Evaluation(classes, Split.pick(truth, rows), Split.pick(predicted, rows), prob);
   }
 
   /** Fraction of rows predicted correctly. */

@@ -166,7 +166,7 @@ public sealed interface ModelSpec {
         scores = new double[x.length];
         for (int[] held : Split.folds(y, PLATT_FOLDS, seed)) {
           int[] rest = Split.complement(x.length, held);
-          SVM<double[]> inner = machine(pick(x, rest), pick(signs, rest), kernel, seed + 1);
+          SVM<double[]> inner = machine(pick(x, rest), Split.pick(signs, rest), kernel, seed + 1);
           for (int row : held) {
             scores[row] = inner.score(x[row]);
           }
@@ -417,10 +417,6 @@ public sealed interface ModelSpec {
 
   private static double[][] pick(double[][] x, int[] rows) {
     return Arrays.stream(rows).mapToObj(i -> x[i]).toArray(double[][]::new);
-  }
-
-  private static int[] pick(int[] y, int[] rows) {
-    return Arrays.stream(rows).map(i -> y[i]).toArray();
   }
 
   private static DataFrame frame(double[][] x, int[] y, List<String> names) {
