@@ -93,12 +93,7 @@ public final class CrossValidator {
     AtomicInteger done = new AtomicInteger();
     ExecutorService pool =
         Executors.newFixedThreadPool(
-            threads,
-            r -> {
-              Thread t = new Thread(r, "cv-worker");
-              t.setDaemon(true);
-              return t;
-            });
+            threads, Thread.ofPlatform().name("cv-worker").daemon().factory());
     try {
       List<List<Future<Outcome>>> futures = new ArrayList<>();
       for (int c : indexes) {
@@ -188,7 +183,7 @@ public final class CrossValidator {
   }
 
   /** Bytes of the Java serialization of {@code model}. */
-  public static long serializedSize(Object model) {
+  private static long serializedSize(Object model) {
     var bytes = new ByteArrayOutputStream();
     try (var out = new ObjectOutputStream(bytes)) {
       out.writeObject(model);

@@ -74,7 +74,7 @@ public final class Evaluation {
     return m;
   }
 
-  /** Precision, recall, F1 and support of every class, in class order. */
+  /** Precision, recall, F1, support and predicted count of every class, in class order. */
   public List<ClassScore> perClass() {
     int[][] m = confusion();
     List<ClassScore> out = new ArrayList<>(classes);
@@ -89,7 +89,7 @@ public final class Evaluation {
       double precision = predictedAs == 0 ? 0 : (double) tp / predictedAs;
       double recall = support == 0 ? 0 : (double) tp / support;
       double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
-      out.add(new ClassScore(c, precision, recall, f1, support));
+      out.add(new ClassScore(c, precision, recall, f1, support, predictedAs));
     }
     return out;
   }
@@ -98,13 +98,8 @@ public final class Evaluation {
   public double f1Macro() {
     double sum = 0;
     int counted = 0;
-    int[][] m = confusion();
     for (ClassScore s : perClass()) {
-      int predictedAs = 0;
-      for (int j = 0; j < classes; j++) {
-        predictedAs += m[j][s.classIndex()];
-      }
-      if (s.support() > 0 || predictedAs > 0) {
+      if (s.support() > 0 || s.predicted() > 0) {
         sum += s.f1();
         counted++;
       }
@@ -161,9 +156,12 @@ public final class Evaluation {
     return new RocCurve(c, points, positives == 0 || negatives == 0 ? Double.NaN : auc);
   }
 
-  /** Per-class scores. */
+  /**
+   * Per-class scores; {@code support} counts the rows of the class, {@code predicted} those
+   * predicted as it.
+   */
   public record ClassScore(
-      int classIndex, double precision, double recall, double f1, int support) {}
+      int classIndex, double precision, double recall, double f1, int support, int predicted) {}
 
   /** A one-vs-rest ROC curve. */
   public record RocCurve(int classIndex, List<double[]> points, double auc) {
