@@ -1,5 +1,6 @@
 package dev.smileflow.train.data;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -53,11 +54,7 @@ public sealed interface Column permits Column.Numeric, Column.Categorical {
 
     /** A copy of the values of the given rows (NaN when missing). */
     public double[] values(int[] rows) {
-      double[] out = new double[rows.length];
-      for (int i = 0; i < rows.length; i++) {
-        out[i] = values[rows[i]];
-      }
-      return out;
+      return Arrays.stream(rows).mapToDouble(i -> values[i]).toArray();
     }
 
     @Override

@@ -71,11 +71,7 @@ public final class Split {
         next = (next + 1) % k;
       }
     }
-    int[][] out = new int[k][];
-    for (int f = 0; f < k; f++) {
-      out[f] = sorted(folds.get(f));
-    }
-    return out;
+    return folds.stream().map(Split::sorted).toArray(int[][]::new);
   }
 
   /** The complement of {@code held} in {@code 0..n-1}, ascending. */

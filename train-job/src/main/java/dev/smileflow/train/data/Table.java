@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /**
  * A loaded classification data set: feature columns in file order, the label column's name, the
@@ -150,15 +151,9 @@ public final class Table {
 
   /** Total number of missing feature values. */
   public long missingCount() {
-    long missing = 0;
-    for (Column column : columns) {
-      for (int i = 0; i < column.size(); i++) {
-        if (column.isMissing(i)) {
-          missing++;
-        }
-      }
-    }
-    return missing;
+    return columns.stream()
+        .mapToLong(c -> IntStream.range(0, c.size()).filter(c::isMissing).count())
+        .sum();
   }
 
   @Override

@@ -287,10 +287,7 @@ public sealed interface ModelSpec {
       MathEx.setSeed(seed);
       // KDTree skips a query point that is the very same array as a key, so keep private copies of
       // the rows.
-      double[][] copy = new double[x.length][];
-      for (int i = 0; i < x.length; i++) {
-        copy[i] = x[i].clone();
-      }
+      double[][] copy = Arrays.stream(x).map(double[]::clone).toArray(double[][]::new);
       return KNN.fit(copy, y, Math.min(k, x.length));
     }
   }
