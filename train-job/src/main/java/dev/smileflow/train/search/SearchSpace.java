@@ -111,17 +111,14 @@ public final class SearchSpace {
               + String.join(", ", algorithm.defaultGrid().keySet())
               + ")");
     }
-    if (!spaces.containsKey(algorithm)) {
+    Map<String, Values> params = spaces.get(algorithm);
+    if (params == null) {
       return this;
     }
-    Map<Algorithm, Map<String, Values>> copy = new LinkedHashMap<>();
-    spaces.forEach((a, p) -> {
-      Map<String, Values> params = new LinkedHashMap<>(p);
-      if (a == algorithm) {
-        params.put(param, values);
-      }
-      copy.put(a, params);
-    });
+    Map<String, Values> changed = new LinkedHashMap<>(params);
+    changed.put(param, values);
+    Map<Algorithm, Map<String, Values>> copy = new LinkedHashMap<>(spaces);
+    copy.put(algorithm, changed);
     return new SearchSpace(copy);
   }
 
