@@ -1,5 +1,6 @@
 package dev.smileflow.train.data;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -17,6 +18,9 @@ public sealed interface Column permits Column.Numeric, Column.Categorical {
 
   /** Whether the value in {@code row} is missing. */
   boolean isMissing(int row);
+
+  /** The column of the given rows, in that order. */
+  Column select(int[] rows);
 
   /** A numeric column; values are finite, or NaN where missing. */
   final class Numeric implements Column {
@@ -50,14 +54,11 @@ public sealed interface Column permits Column.Numeric, Column.Categorical {
 
     /** A copy of the values of the given rows (NaN when missing). */
     public double[] values(int[] rows) {
-      double[] out = new double[rows.length];
-      for (int i = 0; i < rows.length; i++) {
-        out[i] = values[rows[i]];
-      }
-      return out;
+      return Arrays.stream(rows).mapToDouble(i -> values[i]).toArray();
     }
 
-    Numeric select(int[] rows) {
+    @Override
+    public Numeric select(int[] rows) {
       return new Numeric(name, values(rows));
     }
   }
@@ -115,7 +116,8 @@ public sealed interface Column permits Column.Numeric, Column.Categorical {
       return levels;
     }
 
-    Categorical select(int[] rows) {
+    @Override
+    public Categorical select(int[] rows) {
       @Nullable String[] out = new @Nullable String[rows.length];
       for (int i = 0; i < rows.length; i++) {
         out[i] = values[rows[i]];

@@ -1,7 +1,7 @@
 package dev.smileflow.train.data;
 
 import dev.smileflow.train.data.ColumnDecision.Reason;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -61,14 +61,13 @@ public final class ColumnScreen {
   public static ColumnDecision screen(
       String column, List<@Nullable String> values, CsvDialect dialect) {
     int n = values.size();
-    Set<String> distinct = new HashSet<>();
-    int present = 0;
+    List<String> present = new ArrayList<>(n);
     for (String v : values) {
       if (v != null) {
-        present++;
-        distinct.add(v);
+        present.add(v);
       }
     }
+    Set<String> distinct = new HashSet<>(present);
     if (distinct.size() <= 1) {
       return new ColumnDecision(
           column,
@@ -77,36 +76,24 @@ public final class ColumnScreen {
               ? "every value is missing"
               : "the single value '" + distinct.iterator().next() + "'");
     }
-    if (n - present > n / 2.0) {
+    int missing = n - present.size();
+    if (missing > n / 2.0) {
       return new ColumnDecision(
-          column, Reason.MOSTLY_MISSING, (n - present) + " of " + n + " values missing");
+          column, Reason.MOSTLY_MISSING, missing + " of " + n + " values missing");
     }
-    String firstDate = null;
-    boolean dates = true;
-    for (String v : values) {
-      if (v != null) {
-        if (!isDate(v)) {
-          dates = false;
-          break;
-        }
-        if (firstDate == null) {
-          firstDate = v;
-        }
-      }
+    if (present.stream().allMatch(ColumnScreen::isDate)) {
+      return new ColumnDecision(column, Reason.DATE, "values like '" + present.getFirst() + "'");
     }
-    if (dates) {
-      return new ColumnDecision(column, Reason.DATE, "values like '" + firstDate + "'");
-    }
-    if (present < MIN_ROWS) {
+    if (present.size() < MIN_ROWS) {
       return ColumnDecision.feature(column);
     }
-    long[] integers = integers(values, dialect);
+    long[] integers = integers(present, dialect);
     if (integers != null) {
-      if (distinct.size() == present) {
+      if (distinct.size() == present.size()) {
         return new ColumnDecision(
             column,
             Reason.IDENTIFIER,
-            "a distinct integer in each of the " + present + " rows with a value");
+            "a distinct integer in each of the " + present.size() + " rows with a value");
       }
       int ones = 0;
       for (int i = 1; i < integers.length; i++) {
@@ -123,11 +110,11 @@ public final class ColumnScreen {
       }
       return ColumnDecision.feature(column);
     }
-    if (mostlyText(values, dialect, present) && distinct.size() * 2 >= present) {
+    if (mostlyText(present, dialect) && distinct.size() * 2 >= present.size()) {
       return new ColumnDecision(
           column,
           Reason.IDENTIFIER,
-          distinct.size() + " distinct values in " + present + " rows with a value");
+          distinct.size() + " distinct values in " + present.size() + " rows with a value");
     }
     return ColumnDecision.feature(column);
   }
@@ -151,32 +138,22 @@ public final class ColumnScreen {
     return month >= 1 && month <= 12 && day >= 1 && day <= 31;
   }
 
-  /** The non-missing values as integers in file order, or null unless every one is an integer. */
-  private static long @Nullable [] integers(List<@Nullable String> values, CsvDialect dialect) {
-    long[] out = new long[values.size()];
-    int k = 0;
-    for (String v : values) {
-      if (v == null) {
-        continue;
-      }
-      double x = dialect.parseNumber(v);
+  /** The values as integers, or null unless every one is an integer. */
+  private static long @Nullable [] integers(List<String> present, CsvDialect dialect) {
+    long[] out = new long[present.size()];
+    for (int i = 0; i < out.length; i++) {
+      double x = dialect.parseNumber(present.get(i));
       if (!(Double.isFinite(x) && x == Math.rint(x) && Math.abs(x) < 1e15)) {
         return null;
       }
-      out[k++] = (long) x;
+      out[i] = (long) x;
     }
-    return Arrays.copyOf(out, k);
+    return out;
   }
 
   /** Whether at most half of the values are numbers (the loader types such a column as text). */
-  private static boolean mostlyText(
-      List<@Nullable String> values, CsvDialect dialect, int present) {
-    int numbers = 0;
-    for (String v : values) {
-      if (v != null && !Double.isNaN(dialect.parseNumber(v))) {
-        numbers++;
-      }
-    }
-    return numbers <= present - numbers;
+  private static boolean mostlyText(List<String> present, CsvDialect dialect) {
+    long numbers = present.stream().filter(v -> !Double.isNaN(dialect.parseNumber(v))).count();
+    return numbers <= present.size() - numbers;
   }
 }

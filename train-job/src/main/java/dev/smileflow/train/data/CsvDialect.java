@@ -97,11 +97,7 @@ public record CsvDialect(char delimiter, Decimal decimal) {
       return Double.NaN;
     }
     char first = value.charAt(0);
-    if (!(Character.isDigit(first)
-        || first == '-'
-        || first == '+'
-        || first == '.'
-        || first == ',')) {
+    if (!(Character.isDigit(first) || "-+.,".indexOf(first) >= 0)) {
       return Double.NaN;
     }
     char last = value.charAt(value.length() - 1);

@@ -150,16 +150,8 @@ public final class CsvTables {
       if (record.size() != header.size()) {
         throw new DataException(
             DataError.RAGGED_ROW,
-            source
-                + ", row "
-                + (i + 1)
-                + ": "
-                + record.size()
-                + " fields, but the header has "
-                + header.size()
-                + " (read with "
-                + dialect
-                + ")");
+            "%s, row %s: %s fields, but the header has %s (read with %s)"
+                .formatted(source, i + 1, record.size(), header.size(), dialect));
       }
       @Nullable String[] row = new @Nullable String[header.size()];
       for (int j = 0; j < row.length; j++) {
@@ -304,12 +296,8 @@ public final class CsvTables {
     if (classes.size() < 2) {
       throw new DataException(
           DataError.SINGLE_CLASS,
-          source
-              + ", column '"
-              + header.get(labelIndex)
-              + "': only one class ("
-              + classes
-              + "); classification needs at least two");
+          "%s, column '%s': only one class (%s); classification needs at least two"
+              .formatted(source, header.get(labelIndex), classes));
     }
     Map<String, Integer> classIndex = new HashMap<>();
     for (int c = 0; c < classes.size(); c++) {
@@ -360,18 +348,8 @@ public final class CsvTables {
     if (!forceCategorical && numeric > present - numeric) {
       throw new DataException(
           DataError.NON_NUMERIC,
-          source
-              + ", column '"
-              + name
-              + "', row "
-              + (firstBad + 1)
-              + ": '"
-              + rows.get(firstBad)[j]
-              + "' is not a number (the column is numeric in "
-              + numeric
-              + " of "
-              + present
-              + " rows)");
+          "%s, column '%s', row %s: '%s' is not a number (the column is numeric in %s of %s rows)"
+              .formatted(source, name, firstBad + 1, rows.get(firstBad)[j], numeric, present));
     }
     @Nullable String[] values = new @Nullable String[n];
     for (int i = 0; i < n; i++) {

@@ -1,8 +1,9 @@
 package dev.smileflow.train.data;
 
 import dev.smileflow.train.data.CsvDialect.Decimal;
-import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,12 +39,15 @@ public record LoadOptions(
       throw new IllegalArgumentException(
           "--drop names the label column '" + label + "'; the label cannot be dropped");
     }
-    Set<String> both = intersection(drop, keep);
-    both.addAll(intersection(drop, categorical));
+    List<String> both =
+        Stream.concat(keep.stream(), categorical.stream())
+            .filter(drop::contains)
+            .distinct()
+            .sorted()
+            .toList();
     if (!both.isEmpty()) {
       throw new IllegalArgumentException(
-          "--drop names columns that are also kept (--keep or --categorical): "
-              + both.stream().sorted().toList());
+          "--drop names columns that are also kept (--keep or --categorical): " + both);
     }
     if (delimiter != null && !CsvDialect.CANDIDATES.contains(delimiter)) {
       throw new IllegalArgumentException("unsupported delimiter " + CsvDialect.describe(delimiter));
@@ -58,11 +62,5 @@ public record LoadOptions(
   /** Iris defaults: label {@code species}, reject missing values, no forced categoricals. */
   public static LoadOptions iris() {
     return new LoadOptions("species", MissingPolicy.REJECT, Set.of());
-  }
-
-  private static Set<String> intersection(Set<String> a, Set<String> b) {
-    Set<String> out = new HashSet<>(a);
-    out.retainAll(b);
-    return out;
   }
 }

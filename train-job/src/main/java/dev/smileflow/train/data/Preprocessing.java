@@ -114,11 +114,9 @@ public record Preprocessing(List<Feature> features) {
    * value with its feature's fill, exactly as the served model does.
    */
   public double[][] encode(Table table, int[] rows) {
-    double[][] out = new double[rows.length][];
-    for (int i = 0; i < rows.length; i++) {
-      out[i] = Features.encode(features, table.row(rows[i]));
-    }
-    return out;
+    return Arrays.stream(rows)
+        .mapToObj(row -> Features.encode(features, table.row(row)))
+        .toArray(double[][]::new);
   }
 
   /**

@@ -71,11 +71,7 @@ public final class Split {
         next = (next + 1) % k;
       }
     }
-    int[][] out = new int[k][];
-    for (int f = 0; f < k; f++) {
-      out[f] = sorted(folds.get(f));
-    }
-    return out;
+    return folds.stream().map(Split::sorted).toArray(int[][]::new);
   }
 
   /** The complement of {@code held} in {@code 0..n-1}, ascending. */
@@ -92,6 +88,11 @@ public final class Split {
       }
     }
     return rest;
+  }
+
+  /** {@code values} at {@code rows}, in the order of {@code rows}. */
+  public static int[] pick(int[] values, int[] rows) {
+    return Arrays.stream(rows).map(i -> values[i]).toArray();
   }
 
   private static List<int[]> shuffledByClass(int[] y, long seed) {

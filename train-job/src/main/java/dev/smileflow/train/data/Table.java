@@ -1,11 +1,11 @@
 package dev.smileflow.train.data;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /**
  * A loaded classification data set: feature columns in file order, the label column's name, the
@@ -144,32 +144,16 @@ public final class Table {
 
   /** The given rows (in the given order) as a new table with the same schema and classes. */
   public Table select(int[] rows) {
-    List<Column> selected = new ArrayList<>(columns.size());
-    for (Column column : columns) {
-      selected.add(
-          switch (column) {
-            case Column.Numeric n -> n.select(rows);
-            case Column.Categorical c -> c.select(rows);
-          });
-    }
-    int[] labels = new int[rows.length];
-    for (int i = 0; i < rows.length; i++) {
-      labels[i] = y[rows[i]];
-    }
-    return new Table(source, digest, selected, labelName, classes, labels, missing, decisions);
+    List<Column> selected = columns.stream().map(c -> c.select(rows)).toList();
+    return new Table(
+        source, digest, selected, labelName, classes, Split.pick(y, rows), missing, decisions);
   }
 
   /** Total number of missing feature values. */
   public long missingCount() {
-    long missing = 0;
-    for (Column column : columns) {
-      for (int i = 0; i < column.size(); i++) {
-        if (column.isMissing(i)) {
-          missing++;
-        }
-      }
-    }
-    return missing;
+    return columns.stream()
+        .mapToLong(c -> IntStream.range(0, c.size()).filter(c::isMissing).count())
+        .sum();
   }
 
   @Override

@@ -9,7 +9,6 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,22 +45,12 @@ public final class Reports {
       List<Path> files = new ArrayList<>();
       files.add(png(confusionChart(evaluation, classes, title), dir.resolve(CONFUSION_PNG)));
       files.add(png(rocChart(evaluation, classes, title), dir.resolve(ROC_PNG)));
-      files.add(
-          write(
-              dir.resolve(REPORT_TXT), text(evaluation, classes).getBytes(StandardCharsets.UTF_8)));
-      files.add(
-          write(
-              dir.resolve(REPORT_JSON),
-              json(evaluation, classes).getBytes(StandardCharsets.UTF_8)));
+      files.add(Files.writeString(dir.resolve(REPORT_TXT), text(evaluation, classes)));
+      files.add(Files.writeString(dir.resolve(REPORT_JSON), json(evaluation, classes)));
       return files;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write reports into " + dir, e);
     }
-  }
-
-  private static Path write(Path file, byte[] bytes) throws IOException {
-    Files.write(file, bytes);
-    return file;
   }
 
   /**
@@ -135,6 +124,7 @@ public final class Reports {
    */
   public static String text(Evaluation evaluation, List<String> classes) {
     int width = Math.max(12, classes.stream().mapToInt(String::length).max().orElse(0) + 2);
+    String scores = "%" + width + "s %10.3f %10.3f %10.3f %10d%n";
     StringBuilder out = new StringBuilder();
     out.append(
         String.format(
@@ -156,7 +146,7 @@ public final class Reports {
       out.append(
           String.format(
               Locale.ROOT,
-              "%" + width + "s %10.3f %10.3f %10.3f %10d%n",
+              scores,
               classes.get(s.classIndex()),
               s.precision(),
               s.recall(),
@@ -181,24 +171,8 @@ public final class Reports {
             "",
             evaluation.accuracy(),
             n));
-    out.append(
-        String.format(
-            Locale.ROOT,
-            "%" + width + "s %10.3f %10.3f %10.3f %10d%n",
-            "macro avg",
-            p / k,
-            r / k,
-            f / k,
-            n));
-    out.append(
-        String.format(
-            Locale.ROOT,
-            "%" + width + "s %10.3f %10.3f %10.3f %10d%n",
-            "weighted avg",
-            wp / n,
-            wr / n,
-            wf / n,
-            n));
+    out.append(String.format(Locale.ROOT, scores, "macro avg", p / k, r / k, f / k, n));
+    out.append(String.format(Locale.ROOT, scores, "weighted avg", wp / n, wr / n, wf / n, n));
     return out.toString();
   }
 

@@ -30,8 +30,13 @@ import java.util.stream.IntStream;
  * <p>Numeric bins are cut at the quartiles of the feature's hold-out values (linear interpolation
  * between order statistics, as numpy's default), repeated edges dropped, the first bin closed on
  * both sides: {@code [min, q1], (q1, q2], (q2, q3], (q3, max]}.
+ *
+ * @param rows the number of hold-out rows
+ * @param accuracy the accuracy of all hold-out rows, the flagging reference
+ * @param f1Macro the macro F1 of all hold-out rows
+ * @param slices every slice, feature by feature in table order, levels sorted, bins ascending
  */
-public final class Slices {
+public record Slices(int rows, double accuracy, double f1Macro, List<Slice> slices) {
   /** Number of quantile bins of a numeric feature. */
   public static final int NUMERIC_BINS = 4;
 
@@ -53,11 +58,6 @@ public final class Slices {
       List.of(
           "feature", "slice", "rows", "correct", "accuracy", "f1_macro", "accuracy_gap", "flagged");
 
-  private final int rows;
-  private final double accuracy;
-  private final double f1Macro;
-  private final List<Slice> slices;
-
   /**
    * One slice: the feature, a description ({@code island = Dream}, {@code petal_width in (1.6,
    * 2.5]}, {@code sex is missing}) and its scores.
@@ -71,11 +71,8 @@ public final class Slices {
       double f1Macro,
       boolean flagged) {}
 
-  private Slices(int rows, double accuracy, double f1Macro, List<Slice> slices) {
-    this.rows = rows;
-    this.accuracy = accuracy;
-    this.f1Macro = f1Macro;
-    this.slices = List.copyOf(slices);
+  public Slices {
+    slices = List.copyOf(slices);
   }
 
   /**
@@ -174,26 +171,6 @@ public final class Slices {
         .round(new MathContext(Math.max(4, integerDigits + 3)))
         .stripTrailingZeros()
         .toPlainString();
-  }
-
-  /** The number of hold-out rows. */
-  public int rows() {
-    return rows;
-  }
-
-  /** The accuracy of all hold-out rows, the flagging reference. */
-  public double accuracy() {
-    return accuracy;
-  }
-
-  /** The macro F1 of all hold-out rows. */
-  public double f1Macro() {
-    return f1Macro;
-  }
-
-  /** Every slice, feature by feature in table order, levels sorted, bins ascending. */
-  public List<Slice> slices() {
-    return slices;
   }
 
   /** The flagged slices, in the order of {@link #slices}. */

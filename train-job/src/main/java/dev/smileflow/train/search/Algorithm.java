@@ -2,67 +2,66 @@ package dev.smileflow.train.search;
 
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /** The candidate algorithms, each with its hyperparameter names and a small default grid. */
-@SuppressWarnings("ImmutableEnumChecker") // defaults are Map.of, the factories stateless lambdas
+@SuppressWarnings("ImmutableEnumChecker") // defaults unmodifiable, the factories stateless lambdas
 public enum Algorithm {
   LOGISTIC(
       "logistic",
-      false,
+      1,
       Map.of("lambda", List.of(0.01, 0.1, 1.0)),
       p -> new ModelSpec.Logistic(real(p, "lambda"))),
   SVM(
       "svm",
-      false,
+      5,
       Map.of("c", List.of(1.0, 10.0), "sigma_scale", List.of(0.5, 1.0, 2.0)),
       p -> new ModelSpec.Svm(real(p, "c"), real(p, "sigma_scale"))),
   RANDOM_FOREST(
       "random_forest",
-      false,
+      6,
       Map.of("trees", List.of(100.0), "mtry", List.of(0.0), "max_depth", List.of(4.0, 12.0)),
       p ->
           new ModelSpec.RandomForestSpec(
               integer(p, "trees"), integer(p, "mtry"), integer(p, "max_depth"))),
   GRADIENT_BOOSTING(
       "gradient_boosting",
-      false,
+      7,
       Map.of("trees", List.of(50.0), "max_nodes", List.of(4.0, 8.0), "shrinkage", List.of(0.1)),
       p ->
           new ModelSpec.GradientBoosting(
               integer(p, "trees"), integer(p, "max_nodes"), real(p, "shrinkage"))),
   DECISION_TREE(
       "decision_tree",
-      false,
+      3,
       Map.of("max_depth", List.of(3.0, 8.0), "node_size", List.of(3.0)),
       p -> new ModelSpec.DecisionTreeSpec(integer(p, "max_depth"), integer(p, "node_size"))),
-  KNN("knn", false, Map.of("k", List.of(3.0, 7.0, 15.0)), p -> new ModelSpec.Knn(integer(p, "k"))),
+  KNN("knn", 4, Map.of("k", List.of(3.0, 7.0, 15.0)), p -> new ModelSpec.Knn(integer(p, "k"))),
   NAIVE_BAYES(
       "naive_bayes",
-      false,
+      0,
       Map.of("var_smoothing", List.of(1e-9)),
       p -> new ModelSpec.NaiveBayesSpec(real(p, "var_smoothing"))),
-  LDA("lda", true, Map.of("ridge", List.of(1e-4)), p -> new ModelSpec.Lda(real(p, "ridge")));
+  LDA("lda", 2, Map.of("ridge", List.of(1e-4)), p -> new ModelSpec.Lda(real(p, "ridge")));
 
   private final String id;
-  private final boolean needsBlas;
+  private final int simplicity;
   private final Map<String, List<Double>> defaults;
   private final Function<Map<String, Double>, ModelSpec> factory;
 
   Algorithm(
       String id,
-      boolean needsBlas,
+      int simplicity,
       Map<String, List<Double>> defaults,
       Function<Map<String, Double>, ModelSpec> factory) {
     this.id = id;
-    this.needsBlas = needsBlas;
-    this.defaults = sorted(defaults);
+    this.simplicity = simplicity;
+    this.defaults = Collections.unmodifiableMap(new TreeMap<>(defaults));
     this.factory = factory;
   }
 
@@ -77,52 +76,24 @@ public enum Algorithm {
    * Bayes, logistic regression, LDA, a decision tree, kNN, SVM, random forest, gradient boosting.
    */
   public int simplicity() {
-    return switch (this) {
-      case NAIVE_BAYES -> 0;
-      case LOGISTIC -> 1;
-      case LDA -> 2;
-      case DECISION_TREE -> 3;
-      case KNN -> 4;
-      case SVM -> 5;
-      case RANDOM_FOREST -> 6;
-      case GRADIENT_BOOSTING -> 7;
-    };
+    return simplicity;
   }
 
-  /** Whether it needs Smile's native BLAS/LAPACK. */
+  /** Whether it needs Smile's native BLAS/LAPACK (LDA's eigendecomposition does). */
   public boolean needsBlas() {
-    return needsBlas;
+    return this == LDA;
   }
 
-  /** Hyperparameter names, sorted. */
-  public Set<String> paramNames() {
-    return defaults.keySet();
-  }
-
-  /** The default grid: values per hyperparameter name. */
+  /** The default grid: values per hyperparameter name, names sorted. */
   public Map<String, List<Double>> defaultGrid() {
     return defaults;
   }
 
-  /** Builds a candidate from one value per hyperparameter; unknown or missing names are errors. */
-  public ModelSpec spec(Map<String, Double> params) {
-    for (String name : params.keySet()) {
-      if (!defaults.containsKey(name)) {
-        throw new IllegalArgumentException(
-            "unknown hyperparameter "
-                + id
-                + "."
-                + name
-                + " (known: "
-                + String.join(", ", defaults.keySet())
-                + ")");
-      }
-    }
-    for (String name : defaults.keySet()) {
-      if (!params.containsKey(name)) {
-        throw new IllegalArgumentException("hyperparameter " + id + "." + name + " has no value");
-      }
-    }
+  /**
+   * Builds a candidate from one value per hyperparameter; {@link SearchSpace} holds exactly the
+   * known names.
+   */
+  ModelSpec spec(Map<String, Double> params) {
     return factory.apply(params);
   }
 
@@ -141,9 +112,9 @@ public enum Algorithm {
                     + ")"));
   }
 
-  /** The value of {@code name}, which {@link #spec} has checked is there. */
+  /** The value of {@code name}, which the search space always holds. */
   private static double real(Map<String, Double> p, String name) {
-    return Objects.requireNonNull(p.get(name), () -> "spec() checks that " + name + " has a value");
+    return Objects.requireNonNull(p.get(name), () -> "the search space has a value for " + name);
   }
 
   private static int integer(Map<String, Double> p, String name) {
@@ -152,11 +123,5 @@ public enum Algorithm {
       throw new IllegalArgumentException(name + " must be a whole number, got " + value);
     }
     return (int) value;
-  }
-
-  private static Map<String, List<Double>> sorted(Map<String, List<Double>> map) {
-    Map<String, List<Double>> out = new LinkedHashMap<>();
-    map.keySet().stream().sorted().forEach(k -> out.put(k, List.copyOf(map.get(k))));
-    return Collections.unmodifiableMap(out);
   }
 }

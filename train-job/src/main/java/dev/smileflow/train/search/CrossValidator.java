@@ -84,21 +84,16 @@ public final class CrossValidator {
           new Fold(
               f,
               prep.encode(table, train),
-              pick(y, train),
+              Split.pick(y, train),
               prep.encode(table, test),
-              pick(y, test),
+              Split.pick(y, test),
               prep.encodedNames()));
     }
     int total = indexes.size() * folds;
     AtomicInteger done = new AtomicInteger();
     ExecutorService pool =
         Executors.newFixedThreadPool(
-            threads,
-            r -> {
-              Thread t = new Thread(r, "cv-worker");
-              t.setDaemon(true);
-              return t;
-            });
+            threads, Thread.ofPlatform().name("cv-worker").daemon().factory());
     try {
       List<List<Future<Outcome>>> futures = new ArrayList<>();
       for (int c : indexes) {
@@ -188,7 +183,7 @@ public final class CrossValidator {
   }
 
   /** Bytes of the Java serialization of {@code model}. */
-  public static long serializedSize(Object model) {
+  private static long serializedSize(Object model) {
     var bytes = new ByteArrayOutputStream();
     try (var out = new ObjectOutputStream(bytes)) {
       out.writeObject(model);
@@ -204,13 +199,5 @@ public final class CrossValidator {
     } catch (ExecutionException e) {
       return new Failed(String.valueOf(e.getCause()));
     }
-  }
-
-  private static int[] pick(int[] values, int[] rows) {
-    int[] out = new int[rows.length];
-    for (int i = 0; i < rows.length; i++) {
-      out[i] = values[rows[i]];
-    }
-    return out;
   }
 }

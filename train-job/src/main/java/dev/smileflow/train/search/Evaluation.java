@@ -1,8 +1,10 @@
 package dev.smileflow.train.search;
 
+import dev.smileflow.train.data.Split;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Predictions of one model on labelled rows, and the metrics computed from them. Macro F1 is the
@@ -29,10 +31,7 @@ public final class Evaluation {
     this.classes = classes;
     this.truth = truth.clone();
     this.predicted = predicted.clone();
-    this.probabilities = new double[probabilities.length][];
-    for (int i = 0; i < probabilities.length; i++) {
-      this.probabilities[i] = probabilities[i].clone();
-    }
+    this.probabilities = Arrays.stream(probabilities).map(double[]::clone).toArray(double[][]::new);
   }
 
   /** Number of classes. */
@@ -43,14 +42,6 @@ public final class Evaluation {
   /** Number of rows. */
   public int size() {
     return truth.length;
-  }
-
-  public int[] truth() {
-    return truth.clone();
-  }
-
-  public int[] predicted() {
-    return predicted.clone();
   }
 
   /** Probability of class {@code c} for every row. */
@@ -64,25 +55,13 @@ public final class Evaluation {
 
   /** The evaluation of the given rows only (indices into this one's rows, in that order). */
   public Evaluation select(int[] rows) {
-    int[] t = new int[rows.length];
-    int[] p = new int[rows.length];
-    double[][] prob = new double[rows.length][];
-    for (int i = 0; i < rows.length; i++) {
-      t[i] = truth[rows[i]];
-      p[i] = predicted[rows[i]];
-      prob[i] = probabilities[rows[i]];
-    }
-    return new Evaluation(classes, t, p, prob);
+    double[][] prob = Arrays.stream(rows).mapToObj(i -> probabilities[i]).toArray(double[][]::new);
+    return new Evaluation(classes, Split.pick(truth, rows), Split.pick(predicted, rows), prob);
   }
 
   /** Fraction of rows predicted correctly. */
   public double accuracy() {
-    int correct = 0;
-    for (int i = 0; i < truth.length; i++) {
-      if (truth[i] == predicted[i]) {
-        correct++;
-      }
-    }
+    long correct = IntStream.range(0, truth.length).filter(i -> truth[i] == predicted[i]).count();
     return (double) correct / truth.length;
   }
 
@@ -95,7 +74,7 @@ public final class Evaluation {
     return m;
   }
 
-  /** Precision, recall, F1 and support of every class, in class order. */
+  /** Precision, recall, F1, support and predicted count of every class, in class order. */
   public List<ClassScore> perClass() {
     int[][] m = confusion();
     List<ClassScore> out = new ArrayList<>(classes);
@@ -110,7 +89,7 @@ public final class Evaluation {
       double precision = predictedAs == 0 ? 0 : (double) tp / predictedAs;
       double recall = support == 0 ? 0 : (double) tp / support;
       double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
-      out.add(new ClassScore(c, precision, recall, f1, support));
+      out.add(new ClassScore(c, precision, recall, f1, support, predictedAs));
     }
     return out;
   }
@@ -119,13 +98,8 @@ public final class Evaluation {
   public double f1Macro() {
     double sum = 0;
     int counted = 0;
-    int[][] m = confusion();
     for (ClassScore s : perClass()) {
-      int predictedAs = 0;
-      for (int j = 0; j < classes; j++) {
-        predictedAs += m[j][s.classIndex()];
-      }
-      if (s.support() > 0 || predictedAs > 0) {
+      if (s.support() > 0 || s.predicted() > 0) {
         sum += s.f1();
         counted++;
       }
@@ -149,17 +123,12 @@ public final class Evaluation {
    */
   public RocCurve roc(int c) {
     double[] score = probabilities(c);
-    Integer[] order = new Integer[score.length];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (a, b) -> Double.compare(score[b], score[a]));
-    int positives = 0;
-    for (int t : truth) {
-      if (t == c) {
-        positives++;
-      }
-    }
+    Integer[] order =
+        IntStream.range(0, score.length)
+            .boxed()
+            .sorted((a, b) -> Double.compare(score[b], score[a]))
+            .toArray(Integer[]::new);
+    int positives = (int) Arrays.stream(truth).filter(t -> t == c).count();
     int negatives = truth.length - positives;
     List<double[]> points = new ArrayList<>();
     points.add(new double[] {0, 0});
@@ -187,9 +156,12 @@ public final class Evaluation {
     return new RocCurve(c, points, positives == 0 || negatives == 0 ? Double.NaN : auc);
   }
 
-  /** Per-class scores. */
+  /**
+   * Per-class scores; {@code support} counts the rows of the class, {@code predicted} those
+   * predicted as it.
+   */
   public record ClassScore(
-      int classIndex, double precision, double recall, double f1, int support) {}
+      int classIndex, double precision, double recall, double f1, int support, int predicted) {}
 
   /** A one-vs-rest ROC curve. */
   public record RocCurve(int classIndex, List<double[]> points, double auc) {

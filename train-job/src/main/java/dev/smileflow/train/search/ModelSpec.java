@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.Collectors;
 import smile.classification.DecisionTree;
 import smile.classification.GradientTreeBoost;
 import smile.classification.KNN;
@@ -43,7 +44,18 @@ public sealed interface ModelSpec {
   String LABEL = "__label__";
 
   /** The algorithm. */
-  Algorithm algorithm();
+  default Algorithm algorithm() {
+    return switch (this) {
+      case Logistic l -> Algorithm.LOGISTIC;
+      case Svm s -> Algorithm.SVM;
+      case RandomForestSpec f -> Algorithm.RANDOM_FOREST;
+      case GradientBoosting g -> Algorithm.GRADIENT_BOOSTING;
+      case DecisionTreeSpec t -> Algorithm.DECISION_TREE;
+      case Knn k -> Algorithm.KNN;
+      case NaiveBayesSpec b -> Algorithm.NAIVE_BAYES;
+      case Lda l -> Algorithm.LDA;
+    };
+  }
 
   /** Hyperparameters by name, as logged to MLflow and stored in the model. */
   Map<String, String> params();
@@ -63,24 +75,15 @@ public sealed interface ModelSpec {
 
   /** A short display name, e.g. {@code svm(c=10, sigma=1)}. */
   default String label() {
-    StringBuilder out = new StringBuilder(algorithm().id()).append('(');
-    String sep = "";
-    for (var e : params().entrySet()) {
-      out.append(sep).append(e.getKey()).append('=').append(e.getValue());
-      sep = ", ";
-    }
-    return out.append(')').toString();
+    return params().entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue())
+        .collect(Collectors.joining(", ", algorithm().id() + "(", ")"));
   }
 
   /** L2-regularized multinomial logistic regression (L-BFGS). */
   record Logistic(double lambda) implements ModelSpec {
     public Logistic {
       requireRange("logistic.lambda", lambda, 0, 1e6);
-    }
-
-    @Override
-    public Algorithm algorithm() {
-      return Algorithm.LOGISTIC;
     }
 
     @Override
@@ -118,11 +121,6 @@ public sealed interface ModelSpec {
     }
 
     @Override
-    public Algorithm algorithm() {
-      return Algorithm.SVM;
-    }
-
-    @Override
     public Map<String, String> params() {
       return ordered("c", num(c), "sigma_scale", num(sigmaScale), "kernel", "gaussian");
     }
@@ -143,7 +141,7 @@ public sealed interface ModelSpec {
     @Override
     public Object fit(double[][] x, int[] y, List<String> names, long seed) {
       GaussianKernel kernel = new GaussianKernel(sigma(names.size()));
-      if (classCount(y) == 2) {
+      if (classCounts(y).length == 2) {
         return binary(x, y, kernel, seed);
       }
       MathEx.setSeed(seed);
@@ -168,7 +166,7 @@ public sealed interface ModelSpec {
         scores = new double[x.length];
         for (int[] held : Split.folds(y, PLATT_FOLDS, seed)) {
           int[] rest = Split.complement(x.length, held);
-          SVM<double[]> inner = machine(pick(x, rest), pick(signs, rest), kernel, seed + 1);
+          SVM<double[]> inner = machine(pick(x, rest), Split.pick(signs, rest), kernel, seed + 1);
           for (int row : held) {
             scores[row] = inner.score(x[row]);
           }
@@ -194,19 +192,8 @@ public sealed interface ModelSpec {
     }
 
     @Override
-    public Algorithm algorithm() {
-      return Algorithm.RANDOM_FOREST;
-    }
-
-    @Override
     public Map<String, String> params() {
-      return ordered(
-          "trees",
-          Integer.toString(trees),
-          "mtry",
-          Integer.toString(mtry),
-          "max_depth",
-          Integer.toString(maxDepth));
+      return ordered("trees", num(trees), "mtry", num(mtry), "max_depth", num(maxDepth));
     }
 
     @Override
@@ -236,19 +223,8 @@ public sealed interface ModelSpec {
     }
 
     @Override
-    public Algorithm algorithm() {
-      return Algorithm.GRADIENT_BOOSTING;
-    }
-
-    @Override
     public Map<String, String> params() {
-      return ordered(
-          "trees",
-          Integer.toString(trees),
-          "max_nodes",
-          Integer.toString(maxNodes),
-          "shrinkage",
-          num(shrinkage));
+      return ordered("trees", num(trees), "max_nodes", num(maxNodes), "shrinkage", num(shrinkage));
     }
 
     @Override
@@ -273,14 +249,8 @@ public sealed interface ModelSpec {
     }
 
     @Override
-    public Algorithm algorithm() {
-      return Algorithm.DECISION_TREE;
-    }
-
-    @Override
     public Map<String, String> params() {
-      return ordered(
-          "max_depth", Integer.toString(maxDepth), "node_size", Integer.toString(nodeSize));
+      return ordered("max_depth", num(maxDepth), "node_size", num(nodeSize));
     }
 
     @Override
@@ -303,13 +273,8 @@ public sealed interface ModelSpec {
     }
 
     @Override
-    public Algorithm algorithm() {
-      return Algorithm.KNN;
-    }
-
-    @Override
     public Map<String, String> params() {
-      return ordered("k", Integer.toString(k));
+      return ordered("k", num(k));
     }
 
     @Override
@@ -322,10 +287,7 @@ public sealed interface ModelSpec {
       MathEx.setSeed(seed);
       // KDTree skips a query point that is the very same array as a key, so keep private copies of
       // the rows.
-      double[][] copy = new double[x.length][];
-      for (int i = 0; i < x.length; i++) {
-        copy[i] = x[i].clone();
-      }
+      double[][] copy = Arrays.stream(x).map(double[]::clone).toArray(double[][]::new);
       return KNN.fit(copy, y, Math.min(k, x.length));
     }
   }
@@ -334,11 +296,6 @@ public sealed interface ModelSpec {
   record NaiveBayesSpec(double varSmoothing) implements ModelSpec {
     public NaiveBayesSpec {
       requireRange("naive_bayes.var_smoothing", varSmoothing, 1e-12, 10);
-    }
-
-    @Override
-    public Algorithm algorithm() {
-      return Algorithm.NAIVE_BAYES;
     }
 
     @Override
@@ -353,7 +310,7 @@ public sealed interface ModelSpec {
 
     @Override
     public Object fit(double[][] x, int[] y, List<String> names, long seed) {
-      int k = classCount(y);
+      int k = classCounts(y).length;
       int p = x[0].length;
       double[] priori = new double[k];
       double[][] sum = new double[k][p];
@@ -389,11 +346,6 @@ public sealed interface ModelSpec {
   record Lda(double ridge) implements ModelSpec {
     public Lda {
       requireRange("lda.ridge", ridge, 1e-12, 10);
-    }
-
-    @Override
-    public Algorithm algorithm() {
-      return Algorithm.LDA;
     }
 
     @Override
@@ -451,18 +403,9 @@ public sealed interface ModelSpec {
     }
   }
 
-  /** The number of classes of labels {@code 0..k-1}: the largest label plus one. */
-  private static int classCount(int[] y) {
-    int k = 0;
-    for (int label : y) {
-      k = Math.max(k, label + 1);
-    }
-    return k;
-  }
-
-  /** Rows per class of labels {@code 0..k-1}. */
+  /** Rows per class of labels {@code 0..k-1}, k being the largest label plus one. */
   private static int[] classCounts(int[] y) {
-    int[] counts = new int[classCount(y)];
+    int[] counts = new int[Arrays.stream(y).max().orElse(-1) + 1];
     for (int label : y) {
       counts[label]++;
     }
@@ -471,10 +414,6 @@ public sealed interface ModelSpec {
 
   private static double[][] pick(double[][] x, int[] rows) {
     return Arrays.stream(rows).mapToObj(i -> x[i]).toArray(double[][]::new);
-  }
-
-  private static int[] pick(int[] y, int[] rows) {
-    return Arrays.stream(rows).map(i -> y[i]).toArray();
   }
 
   private static DataFrame frame(double[][] x, int[] y, List<String> names) {

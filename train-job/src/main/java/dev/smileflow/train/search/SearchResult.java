@@ -58,7 +58,7 @@ public record SearchResult(List<CandidateResult> candidates, Metric metric, int 
     return tied.stream()
         .min(
             Comparator.comparingInt((CandidateResult c) -> c.spec().algorithm().simplicity())
-                .thenComparing(c -> c.spec().complexity(), SearchResult::lexicographic)
+                .thenComparing(c -> c.spec().complexity(), Arrays::compare)
                 .thenComparingInt(CandidateResult::index))
         .orElseThrow();
   }
@@ -73,9 +73,5 @@ public record SearchResult(List<CandidateResult> candidates, Metric metric, int 
         };
     double best = candidates.stream().mapToDouble(score).max().orElseThrow();
     return candidates.stream().filter(c -> score.applyAsDouble(c) >= best - TIE_TOLERANCE).toList();
-  }
-
-  private static int lexicographic(double[] a, double[] b) {
-    return Arrays.compare(a, b);
   }
 }

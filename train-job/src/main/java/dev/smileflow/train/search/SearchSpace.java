@@ -66,20 +66,6 @@ public final class SearchSpace {
     return new SearchSpace(spaces);
   }
 
-  /** The algorithms searched, in order. */
-  public List<Algorithm> algorithms() {
-    return List.copyOf(spaces.keySet());
-  }
-
-  /** The values of one hyperparameter. */
-  public Values values(Algorithm algorithm, String param) {
-    Values v = spaces.getOrDefault(algorithm, Map.of()).get(param);
-    if (v == null) {
-      throw new IllegalArgumentException("no hyperparameter " + algorithm.id() + "." + param);
-    }
-    return v;
-  }
-
   /**
    * Overrides one hyperparameter from the command line: {@code algo.param=v1,v2,...} or {@code
    * algo.param=min:max} (append {@code :log} for a log range). Overrides of algorithms not searched
@@ -115,27 +101,24 @@ public final class SearchSpace {
   }
 
   private SearchSpace with(Algorithm algorithm, String param, Values values) {
-    if (!algorithm.paramNames().contains(param)) {
+    if (!algorithm.defaultGrid().containsKey(param)) {
       throw new IllegalArgumentException(
           "unknown hyperparameter "
               + algorithm.id()
               + "."
               + param
               + " (known: "
-              + String.join(", ", algorithm.paramNames())
+              + String.join(", ", algorithm.defaultGrid().keySet())
               + ")");
     }
-    if (!spaces.containsKey(algorithm)) {
+    Map<String, Values> params = spaces.get(algorithm);
+    if (params == null) {
       return this;
     }
-    Map<Algorithm, Map<String, Values>> copy = new LinkedHashMap<>();
-    spaces.forEach((a, p) -> {
-      Map<String, Values> params = new LinkedHashMap<>(p);
-      if (a == algorithm) {
-        params.put(param, values);
-      }
-      copy.put(a, params);
-    });
+    Map<String, Values> changed = new LinkedHashMap<>(params);
+    changed.put(param, values);
+    Map<Algorithm, Map<String, Values>> copy = new LinkedHashMap<>(spaces);
+    copy.put(algorithm, changed);
     return new SearchSpace(copy);
   }
 

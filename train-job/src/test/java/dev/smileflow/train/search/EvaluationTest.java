@@ -34,8 +34,8 @@ class EvaluationTest {
   void aSelectionIsScoredOnItsOwnRows() {
     Evaluation rows = E.select(new int[] {2, 3, 5});
     assertEquals(3, rows.size());
-    assertArrayEquals(new int[] {0, 1, 2}, rows.truth());
-    assertArrayEquals(new int[] {1, 1, 2}, rows.predicted());
+    // truth 0 1 2, predicted 1 1 2
+    assertArrayEquals(new int[][] {{0, 1, 0}, {0, 1, 0}, {0, 0, 1}}, rows.confusion());
     assertEquals(2.0 / 3, rows.accuracy(), 1e-12);
     assertArrayEquals(new double[] {0.6, 0.7, 0.2}, rows.probabilities(1), 1e-12);
   }
