@@ -17,11 +17,6 @@ public final class InvalidConfigException extends RuntimeException {
     return problems;
   }
 
-  /** Machine-readable code. */
-  public String code() {
-    return "INVALID_CONFIG";
-  }
-
   /** Never null: every constructor takes the message. */
   @Override
   public String getMessage() {

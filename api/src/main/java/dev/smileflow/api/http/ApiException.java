@@ -49,11 +49,6 @@ public final class ApiException extends RuntimeException {
     return kind;
   }
 
-  /** Machine-readable code: the HTTP status. */
-  public String code() {
-    return Integer.toString(kind.status());
-  }
-
   static ApiException validation(String message) {
     return new ApiException(Kind.VALIDATION, message);
   }

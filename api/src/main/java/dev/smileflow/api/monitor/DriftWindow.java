@@ -34,10 +34,6 @@ final class DriftWindow {
     count = Math.min(count + 1, rows.length);
   }
 
-  int rows() {
-    return count;
-  }
-
   /** The drift of the rows now in the window. */
   DriftReport report() {
     int minRows = Math.min(DriftReport.MIN_ROWS, rows.length);

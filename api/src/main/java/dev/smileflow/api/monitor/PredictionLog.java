@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * writer flushes whenever it has caught up. {@link #close} writes what is queued and closes the
  * file.
  */
-public final class PredictionLog implements AutoCloseable {
+public final class PredictionLog {
   private static final Logger LOG = LoggerFactory.getLogger(PredictionLog.class);
   private static final JsonFactory JSON = new JsonFactory();
 
@@ -75,11 +75,6 @@ public final class PredictionLog implements AutoCloseable {
     if (!offloader.close(timeout)) {
       LOG.warn("the prediction log did not finish writing within {} ms", timeout.toMillis());
     }
-  }
-
-  @Override
-  public void close() {
-    offloader.close();
   }
 
   /** The writer thread's side: JSON lines, flushed once the queue is empty. */

@@ -235,7 +235,7 @@ class ModelCacheTest {
             NAME,
             c -> {
               calls.incrementAndGet();
-              throw new ModelRejectedException("WARMUP_FAILED", "no");
+              throw new ModelRejectedException("WARMUP_FAILED", "no", new IllegalStateException());
             });
     assertEquals(Optional.empty(), read);
     assertEquals(1, calls.get());
