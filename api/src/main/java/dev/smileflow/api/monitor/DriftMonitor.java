@@ -108,19 +108,7 @@ public final class DriftMonitor implements AutoCloseable {
       LoadedModel m = Objects.requireNonNull(model);
       DriftReport report = Objects.requireNonNull(window).report();
       latest = new Snapshot(m, report);
-      metrics.drift(
-          report.windowRows(),
-          report.features().stream()
-              .filter(f -> f.psi() != null)
-              .map(f ->
-                  new ApiMetrics.FeatureDrift(
-                      f.name(),
-                      f.psi(),
-                      f.ksStatistic(),
-                      f.outOfRangeRows(),
-                      f.unseenLevelRows(),
-                      f.flagged()))
-              .toList());
+      metrics.drift(report.windowRows(), report.features());
       dirty = false;
       measuredAt = System.nanoTime();
     }
