@@ -37,31 +37,23 @@ final class DriftWindow {
   /** The drift of the rows now in the window. */
   DriftReport report() {
     int minRows = Math.min(DriftReport.MIN_ROWS, rows.length);
-    if (profile == null) {
-      return new DriftReport(
-          DriftReport.NO_PROFILE,
-          count,
-          rows.length,
-          minRows,
-          DriftReport.PSI_THRESHOLD,
-          List.of());
-    }
     List<DriftReport.Feature> features = new ArrayList<>();
-    profile
-        .features()
-        .forEach((name, p) ->
-            features.add(
-                switch (p) {
-                  case TrainingProfile.Numeric n -> numeric(name, n, minRows);
-                  case TrainingProfile.Categorical c -> categorical(name, c, minRows);
-                }));
+    if (profile != null) {
+      profile
+          .features()
+          .forEach((name, p) ->
+              features.add(
+                  switch (p) {
+                    case TrainingProfile.Numeric n -> numeric(name, n, minRows);
+                    case TrainingProfile.Categorical c -> categorical(name, c, minRows);
+                  }));
+    }
+    String status =
+        profile == null
+            ? DriftReport.NO_PROFILE
+            : count < minRows ? DriftReport.COLLECTING : DriftReport.MEASURED;
     return new DriftReport(
-        count < minRows ? DriftReport.COLLECTING : DriftReport.MEASURED,
-        count,
-        rows.length,
-        minRows,
-        DriftReport.PSI_THRESHOLD,
-        features);
+        status, count, rows.length, minRows, DriftReport.PSI_THRESHOLD, features);
   }
 
   private DriftReport.Feature numeric(String name, TrainingProfile.Numeric profile, int minRows) {
