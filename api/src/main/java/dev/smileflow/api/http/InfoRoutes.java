@@ -60,7 +60,8 @@ public final class InfoRoutes {
     this.docsPage = resource("docs.html");
   }
 
-  private static byte[] resource(String name) {
+  /** The bytes of the classpath resource {@code name} next to this class. */
+  static byte[] resource(String name) {
     try (InputStream in = InfoRoutes.class.getResourceAsStream(name)) {
       if (in == null) {
         throw new IllegalStateException("missing resource " + name);
