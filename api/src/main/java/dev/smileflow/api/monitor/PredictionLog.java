@@ -130,14 +130,9 @@ public final class PredictionLog {
       for (Map.Entry<String, ?> f : row.features().entrySet()) {
         json.writeFieldName(f.getKey());
         switch (f.getValue()) {
+          // the parser's scalars (numbers as Integer, Long, BigInteger or Double), as they came
           case null -> json.writeNull();
-          case String text -> json.writeString(text);
-          case Double d -> json.writeNumber(d);
-          case Integer i -> json.writeNumber(i);
-          case Long l -> json.writeNumber(l);
-          case java.math.BigInteger b -> json.writeNumber(b);
-          case java.math.BigDecimal b -> json.writeNumber(b);
-          case Boolean b -> json.writeBoolean(b);
+          case String _, Number _, Boolean _ -> json.writeObject(f.getValue());
           case Object other -> json.writeString(other.toString());
         }
       }
