@@ -12,12 +12,12 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -131,20 +131,11 @@ public final class Warmup {
     var remaining = new AtomicLong(budget.requests());
     var answered = new AtomicLong();
     var failed = new AtomicLong();
-    List<Thread> workers = new ArrayList<>(connections);
-    for (int i = 0; i < connections; i++) {
-      workers.add(
-          Thread.ofPlatform()
-              .daemon()
-              .name("warmup-" + i)
-              .start(() -> connection(deadline, remaining, answered, failed)));
-    }
-    for (Thread t : workers) {
-      try {
-        t.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
+    try (var workers =
+        Executors.newThreadPerTaskExecutor(
+            Thread.ofPlatform().daemon().name("warmup-", 0).factory())) {
+      for (int i = 0; i < connections; i++) {
+        workers.execute(() -> connection(deadline, remaining, answered, failed));
       }
     }
     var result =
