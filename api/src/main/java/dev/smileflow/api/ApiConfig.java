@@ -235,8 +235,7 @@ public record ApiConfig(
     }
 
     String string(String key, String fallback) {
-      String v = get(key);
-      return v == null ? fallback : v;
+      return Objects.requireNonNullElse(get(key), fallback);
     }
 
     long number(String key, long fallback, long min, long max) {

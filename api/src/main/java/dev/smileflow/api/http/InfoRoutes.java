@@ -193,7 +193,7 @@ public final class InfoRoutes {
 
   /** Prometheus text exposition. */
   public void metrics(Context ctx) {
-    ctx.contentType(ApiMetrics.contentType()).result(metrics.scrape());
+    ctx.contentType(ApiMetrics.CONTENT_TYPE).result(metrics.scrape());
   }
 
   /**

@@ -390,9 +390,7 @@ public final class ApiMetrics implements AutoCloseable {
   }
 
   /** The content type of {@link #scrape()}. */
-  public static String contentType() {
-    return "text/plain; version=0.0.4; charset=utf-8";
-  }
+  public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   @Override
   public void close() {
