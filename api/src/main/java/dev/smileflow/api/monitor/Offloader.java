@@ -54,13 +54,11 @@ final class Offloader<T> {
     thread.start();
   }
 
-  /** Queues {@code item} without waiting; false (and counted as dropped) when full or closed. */
-  boolean offer(T item) {
+  /** Queues {@code item} without waiting; counts it as dropped when full or closed. */
+  void offer(T item) {
     if (closed || !queue.offer(item)) {
       dropped.accept(1);
-      return false;
     }
-    return true;
   }
 
   private void run() {
