@@ -195,14 +195,14 @@ public final class Warmup {
     }
     if (chunked) {
       for (long size = chunk(in); size > 0; size = chunk(in)) {
-        skip(in, size);
+        in.skipNBytes(size);
         line(in);
       }
       while (!line(in).isEmpty()) {
         // trailers
       }
     } else {
-      skip(in, length);
+      in.skipNBytes(length);
     }
     return status;
   }
@@ -211,20 +211,6 @@ public final class Warmup {
     String size = line(in);
     int semi = size.indexOf(';');
     return Long.parseLong((semi < 0 ? size : size.substring(0, semi)).strip(), 16);
-  }
-
-  private static void skip(InputStream in, long n) throws IOException {
-    long left = n;
-    while (left > 0) {
-      long s = in.skip(left);
-      if (s <= 0) {
-        if (in.read() < 0) {
-          throw new IOException("connection closed inside a response body");
-        }
-        s = 1;
-      }
-      left -= s;
-    }
   }
 
   private static String line(InputStream in) throws IOException {
