@@ -87,12 +87,14 @@ final class DriftWindow {
 
   private DriftReport.Feature categorical(
       String name, TrainingProfile.Categorical profile, int minRows) {
+    // bins: one per training level, then one for every level training never saw
     List<String> levels = List.copyOf(profile.levels().keySet());
     Map<String, Integer> index = new HashMap<>();
+    long[] expected = new long[levels.size() + 1];
     for (int l = 0; l < levels.size(); l++) {
       index.put(levels.get(l), l);
+      expected[l] = profile.levels().get(levels.get(l));
     }
-    // bins: one per training level, then one for every level training never saw
     long[] actual = new long[levels.size() + 1];
     long n = 0;
     for (int i = 0; i < count; i++) {
@@ -104,10 +106,6 @@ final class DriftWindow {
     }
     if (n == 0) {
       return new DriftReport.Feature(name, "string", 0, null, null, null, null, false);
-    }
-    long[] expected = new long[levels.size() + 1];
-    for (int l = 0; l < levels.size(); l++) {
-      expected[l] = profile.levels().get(levels.get(l));
     }
     double psi = DriftStats.psi(expected, actual);
     return new DriftReport.Feature(
