@@ -105,11 +105,6 @@ public record ApiConfig(
   static final int MIN_DRIFT_WINDOW = 10;
   static final int MAX_DRIFT_WINDOW = 100_000;
 
-  /** True when the model comes from the MLflow registry. */
-  public boolean usesRegistry() {
-    return model instanceof ModelSource.Registered;
-  }
-
   /** Never prints secrets: credentials and the API key are masked. */
   @Override
   public String toString() {

@@ -118,7 +118,6 @@ class ApiConfigTest {
     ApiConfig c = ApiConfig.fromEnv(Map.of("MODEL_URI", dir.toString()));
     assertEquals(new ModelSource.LocalDirectory(dir), c.model());
     assertNull(c.mlflow());
-    assertFalse(c.usesRegistry());
   }
 
   @Test
