@@ -78,10 +78,6 @@ final class ModelCache {
   private final Path root;
   private final Duration grace;
 
-  ModelCache(Path root) {
-    this(root, GRACE);
-  }
-
   ModelCache(Path root, Duration grace) {
     this.root = Objects.requireNonNull(root);
     this.grace = Objects.requireNonNull(grace);

@@ -38,7 +38,7 @@ public final class ModelFetcher {
       throw new IllegalArgumentException("a registered model source needs a registry");
     }
     this.registry = registry;
-    this.cache = cacheDir == null ? null : new ModelCache(cacheDir);
+    this.cache = cacheDir == null ? null : new ModelCache(cacheDir, ModelCache.GRACE);
     this.clock = Objects.requireNonNull(clock);
   }
 
