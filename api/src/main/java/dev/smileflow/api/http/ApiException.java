@@ -53,11 +53,6 @@ public final class ApiException extends RuntimeException {
     return new ApiException(Kind.VALIDATION, message);
   }
 
-  /** A 400 listing {@code problems} (each {@code field: problem}), joined with {@code "; "}. */
-  static ApiException validation(List<String> problems) {
-    return validation(listed(problems));
-  }
-
   /** {@code problems} joined with {@code "; "}; past the first 20, only their number. */
   static String listed(List<String> problems) {
     int shown = Math.min(problems.size(), MAX_PROBLEMS_SHOWN);

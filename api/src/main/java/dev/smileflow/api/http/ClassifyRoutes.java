@@ -123,7 +123,7 @@ public final class ClassifyRoutes {
       }
     }
     if (!problems.isEmpty()) {
-      throw ApiException.validation(problems);
+      throw ApiException.validation(ApiException.listed(problems));
     }
     ServedModel model = holder.current().orElseThrow(ApiException::notReady);
     boolean counted = !RequestObserver.isWarmup(ctx);
