@@ -32,6 +32,7 @@ public final class DriftMonitor implements AutoCloseable {
   private record Snapshot(LoadedModel model, DriftReport report) {}
 
   private final int windowSize;
+  private final ApiMetrics metrics;
   private final RowSampler sampler;
   private final Offloader<ServedRow> offloader;
   private volatile @Nullable Snapshot latest;
@@ -41,9 +42,10 @@ public final class DriftMonitor implements AutoCloseable {
    */
   DriftMonitor(int windowSize, ApiMetrics metrics) {
     this.windowSize = windowSize;
+    this.metrics = metrics;
     this.sampler = new RowSampler(MAX_ROWS_PER_SECOND, System::nanoTime);
     this.offloader =
-        new Offloader<>("drift", CAPACITY, new Windows(metrics), n -> metrics.driftRowDropped());
+        new Offloader<>("drift", CAPACITY, new Windows(), n -> metrics.driftRowDropped());
   }
 
   /** Queues {@code row} for the window unless the sampler leaves it out; never waits. */
@@ -72,15 +74,10 @@ public final class DriftMonitor implements AutoCloseable {
 
   /** The thread's side: the window and when it was last measured. */
   private final class Windows implements Offloader.Sink<ServedRow> {
-    private final ApiMetrics metrics;
     private @Nullable LoadedModel model;
     private @Nullable DriftWindow window;
     private boolean dirty;
     private long measuredAt = System.nanoTime();
-
-    Windows(ApiMetrics metrics) {
-      this.metrics = Objects.requireNonNull(metrics);
-    }
 
     @Override
     public void accept(List<ServedRow> batch) {
