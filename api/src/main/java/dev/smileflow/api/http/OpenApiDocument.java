@@ -157,18 +157,14 @@ public final class OpenApiDocument {
       }
       case Feature.Categorical c -> {
         s.put("type", "string");
-        if (c.otherBucket()) {
-          s.put(
-              "description",
-              "Any string: the levels seen in training keep their own column, every other value"
-                  + " goes to the model's 'other' bucket.");
-          ArrayNode levels = s.putArray("examples");
-          c.levels().forEach(levels::add);
-        } else {
-          s.put("description", "One of the levels seen in training.");
-          ArrayNode levels = s.putArray("enum");
-          c.levels().forEach(levels::add);
-        }
+        s.put(
+            "description",
+            c.otherBucket()
+                ? "Any string: the levels seen in training keep their own column, every other value"
+                    + " goes to the model's 'other' bucket."
+                : "One of the levels seen in training.");
+        ArrayNode levels = s.putArray(c.otherBucket() ? "examples" : "enum");
+        c.levels().forEach(levels::add);
       }
     }
     if (feature.fill() != null) {

@@ -9,7 +9,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -51,14 +50,13 @@ public final class PredictionLog {
    */
   public static PredictionLog open(String path, double sample, ApiMetrics metrics) {
     OutputStream out;
-    if (path.equals("-")) {
-      out = new FileOutputStream(java.io.FileDescriptor.out);
-    } else {
-      try {
-        out = new FileOutputStream(Path.of(path).toFile(), true);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot open the prediction log " + path, e);
-      }
+    try {
+      out =
+          path.equals("-")
+              ? new FileOutputStream(java.io.FileDescriptor.out)
+              : new FileOutputStream(path, true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the prediction log " + path, e);
     }
     return new PredictionLog(out, sample, metrics, CAPACITY);
   }
