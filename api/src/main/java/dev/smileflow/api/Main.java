@@ -115,12 +115,11 @@ public final class Main {
     holder.swap(loaded);
     Duration sinceJvmStart = Duration.ofMillis(ManagementFactory.getRuntimeMXBean().getUptime());
     metrics.ready(sinceJvmStart);
-    var model = holder.current().orElseThrow();
     log.info(
         "ready: serving {} version {} ({}) on port {}, {} ms after JVM start",
-        model.name(),
-        model.version(),
-        model.origin().name().toLowerCase(Locale.ROOT),
+        loaded.name(),
+        loaded.version(),
+        loaded.origin().name().toLowerCase(Locale.ROOT),
         app.port(),
         sinceJvmStart.toMillis());
     refresher.start(config.refreshInterval());
