@@ -102,82 +102,41 @@ public record ApiConfig(
     }
   }
 
-  /** {@code DRIFT_WINDOW} unless set. */
-  static final int DEFAULT_DRIFT_WINDOW = 1000;
-
   static final int MIN_DRIFT_WINDOW = 10;
   static final int MAX_DRIFT_WINDOW = 100_000;
-
-  /** {@code WARMUP_SECONDS} unless set: the longest the warm-up may delay readiness. */
-  static final Duration DEFAULT_WARMUP = Duration.ofMillis(600);
-
-  /** {@code WARMUP_REQUESTS} unless set. */
-  static final int DEFAULT_WARMUP_REQUESTS = 20_000;
-
-  /** {@code SHUTDOWN_DRAIN_SECONDS} unless set. */
-  static final Duration DEFAULT_DRAIN = Duration.ofSeconds(2);
-
-  /**
-   * {@code SHUTDOWN_TIMEOUT_SECONDS} unless set: with the default drain, 8 s from SIGTERM to exit,
-   * inside the 10 s Cloud Run and compose give before SIGKILL.
-   */
-  static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(6);
-
-  /** True when the model comes from the MLflow registry. */
-  public boolean usesRegistry() {
-    return model instanceof ModelSource.Registered;
-  }
 
   /** Never prints secrets: credentials and the API key are masked. */
   @Override
   public String toString() {
-    return "ApiConfig[model="
-        + model.uri()
-        + ", mlflow="
-        + mlflow
-        + ", host="
-        + host
-        + ", port="
-        + port
-        + ", tag="
-        + tag
-        + ", logLevel="
-        + logLevel
-        + ", logFormat="
-        + logFormat
-        + ", refreshInterval="
-        + refreshInterval
-        + ", cacheDir="
-        + cacheDir
-        + ", startupRetry="
-        + startupRetry
-        + ", maxBatchRows="
-        + maxBatchRows
-        + ", maxBodyBytes="
-        + maxBodyBytes
-        + ", apiKey="
-        + (apiKey == null ? "off" : "***")
-        + ", flagOutOfRange="
-        + flagOutOfRange
-        + ", virtualThreads="
-        + virtualThreads
-        + ", warmup="
-        + warmup.time().toMillis()
-        + " ms/"
-        + warmup.requests()
-        + " requests"
-        + ", shutdown="
-        + shutdown.drain().toMillis()
-        + " ms drain/"
-        + shutdown.timeout().toMillis()
-        + " ms timeout"
-        + ", predictionLog="
-        + (predictionLogPath == null
-            ? "off"
-            : predictionLogPath + " (sample " + predictionLogSample + ")")
-        + ", driftWindow="
-        + driftWindow
-        + "]";
+    return ("ApiConfig[model=%s, mlflow=%s, host=%s, port=%s, tag=%s, logLevel=%s, logFormat=%s,"
+            + " refreshInterval=%s, cacheDir=%s, startupRetry=%s, maxBatchRows=%s,"
+            + " maxBodyBytes=%s, apiKey=%s, flagOutOfRange=%s, virtualThreads=%s,"
+            + " warmup=%s ms/%s requests, shutdown=%s ms drain/%s ms timeout, predictionLog=%s,"
+            + " driftWindow=%s]")
+        .formatted(
+            model.uri(),
+            mlflow,
+            host,
+            port,
+            tag,
+            logLevel,
+            logFormat,
+            refreshInterval,
+            cacheDir,
+            startupRetry,
+            maxBatchRows,
+            maxBodyBytes,
+            apiKey == null ? "off" : "***",
+            flagOutOfRange,
+            virtualThreads,
+            warmup.time().toMillis(),
+            warmup.requests(),
+            shutdown.drain().toMillis(),
+            shutdown.timeout().toMillis(),
+            predictionLogPath == null
+                ? "off"
+                : predictionLogPath + " (sample " + predictionLogSample + ")",
+            driftWindow);
   }
 
   /**
@@ -213,19 +172,18 @@ public record ApiConfig(
     if (!threads.equals("virtual") && !threads.equals("platform")) {
       reader.problem("HTTP_THREADS: must be virtual or platform, got '" + threads + "'");
     }
-    Duration warmupTime = reader.seconds("WARMUP_SECONDS", DEFAULT_WARMUP, 60);
-    int warmupRequests =
-        (int) reader.number("WARMUP_REQUESTS", DEFAULT_WARMUP_REQUESTS, 0, 1_000_000);
-    Duration drain = reader.seconds("SHUTDOWN_DRAIN_SECONDS", DEFAULT_DRAIN, 60);
-    Duration stopTimeout = reader.seconds("SHUTDOWN_TIMEOUT_SECONDS", DEFAULT_STOP_TIMEOUT, 60);
+    Duration warmupTime = reader.seconds("WARMUP_SECONDS", Duration.ofMillis(600), 60);
+    int warmupRequests = (int) reader.number("WARMUP_REQUESTS", 20_000, 0, 1_000_000);
+    Duration drain = reader.seconds("SHUTDOWN_DRAIN_SECONDS", Duration.ofSeconds(2), 60);
+    // With the default drain, 8 s from SIGTERM to exit: inside the 10 s Cloud Run and compose give
+    // before SIGKILL.
+    Duration stopTimeout = reader.seconds("SHUTDOWN_TIMEOUT_SECONDS", Duration.ofSeconds(6), 60);
     String logPath = reader.predictionLogPath();
     double sample = reader.fraction("PREDICTION_LOG_SAMPLE", 1.0);
     if (logPath == null && reader.get("PREDICTION_LOG_SAMPLE") != null) {
       reader.problem("PREDICTION_LOG_SAMPLE: needs PREDICTION_LOG_PATH (a file, or - for stdout)");
     }
-    int driftWindow =
-        (int)
-            reader.number("DRIFT_WINDOW", DEFAULT_DRIFT_WINDOW, MIN_DRIFT_WINDOW, MAX_DRIFT_WINDOW);
+    int driftWindow = (int) reader.number("DRIFT_WINDOW", 1000, MIN_DRIFT_WINDOW, MAX_DRIFT_WINDOW);
     MlflowConfig mlflow = reader.mlflow(model);
     if (!reader.problems.isEmpty()) {
       throw new InvalidConfigException(reader.problems);
@@ -272,8 +230,7 @@ public record ApiConfig(
     }
 
     String string(String key, String fallback) {
-      String v = get(key);
-      return v == null ? fallback : v;
+      return Objects.requireNonNullElse(get(key), fallback);
     }
 
     long number(String key, long fallback, long min, long max) {

@@ -87,7 +87,7 @@ public final class App {
       c.startup.showOldJavalinVersionWarning = false;
       c.jsonMapper(JsonBodies.responses(config.virtualThreads()));
       c.requestLogger.http(observer::log);
-      ErrorMapping.install(c, config.tag(), config.maxBodyBytes(), routes);
+      new ErrorMapping(config.tag(), config.maxBodyBytes(), routes).install(c);
       c.routes.before(observer::before);
       if (apiKey != null) {
         c.routes.before(new ApiKeyAuth(apiKey));

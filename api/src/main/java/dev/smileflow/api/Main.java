@@ -13,12 +13,12 @@ import dev.smileflow.api.model.ModelStartup;
 import dev.smileflow.api.model.ServedModel;
 import dev.smileflow.api.model.StartupFailedException;
 import dev.smileflow.api.monitor.ServingMonitor;
+import dev.smileflow.mlflow.MlflowConfig;
 import io.javalin.Javalin;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import org.slf4j.Logger;
@@ -72,10 +72,8 @@ public final class Main {
     log.info("starting api {} with {}", config.tag(), config);
     var metrics = new ApiMetrics();
     var holder = new ModelHolder(metrics, Clock.systemUTC());
-    ModelRegistry registry =
-        config.usesRegistry()
-            ? MlflowRegistry.create(Objects.requireNonNull(config.mlflow()))
-            : null;
+    MlflowConfig mlflow = config.mlflow(); // set exactly when the model comes from the registry
+    ModelRegistry registry = mlflow == null ? null : MlflowRegistry.create(mlflow);
     var fetcher = new ModelFetcher(config.model(), registry, config.cacheDir(), Clock.systemUTC());
     var refresher = new ModelRefresher(fetcher, holder, metrics, config.warmup());
     var draining = new Draining();
@@ -117,12 +115,11 @@ public final class Main {
     holder.swap(loaded);
     Duration sinceJvmStart = Duration.ofMillis(ManagementFactory.getRuntimeMXBean().getUptime());
     metrics.ready(sinceJvmStart);
-    var model = holder.current().orElseThrow();
     log.info(
         "ready: serving {} version {} ({}) on port {}, {} ms after JVM start",
-        model.name(),
-        model.version(),
-        model.origin().name().toLowerCase(Locale.ROOT),
+        loaded.name(),
+        loaded.version(),
+        loaded.origin().name().toLowerCase(Locale.ROOT),
         app.port(),
         sinceJvmStart.toMillis());
     refresher.start(config.refreshInterval());

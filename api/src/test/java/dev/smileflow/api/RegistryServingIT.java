@@ -41,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RegistryServingIT {
   private static final String VIRGINICA =
       "{\"sepal_length\": 7.7, \"sepal_width\": 2.6, \"petal_length\": 6.9, \"petal_width\": 2.3}";
+  private static final WarmupBudget NO_WARMUP = new WarmupBudget(Duration.ZERO, 0);
 
   @TempDir static Path dir;
   static MlflowTestServer server;
@@ -142,7 +143,7 @@ class RegistryServingIT {
     p.alias("production", v1);
     try (Served s = Served.start(Map.of("MODEL_NAME", p.modelName));
         var refresher =
-            new ModelRefresher(s.fetcher(), s.api().holder, s.api().metrics, WarmupBudget.OFF)) {
+            new ModelRefresher(s.fetcher(), s.api().holder, s.api().metrics, NO_WARMUP)) {
       AtomicBoolean stop = new AtomicBoolean();
       Set<String> failures = ConcurrentHashMap.newKeySet();
       Map<String, AtomicInteger> served = new ConcurrentHashMap<>();
@@ -201,7 +202,7 @@ class RegistryServingIT {
     p.alias("production", v1);
     try (Served s = Served.start(Map.of("MODEL_NAME", p.modelName));
         var refresher =
-            new ModelRefresher(s.fetcher(), s.api().holder, s.api().metrics, WarmupBudget.OFF)) {
+            new ModelRefresher(s.fetcher(), s.api().holder, s.api().metrics, NO_WARMUP)) {
       p.alias("production", bad);
       refresher.checkOnce();
       var r = s.api().postJson("/v1/classify", VIRGINICA);

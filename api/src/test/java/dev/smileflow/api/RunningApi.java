@@ -112,7 +112,7 @@ public final class RunningApi implements AutoCloseable {
   @Override
   public void close() {
     app.stop();
-    monitor.close();
+    monitor.close(Duration.ofSeconds(5));
     metrics.close();
   }
 }

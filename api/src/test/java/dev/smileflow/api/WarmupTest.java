@@ -79,7 +79,7 @@ class WarmupTest {
       ServedModel model = iris();
       var warmup =
           new Warmup("127.0.0.1", api.uri("/").getPort(), model.model().inputExample(), null, 100);
-      Warmup.Result r = warmup.run(WarmupBudget.OFF, 2);
+      Warmup.Result r = warmup.run(new WarmupBudget(Duration.ZERO, 0), 2);
       assertEquals(0, r.requests());
       assertFalse(api.get("/metrics").body().contains("api_warmup_requests_total"));
     }

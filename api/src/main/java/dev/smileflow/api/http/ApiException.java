@@ -49,18 +49,8 @@ public final class ApiException extends RuntimeException {
     return kind;
   }
 
-  /** Machine-readable code: the HTTP status. */
-  public String code() {
-    return Integer.toString(kind.status());
-  }
-
   static ApiException validation(String message) {
     return new ApiException(Kind.VALIDATION, message);
-  }
-
-  /** A 400 listing {@code problems} (each {@code field: problem}), joined with {@code "; "}. */
-  static ApiException validation(List<String> problems) {
-    return validation(listed(problems));
   }
 
   /** {@code problems} joined with {@code "; "}; past the first 20, only their number. */

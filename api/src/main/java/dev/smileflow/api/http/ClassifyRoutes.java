@@ -70,12 +70,7 @@ public final class ClassifyRoutes {
 
   /** One row in, one prediction out. */
   public void classify(Context ctx) throws IOException {
-    JsonBodies.requireJson(ctx);
-    Object body = JsonBodies.parse(JsonBodies.body(ctx, maxBodyBytes));
-    if (!(body instanceof Map<?, ?> row)) {
-      throw ApiException.validation(
-          "body: must be a JSON object of input fields, got " + JsonBodies.kind(body));
-    }
+    Map<?, ?> row = object(ctx, "a JSON object of input fields");
     ServedModel model = holder.current().orElseThrow(ApiException::notReady);
     boolean counted = !RequestObserver.isWarmup(ctx);
     long t0 = System.nanoTime();
@@ -97,12 +92,7 @@ public final class ClassifyRoutes {
    * [2].sepal_length}).
    */
   public void classifyBatch(Context ctx) throws IOException {
-    JsonBodies.requireJson(ctx);
-    Object body = JsonBodies.parse(JsonBodies.body(ctx, maxBodyBytes));
-    if (!(body instanceof Map<?, ?> object)) {
-      throw ApiException.validation(
-          "body: must be a JSON object {\"rows\": [...]}, got " + JsonBodies.kind(body));
-    }
+    Map<?, ?> object = object(ctx, "a JSON object {\"rows\": [...]}");
     List<String> problems = new ArrayList<>();
     for (Object f : object.keySet()) {
       if (!f.equals("rows")) {
@@ -133,7 +123,7 @@ public final class ClassifyRoutes {
       }
     }
     if (!problems.isEmpty()) {
-      throw ApiException.validation(problems);
+      throw ApiException.validation(ApiException.listed(problems));
     }
     ServedModel model = holder.current().orElseThrow(ApiException::notReady);
     boolean counted = !RequestObserver.isWarmup(ctx);
@@ -151,6 +141,16 @@ public final class ClassifyRoutes {
       results.add(result);
     }
     ctx.json(Envelope.success(new BatchData(model.version(), model.name(), results), tag));
+  }
+
+  /** The request's JSON body, which must be an object: {@code expected} says of what. */
+  private Map<?, ?> object(Context ctx, String expected) throws IOException {
+    JsonBodies.requireJson(ctx);
+    Object body = JsonBodies.parse(JsonBodies.body(ctx, maxBodyBytes));
+    if (!(body instanceof Map<?, ?> object)) {
+      throw ApiException.validation("body: must be " + expected + ", got " + JsonBodies.kind(body));
+    }
+    return object;
   }
 
   /** A parsed JSON object: its keys are the body's field names. */

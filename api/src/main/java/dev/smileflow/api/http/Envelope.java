@@ -2,7 +2,6 @@ package dev.smileflow.api.http;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,19 +22,7 @@ public record Envelope(
    */
   @JsonPropertyOrder({"raised", "raisedOn", "message", "code"})
   public record ErrorBody(
-      String raised, @JsonProperty("raisedOn") String raisedOn, String message, String code) {
-    public ErrorBody {
-      Objects.requireNonNull(raised);
-      Objects.requireNonNull(raisedOn);
-      Objects.requireNonNull(message);
-      Objects.requireNonNull(code);
-    }
-  }
-
-  public Envelope {
-    Objects.requireNonNull(message);
-    Objects.requireNonNull(version);
-  }
+      String raised, @JsonProperty("raisedOn") String raisedOn, String message, String code) {}
 
   static Envelope success(Object data, String version) {
     return new Envelope("success", data, null, version);

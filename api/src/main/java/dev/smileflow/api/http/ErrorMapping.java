@@ -27,22 +27,18 @@ public final class ErrorMapping {
   /** The route table: {@code raisedOn} and the {@code Allow} header of a 405 come from it. */
   private final List<Route> routes;
 
-  private ErrorMapping(String tag, long maxBodyBytes, List<Route> routes) {
+  /**
+   * The mapping for {@code tag}, the service release, and {@code routes}, the route table that
+   * {@code raisedOn} and the {@code Allow} header of a 405 come from.
+   */
+  public ErrorMapping(String tag, long maxBodyBytes, List<Route> routes) {
     this.tag = tag;
     this.maxBodyBytes = maxBodyBytes;
     this.routes = List.copyOf(routes);
   }
 
-  /**
-   * Installs the mapping; {@code tag} is the service release, {@code routes} the route table that
-   * {@code raisedOn} and the {@code Allow} header of a 405 come from.
-   */
-  public static void install(
-      JavalinConfig config, String tag, long maxBodyBytes, List<Route> routes) {
-    new ErrorMapping(tag, maxBodyBytes, routes).install(config);
-  }
-
-  private void install(JavalinConfig config) {
+  /** Installs the mapping on {@code config}. */
+  public void install(JavalinConfig config) {
     config.routes.exception(ApiException.class, (e, ctx) -> write(ctx, e.kind(), e.getMessage()));
     config.routes.exception(
         InvalidInputException.class,

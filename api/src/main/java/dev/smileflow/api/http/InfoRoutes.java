@@ -9,7 +9,6 @@ import dev.smileflow.api.monitor.DriftReport;
 import dev.smileflow.api.monitor.ServingMonitor;
 import dev.smileflow.bundle.BundleDescriptor;
 import dev.smileflow.bundle.Feature;
-import dev.smileflow.bundle.LoadedModel;
 import dev.smileflow.mlflow.ModelUri;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -36,28 +35,10 @@ public final class InfoRoutes {
   private final byte[] docsPage;
 
   /**
-   * The OpenAPI document rendered for one served model (null while none is loaded). A class, not a
-   * record: its bytes are never compared.
+   * The OpenAPI document rendered for one served model (null while none is loaded): every swap
+   * serves a new {@link ServedModel} instance, which is rendered anew.
    */
-  private static final class Rendered {
-    private final @Nullable ServedModel served;
-    private final byte[] json;
-
-    Rendered(@Nullable ServedModel served, byte[] json) {
-      this.served = served;
-      this.json = json;
-    }
-
-    /** Whether it shows {@code m}: the same {@link LoadedModel} instance, name and version. */
-    boolean isFor(@Nullable ServedModel m) {
-      if (m == null || served == null) {
-        return m == null && served == null;
-      }
-      return m.model() == served.model()
-          && m.name().equals(served.name())
-          && m.version().equals(served.version());
-    }
-  }
+  private record Rendered(@Nullable ServedModel served, byte[] json) {}
 
   private final AtomicReference<@Nullable Rendered> rendered = new AtomicReference<>();
 
@@ -79,7 +60,8 @@ public final class InfoRoutes {
     this.docsPage = resource("docs.html");
   }
 
-  private static byte[] resource(String name) {
+  /** The bytes of the classpath resource {@code name} next to this class. */
+  static byte[] resource(String name) {
     try (InputStream in = InfoRoutes.class.getResourceAsStream(name)) {
       if (in == null) {
         throw new IllegalStateException("missing resource " + name);
@@ -211,7 +193,7 @@ public final class InfoRoutes {
 
   /** Prometheus text exposition. */
   public void metrics(Context ctx) {
-    ctx.contentType(ApiMetrics.contentType()).result(metrics.scrape());
+    ctx.contentType(ApiMetrics.CONTENT_TYPE).result(metrics.scrape());
   }
 
   /**
@@ -221,11 +203,11 @@ public final class InfoRoutes {
   public void openApi(Context ctx) {
     ServedModel m = holder.current().orElse(null);
     Rendered r = rendered.get();
-    if (r == null || !r.isFor(m)) {
+    if (r == null || r.served() != m) {
       r = new Rendered(m, openApi.render(m));
       rendered.set(r);
     }
-    ctx.contentType("application/json").result(r.json);
+    ctx.contentType("application/json").result(r.json());
   }
 
   /** A browsable page rendering the OpenAPI document. */

@@ -41,23 +41,18 @@ public final class JsonBodies {
       JsonMapper.builder(
               JsonFactory.builder()
                   .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder()
+                          .maxNestingDepth(32)
+                          .maxNumberLength(400)
+                          .maxStringLength(100_000)
+                          .build())
                   .build())
           // NaN and Infinity are parsed so the error can name the field instead of failing the
           // whole body.
           .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
           .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
           .build();
-
-  static {
-    MAPPER
-        .getFactory()
-        .setStreamReadConstraints(
-            StreamReadConstraints.builder()
-                .maxNestingDepth(32)
-                .maxNumberLength(400)
-                .maxStringLength(100_000)
-                .build());
-  }
 
   private JsonBodies() {}
 

@@ -8,7 +8,6 @@ import dev.smileflow.bundle.BundleDescriptor;
 import dev.smileflow.bundle.Feature;
 import dev.smileflow.bundle.Features;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
@@ -50,11 +49,8 @@ public final class OpenApiDocument {
   }
 
   private static ObjectNode resource() {
-    try (InputStream in = OpenApiDocument.class.getResourceAsStream("openapi.json")) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource openapi.json");
-      }
-      return (ObjectNode) JsonBodies.MAPPER.readTree(in);
+    try {
+      return (ObjectNode) JsonBodies.MAPPER.readTree(InfoRoutes.resource("openapi.json"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -75,7 +71,7 @@ public final class OpenApiDocument {
                 .forEachRemaining(
                     m -> documented.add(m.toUpperCase(Locale.ROOT) + " " + p.getKey())));
     Set<String> served = new TreeSet<>();
-    routes.forEach(r -> served.add(r.key()));
+    routes.forEach(r -> served.add(r.method().name() + " " + r.path()));
     if (!documented.equals(served)) {
       throw new IllegalStateException(
           "openapi.json documents " + documented + " but the service serves " + served);
@@ -161,18 +157,14 @@ public final class OpenApiDocument {
       }
       case Feature.Categorical c -> {
         s.put("type", "string");
-        if (c.otherBucket()) {
-          s.put(
-              "description",
-              "Any string: the levels seen in training keep their own column, every other value"
-                  + " goes to the model's 'other' bucket.");
-          ArrayNode levels = s.putArray("examples");
-          c.levels().forEach(levels::add);
-        } else {
-          s.put("description", "One of the levels seen in training.");
-          ArrayNode levels = s.putArray("enum");
-          c.levels().forEach(levels::add);
-        }
+        s.put(
+            "description",
+            c.otherBucket()
+                ? "Any string: the levels seen in training keep their own column, every other value"
+                    + " goes to the model's 'other' bucket."
+                : "One of the levels seen in training.");
+        ArrayNode levels = s.putArray(c.otherBucket() ? "examples" : "enum");
+        c.levels().forEach(levels::add);
       }
     }
     if (feature.fill() != null) {

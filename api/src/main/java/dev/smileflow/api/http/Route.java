@@ -28,11 +28,6 @@ public record Route(HandlerType method, String path, String operation, Handler h
     }
   }
 
-  /** {@code POST /v1/classify}. */
-  String key() {
-    return method.name() + " " + path;
-  }
-
   /** The {@code Allow} header value for {@code path}: its methods, sorted; empty if none. */
   static String allow(List<Route> routes, String path) {
     var methods = new TreeSet<String>();

@@ -12,12 +12,12 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -131,20 +131,11 @@ public final class Warmup {
     var remaining = new AtomicLong(budget.requests());
     var answered = new AtomicLong();
     var failed = new AtomicLong();
-    List<Thread> workers = new ArrayList<>(connections);
-    for (int i = 0; i < connections; i++) {
-      workers.add(
-          Thread.ofPlatform()
-              .daemon()
-              .name("warmup-" + i)
-              .start(() -> connection(deadline, remaining, answered, failed)));
-    }
-    for (Thread t : workers) {
-      try {
-        t.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
+    try (var workers =
+        Executors.newThreadPerTaskExecutor(
+            Thread.ofPlatform().daemon().name("warmup-", 0).factory())) {
+      for (int i = 0; i < connections; i++) {
+        workers.execute(() -> connection(deadline, remaining, answered, failed));
       }
     }
     var result =
@@ -204,14 +195,14 @@ public final class Warmup {
     }
     if (chunked) {
       for (long size = chunk(in); size > 0; size = chunk(in)) {
-        skip(in, size);
+        in.skipNBytes(size);
         line(in);
       }
       while (!line(in).isEmpty()) {
         // trailers
       }
     } else {
-      skip(in, length);
+      in.skipNBytes(length);
     }
     return status;
   }
@@ -220,20 +211,6 @@ public final class Warmup {
     String size = line(in);
     int semi = size.indexOf(';');
     return Long.parseLong((semi < 0 ? size : size.substring(0, semi)).strip(), 16);
-  }
-
-  private static void skip(InputStream in, long n) throws IOException {
-    long left = n;
-    while (left > 0) {
-      long s = in.skip(left);
-      if (s <= 0) {
-        if (in.read() < 0) {
-          throw new IOException("connection closed inside a response body");
-        }
-        s = 1;
-      }
-      left -= s;
-    }
   }
 
   private static String line(InputStream in) throws IOException {

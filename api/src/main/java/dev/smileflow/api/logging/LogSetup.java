@@ -35,9 +35,8 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     if (System.getProperty("logback.configurationFile") != null) {
       return ExecutionStatus.INVOKE_NEXT_IF_ANY;
     }
-    boolean text = "text".equals(System.getProperty(FORMAT));
     Encoder<ILoggingEvent> encoder;
-    if (text) {
+    if ("text".equals(System.getProperty(FORMAT))) {
       var pattern = new PatternLayoutEncoder();
       pattern.setPattern(TEXT_PATTERN);
       encoder = pattern;

@@ -94,16 +94,23 @@ public final class ApiMetrics implements AutoCloseable {
           "1 when the feature's drift crosses the documented threshold, else 0");
 
   /**
-   * One feature's drift gauges; a null value is left out (KS of a categorical feature, unseen
-   * levels of a numeric one).
+   * One feature's drift measures, as the drift window reports them; a null value is left out (KS of
+   * a categorical feature, unseen levels of a numeric one), and a feature without a PSI (no value
+   * in the window yet) has no series at all.
    */
-  public record FeatureDrift(
-      String feature,
-      double psi,
-      @Nullable Double ksStatistic,
-      @Nullable Long outOfRangeRows,
-      @Nullable Long unseenLevelRows,
-      boolean flagged) {}
+  public interface FeatureDrift {
+    String name();
+
+    @Nullable Double psi();
+
+    @Nullable Double ksStatistic();
+
+    @Nullable Long outOfRangeRows();
+
+    @Nullable Long unseenLevelRows();
+
+    boolean flagged();
+  }
 
   public ApiMetrics() {
     this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -167,16 +174,17 @@ public final class ApiMetrics implements AutoCloseable {
 
   /**
    * Replaces the drift gauges: {@code windowRows} rows in the window, and one series per feature in
-   * {@code features} (none when there is no training profile to compare with).
+   * {@code features} that has a PSI (none when there is no training profile to compare with).
    */
-  public void drift(long windowRows, List<FeatureDrift> features) {
+  public void drift(long windowRows, List<? extends FeatureDrift> features) {
     driftWindowRows.set(windowRows);
-    driftPsi.set(features, FeatureDrift::psi);
-    driftKs.set(features, FeatureDrift::ksStatistic);
-    driftOutOfRange.set(features, FeatureDrift::outOfRangeRows);
-    driftUnseenLevel.set(features, FeatureDrift::unseenLevelRows);
+    var measured = features.stream().filter(f -> f.psi() != null).toList();
+    driftPsi.set(measured, FeatureDrift::psi);
+    driftKs.set(measured, FeatureDrift::ksStatistic);
+    driftOutOfRange.set(measured, FeatureDrift::outOfRangeRows);
+    driftUnseenLevel.set(measured, FeatureDrift::unseenLevelRows);
     driftFlagged.set(
-        features, f -> f.flagged() ? 1 : 0); // last: a flag never shows before its values
+        measured, f -> f.flagged() ? 1 : 0); // last: a flag never shows before its values
   }
 
   /**
@@ -197,16 +205,17 @@ public final class ApiMetrics implements AutoCloseable {
     }
 
     /** The features' values, a null value leaving the feature out; the others' series go. */
-    void set(List<FeatureDrift> features, Function<FeatureDrift, @Nullable Number> value) {
+    void set(
+        List<? extends FeatureDrift> features, Function<FeatureDrift, @Nullable Number> value) {
       Set<String> present = new HashSet<>();
       for (FeatureDrift f : features) {
         Number v = value.apply(f);
         if (v == null) {
           continue;
         }
-        present.add(f.feature());
+        present.add(f.name());
         series
-            .computeIfAbsent(f.feature(), this::register)
+            .computeIfAbsent(f.name(), this::register)
             .bits()
             .set(Double.doubleToRawLongBits(v.doubleValue()));
       }
@@ -381,9 +390,7 @@ public final class ApiMetrics implements AutoCloseable {
   }
 
   /** The content type of {@link #scrape()}. */
-  public static String contentType() {
-    return "text/plain; version=0.0.4; charset=utf-8";
-  }
+  public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   @Override
   public void close() {

@@ -1,22 +1,17 @@
 package dev.smileflow.api.model;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.smileflow.bundle.ModelBundle;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -83,10 +78,6 @@ final class ModelCache {
   private final Path root;
   private final Duration grace;
 
-  ModelCache(Path root) {
-    this(root, GRACE);
-  }
-
   ModelCache(Path root, Duration grace) {
     this.root = Objects.requireNonNull(root);
     this.grace = Objects.requireNonNull(grace);
@@ -113,7 +104,7 @@ final class ModelCache {
           Path dest = staging.resolve(rel);
           Files.createDirectories(dest.getParent());
           Files.copy(p, dest);
-          files.put(rel, sha256(dest));
+          files.put(rel, ModelBundle.sha256(Files.readAllBytes(dest)));
         }
       }
       String dirName = "v" + safe(version.version()) + "-" + unique;
@@ -199,7 +190,7 @@ final class ModelCache {
       try {
         if (!file.startsWith(dir)
             || !Files.isRegularFile(file)
-            || !sha256(file).equals(e.getValue())) {
+            || !ModelBundle.sha256(Files.readAllBytes(file)).equals(e.getValue())) {
           return "fails its checksum at " + e.getKey();
         }
       } catch (IOException ex) {
@@ -261,16 +252,6 @@ final class ModelCache {
 
   private static String safe(String s) {
     return s.replaceAll("[^A-Za-z0-9._-]", "_");
-  }
-
-  static String sha256(Path file) throws IOException {
-    try (InputStream in =
-        new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-      in.transferTo(OutputStream.nullOutputStream());
-      return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** Deletes {@code path} and everything under it, as far as it can (another process may race). */

@@ -38,7 +38,7 @@ public final class ModelFetcher {
       throw new IllegalArgumentException("a registered model source needs a registry");
     }
     this.registry = registry;
-    this.cache = cacheDir == null ? null : new ModelCache(cacheDir);
+    this.cache = cacheDir == null ? null : new ModelCache(cacheDir, ModelCache.GRACE);
     this.clock = Objects.requireNonNull(clock);
   }
 
@@ -77,7 +77,9 @@ public final class ModelFetcher {
       long t0 = System.nanoTime();
       Objects.requireNonNull(registry).download(version, dir);
       long t1 = System.nanoTime();
-      LoadedModel model = load(dir);
+      ServedModel served =
+          load(
+              dir, version.name(), version.version(), version.runId(), ServedModel.Origin.REGISTRY);
       LOG.info(
           "model {} version {} downloaded in {} ms, verified and loaded in {} ms",
           version.name(),
@@ -87,14 +89,7 @@ public final class ModelFetcher {
       if (cache != null) {
         cache.store(version, dir);
       }
-      return new ServedModel(
-          version.name(),
-          version.version(),
-          source.uri(),
-          version.runId(),
-          ServedModel.Origin.REGISTRY,
-          clock.instant(),
-          model);
+      return served;
     } finally {
       ModelCache.deleteTree(dir);
     }
@@ -109,16 +104,9 @@ public final class ModelFetcher {
     if (!(source instanceof ModelSource.LocalDirectory(Path dir))) {
       throw new IllegalStateException("not a local source: " + source.uri());
     }
-    LoadedModel model = load(dir);
     Path fileName = dir.getFileName();
-    return new ServedModel(
-        fileName == null ? "model" : fileName.toString(),
-        "local",
-        source.uri(),
-        null,
-        ServedModel.Origin.LOCAL,
-        clock.instant(),
-        model);
+    String name = fileName == null ? "model" : fileName.toString();
+    return load(dir, name, "local", null, ServedModel.Origin.LOCAL);
   }
 
   /** The last-known-good copy of the registered model, when a verified one exists and loads. */
@@ -129,27 +117,23 @@ public final class ModelFetcher {
     return cache.read(
         registered.name(),
         cached -> {
-          LoadedModel model = load(cached.dir());
           var m = cached.manifest();
-          return new ServedModel(
-              m.name(),
-              m.version(),
-              source.uri(),
-              m.runId(),
-              ServedModel.Origin.CACHE,
-              clock.instant(),
-              model);
+          return load(cached.dir(), m.name(), m.version(), m.runId(), ServedModel.Origin.CACHE);
         });
   }
 
-  private static LoadedModel load(Path dir) {
+  /** Loads the bundle in {@code dir} to serve as {@code version} of {@code name}. */
+  private ServedModel load(
+      Path dir, String name, String version, @Nullable String runId, ServedModel.Origin origin) {
+    LoadedModel model;
     try {
-      return ModelBundle.load(dir);
+      model = ModelBundle.load(dir);
     } catch (BundleException e) {
       throw new ModelRejectedException(e.code().name(), e.getMessage(), e);
     } catch (RuntimeException e) {
       throw new ModelRejectedException(
           "LOAD_FAILED", "cannot load " + dir.getFileName() + ": " + e, e);
     }
+    return new ServedModel(name, version, source.uri(), runId, origin, clock.instant(), model);
   }
 }

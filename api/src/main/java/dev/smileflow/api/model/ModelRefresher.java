@@ -39,11 +39,8 @@ public final class ModelRefresher implements AutoCloseable {
     this.metrics = Objects.requireNonNull(metrics);
     this.warmup = Objects.requireNonNull(warmup);
     this.executor =
-        Executors.newSingleThreadScheduledExecutor(r -> {
-          Thread t = new Thread(r, "model-refresher");
-          t.setDaemon(true);
-          return t;
-        });
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("model-refresher").factory());
   }
 
   /** Polls every {@code interval} (after a first wait of one interval); nothing once closed. */

@@ -11,11 +11,6 @@ public final class ModelRejectedException extends RuntimeException {
     this.code = Objects.requireNonNull(code, "code");
   }
 
-  public ModelRejectedException(String code, String message) {
-    super(message);
-    this.code = Objects.requireNonNull(code, "code");
-  }
-
   /** Machine-readable reason, e.g. {@code CHECKSUM_MISMATCH} or {@code WARMUP_FAILED}. */
   public String code() {
     return code;

@@ -29,10 +29,6 @@ public final class RegistryException extends RuntimeException {
     this.kind = Objects.requireNonNull(kind, "kind");
   }
 
-  public Kind kind() {
-    return kind;
-  }
-
   /** Machine-readable code: {@code REGISTRY_} plus the kind. */
   public String code() {
     return "REGISTRY_" + kind.name();

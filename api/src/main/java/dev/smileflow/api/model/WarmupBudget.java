@@ -18,9 +18,6 @@ public record WarmupBudget(Duration time, int requests) {
     }
   }
 
-  /** No warm-up at all. */
-  public static final WarmupBudget OFF = new WarmupBudget(Duration.ZERO, 0);
-
   /** True when the warm-up runs at all. */
   public boolean enabled() {
     return !time.isZero() && requests > 0;

@@ -12,13 +12,13 @@ import org.jspecify.annotations.Nullable;
  * profile their model carries. Above {@value #MAX_ROWS_PER_SECOND} rows a second the window takes a
  * sample of them at that rate ({@link RowSampler}). Requests only {@link #served queue} a row
  * (never waiting: a full queue drops it, counted in {@code model_drift_rows_dropped_total}); one
- * thread adds the rows to the window and, at most once per {@code every} (and whenever traffic
- * pauses), recomputes the measures, exports them as the {@code model_drift_*} gauges and keeps them
- * for {@code /v1/model}. A row of another model (after a swap) starts a new window.
+ * thread adds the rows to the window and, at most once a second (and whenever traffic pauses),
+ * recomputes the measures, exports them as the {@code model_drift_*} gauges and keeps them for
+ * {@code /v1/model}. A row of another model (after a swap) starts a new window.
  */
 public final class DriftMonitor implements AutoCloseable {
   /** How often the measures are recomputed under steady traffic. */
-  public static final Duration EVERY = Duration.ofSeconds(1);
+  private static final Duration EVERY = Duration.ofSeconds(1);
 
   static final int CAPACITY = 10_000;
 
@@ -32,24 +32,20 @@ public final class DriftMonitor implements AutoCloseable {
   private record Snapshot(LoadedModel model, DriftReport report) {}
 
   private final int windowSize;
+  private final ApiMetrics metrics;
   private final RowSampler sampler;
   private final Offloader<ServedRow> offloader;
   private volatile @Nullable Snapshot latest;
 
   /**
    * @param windowSize {@code DRIFT_WINDOW}
-   * @param every the least time between two recomputations while rows keep coming
    */
-  public DriftMonitor(int windowSize, ApiMetrics metrics, Duration every) {
-    this(windowSize, metrics, every, CAPACITY);
-  }
-
-  DriftMonitor(int windowSize, ApiMetrics metrics, Duration every, int capacity) {
+  DriftMonitor(int windowSize, ApiMetrics metrics) {
     this.windowSize = windowSize;
+    this.metrics = metrics;
     this.sampler = new RowSampler(MAX_ROWS_PER_SECOND, System::nanoTime);
     this.offloader =
-        new Offloader<>(
-            "drift", capacity, new Windows(metrics, every), n -> metrics.driftRowDropped());
+        new Offloader<>("drift", CAPACITY, new Windows(), n -> metrics.driftRowDropped());
   }
 
   /** Queues {@code row} for the window unless the sampler leaves it out; never waits. */
@@ -78,17 +74,10 @@ public final class DriftMonitor implements AutoCloseable {
 
   /** The thread's side: the window and when it was last measured. */
   private final class Windows implements Offloader.Sink<ServedRow> {
-    private final ApiMetrics metrics;
-    private final long everyNanos;
     private @Nullable LoadedModel model;
     private @Nullable DriftWindow window;
     private boolean dirty;
     private long measuredAt = System.nanoTime();
-
-    Windows(ApiMetrics metrics, Duration every) {
-      this.metrics = Objects.requireNonNull(metrics);
-      this.everyNanos = every.toNanos();
-    }
 
     @Override
     public void accept(List<ServedRow> batch) {
@@ -100,7 +89,7 @@ public final class DriftMonitor implements AutoCloseable {
         window.add(row.features());
       }
       dirty = true;
-      if (System.nanoTime() - measuredAt >= everyNanos) {
+      if (System.nanoTime() - measuredAt >= EVERY.toNanos()) {
         measure();
       }
     }
@@ -116,19 +105,7 @@ public final class DriftMonitor implements AutoCloseable {
       LoadedModel m = Objects.requireNonNull(model);
       DriftReport report = Objects.requireNonNull(window).report();
       latest = new Snapshot(m, report);
-      metrics.drift(
-          report.windowRows(),
-          report.features().stream()
-              .filter(f -> f.psi() != null)
-              .map(f ->
-                  new ApiMetrics.FeatureDrift(
-                      f.name(),
-                      f.psi(),
-                      f.ksStatistic(),
-                      f.outOfRangeRows(),
-                      f.unseenLevelRows(),
-                      f.flagged()))
-              .toList());
+      metrics.drift(report.windowRows(), report.features());
       dirty = false;
       measuredAt = System.nanoTime();
     }

@@ -1,6 +1,7 @@
 package dev.smileflow.api.monitor;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.smileflow.api.metrics.ApiMetrics;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -60,5 +61,6 @@ public record DriftReport(
       @Nullable Double ksStatistic,
       @Nullable Long outOfRangeRows,
       @Nullable Long unseenLevelRows,
-      boolean flagged) {}
+      boolean flagged)
+      implements ApiMetrics.FeatureDrift {}
 }

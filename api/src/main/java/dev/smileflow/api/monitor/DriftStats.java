@@ -1,5 +1,7 @@
 package dev.smileflow.api.monitor;
 
+import java.util.Arrays;
+
 /**
  * The drift measures, on plain arrays. Population stability index over bins: {@code PSI = Σ (a_i -
  * e_i) · ln(a_i / e_i)}, where {@code e_i} and {@code a_i} are the training and window shares of
@@ -22,8 +24,8 @@ final class DriftStats {
       throw new IllegalArgumentException(
           expected.length + " expected bins but " + actual.length + " actual ones");
     }
-    long e = sum(expected);
-    long a = sum(actual);
+    long e = Arrays.stream(expected).sum();
+    long a = Arrays.stream(actual).sum();
     if (e == 0 || a == 0) {
       return 0;
     }
@@ -60,13 +62,5 @@ final class DriftStats {
       d = Math.max(d, Math.abs((double) i / n - (double) j / m));
     }
     return d;
-  }
-
-  private static long sum(long[] counts) {
-    long s = 0;
-    for (long c : counts) {
-      s += c;
-    }
-    return s;
   }
 }

@@ -34,38 +34,26 @@ final class DriftWindow {
     count = Math.min(count + 1, rows.length);
   }
 
-  int rows() {
-    return count;
-  }
-
   /** The drift of the rows now in the window. */
   DriftReport report() {
     int minRows = Math.min(DriftReport.MIN_ROWS, rows.length);
-    if (profile == null) {
-      return new DriftReport(
-          DriftReport.NO_PROFILE,
-          count,
-          rows.length,
-          minRows,
-          DriftReport.PSI_THRESHOLD,
-          List.of());
-    }
     List<DriftReport.Feature> features = new ArrayList<>();
-    profile
-        .features()
-        .forEach((name, p) ->
-            features.add(
-                switch (p) {
-                  case TrainingProfile.Numeric n -> numeric(name, n, minRows);
-                  case TrainingProfile.Categorical c -> categorical(name, c, minRows);
-                }));
+    if (profile != null) {
+      profile
+          .features()
+          .forEach((name, p) ->
+              features.add(
+                  switch (p) {
+                    case TrainingProfile.Numeric n -> numeric(name, n, minRows);
+                    case TrainingProfile.Categorical c -> categorical(name, c, minRows);
+                  }));
+    }
+    String status =
+        profile == null
+            ? DriftReport.NO_PROFILE
+            : count < minRows ? DriftReport.COLLECTING : DriftReport.MEASURED;
     return new DriftReport(
-        count < minRows ? DriftReport.COLLECTING : DriftReport.MEASURED,
-        count,
-        rows.length,
-        minRows,
-        DriftReport.PSI_THRESHOLD,
-        features);
+        status, count, rows.length, minRows, DriftReport.PSI_THRESHOLD, features);
   }
 
   private DriftReport.Feature numeric(String name, TrainingProfile.Numeric profile, int minRows) {
@@ -99,12 +87,14 @@ final class DriftWindow {
 
   private DriftReport.Feature categorical(
       String name, TrainingProfile.Categorical profile, int minRows) {
+    // bins: one per training level, then one for every level training never saw
     List<String> levels = List.copyOf(profile.levels().keySet());
     Map<String, Integer> index = new HashMap<>();
+    long[] expected = new long[levels.size() + 1];
     for (int l = 0; l < levels.size(); l++) {
       index.put(levels.get(l), l);
+      expected[l] = profile.levels().get(levels.get(l));
     }
-    // bins: one per training level, then one for every level training never saw
     long[] actual = new long[levels.size() + 1];
     long n = 0;
     for (int i = 0; i < count; i++) {
@@ -116,10 +106,6 @@ final class DriftWindow {
     }
     if (n == 0) {
       return new DriftReport.Feature(name, "string", 0, null, null, null, null, false);
-    }
-    long[] expected = new long[levels.size() + 1];
-    for (int l = 0; l < levels.size(); l++) {
-      expected[l] = profile.levels().get(levels.get(l));
     }
     double psi = DriftStats.psi(expected, actual);
     return new DriftReport.Feature(

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * items, in batches, to a {@link Sink}. {@link #close} stops taking items and waits for the thread
  * to hand over everything already queued.
  */
-final class Offloader<T> implements AutoCloseable {
+final class Offloader<T> {
   private static final Logger LOG = LoggerFactory.getLogger(Offloader.class);
 
   /** How long the thread waits for an item before it calls {@link Sink#idle()}. */
@@ -54,13 +54,11 @@ final class Offloader<T> implements AutoCloseable {
     thread.start();
   }
 
-  /** Queues {@code item} without waiting; false (and counted as dropped) when full or closed. */
-  boolean offer(T item) {
+  /** Queues {@code item} without waiting; counts it as dropped when full or closed. */
+  void offer(T item) {
     if (closed || !queue.offer(item)) {
       dropped.accept(1);
-      return false;
     }
-    return true;
   }
 
   private void run() {
@@ -109,10 +107,5 @@ final class Offloader<T> implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     return !thread.isAlive();
-  }
-
-  @Override
-  public void close() {
-    close(Duration.ofSeconds(5));
   }
 }

@@ -9,7 +9,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * writer flushes whenever it has caught up. {@link #close} writes what is queued and closes the
  * file.
  */
-public final class PredictionLog implements AutoCloseable {
+public final class PredictionLog {
   private static final Logger LOG = LoggerFactory.getLogger(PredictionLog.class);
   private static final JsonFactory JSON = new JsonFactory();
 
@@ -51,14 +50,13 @@ public final class PredictionLog implements AutoCloseable {
    */
   public static PredictionLog open(String path, double sample, ApiMetrics metrics) {
     OutputStream out;
-    if (path.equals("-")) {
-      out = new FileOutputStream(java.io.FileDescriptor.out);
-    } else {
-      try {
-        out = new FileOutputStream(Path.of(path).toFile(), true);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot open the prediction log " + path, e);
-      }
+    try {
+      out =
+          path.equals("-")
+              ? new FileOutputStream(java.io.FileDescriptor.out)
+              : new FileOutputStream(path, true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the prediction log " + path, e);
     }
     return new PredictionLog(out, sample, metrics, CAPACITY);
   }
@@ -75,11 +73,6 @@ public final class PredictionLog implements AutoCloseable {
     if (!offloader.close(timeout)) {
       LOG.warn("the prediction log did not finish writing within {} ms", timeout.toMillis());
     }
-  }
-
-  @Override
-  public void close() {
-    offloader.close();
   }
 
   /** The writer thread's side: JSON lines, flushed once the queue is empty. */
@@ -135,14 +128,9 @@ public final class PredictionLog implements AutoCloseable {
       for (Map.Entry<String, ?> f : row.features().entrySet()) {
         json.writeFieldName(f.getKey());
         switch (f.getValue()) {
+          // the parser's scalars (numbers as Integer, Long, BigInteger or Double), as they came
           case null -> json.writeNull();
-          case String text -> json.writeString(text);
-          case Double d -> json.writeNumber(d);
-          case Integer i -> json.writeNumber(i);
-          case Long l -> json.writeNumber(l);
-          case java.math.BigInteger b -> json.writeNumber(b);
-          case java.math.BigDecimal b -> json.writeNumber(b);
-          case Boolean b -> json.writeBoolean(b);
+          case String _, Number _, Boolean _ -> json.writeObject(f.getValue());
           case Object other -> json.writeString(other.toString());
         }
       }

@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * Where served rows go after the response is computed: the {@link PredictionLog} (when {@code
  * PREDICTION_LOG_PATH} is set) and the {@link DriftMonitor}. Neither ever makes a request wait.
  */
-public final class ServingMonitor implements AutoCloseable {
+public final class ServingMonitor {
   private final @Nullable PredictionLog log;
   private final DriftMonitor drift;
 
@@ -25,7 +25,7 @@ public final class ServingMonitor implements AutoCloseable {
    */
   public static ServingMonitor start(
       @Nullable String logPath, double logSample, int driftWindow, ApiMetrics metrics) {
-    DriftMonitor drift = new DriftMonitor(driftWindow, metrics, DriftMonitor.EVERY);
+    DriftMonitor drift = new DriftMonitor(driftWindow, metrics);
     return new ServingMonitor(
         logPath == null ? null : PredictionLog.open(logPath, logSample, metrics), drift);
   }
@@ -52,10 +52,5 @@ public final class ServingMonitor implements AutoCloseable {
     if (log != null) {
       log.close(timeout);
     }
-  }
-
-  @Override
-  public void close() {
-    close(Duration.ofSeconds(5));
   }
 }

@@ -205,8 +205,8 @@ class ModelCacheTest {
 
   @Test
   void aReaderWhoseCopyIsReplacedAndRemovedUnderItReadsTheNewCopy() throws IOException {
-    var mine = new ModelCache(work.resolve("cache"));
-    var other = new ModelCache(work.resolve("cache"));
+    var mine = new ModelCache(work.resolve("cache"), ModelCache.GRACE);
+    var other = new ModelCache(work.resolve("cache"), ModelCache.GRACE);
     mine.store(version("1"), bundle("1"));
     Path v2 = bundle("2");
     List<String> seen = new ArrayList<>();
@@ -227,7 +227,7 @@ class ModelCacheTest {
 
   @Test
   void aRefusedCopyThatIsStillCurrentIsNotUsedAndNotReadAgain() throws IOException {
-    var cache = new ModelCache(work.resolve("cache"));
+    var cache = new ModelCache(work.resolve("cache"), ModelCache.GRACE);
     cache.store(version("1"), bundle("1"));
     AtomicInteger calls = new AtomicInteger();
     Optional<String> read =
@@ -235,7 +235,7 @@ class ModelCacheTest {
             NAME,
             c -> {
               calls.incrementAndGet();
-              throw new ModelRejectedException("WARMUP_FAILED", "no");
+              throw new ModelRejectedException("WARMUP_FAILED", "no", new IllegalStateException());
             });
     assertEquals(Optional.empty(), read);
     assertEquals(1, calls.get());
@@ -244,7 +244,7 @@ class ModelCacheTest {
   @Test
   void cleanUpRemovesOnlyEntriesTheManifestDoesNotNameOnceOlderThanTheGracePeriod()
       throws IOException {
-    var cache = new ModelCache(work.resolve("cache"));
+    var cache = new ModelCache(work.resolve("cache"), ModelCache.GRACE);
     cache.store(version("1"), bundle("1"));
     String v1 = currentDir();
     cache.store(version("2"), bundle("2"));

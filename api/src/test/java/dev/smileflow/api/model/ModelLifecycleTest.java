@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ModelLifecycleTest {
   private static final ModelSource.Registered SOURCE =
       new ModelSource.Registered(new ModelUri.Alias("iris", "production"));
+  private static final WarmupBudget NO_WARMUP = new WarmupBudget(Duration.ZERO, 0);
 
   @TempDir static Path bundles;
   static Path logistic;
@@ -169,7 +170,7 @@ class ModelLifecycleTest {
     var holder = new ModelHolder(metrics, Clock.systemUTC());
     holder.swap(startup(fetcher, Duration.ZERO).load());
     ServedModel first = holder.current().orElseThrow();
-    var poller = new ModelRefresher(fetcher, holder, metrics, WarmupBudget.OFF);
+    var poller = new ModelRefresher(fetcher, holder, metrics, NO_WARMUP);
     poller.checkOnce();
     assertSame(first, holder.current().orElseThrow(), "same version: nothing reloaded");
     registry.alias("production", "2");
@@ -191,7 +192,7 @@ class ModelLifecycleTest {
     var fetcher = fetcher(registry, null);
     var holder = new ModelHolder(metrics, Clock.systemUTC());
     holder.swap(startup(fetcher, Duration.ZERO).load());
-    var poller = new ModelRefresher(fetcher, holder, metrics, WarmupBudget.OFF);
+    var poller = new ModelRefresher(fetcher, holder, metrics, NO_WARMUP);
     registry.alias("production", "2");
     poller.checkOnce();
     assertEquals("1", holder.current().orElseThrow().version());
@@ -216,7 +217,7 @@ class ModelLifecycleTest {
     var holder = new ModelHolder(metrics, Clock.systemUTC());
     holder.swap(startup(fetcher, Duration.ZERO).load());
     registry.alias("production", "2");
-    new ModelRefresher(fetcher, holder, metrics, WarmupBudget.OFF).checkOnce();
+    new ModelRefresher(fetcher, holder, metrics, NO_WARMUP).checkOnce();
     ModelHolder.Refusal refusal = holder.lastRefusal().orElseThrow();
     assertEquals("WARMUP_FAILED", refusal.code());
     assertTrue(refusal.message().contains("petal_colour: unknown field"), refusal.message());
@@ -236,7 +237,7 @@ class ModelLifecycleTest {
     var holder = new ModelHolder(metrics, Clock.systemUTC());
     holder.swap(startup(fetcher, Duration.ZERO).load());
     registry.alias("production", "2");
-    new ModelRefresher(fetcher, holder, metrics, WarmupBudget.OFF).checkOnce();
+    new ModelRefresher(fetcher, holder, metrics, NO_WARMUP).checkOnce();
     assertEquals("FORBIDDEN_CLASS", holder.lastRefusal().orElseThrow().code());
     assertEquals("1", holder.current().orElseThrow().version());
   }
@@ -258,7 +259,7 @@ class ModelLifecycleTest {
     var fetcher = fetcher(registry, null);
     var holder = new ModelHolder(metrics, Clock.systemUTC());
     holder.swap(startup(fetcher, Duration.ZERO).load());
-    var poller = new ModelRefresher(fetcher, holder, metrics, WarmupBudget.OFF);
+    var poller = new ModelRefresher(fetcher, holder, metrics, NO_WARMUP);
     Thread poll = pollStuckInTheDownloadOf2(registry, poller);
 
     poller.close();
@@ -296,7 +297,7 @@ class ModelLifecycleTest {
   void aPollerClosedByASigtermDuringStartUpDoesNotStart() {
     var registry = new FakeRegistry().version("1", logistic).alias("production", "1");
     var holder = new ModelHolder(metrics, Clock.systemUTC());
-    var poller = new ModelRefresher(fetcher(registry, null), holder, metrics, WarmupBudget.OFF);
+    var poller = new ModelRefresher(fetcher(registry, null), holder, metrics, NO_WARMUP);
     poller.close();
     assertDoesNotThrow(() -> poller.start(Duration.ofSeconds(1)));
   }
@@ -308,7 +309,7 @@ class ModelLifecycleTest {
     var holder = new ModelHolder(metrics, Clock.systemUTC());
     holder.swap(startup(fetcher, Duration.ZERO).load());
     registry.mode = FakeRegistry.Mode.DOWN;
-    new ModelRefresher(fetcher, holder, metrics, WarmupBudget.OFF).checkOnce();
+    new ModelRefresher(fetcher, holder, metrics, NO_WARMUP).checkOnce();
     assertEquals("1", holder.current().orElseThrow().version());
     assertTrue(
         metrics
@@ -328,7 +329,7 @@ class ModelLifecycleTest {
     assertEquals(ServedModel.Origin.CACHE, holder.current().orElseThrow().origin());
     registry.mode = FakeRegistry.Mode.UP;
     int downloads = registry.downloads.get();
-    new ModelRefresher(fetcher, holder, metrics, WarmupBudget.OFF).checkOnce();
+    new ModelRefresher(fetcher, holder, metrics, NO_WARMUP).checkOnce();
     assertEquals(ServedModel.Origin.REGISTRY, holder.current().orElseThrow().origin());
     assertEquals(downloads, registry.downloads.get());
   }
