@@ -55,23 +55,24 @@ final class Summary {
   /** Prints the summary to stdout's writer. */
   static void print(PrintWriter out, TrainJob.Result r, JobConfig c) {
     Metric m = c.metric();
-    Table data = r.rows().all();
+    TrainJob.Rows rows = r.prepared().rows();
+    Table data = rows.all();
     out.printf(
         Locale.ROOT,
         "Data: %s  (%d rows: %d training, %d hold-out; %d features; classes %s)%n",
         data.source(),
         data.rows(),
-        r.rows().train().rows(),
-        r.rows().test().rows(),
+        rows.train().rows(),
+        rows.test().rows(),
         data.columns().size(),
         data.classes());
     for (ColumnDecision d : data.excluded()) {
       out.println("Excluded: column '" + d.column() + "': " + d.explanation());
     }
-    for (Finding f : r.checks().findings()) {
+    for (Finding f : r.prepared().checks().findings()) {
       out.println("Warning: " + f.message());
     }
-    for (String s : r.plan().skipped()) {
+    for (String s : r.prepared().plan().skipped()) {
       out.println("Skipped: " + s);
     }
     out.printf(
@@ -131,7 +132,7 @@ final class Summary {
     out.printf(
         Locale.ROOT,
         "Hold-out (%d rows): accuracy %.4f, f1_macro %.4f, log_loss %.4f%n",
-        r.rows().test().rows(),
+        rows.test().rows(),
         holdout.get("accuracy"),
         holdout.get("f1_macro"),
         holdout.get("log_loss"));
@@ -179,7 +180,7 @@ final class Summary {
   /** The run description ({@code mlflow.note.content}). */
   static String markdown(TrainJob.Result r, JobConfig c) {
     CandidateResult winner = r.search().winner();
-    Table data = r.rows().all();
+    Table data = r.prepared().rows().all();
     Map<String, Double> holdout = r.refit().holdout();
     StringBuilder md = new StringBuilder();
     md.append("**smileflow train-job** on `")
@@ -247,9 +248,12 @@ final class Summary {
                   .append(d.explanation())
                   .append('\n'));
     }
-    if (!r.checks().findings().isEmpty()) {
+    if (!r.prepared().checks().findings().isEmpty()) {
       md.append("\nValidation warnings:\n");
-      r.checks().findings().forEach(f -> md.append("- ").append(f.message()).append('\n'));
+      r.prepared()
+          .checks()
+          .findings()
+          .forEach(f -> md.append("- ").append(f.message()).append('\n'));
     }
     return md.toString();
   }
