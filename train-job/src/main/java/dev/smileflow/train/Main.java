@@ -100,7 +100,7 @@ public final class Main {
       TrainJob.Result result =
           new TrainJob(
                   config,
-                  Tracker.dryRun(),
+                  new Tracker.DryRun(),
                   null,
                   cancel,
                   progress,

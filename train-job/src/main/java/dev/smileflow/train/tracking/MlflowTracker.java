@@ -58,7 +58,7 @@ public final class MlflowTracker implements Tracker {
   private final MlflowClient client;
   private final String experimentName;
   private final Map<String, String> standardTags;
-  private final Set<String> open = new LinkedHashSet<>();
+  private final Set<String> open = Collections.synchronizedSet(new LinkedHashSet<>());
   private @Nullable Experiment experiment;
   private @Nullable Run parent;
   private @Nullable ServerCapabilities capabilities;
@@ -74,16 +74,11 @@ public final class MlflowTracker implements Tracker {
     this.standardTags = Map.copyOf(standardTags);
   }
 
-  /** The experiment id (after {@link #startParent}). */
-  public String experimentId() {
-    return experiment().experimentId();
-  }
-
-  private Experiment experiment() {
+  private String experimentId() {
     if (experiment == null) {
       throw new IllegalStateException("no parent run yet");
     }
-    return experiment;
+    return experiment.experimentId();
   }
 
   private Run parent() {
@@ -123,9 +118,7 @@ public final class MlflowTracker implements Tracker {
         client
             .tracking()
             .createRun(RunSpec.of(experiment.experimentId(), runName).withTags(Tag.of(all)));
-    synchronized (open) {
-      open.add(run.runId());
-    }
+    open.add(run.runId());
     parent = run;
     log.info(
         "MLflow parent run {} in experiment '{}' ({})",
@@ -148,9 +141,7 @@ public final class MlflowTracker implements Tracker {
 
   /** Leaves the parent run open when this process ends: other shards still log under it. */
   public void shareParent() {
-    synchronized (open) {
-      open.remove(parent().runId());
-    }
+    open.remove(parent().runId());
   }
 
   /**
@@ -158,9 +149,7 @@ public final class MlflowTracker implements Tracker {
    * the job, FAILED or KILLED when it fails.
    */
   public void ownParent() {
-    synchronized (open) {
-      open.add(parent().runId());
-    }
+    open.add(parent().runId());
   }
 
   @Override
@@ -210,9 +199,9 @@ public final class MlflowTracker implements Tracker {
   }
 
   @Override
-  public List<String> logCandidates(
+  public void logCandidates(
       List<CandidateResult> candidates, int winnerIndex, Map<String, Double> winnerHoldout) {
-    return Concurrently.map(candidates, c -> logCandidate(c, winnerIndex, winnerHoldout, Map.of()));
+    Concurrently.forEach(candidates, c -> logCandidate(c, winnerIndex, winnerHoldout, Map.of()));
   }
 
   /**
@@ -220,7 +209,8 @@ public final class MlflowTracker implements Tracker {
    * them the winner yet ({@link #markWinner} names it once every shard is done).
    */
   public void logShardCandidates(List<CandidateResult> candidates, Shard shard) {
-    Concurrently.map(candidates, c -> logCandidate(c, -1, Map.of(), RunRecord.shardTags(shard)));
+    Concurrently.forEach(
+        candidates, c -> logCandidate(c, -1, Map.of(), RunRecord.shardTags(shard)));
   }
 
   /** Marks the nested run {@code runId} as the winner's and logs its hold-out scores on it. */
@@ -234,8 +224,8 @@ public final class MlflowTracker implements Tracker {
             List.of(new Tag(RunRecord.CANDIDATE_WINNER_TAG, "true")));
   }
 
-  /** One candidate as a nested run of the parent: create, log its batch, end; its run id. */
-  private String logCandidate(
+  /** One candidate as a nested run of the parent: create, log its batch, end. */
+  private void logCandidate(
       CandidateResult c,
       int winnerIndex,
       Map<String, Double> winnerHoldout,
@@ -250,9 +240,7 @@ public final class MlflowTracker implements Tracker {
                 RunSpec.of(experimentId(), RunRecord.candidateRunName(c))
                     .withTags(Tag.of(tags))
                     .withParent(parent().runId()));
-    synchronized (open) {
-      open.add(run.runId());
-    }
+    open.add(run.runId());
     List<Metric> metrics = new ArrayList<>();
     long now = System.currentTimeMillis();
     if (c.succeeded()) {
@@ -265,7 +253,6 @@ public final class MlflowTracker implements Tracker {
         .tracking()
         .logBatch(run.runId(), metrics, Param.of(RunRecord.candidateParams(c)), List.of());
     end(run.runId(), c.succeeded() ? RunStatus.FINISHED : RunStatus.FAILED);
-    return run.runId();
   }
 
   @Override
@@ -336,9 +323,7 @@ public final class MlflowTracker implements Tracker {
 
   private void end(String runId, RunStatus status) {
     client.tracking().endRun(runId, status);
-    synchronized (open) {
-      open.remove(runId);
-    }
+    open.remove(runId);
   }
 
   @Override

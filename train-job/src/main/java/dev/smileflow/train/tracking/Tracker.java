@@ -29,11 +29,8 @@ public sealed interface Tracker permits MlflowTracker, Tracker.DryRun {
   /** Uploads files to the parent run's artifacts, under {@code dir} ("" for the root). */
   void uploadToParent(List<Path> files, String dir);
 
-  /**
-   * Logs every candidate as a nested run, in order; returns the nested run ids (empty strings in
-   * dry-run).
-   */
-  List<String> logCandidates(
+  /** Logs every candidate as a nested run. */
+  void logCandidates(
       List<CandidateResult> candidates, int winnerIndex, Map<String, Double> winnerHoldout);
 
   /**
@@ -59,12 +56,7 @@ public sealed interface Tracker permits MlflowTracker, Tracker.DryRun {
    */
   void endAll(RunStatus status);
 
-  /** A tracker that writes nothing (--dry-run). */
-  static Tracker dryRun() {
-    return new DryRun();
-  }
-
-  /** Writes nothing; the model stays where the job wrote it. */
+  /** A tracker that writes nothing (--dry-run); the model stays where the job wrote it. */
   final class DryRun implements Tracker {
     @Override
     public void startParent(String runName, Map<String, String> params, Map<String, String> tags) {}
@@ -82,10 +74,8 @@ public sealed interface Tracker permits MlflowTracker, Tracker.DryRun {
     public void uploadToParent(List<Path> files, String dir) {}
 
     @Override
-    public List<String> logCandidates(
-        List<CandidateResult> candidates, int winnerIndex, Map<String, Double> winnerHoldout) {
-      return candidates.stream().map(c -> "").toList();
-    }
+    public void logCandidates(
+        List<CandidateResult> candidates, int winnerIndex, Map<String, Double> winnerHoldout) {}
 
     @Override
     public StoredModel reserveModel(String name, Map<String, String> params, Path dir) {
