@@ -156,7 +156,7 @@ final class Summary {
               });
       TrainJob.Registration registration = r.registration();
       String version = registration == null ? null : registration.version();
-      PromotionGate.Decision d = registration == null ? null : registration.outcome().decision();
+      PromotionGate.Decision d = registration == null ? null : registration.decision();
       out.printf(Locale.ROOT, "Registered: %s version %s%n", c.modelName(), version);
       if (d != null) {
         out.println((d.promote() ? "Promoted: " : "Not promoted: ") + d.reason());
@@ -183,13 +183,9 @@ final class Summary {
     Table data = r.prepared().rows().all();
     Map<String, Double> holdout = r.refit().holdout();
     StringBuilder md = new StringBuilder();
-    md.append("**smileflow train-job** on `")
-        .append(data.source())
-        .append("` (digest `")
-        .append(data.digest())
-        .append("`, ")
-        .append(data.rows())
-        .append(" rows)\n\n");
+    md.append(
+        "**smileflow train-job** on `%s` (digest `%s`, %s rows)\n\n"
+            .formatted(data.source(), data.digest(), data.rows()));
     md.append(
         String.format(
             Locale.ROOT,
@@ -227,26 +223,19 @@ final class Summary {
     }
     TrainJob.Registration registration = r.registration();
     if (registration != null) {
-      PromotionGate.Decision decision = registration.outcome().decision();
-      md.append("Registered `")
-          .append(c.modelName())
-          .append("` version ")
-          .append(registration.version())
-          .append(": ")
-          .append(decision.promote() ? "promoted to `@" + c.alias() + "`" : "not promoted")
-          .append(" (")
-          .append(decision.reason())
-          .append(").\n");
+      PromotionGate.Decision decision = registration.decision();
+      md.append(
+          "Registered `%s` version %s: %s (%s).\n"
+              .formatted(
+                  c.modelName(),
+                  registration.version(),
+                  decision.promote() ? "promoted to `@" + c.alias() + "`" : "not promoted",
+                  decision.reason()));
     }
     if (!data.excluded().isEmpty()) {
       md.append("\nColumns left out of the features (`--keep` uses one anyway):\n");
       data.excluded()
-          .forEach(d ->
-              md.append("- `")
-                  .append(d.column())
-                  .append("`: ")
-                  .append(d.explanation())
-                  .append('\n'));
+          .forEach(d -> md.append("- `%s`: %s\n".formatted(d.column(), d.explanation())));
     }
     if (!r.prepared().checks().findings().isEmpty()) {
       md.append("\nValidation warnings:\n");

@@ -155,8 +155,8 @@ final class TrainJob {
     }
   }
 
-  /** The registered version and the promotion gate's outcome. */
-  record Registration(String version, Registrar.Outcome outcome) {}
+  /** The registered version and the promotion gate's decision. */
+  record Registration(String version, PromotionGate.Decision decision) {}
 
   /**
    * What every task of a job computes alike before the search: the data, its work directory, its
@@ -558,7 +558,7 @@ final class TrainJob {
             Summary.markdown(result, config),
             result.refit().winner().spec().label(),
             registration == null ? null : registration.version(),
-            registration != null && registration.outcome().decision().promote()));
+            registration != null && registration.decision().promote()));
     tracker.logParentMetrics(RunRecord.wallTime(result.millis()));
   }
 

@@ -36,9 +36,6 @@ final class Promotion {
     /** Moves the alias (and stage) to the challenger; {@code from} is where it pointed. */
     void move(Optional<String> from);
 
-    /** The version being promoted. */
-    String challenger();
-
     /**
      * The version the alias points at once a concurrent move sent right after ours would have
      * landed.
@@ -46,8 +43,10 @@ final class Promotion {
     Optional<String> afterMove();
   }
 
-  static Registrar.Outcome run(
+  /** The final decision on promoting {@code challenger}, hold-out score {@code challengerScore}. */
+  static PromotionGate.Decision run(
       PromotionGate gate,
+      String challenger,
       double challengerScore,
       PromotionGate.Champion champion,
       int maxRounds,
@@ -70,7 +69,7 @@ final class Promotion {
       }
       production.record(against, decision);
       if (!decision.promote()) {
-        return new Registrar.Outcome(decision, against);
+        return decision;
       }
       if (displaced && !strictlyBetter(gate, challengerScore, against)) {
         PromotionGate.Decision kept =
@@ -80,16 +79,16 @@ final class Promotion {
                     + String.join(", ", moves)
                     + ") to one that scores as well or better: left there");
         production.record(against, kept);
-        return new Registrar.Outcome(kept, against);
+        return kept;
       }
       Optional<String> expected = versionOf(against);
       Optional<String> current = production.current(); // compare ...
-      Optional<String> self = Optional.of(production.challenger());
+      Optional<String> self = Optional.of(challenger);
       if (current.equals(expected)) {
         production.move(expected); // ... and set, one round trip later
         current = production.afterMove();
         if (current.equals(self)) {
-          return new Registrar.Outcome(decision, against);
+          return decision;
         }
         displaced = true;
         expected = self;
@@ -109,7 +108,7 @@ final class Promotion {
                     + round
                     + " decisions");
         production.record(against, gaveUp);
-        return new Registrar.Outcome(gaveUp, against);
+        return gaveUp;
       }
       against =
           current.isEmpty()

@@ -64,9 +64,6 @@ public final class Registrar {
     this.alias = alias;
   }
 
-  /** The final decision and the champion it was taken against. */
-  public record Outcome(PromotionGate.Decision decision, PromotionGate.Champion champion) {}
-
   /**
    * Rows to score the champion on: the hold-out rows by feature name and their true class labels.
    */
@@ -191,16 +188,17 @@ public final class Registrar {
    * as a compare-and-set that re-reads the alias right before moving it, and re-scores a champion
    * that changed in the meantime on {@code holdout} before deciding again.
    */
-  public Outcome promote(
+  public PromotionGate.Decision promote(
       String version,
       PromotionGate gate,
       double challengerScore,
       PromotionGate.Champion champion,
       HoldoutRows holdout,
       Path workDir) {
-    Outcome outcome =
+    PromotionGate.Decision decision =
         Promotion.run(
             gate,
+            version,
             challengerScore,
             champion,
             MAX_ROUNDS,
@@ -230,20 +228,15 @@ public final class Registrar {
               }
 
               @Override
-              public String challenger() {
-                return version;
-              }
-
-              @Override
               public Optional<String> afterMove() {
                 settle(moveNanos);
                 return productionVersion();
               }
             });
-    if (!outcome.decision().promote()) {
-      log.info("{} version {} not promoted: {}", modelName, version, outcome.decision().reason());
+    if (!decision.promote()) {
+      log.info("{} version {} not promoted: {}", modelName, version, decision.reason());
     }
-    return outcome;
+    return decision;
   }
 
   /**
@@ -274,20 +267,14 @@ public final class Registrar {
     tags.put("promotion.challenger_score", fmt(challengerScore));
     tags.put("promotion.min_score", gate.minScore() == null ? "none" : fmt(gate.minScore()));
     tags.put("promotion.margin", fmt(gate.margin()));
-    switch (champion) {
-      case PromotionGate.NoChampion n -> {
-        tags.put("promotion.champion_version", "none");
-        tags.put("promotion.champion_score", "none");
-      }
-      case PromotionGate.Scored s -> {
-        tags.put("promotion.champion_version", s.version());
-        tags.put("promotion.champion_score", fmt(s.score()));
-      }
-      case PromotionGate.Unscorable u -> {
-        tags.put("promotion.champion_version", u.version());
-        tags.put("promotion.champion_score", "unscorable");
-      }
-    }
+    tags.put("promotion.champion_version", Promotion.versionOf(champion).orElse("none"));
+    tags.put(
+        "promotion.champion_score",
+        switch (champion) {
+          case PromotionGate.NoChampion n -> "none";
+          case PromotionGate.Scored s -> fmt(s.score());
+          case PromotionGate.Unscorable u -> "unscorable";
+        });
     Concurrently.forEach(
         List.copyOf(tags.entrySet()),
         t -> client.registry().setModelVersionTag(modelName, version, t.getKey(), t.getValue()));
