@@ -59,7 +59,6 @@ public final class MlflowTracker implements Tracker {
   private final String experimentName;
   private final Map<String, String> standardTags;
   private final Set<String> open = Collections.synchronizedSet(new LinkedHashSet<>());
-  private @Nullable Experiment experiment;
   private @Nullable Run parent;
   private @Nullable ServerCapabilities capabilities;
   private @Nullable String pendingModel;
@@ -72,13 +71,6 @@ public final class MlflowTracker implements Tracker {
     this.client = client;
     this.experimentName = experimentName;
     this.standardTags = Map.copyOf(standardTags);
-  }
-
-  private String experimentId() {
-    if (experiment == null) {
-      throw new IllegalStateException("no parent run yet");
-    }
-    return experiment.experimentId();
   }
 
   private Run parent() {
@@ -105,7 +97,7 @@ public final class MlflowTracker implements Tracker {
   @Override
   public void startParent(String runName, Map<String, String> params, Map<String, String> tags) {
     capabilities();
-    experiment = client.tracking().getOrCreateExperiment(experimentName);
+    Experiment experiment = client.tracking().getOrCreateExperiment(experimentName);
     if (!Tag.toMap(experiment.tags()).containsKey(EXPERIMENT_KIND_TAG)) {
       // MLflow 3's UI opens an experiment without a kind in its GenAI view; ours is model training
       client
@@ -134,9 +126,7 @@ public final class MlflowTracker implements Tracker {
    */
   public void attachParent(String runId) {
     capabilities();
-    Run run = client.tracking().getRun(runId);
-    experiment = client.tracking().getExperiment(run.info().experimentId());
-    parent = run;
+    parent = client.tracking().getRun(runId);
   }
 
   /** Leaves the parent run open when this process ends: other shards still log under it. */
@@ -237,7 +227,7 @@ public final class MlflowTracker implements Tracker {
         client
             .tracking()
             .createRun(
-                RunSpec.of(experimentId(), RunRecord.candidateRunName(c))
+                RunSpec.of(parent().info().experimentId(), RunRecord.candidateRunName(c))
                     .withTags(Tag.of(tags))
                     .withParent(parent().runId()));
     open.add(run.runId());
@@ -265,7 +255,7 @@ public final class MlflowTracker implements Tracker {
         client
             .loggedModels()
             .create(
-                LoggedModelSpec.of(experimentId(), name, parent().runId())
+                LoggedModelSpec.of(parent().info().experimentId(), name, parent().runId())
                     .withModelType("smile")
                     .withParams(Param.of(params))
                     .withTags(Tag.of(standardTags)));

@@ -154,9 +154,11 @@ public final class RunRecord {
   }
 
   /**
-   * The parent run's tags at its start: the data ({@code data.*}), the validation findings ({@code
-   * validation.*}), the algorithms left out of the search ({@code search.skipped.<i>}) and the
-   * drift per numeric feature ({@code drift.<column>}).
+   * The parent run's tags at its start: the data ({@code data.*}, among them {@code data.features},
+   * the feature names, and one {@code data.excluded.<column>} per column left out, valued with the
+   * reason and its evidence), the validation findings ({@code validation.*}), the algorithms left
+   * out of the search ({@code search.skipped.<i>}) and the drift per numeric feature ({@code
+   * drift.<column>}).
    */
   public static Map<String, String> startTags(
       Table table, List<Finding> findings, List<String> skipped, List<Drift.Result> drift) {
@@ -165,7 +167,10 @@ public final class RunRecord {
     tags.put("data.schema", truncate(schema(table)));
     tags.put("data.class_counts", truncate(classCounts(table)));
     tags.put("data.missing_values", Long.toString(table.missingCount()));
-    tags.putAll(columnTags(table));
+    tags.put("data.features", truncate(String.join(", ", table.featureNames())));
+    for (ColumnDecision d : table.excluded()) {
+      tags.put("data.excluded." + tagKey(d.column()), truncate(d.explanation()));
+    }
     tags.put("validation.warnings", Integer.toString(findings.size()));
     for (int i = 0; i < findings.size(); i++) {
       tags.put(
@@ -210,20 +215,6 @@ public final class RunRecord {
     return IntStream.range(0, table.classes().size())
         .mapToObj(c -> table.classes().get(c) + "=" + table.classCounts()[c])
         .collect(Collectors.joining(", "));
-  }
-
-  /**
-   * The parent-run tags about columns: {@code data.features} (the feature names, comma-separated)
-   * and one {@code data.excluded.<column>} per column left out, valued with the reason and its
-   * evidence.
-   */
-  static Map<String, String> columnTags(Table table) {
-    Map<String, String> tags = new LinkedHashMap<>();
-    tags.put("data.features", truncate(String.join(", ", table.featureNames())));
-    for (ColumnDecision d : table.excluded()) {
-      tags.put("data.excluded." + tagKey(d.column()), truncate(d.explanation()));
-    }
-    return tags;
   }
 
   /**
