@@ -547,7 +547,7 @@ final class TrainJob {
       values.add(fitted.preprocessing().completeRow(test, i));
       labels.add(classes.get(test.label(i)));
     }
-    return new Registrar.HoldoutRows(values, labels, classes);
+    return new Registrar.HoldoutRows(values, labels);
   }
 
   /** Tags the parent run with the summary, the winner and the decision, and logs the wall time. */

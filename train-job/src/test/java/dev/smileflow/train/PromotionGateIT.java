@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -203,7 +202,6 @@ class PromotionGateIT {
         labels.add(cells[header.length - 1]);
       }
     }
-    return new Registrar.HoldoutRows(
-        rows, labels, Stream.of("Iris-setosa", "Iris-versicolor", "Iris-virginica").toList());
+    return new Registrar.HoldoutRows(rows, labels);
   }
 }

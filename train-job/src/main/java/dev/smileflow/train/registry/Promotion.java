@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Promotion as a compare-and-set on the alias, apart from MLflow: decide against the champion that
  * was scored; before moving the alias, read it again; if it moved, score the new champion and
- * decide again, at most {@code maxRounds} times. MLflow has no conditional alias update, so a job
+ * decide again, at most {@link #MAX_ROUNDS} times. MLflow has no conditional alias update, so a job
  * that read the same champion can still move the alias one round trip after us: once that round
  * trip has surely passed, the alias is read once more, and a version found there in our place is
  * decided against like any champion. It is replaced only by a strictly better score, so two jobs
@@ -19,6 +19,11 @@ import org.slf4j.LoggerFactory;
  */
 final class Promotion {
   private static final Logger log = LoggerFactory.getLogger(Promotion.class);
+
+  /**
+   * How many times the gate decides before a promotion gives up on a champion that keeps moving.
+   */
+  static final int MAX_ROUNDS = 3;
 
   private Promotion() {}
 
@@ -49,7 +54,6 @@ final class Promotion {
       String challenger,
       double challengerScore,
       PromotionGate.Champion champion,
-      int maxRounds,
       Production production) {
     Map<String, PromotionGate.Champion> scored = new HashMap<>();
     versionOf(champion).ifPresent(v -> scored.put(v, champion));
@@ -98,7 +102,7 @@ final class Promotion {
           "production moved from {} to {} while deciding; deciding again",
           label(expected),
           label(current));
-      if (round >= maxRounds) {
+      if (round >= MAX_ROUNDS) {
         PromotionGate.Decision gaveUp =
             new PromotionGate.Decision(
                 false,

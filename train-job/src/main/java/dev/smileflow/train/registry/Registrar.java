@@ -34,17 +34,12 @@ import org.slf4j.LoggerFactory;
  * <p>Promotion is a compare-and-set on the alias: right before moving it, the alias is read again;
  * if it no longer points at the champion the decision was taken against (another job promoted in
  * the meantime), the new champion is scored on the same hold-out rows and the gate decides again,
- * at most {@link #MAX_ROUNDS} times. MLflow has no conditional alias update, so what remains is the
- * window of one round trip between that read and the move (docs/train-job.md). Promotion sets the
- * alias, then the deprecated stage (archiving the previous Production version); if the stage step
- * fails the alias is moved back, so a version is never left half-promoted.
+ * at most {@link Promotion#MAX_ROUNDS} times. MLflow has no conditional alias update, so what
+ * remains is the window of one round trip between that read and the move (docs/train-job.md).
+ * Promotion sets the alias, then the deprecated stage (archiving the previous Production version);
+ * if the stage step fails the alias is moved back, so a version is never left half-promoted.
  */
 public final class Registrar {
-  /**
-   * How many times the gate decides before a promotion gives up on a champion that keeps moving.
-   */
-  static final int MAX_ROUNDS = 3;
-
   /** Bounds of the wait after moving the alias before it is read once more ({@link #settle}). */
   static final Duration SETTLE_MIN = Duration.ofMillis(500);
 
@@ -67,12 +62,10 @@ public final class Registrar {
   /**
    * Rows to score the champion on: the hold-out rows by feature name and their true class labels.
    */
-  public record HoldoutRows(
-      List<Map<String, Object>> rows, List<String> labels, List<String> classes) {
+  public record HoldoutRows(List<Map<String, Object>> rows, List<String> labels) {
     public HoldoutRows {
       rows = List.copyOf(rows);
       labels = List.copyOf(labels);
-      classes = List.copyOf(classes);
     }
   }
 
@@ -201,7 +194,6 @@ public final class Registrar {
             version,
             challengerScore,
             champion,
-            MAX_ROUNDS,
             new Promotion.Production() {
               @Override
               public Optional<String> current() {

@@ -71,7 +71,7 @@ class PromotionTest {
   void anUnchangedChampionIsReadOnceMoreAndTheAliasMovedFromIt() {
     Scripted registry = new Scripted(Map.of(), List.of(Optional.of("1")));
     PromotionGate.Decision decision =
-        Promotion.run(GATE, CHALLENGER, 0.9, new PromotionGate.Scored("1", 0.8), 3, registry);
+        Promotion.run(GATE, CHALLENGER, 0.9, new PromotionGate.Scored("1", 0.8), registry);
     assertTrue(decision.promote());
     assertEquals(List.of(Optional.of("1")), registry.moves);
     assertTrue(registry.scoredVersions.isEmpty());
@@ -81,7 +81,7 @@ class PromotionTest {
   void aBetterChampionPromotedMeanwhileIsScoredAndKeepsProduction() {
     Scripted registry = new Scripted(Map.of("2", 0.95), List.of(Optional.of("2")));
     PromotionGate.Decision decision =
-        Promotion.run(GATE, CHALLENGER, 0.9, new PromotionGate.Scored("1", 0.8), 3, registry);
+        Promotion.run(GATE, CHALLENGER, 0.9, new PromotionGate.Scored("1", 0.8), registry);
     assertFalse(decision.promote());
     assertEquals(new PromotionGate.Scored("2", 0.95), registry.decidedAgainst.getLast());
     assertEquals(List.of("2"), registry.scoredVersions);
@@ -97,7 +97,7 @@ class PromotionTest {
   void aWorseChampionPromotedMeanwhileIsReplacedAfterASecondCompare() {
     Scripted registry = new Scripted(Map.of("2", 0.7), List.of(Optional.of("2"), Optional.of("2")));
     PromotionGate.Decision decision =
-        Promotion.run(GATE, CHALLENGER, 0.9, new PromotionGate.NoChampion(), 3, registry);
+        Promotion.run(GATE, CHALLENGER, 0.9, new PromotionGate.NoChampion(), registry);
     assertTrue(decision.promote());
     assertEquals(List.of(Optional.of("2")), registry.moves);
     assertTrue(
@@ -112,7 +112,7 @@ class PromotionTest {
             Map.of("2", 0.5, "3", 0.6),
             List.of(Optional.of("2"), Optional.of("3"), Optional.of("4")));
     PromotionGate.Decision decision =
-        Promotion.run(GATE, CHALLENGER, 0.9, new PromotionGate.Scored("1", 0.4), 3, registry);
+        Promotion.run(GATE, CHALLENGER, 0.9, new PromotionGate.Scored("1", 0.4), registry);
     assertFalse(decision.promote());
     assertEquals(
         "production kept moving while deciding (v1 -> v2, v2 -> v3, v3 -> v4); not promoted after"
@@ -128,7 +128,7 @@ class PromotionTest {
         new Scripted(
             Map.of("2", 0.5), List.of(Optional.of("2"), Optional.of("1"), Optional.of("1")));
     PromotionGate.Decision decision =
-        Promotion.run(GATE, CHALLENGER, 0.9, new PromotionGate.Scored("1", 0.4), 3, registry);
+        Promotion.run(GATE, CHALLENGER, 0.9, new PromotionGate.Scored("1", 0.4), registry);
     assertTrue(decision.promote());
     assertEquals(List.of("2"), registry.scoredVersions, "v1's score from before is reused");
     assertEquals(List.of(Optional.of("1")), registry.moves);
@@ -141,7 +141,7 @@ class PromotionTest {
         new Scripted(
             Map.of("2", 0.7), List.of(Optional.empty(), Optional.of("2"), Optional.of("2")));
     PromotionGate.Decision decision =
-        Promotion.run(GATE, CHALLENGER, 0.9, new PromotionGate.NoChampion(), 3, registry);
+        Promotion.run(GATE, CHALLENGER, 0.9, new PromotionGate.NoChampion(), registry);
     assertTrue(decision.promote());
     assertEquals(List.of(Optional.empty(), Optional.of("2")), registry.moves);
     assertEquals(List.of("2"), registry.scoredVersions);
@@ -156,7 +156,7 @@ class PromotionTest {
       Scripted registry =
           new Scripted(Map.of("2", other), List.of(Optional.empty(), Optional.of("2")));
       PromotionGate.Decision decision =
-          Promotion.run(GATE, CHALLENGER, 0.9, new PromotionGate.NoChampion(), 3, registry);
+          Promotion.run(GATE, CHALLENGER, 0.9, new PromotionGate.NoChampion(), registry);
       assertFalse(decision.promote(), "against " + other);
       assertEquals(List.of(Optional.empty()), registry.moves, "moved once, never back");
       assertEquals(decision, registry.recorded.getLast());
