@@ -22,7 +22,6 @@ import dev.smileflow.train.search.ModelSpec;
 import dev.smileflow.train.search.NativeBlas;
 import dev.smileflow.train.search.SearchResult;
 import dev.smileflow.train.search.SearchSpace;
-import dev.smileflow.train.tracking.DatasetInfo;
 import dev.smileflow.train.tracking.ReferenceProfiles;
 import dev.smileflow.train.tracking.RunRecord;
 import dev.smileflow.train.tracking.StoredModel;
@@ -387,7 +386,7 @@ final class TrainJob {
    * job's drift reference).
    */
   void recordData(Rows rows, Path work) {
-    tracker.logDataset(DatasetInfo.of(rows.all(), rows.train().rows()));
+    tracker.logDataset(rows.all(), rows.train().rows());
     Path profile = write(work.resolve("data_profile.json"), Profile.of(rows.train()).toJson());
     tracker.uploadToParent(List.of(profile), "data");
     cancel.check("set-up");

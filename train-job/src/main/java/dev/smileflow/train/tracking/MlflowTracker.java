@@ -1,6 +1,8 @@
 package dev.smileflow.train.tracking;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.smileflow.mlflow.Concurrently;
@@ -19,6 +21,8 @@ import dev.smileflow.mlflow.RunSpec;
 import dev.smileflow.mlflow.RunStatus;
 import dev.smileflow.mlflow.ServerCapabilities;
 import dev.smileflow.mlflow.Tag;
+import dev.smileflow.train.data.Column;
+import dev.smileflow.train.data.Table;
 import dev.smileflow.train.search.CandidateResult;
 import dev.smileflow.train.search.Shard;
 import java.io.IOException;
@@ -54,6 +58,7 @@ public final class MlflowTracker implements Tracker {
 
   private static final Logger log = LoggerFactory.getLogger(MlflowTracker.class);
   private static final YAMLMapper YAML = new YAMLMapper();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final MlflowClient client;
   private final String experimentName;
@@ -143,15 +148,56 @@ public final class MlflowTracker implements Tracker {
   }
 
   @Override
-  public void logDataset(DatasetInfo d) {
+  public void logDataset(Table table, int trainRows) {
     if (!capabilities().datasetInputs()) {
       return;
     }
-    Dataset dataset =
-        new Dataset(d.name(), d.digest(), d.sourceType(), d.source(), d.schema(), d.profile());
-    client
-        .tracking()
-        .logInputs(parent().runId(), List.of(DatasetInput.of(dataset, "training")), List.of());
+    DatasetInput input = DatasetInput.of(dataset(table, trainRows), "training");
+    client.tracking().logInputs(parent().runId(), List.of(input), List.of());
+  }
+
+  /**
+   * {@code table} as MLflow's dataset: name, digest (at most 36 characters), source, schema ({@code
+   * {"mlflow_colspec": [...]}}) and a compact profile; {@code trainRows} rows are used for
+   * training.
+   */
+  static Dataset dataset(Table table, int trainRows) {
+    String source = table.source();
+    String name = source.replaceFirst("^.*[/\\\\:]", "").replaceFirst("\\.[^.]*$", "");
+    ObjectNode schema = JSON.createObjectNode();
+    ArrayNode colspec = schema.putArray("mlflow_colspec");
+    for (Column c : table.columns()) {
+      colspec
+          .addObject()
+          .put("type", c instanceof Column.Numeric ? "double" : "string")
+          .put("name", c.name())
+          .put("required", true);
+    }
+    colspec.addObject().put("type", "string").put("name", table.labelName()).put("required", true);
+    ObjectNode profile =
+        JSON.createObjectNode()
+            .put("num_rows", table.rows())
+            .put("num_elements", (long) table.rows() * (table.columns().size() + 1))
+            .put("num_features", table.columns().size())
+            .put("training_rows", trainRows)
+            .put("missing_values", table.missingCount());
+    ObjectNode classes = profile.putObject("classes");
+    int[] counts = table.classCounts();
+    for (int c = 0; c < counts.length; c++) {
+      classes.put(table.classes().get(c), counts[c]);
+    }
+    String uri =
+        source.startsWith("classpath:")
+            ? source
+            : Path.of(source).toAbsolutePath().toUri().toString();
+    ObjectNode sourceJson = JSON.createObjectNode().put("uri", uri);
+    return new Dataset(
+        name.isBlank() ? "data" : name,
+        table.digest(),
+        "local",
+        sourceJson.toString(),
+        schema.toString(),
+        profile.toString());
   }
 
   @Override

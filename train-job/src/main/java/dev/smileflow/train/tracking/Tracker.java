@@ -1,6 +1,7 @@
 package dev.smileflow.train.tracking;
 
 import dev.smileflow.mlflow.RunStatus;
+import dev.smileflow.train.data.Table;
 import dev.smileflow.train.search.CandidateResult;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,8 +18,11 @@ public sealed interface Tracker permits MlflowTracker, Tracker.DryRun {
   /** Creates the parent run with the job's params and tags. */
   void startParent(String runName, Map<String, String> params, Map<String, String> tags);
 
-  /** Logs the training data set as a run input with context {@code training}. */
-  void logDataset(DatasetInfo dataset);
+  /**
+   * Logs the data set as a run input with context {@code training}; {@code trainRows} of its rows
+   * are the training split.
+   */
+  void logDataset(Table table, int trainRows);
 
   /** Sets tags on the parent run. */
   void tagParent(Map<String, String> tags);
@@ -62,7 +66,7 @@ public sealed interface Tracker permits MlflowTracker, Tracker.DryRun {
     public void startParent(String runName, Map<String, String> params, Map<String, String> tags) {}
 
     @Override
-    public void logDataset(DatasetInfo dataset) {}
+    public void logDataset(Table table, int trainRows) {}
 
     @Override
     public void tagParent(Map<String, String> tags) {}
