@@ -66,7 +66,7 @@ final class ShardedJob {
    * What a task did.
    *
    * @param shard the shard it ran, or null for {@code select}
-   * @param share the candidate indexes of its share
+   * @param share how many candidates its share holds
    * @param evaluated how many of them it cross-validated (the rest an earlier attempt had logged)
    * @param selector who selects the winner, once known
    * @param selected the job's result when this task selected the winner
@@ -75,14 +75,10 @@ final class ShardedJob {
       @Nullable Shard shard,
       String jobId,
       String parentRunId,
-      List<Integer> share,
+      int share,
       int evaluated,
       @Nullable String selector,
       TrainJob.@Nullable Result selected) {
-    Outcome {
-      share = List.copyOf(share);
-    }
-
     Outcome selectedBy(String selector, TrainJob.@Nullable Result selected) {
       return new Outcome(shard, jobId, parentRunId, share, evaluated, selector, selected);
     }
@@ -108,7 +104,7 @@ final class ShardedJob {
     tracker.logShardCandidates(steps.crossValidate(p.plan(), todo), shard);
     execution.markDone(parentId, shard, share.size());
     String jobId = execution.jobId();
-    Outcome outcome = new Outcome(shard, jobId, parentId, share, todo.size(), null, null);
+    Outcome outcome = new Outcome(shard, jobId, parentId, share.size(), todo.size(), null, null);
     if (execution.doneShards(parentId, shard.count()).size() < shard.count()) {
       log.info("{}: share logged; the last shard to finish selects the winner", shard.label());
       return outcome;
@@ -146,7 +142,7 @@ final class ShardedJob {
     tracker.attachParent(parentId);
     int count = awaitShardCount(parentId, deadline);
     checkPlan(parentId, p, count, "select");
-    Outcome outcome = new Outcome(null, jobId, parentId, List.of(), 0, null, null);
+    Outcome outcome = new Outcome(null, jobId, parentId, 0, 0, null, null);
     if (execution.status(parentId) == RunStatus.FINISHED) {
       return outcome.selectedBy(
           execution.param(parentId, RunRecord.SELECTOR_PARAM).orElse("?"), null);

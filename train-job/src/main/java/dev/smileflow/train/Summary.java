@@ -33,7 +33,7 @@ final class Summary {
           "Job %s, %s: %d candidates in its share, %d cross-validated now; parent run %s%n",
           o.jobId(),
           o.shard().label(),
-          o.share().size(),
+          o.share(),
           o.evaluated(),
           o.parentRunId());
     }
