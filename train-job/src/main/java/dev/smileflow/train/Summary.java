@@ -187,12 +187,8 @@ final class Summary {
         "**smileflow train-job** on `%s` (digest `%s`, %s rows)\n\n"
             .formatted(data.source(), data.digest(), data.rows()));
     md.append(
-        String.format(
-            Locale.ROOT,
-            "%d candidates, %d-fold stratified CV, selection by %s.%n%n",
-            r.search().candidates().size(),
-            r.search().folds(),
-            c.metric().key()));
+        "%s candidates, %s-fold stratified CV, selection by %s.%n%n"
+            .formatted(r.search().candidates().size(), r.search().folds(), c.metric().key()));
     md.append(
         String.format(
             Locale.ROOT,
@@ -205,19 +201,12 @@ final class Summary {
     Slices slices = r.refit().slices();
     if (slices.flagged().isEmpty()) {
       md.append(
-          String.format(
-              Locale.ROOT,
-              "No slice of the hold-out rows is flagged (%d slices in `%s`).%n%n",
-              slices.slices().size(),
-              RunRecord.SLICES_PATH));
+          "No slice of the hold-out rows is flagged (%s slices in `%s`).%n%n"
+              .formatted(slices.slices().size(), RunRecord.SLICES_PATH));
     } else {
       md.append(
-          String.format(
-              Locale.ROOT,
-              "Slices of the hold-out rows worse than the whole (%s; all %d in `%s`):%n",
-              Slices.rules(),
-              slices.slices().size(),
-              RunRecord.SLICES_PATH));
+          "Slices of the hold-out rows worse than the whole (%s; all %s in `%s`):%n"
+              .formatted(Slices.rules(), slices.slices().size(), RunRecord.SLICES_PATH));
       slices.flagged().forEach(f -> md.append("- ").append(slices.why(f)).append('\n'));
       md.append('\n');
     }
