@@ -561,7 +561,7 @@ final class TrainJob {
     tracker.logParentMetrics(RunRecord.wallTime(result.millis()));
   }
 
-  static Path workDir() {
+  private static Path workDir() {
     try {
       return Files.createTempDirectory("train-job");
     } catch (IOException e) {

@@ -130,7 +130,7 @@ public final class JobExecution {
   }
 
   /** The parent's active nested runs. */
-  public List<Run> nestedRuns(String parentId) {
+  private List<Run> nestedRuns(String parentId) {
     return client
         .tracking()
         .searchAllRuns(RunSearch.of(experimentId, "tags.mlflow.parentRunId = '" + parentId + "'"));
@@ -140,7 +140,7 @@ public final class JobExecution {
    * Whether a candidate's run was logged to the end: FINISHED, or FAILED with the candidate's own
    * failure reason. A run left RUNNING, or ended by a task that died or was interrupted, was not.
    */
-  public static boolean complete(Run run) {
+  private static boolean complete(Run run) {
     RunStatus status = run.info().status();
     return status == RunStatus.FINISHED
         || (status == RunStatus.FAILED

@@ -88,7 +88,7 @@ public final class MlflowTracker implements Tracker {
   /**
    * What the server offers, probed on first use and said once at INFO when something is missing.
    */
-  public ServerCapabilities capabilities() {
+  private ServerCapabilities capabilities() {
     if (capabilities == null) {
       ServerCapabilities c = client.capabilities();
       for (String limitation : c.limitations()) {
