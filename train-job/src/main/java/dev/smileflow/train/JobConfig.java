@@ -168,11 +168,7 @@ public record JobConfig(
       return "iris-classifier";
     }
     Path name = data.getFileName();
-    return modelNameForFile(name == null ? "" : name.toString());
-  }
-
-  /** {@link #defaultModelName} of a data file named {@code file}. */
-  static String modelNameForFile(String file) {
+    String file = name == null ? "" : name.toString();
     int dot = file.lastIndexOf('.');
     String stem = dot > 0 ? file.substring(0, dot) : file;
     String slug =

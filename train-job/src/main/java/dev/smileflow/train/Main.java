@@ -58,13 +58,7 @@ public final class Main {
     System.exit(code);
   }
 
-  /**
-   * Runs the command line with an explicit environment; returns the exit code (tests call this).
-   */
-  public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
-    return run(args, env, out, err, new Cancellation(), false);
-  }
-
+  /** Runs the command line with an explicit environment; returns the exit code. */
   static int run(
       String[] args,
       Map<String, String> env,
@@ -106,7 +100,7 @@ public final class Main {
       TrainJob.Result result =
           new TrainJob(
                   config,
-                  Tracker.dryRun(),
+                  new Tracker.DryRun(),
                   null,
                   cancel,
                   progress,
@@ -141,7 +135,7 @@ public final class Main {
               TrainJob.ModelCheck.SERVED_AS_TRAINED);
       if (config.jobId() != null && config.sharded()) {
         JobExecution execution = new JobExecution(client, config.experiment(), config.jobId());
-        ShardedJob sharded = new ShardedJob(config, job, tracker, execution, cancel, progress);
+        ShardedJob sharded = new ShardedJob(config, job, tracker, execution, cancel);
         Shard shard = config.shard();
         ShardedJob.Outcome outcome = shard == null ? sharded.select() : sharded.shard(shard);
         Summary.print(out, outcome, config);

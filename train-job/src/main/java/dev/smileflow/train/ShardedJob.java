@@ -3,9 +3,6 @@ package dev.smileflow.train;
 import dev.smileflow.bundle.ModelBundle;
 import dev.smileflow.mlflow.RunStatus;
 import dev.smileflow.train.data.Split;
-import dev.smileflow.train.search.CandidateResult;
-import dev.smileflow.train.search.CrossValidator;
-import dev.smileflow.train.search.ModelSpec;
 import dev.smileflow.train.search.SearchResult;
 import dev.smileflow.train.search.Shard;
 import dev.smileflow.train.tracking.IncompleteShardsException;
@@ -13,7 +10,6 @@ import dev.smileflow.train.tracking.JobExecution;
 import dev.smileflow.train.tracking.MlflowTracker;
 import dev.smileflow.train.tracking.RunRecord;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,7 +18,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,28 +48,25 @@ final class ShardedJob {
   private final MlflowTracker tracker;
   private final JobExecution execution;
   private final Cancellation cancel;
-  private final CrossValidator.Progress progress;
 
   ShardedJob(
       JobConfig config,
       TrainJob steps,
       MlflowTracker tracker,
       JobExecution execution,
-      Cancellation cancel,
-      CrossValidator.Progress progress) {
+      Cancellation cancel) {
     this.config = config;
     this.steps = steps;
     this.tracker = tracker;
     this.execution = execution;
     this.cancel = cancel;
-    this.progress = progress;
   }
 
   /**
    * What a task did.
    *
    * @param shard the shard it ran, or null for {@code select}
-   * @param share the candidate indexes of its share
+   * @param share how many candidates its share holds
    * @param evaluated how many of them it cross-validated (the rest an earlier attempt had logged)
    * @param selector who selects the winner, once known
    * @param selected the job's result when this task selected the winner
@@ -80,24 +75,13 @@ final class ShardedJob {
       @Nullable Shard shard,
       String jobId,
       String parentRunId,
-      List<Integer> share,
+      int share,
       int evaluated,
       @Nullable String selector,
       TrainJob.@Nullable Result selected) {
-    Outcome {
-      share = List.copyOf(share);
+    Outcome selectedBy(String selector, TrainJob.@Nullable Result selected) {
+      return new Outcome(shard, jobId, parentRunId, share, evaluated, selector, selected);
     }
-  }
-
-  /** The work a task shares with every other: the data, its checks and the search plan. */
-  private record Prepared(
-      TrainJob.Rows rows, Path work, TrainJob.Checks checks, TrainJob.Plan plan) {}
-
-  private Prepared prepare() {
-    TrainJob.Rows rows = steps.split(steps.load());
-    Path work = TrainJob.workDir();
-    TrainJob.Checks checks = steps.validate(rows, work);
-    return new Prepared(rows, work, checks, steps.plan(rows.train()));
   }
 
   /** Runs one shard; selects the winner when it finds every shard done. */
@@ -106,7 +90,7 @@ final class ShardedJob {
   }
 
   private Outcome shardSteps(Shard shard, long start) {
-    Prepared p = prepare();
+    TrainJob.Prepared p = steps.prepare();
     String parentId = join(shard, p);
     List<Integer> share = deal(p.plan(), shard.count()).get(shard.index());
     Set<Integer> logged = execution.resume(parentId, shard);
@@ -117,38 +101,28 @@ final class ShardedJob {
         todo.size(),
         p.plan().candidates().size(),
         logged.isEmpty() ? "" : " (" + logged.size() + " logged by an earlier attempt)");
-    List<CandidateResult> results;
-    try {
-      results =
-          new CrossValidator(config.folds(), config.seed(), config.threads())
-              .evaluate(p.plan().rows(), p.plan().candidates(), todo, progress);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new JobInterruptedException("interrupted during cross-validation");
-    }
-    cancel.check("cross-validation");
-    tracker.logShardCandidates(results, shard);
+    tracker.logShardCandidates(steps.crossValidate(p.plan(), todo), shard);
     execution.markDone(parentId, shard, share.size());
     String jobId = execution.jobId();
+    Outcome outcome = new Outcome(shard, jobId, parentId, share.size(), todo.size(), null, null);
     if (execution.doneShards(parentId, shard.count()).size() < shard.count()) {
       log.info("{}: share logged; the last shard to finish selects the winner", shard.label());
-      return new Outcome(shard, jobId, parentId, share, todo.size(), null, null);
+      return outcome;
     }
     String me = "shard-" + shard.index();
     if (execution.status(parentId) == RunStatus.FINISHED) {
       String selector = execution.param(parentId, RunRecord.SELECTOR_PARAM).orElse("?");
       log.info(
           "{}: job {} is done already; {} selected the winner", shard.label(), jobId, selector);
-      return new Outcome(shard, jobId, parentId, share, todo.size(), selector, null);
+      return outcome.selectedBy(selector, null);
     }
     if (!execution.claim(parentId, RunRecord.SELECTOR_PARAM, me)) {
       String holder = execution.param(parentId, RunRecord.SELECTOR_PARAM).orElse("?");
       log.info("{}: every shard is done; {} selects the winner", shard.label(), holder);
-      return new Outcome(shard, jobId, parentId, share, todo.size(), holder, null);
+      return outcome.selectedBy(holder, null);
     }
     log.info("{}: every shard is done; this task selects the winner", shard.label());
-    TrainJob.Result result = select(start, p, parentId, shard.count());
-    return new Outcome(shard, jobId, parentId, share, todo.size(), me, result);
+    return outcome.selectedBy(me, select(start, p, parentId, shard.count()));
   }
 
   /**
@@ -162,47 +136,48 @@ final class ShardedJob {
 
   private Outcome selectSteps(long start) {
     Instant deadline = Instant.now().plus(config.waitTimeout());
-    Prepared p = prepare();
+    TrainJob.Prepared p = steps.prepare();
     String jobId = execution.jobId();
     String parentId = awaitParent(deadline, "shard 1");
     tracker.attachParent(parentId);
     int count = awaitShardCount(parentId, deadline);
     checkPlan(parentId, p, count, "select");
+    Outcome outcome = new Outcome(null, jobId, parentId, 0, 0, null, null);
     if (execution.status(parentId) == RunStatus.FINISHED) {
-      String selector = execution.param(parentId, RunRecord.SELECTOR_PARAM).orElse("?");
-      return new Outcome(null, jobId, parentId, List.of(), 0, selector, null);
+      return outcome.selectedBy(
+          execution.param(parentId, RunRecord.SELECTOR_PARAM).orElse("?"), null);
     }
     awaitShards(parentId, p.plan(), count, deadline);
     if (!execution.claim(parentId, RunRecord.SELECTOR_PARAM, "select")) {
       String holder = execution.param(parentId, RunRecord.SELECTOR_PARAM).orElse("?");
       log.info("{} selects the winner of job {}; waiting for it to finish", holder, jobId);
       awaitEnd(parentId, holder, deadline);
-      return new Outcome(null, jobId, parentId, List.of(), 0, holder, null);
+      return outcome.selectedBy(holder, null);
     }
-    TrainJob.Result result = select(start, p, parentId, count);
-    return new Outcome(null, jobId, parentId, List.of(), 0, "select", result);
+    return outcome.selectedBy("select", select(start, p, parentId, count));
   }
 
-  private TrainJob.Result select(long start, Prepared p, String parentId, int count) {
+  private TrainJob.Result select(long start, TrainJob.Prepared p, String parentId, int count) {
     tracker.ownParent();
     List<List<Integer>> deal = deal(p.plan(), count);
-    JobExecution.Candidates read =
+    List<JobExecution.Candidate> read =
         execution.candidates(
             parentId, p.plan().candidates(), config.folds(), i -> shardOf(deal, i).label());
-    SearchResult search = SearchResult.of(read.results(), config.metric(), config.folds());
+    SearchResult search =
+        SearchResult.of(
+            read.stream().map(JobExecution.Candidate::result).toList(),
+            config.metric(),
+            config.folds());
     log.info(
         "winner of {} candidates from {} shards: {}",
-        read.results().size(),
+        read.size(),
         count,
         search.winner().spec().label());
     return steps.conclude(
         start,
-        p.rows(),
-        p.checks(),
-        p.plan(),
-        p.work(),
+        p,
         search,
-        refit -> tracker.markWinner(read.runIds().get(refit.winner().index()), refit.holdout()));
+        refit -> tracker.markWinner(read.get(refit.winner().index()).runId(), refit.holdout()));
   }
 
   /**
@@ -210,14 +185,13 @@ final class ShardedJob {
    * param) and records the data set; the others wait for it. Every shard then checks its plan
    * against the parent's and leaves the parent open for the others.
    */
-  private String join(Shard shard, Prepared p) {
+  private String join(Shard shard, TrainJob.Prepared p) {
     Instant deadline = Instant.now().plus(config.waitTimeout());
     String parentId;
     if (shard.index() == 0) {
       String found = execution.findParent().orElse(null);
       if (found == null) {
-        steps.startRun(
-            p.rows(), p.checks(), p.plan(), Map.of(RunRecord.JOB_ID_TAG, execution.jobId()));
+        steps.startRun(p, Map.of(RunRecord.JOB_ID_TAG, execution.jobId()));
         parentId =
             Objects.requireNonNull(
                 tracker.parentRunId(), "startRun has just started the parent run");
@@ -229,13 +203,11 @@ final class ShardedJob {
       tracker.shareParent();
       if (!execution.claim(parentId, SHARDS_PARAM, Integer.toString(shard.count()))) {
         throw new UsageException(
-            "job "
-                + execution.jobId()
-                + " was started with "
-                + shardCount(execution.param(parentId, SHARDS_PARAM))
-                + " shards, not "
-                + shard.count()
-                + "; use a new --job-id");
+            "job %s was started with %s shards, not %s; use a new --job-id"
+                .formatted(
+                    execution.jobId(),
+                    shardCount(execution.param(parentId, SHARDS_PARAM)),
+                    shard.count()));
       }
       steps.recordData(p.rows(), p.work());
     } else {
@@ -248,31 +220,24 @@ final class ShardedJob {
 
   /** The id of the parent run, which {@code creator} creates, waited for until {@code deadline}. */
   private String awaitParent(Instant deadline, String creator) {
-    return poll(() -> execution.findParent().orElse(null), deadline)
+    return poll(execution::findParent, Optional::isPresent, deadline)
         .orElseThrow(() ->
             new IncompleteShardsException(
-                "no run tagged "
-                    + RunRecord.JOB_ID_TAG
-                    + "="
-                    + execution.jobId()
-                    + " appeared in time; "
-                    + creator
-                    + " creates it: did it start, and with the same MLFLOW_EXPERIMENT_NAME?"));
+                String.format(
+                    "no run tagged %s=%s appeared in time; %s creates it: did it start, and with"
+                        + " the same MLFLOW_EXPERIMENT_NAME?",
+                    RunRecord.JOB_ID_TAG, execution.jobId(), creator)));
   }
 
-  private void checkPlan(String parentId, Prepared p, int count, String who) {
+  private void checkPlan(String parentId, TrainJob.Prepared p, int count, String who) {
     String digest = planDigest(p, count);
     if (!execution.claim(parentId, RunRecord.PLAN_PARAM, digest)) {
       String held = execution.param(parentId, RunRecord.PLAN_PARAM).orElse("?");
       throw new UsageException(
-          who
-              + " planned a different search than job "
-              + execution.jobId()
-              + " (plan "
-              + digest
-              + ", the parent run's "
-              + held
-              + "): every task needs the same data, settings and seed");
+          String.format(
+              "%s planned a different search than job %s (plan %s, the parent run's %s): every"
+                  + " task needs the same data, settings and seed",
+              who, execution.jobId(), digest, held));
     }
   }
 
@@ -283,31 +248,19 @@ final class ShardedJob {
 
   /** The job's number of shards, which shard 0 logs just after creating the parent run. */
   private int awaitShardCount(String parentId, Instant deadline) {
-    return poll(
-            () -> {
-              int count = shardCount(execution.param(parentId, SHARDS_PARAM));
-              return count > 0 ? count : null;
-            },
-            deadline)
-        .orElseThrow(() ->
-            new IncompleteShardsException(
-                "parent run "
-                    + parentId
-                    + " has no '"
-                    + SHARDS_PARAM
-                    + "' param: did shard 1 fail?"));
+    int count =
+        poll(() -> shardCount(execution.param(parentId, SHARDS_PARAM)), c -> c > 0, deadline);
+    if (count == 0) {
+      throw new IncompleteShardsException(
+          "parent run %s has no '%s' param: did shard 1 fail?".formatted(parentId, SHARDS_PARAM));
+    }
+    return count;
   }
 
   /** Waits until every shard has logged its share; at the deadline names those that have not. */
   private void awaitShards(String parentId, TrainJob.Plan plan, int count, Instant deadline) {
     Set<Integer> done =
-        poll(
-                () -> {
-                  Set<Integer> d = execution.doneShards(parentId, count);
-                  return d.size() == count ? d : null;
-                },
-                deadline)
-            .orElseGet(() -> execution.doneShards(parentId, count));
+        poll(() -> execution.doneShards(parentId, count), d -> d.size() == count, deadline);
     if (done.size() == count) {
       return;
     }
@@ -325,33 +278,18 @@ final class ShardedJob {
       }
     }
     throw new IncompleteShardsException(
-        "job "
-            + execution.jobId()
-            + ": "
-            + String.join(", ", missing)
-            + " did not finish within "
-            + config.waitTimeout().toSeconds()
-            + " s; rerun those tasks, then select again");
+        "job %s: %s did not finish within %s s; rerun those tasks, then select again"
+            .formatted(
+                execution.jobId(), String.join(", ", missing), config.waitTimeout().toSeconds()));
   }
 
   /** Waits for the parent run to end (another task selects); fails unless it ends FINISHED. */
   private void awaitEnd(String parentId, String holder, Instant deadline) {
-    RunStatus status =
-        poll(
-                () -> {
-                  RunStatus s = execution.status(parentId);
-                  return s.terminal() ? s : null;
-                },
-                deadline)
-            .orElseGet(() -> execution.status(parentId));
+    RunStatus status = poll(() -> execution.status(parentId), RunStatus::terminal, deadline);
     if (status != RunStatus.FINISHED) {
       throw new IncompleteShardsException(
-          holder
-              + " claimed the selection of job "
-              + execution.jobId()
-              + " but its parent run is "
-              + status
-              + "; rerun that task");
+          "%s claimed the selection of job %s but its parent run is %s; rerun that task"
+              .formatted(holder, execution.jobId(), status));
     }
     log.info(
         "job {} selected {} (version {})",
@@ -361,30 +299,23 @@ final class ShardedJob {
   }
 
   /**
-   * Asks {@code probe} until it answers (not null) or {@code deadline} passes: its answer, or empty
-   * at the deadline. Every wait of a sharded job on another task is this loop.
+   * Asks {@code probe} until its answer is {@code done} or {@code deadline} passes: the last
+   * answer. Every wait of a sharded job on another task is this loop.
    */
-  private <T> Optional<T> poll(Supplier<@Nullable T> probe, Instant deadline) {
+  private <T> T poll(Supplier<T> probe, Predicate<T> done, Instant deadline) {
     while (true) {
       T answer = probe.get();
-      if (answer != null) {
-        return Optional.of(answer);
+      if (done.test(answer) || Instant.now().isAfter(deadline)) {
+        return answer;
       }
-      if (Instant.now().isAfter(deadline)) {
-        return Optional.empty();
+      try {
+        Thread.sleep(POLL_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new JobInterruptedException("interrupted while waiting for the other shards");
       }
-      sleep();
+      cancel.check("waiting for the other shards");
     }
-  }
-
-  private void sleep() {
-    try {
-      Thread.sleep(POLL_MILLIS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new JobInterruptedException("interrupted while waiting for the other shards");
-    }
-    cancel.check("waiting for the other shards");
   }
 
   private static List<List<Integer>> deal(TrainJob.Plan plan, int count) {
@@ -406,32 +337,23 @@ final class ShardedJob {
    * classes), the hold-out and search rows, the CV folds, the candidates, the metric and the number
    * of shards.
    */
-  private String planDigest(Prepared p, int count) {
-    StringBuilder text = new StringBuilder();
+  private String planDigest(TrainJob.Prepared p, int count) {
     TrainJob.Rows rows = p.rows();
-    text.append(rows.all().digest())
-        .append('|')
-        .append(rows.all().featureNames())
-        .append('|')
-        .append(rows.all().classes())
-        .append('|')
-        .append(rows.train().rows())
-        .append('/')
-        .append(rows.test().rows())
-        .append('/')
-        .append(p.plan().rows().rows())
-        .append('|')
-        .append(config.seed())
-        .append('|')
-        .append(config.metric().key())
-        .append('|')
-        .append(count);
+    List<Object> parts =
+        new ArrayList<>(
+            List.of(
+                rows.all().digest(),
+                rows.all().featureNames(),
+                rows.all().classes(),
+                rows.train().rows() + "/" + rows.test().rows() + "/" + p.plan().rows().rows(),
+                config.seed(),
+                config.metric().key(),
+                count));
     for (int[] fold : Split.folds(p.plan().rows().y(), config.folds(), config.seed())) {
-      text.append('|').append(Arrays.toString(fold));
+      parts.add(Arrays.toString(fold));
     }
-    for (ModelSpec c : p.plan().candidates()) {
-      text.append('|').append(c.label());
-    }
-    return ModelBundle.sha256(text.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+    p.plan().candidates().forEach(c -> parts.add(c.label()));
+    String text = parts.stream().map(String::valueOf).collect(Collectors.joining("|"));
+    return ModelBundle.sha256(text.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
   }
 }

@@ -33,7 +33,7 @@ final class Summary {
           "Job %s, %s: %d candidates in its share, %d cross-validated now; parent run %s%n",
           o.jobId(),
           o.shard().label(),
-          o.share().size(),
+          o.share(),
           o.evaluated(),
           o.parentRunId());
     }
@@ -55,23 +55,24 @@ final class Summary {
   /** Prints the summary to stdout's writer. */
   static void print(PrintWriter out, TrainJob.Result r, JobConfig c) {
     Metric m = c.metric();
-    Table data = r.rows().all();
+    TrainJob.Rows rows = r.prepared().rows();
+    Table data = rows.all();
     out.printf(
         Locale.ROOT,
         "Data: %s  (%d rows: %d training, %d hold-out; %d features; classes %s)%n",
         data.source(),
         data.rows(),
-        r.rows().train().rows(),
-        r.rows().test().rows(),
+        rows.train().rows(),
+        rows.test().rows(),
         data.columns().size(),
         data.classes());
     for (ColumnDecision d : data.excluded()) {
       out.println("Excluded: column '" + d.column() + "': " + d.explanation());
     }
-    for (Finding f : r.checks().findings()) {
+    for (Finding f : r.prepared().checks().findings()) {
       out.println("Warning: " + f.message());
     }
-    for (String s : r.plan().skipped()) {
+    for (String s : r.prepared().plan().skipped()) {
       out.println("Skipped: " + s);
     }
     out.printf(
@@ -131,7 +132,7 @@ final class Summary {
     out.printf(
         Locale.ROOT,
         "Hold-out (%d rows): accuracy %.4f, f1_macro %.4f, log_loss %.4f%n",
-        r.rows().test().rows(),
+        rows.test().rows(),
         holdout.get("accuracy"),
         holdout.get("f1_macro"),
         holdout.get("log_loss"));
@@ -155,7 +156,7 @@ final class Summary {
               });
       TrainJob.Registration registration = r.registration();
       String version = registration == null ? null : registration.version();
-      PromotionGate.Decision d = registration == null ? null : registration.outcome().decision();
+      PromotionGate.Decision d = registration == null ? null : registration.decision();
       out.printf(Locale.ROOT, "Registered: %s version %s%n", c.modelName(), version);
       if (d != null) {
         out.println((d.promote() ? "Promoted: " : "Not promoted: ") + d.reason());
@@ -179,23 +180,15 @@ final class Summary {
   /** The run description ({@code mlflow.note.content}). */
   static String markdown(TrainJob.Result r, JobConfig c) {
     CandidateResult winner = r.search().winner();
-    Table data = r.rows().all();
+    Table data = r.prepared().rows().all();
     Map<String, Double> holdout = r.refit().holdout();
     StringBuilder md = new StringBuilder();
-    md.append("**smileflow train-job** on `")
-        .append(data.source())
-        .append("` (digest `")
-        .append(data.digest())
-        .append("`, ")
-        .append(data.rows())
-        .append(" rows)\n\n");
     md.append(
-        String.format(
-            Locale.ROOT,
-            "%d candidates, %d-fold stratified CV, selection by %s.%n%n",
-            r.search().candidates().size(),
-            r.search().folds(),
-            c.metric().key()));
+        "**smileflow train-job** on `%s` (digest `%s`, %s rows)\n\n"
+            .formatted(data.source(), data.digest(), data.rows()));
+    md.append(
+        "%s candidates, %s-fold stratified CV, selection by %s.%n%n"
+            .formatted(r.search().candidates().size(), r.search().folds(), c.metric().key()));
     md.append(
         String.format(
             Locale.ROOT,
@@ -208,48 +201,37 @@ final class Summary {
     Slices slices = r.refit().slices();
     if (slices.flagged().isEmpty()) {
       md.append(
-          String.format(
-              Locale.ROOT,
-              "No slice of the hold-out rows is flagged (%d slices in `%s`).%n%n",
-              slices.slices().size(),
-              RunRecord.SLICES_PATH));
+          "No slice of the hold-out rows is flagged (%s slices in `%s`).%n%n"
+              .formatted(slices.slices().size(), RunRecord.SLICES_PATH));
     } else {
       md.append(
-          String.format(
-              Locale.ROOT,
-              "Slices of the hold-out rows worse than the whole (%s; all %d in `%s`):%n",
-              Slices.rules(),
-              slices.slices().size(),
-              RunRecord.SLICES_PATH));
+          "Slices of the hold-out rows worse than the whole (%s; all %s in `%s`):%n"
+              .formatted(Slices.rules(), slices.slices().size(), RunRecord.SLICES_PATH));
       slices.flagged().forEach(f -> md.append("- ").append(slices.why(f)).append('\n'));
       md.append('\n');
     }
     TrainJob.Registration registration = r.registration();
     if (registration != null) {
-      PromotionGate.Decision decision = registration.outcome().decision();
-      md.append("Registered `")
-          .append(c.modelName())
-          .append("` version ")
-          .append(registration.version())
-          .append(": ")
-          .append(decision.promote() ? "promoted to `@" + c.alias() + "`" : "not promoted")
-          .append(" (")
-          .append(decision.reason())
-          .append(").\n");
+      PromotionGate.Decision decision = registration.decision();
+      md.append(
+          "Registered `%s` version %s: %s (%s).\n"
+              .formatted(
+                  c.modelName(),
+                  registration.version(),
+                  decision.promote() ? "promoted to `@" + c.alias() + "`" : "not promoted",
+                  decision.reason()));
     }
     if (!data.excluded().isEmpty()) {
       md.append("\nColumns left out of the features (`--keep` uses one anyway):\n");
       data.excluded()
-          .forEach(d ->
-              md.append("- `")
-                  .append(d.column())
-                  .append("`: ")
-                  .append(d.explanation())
-                  .append('\n'));
+          .forEach(d -> md.append("- `%s`: %s\n".formatted(d.column(), d.explanation())));
     }
-    if (!r.checks().findings().isEmpty()) {
+    if (!r.prepared().checks().findings().isEmpty()) {
       md.append("\nValidation warnings:\n");
-      r.checks().findings().forEach(f -> md.append("- ").append(f.message()).append('\n'));
+      r.prepared()
+          .checks()
+          .findings()
+          .forEach(f -> md.append("- ").append(f.message()).append('\n'));
     }
     return md.toString();
   }

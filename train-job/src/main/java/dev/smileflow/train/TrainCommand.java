@@ -7,7 +7,6 @@ import dev.smileflow.train.search.Metric;
 import dev.smileflow.train.search.Shard;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -337,21 +336,11 @@ final class TrainCommand implements Callable<Integer> {
   /** Validates the options into a {@link JobConfig}; bad values throw {@link UsageException}. */
   JobConfig config() {
     try {
-      List<Algorithm> chosen = new ArrayList<>();
-      Set<String> names = new LinkedHashSet<>();
-      for (String a : algorithms) {
-        if (!a.isBlank()) {
-          names.add(a.trim());
-        }
-      }
-      if (!(names.size() == 1 && names.contains("all"))) {
-        for (String name : names) {
-          Algorithm algorithm = Algorithm.parse(name);
-          if (!chosen.contains(algorithm)) {
-            chosen.add(algorithm);
-          }
-        }
-      }
+      Set<String> names = names(algorithms);
+      List<Algorithm> chosen =
+          names.equals(Set.of("all"))
+              ? List.of()
+              : names.stream().map(Algorithm::parse).distinct().toList();
       boolean random =
           switch (search.trim().toLowerCase(Locale.ROOT)) {
             case "grid" -> false;
@@ -399,14 +388,12 @@ final class TrainCommand implements Callable<Integer> {
           job == null || job.isBlank() ? null : job.trim(),
           action != null,
           Duration.ofSeconds(waitSeconds));
-    } catch (UsageException e) {
-      throw e;
     } catch (IllegalArgumentException e) {
       throw new UsageException(e);
     }
   }
 
-  /** Column names from a comma-separated option: trimmed, blanks left out. */
+  /** Names from a comma-separated option: trimmed, blanks left out. */
   private static Set<String> names(@Nullable List<String> columns) {
     Set<String> out = new LinkedHashSet<>();
     if (columns != null) {

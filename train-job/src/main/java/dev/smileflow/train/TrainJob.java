@@ -22,7 +22,6 @@ import dev.smileflow.train.search.ModelSpec;
 import dev.smileflow.train.search.NativeBlas;
 import dev.smileflow.train.search.SearchResult;
 import dev.smileflow.train.search.SearchSpace;
-import dev.smileflow.train.tracking.DatasetInfo;
 import dev.smileflow.train.tracking.ReferenceProfiles;
 import dev.smileflow.train.tracking.RunRecord;
 import dev.smileflow.train.tracking.StoredModel;
@@ -47,6 +46,7 @@ import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -154,14 +154,18 @@ final class TrainJob {
     }
   }
 
-  /** The registered version and the promotion gate's outcome. */
-  record Registration(String version, Registrar.Outcome outcome) {}
+  /** The registered version and the promotion gate's decision. */
+  record Registration(String version, PromotionGate.Decision decision) {}
+
+  /**
+   * What every task of a job computes alike before the search: the data, its work directory, its
+   * checks and the search plan.
+   */
+  record Prepared(Rows rows, Path work, Checks checks, Plan plan) {}
 
   /** What the job did, for the summary. */
   record Result(
-      Rows rows,
-      Checks checks,
-      Plan plan,
+      Prepared prepared,
       SearchResult search,
       Refit refit,
       Path bundleDir,
@@ -198,60 +202,45 @@ final class TrainJob {
   }
 
   private Result steps(long start) {
-    Rows rows = split(load());
-    Path work = workDir();
-    Checks checks = validate(rows, work);
-    Plan plan = plan(rows.train());
-    startRun(rows, checks, plan, Map.of());
-    recordData(rows, work);
-    SearchResult search = search(plan);
+    Prepared p = prepare();
+    startRun(p, Map.of());
+    recordData(p.rows(), p.work());
+    SearchResult search = search(p.plan());
     return conclude(
         start,
-        rows,
-        checks,
-        plan,
-        work,
+        p,
         search,
         refit ->
             tracker.logCandidates(search.candidates(), refit.winner().index(), refit.holdout()));
+  }
+
+  /** Loads, splits and validates the data and plans the search. */
+  Prepared prepare() {
+    Rows rows = split(load());
+    Path work = workDir();
+    return new Prepared(rows, work, validate(rows, work), plan(rows.train()));
   }
 
   /**
    * The steps after the search: refit and evaluate the winner, log the candidates ({@code
    * logCandidates}), report, write, check and log the model, register it behind the gate, finish.
    */
-  Result conclude(
-      long start,
-      Rows rows,
-      Checks checks,
-      Plan plan,
-      Path work,
-      SearchResult search,
-      Consumer<Refit> logCandidates) {
+  Result conclude(long start, Prepared p, SearchResult search, Consumer<Refit> logCandidates) {
+    Rows rows = p.rows();
     Refit refit = refit(search, rows);
     logCandidates.accept(refit);
     cancel.check("logging candidates");
-    List<Path> reports = report(search, refit, rows.all(), work);
-    Path bundleDir = config.output() != null ? config.output() : work.resolve("model");
+    List<Path> reports = report(search, refit, rows.all(), p.work());
+    Path bundleDir = config.output() != null ? config.output() : p.work().resolve("model");
     StoredModel model =
         tracker.reserveModel(config.modelName(), refit.winner().spec().params(), bundleDir);
     writeModel(refit, rows, model, reports, bundleDir);
     logModel(model, bundleDir, refit, search, rows);
     Registration registration =
-        registrar == null ? null : register(registrar, model, refit, rows, work);
+        registrar == null ? null : register(registrar, model, refit, rows, p.work());
     long millis = (System.nanoTime() - start) / 1_000_000;
     Result result =
-        new Result(
-            rows,
-            checks,
-            plan,
-            search,
-            refit,
-            bundleDir,
-            tracker.parentRunId(),
-            model,
-            registration,
-            millis);
+        new Result(p, search, refit, bundleDir, tracker.parentRunId(), model, registration, millis);
     finish(result);
     return result;
   }
@@ -359,12 +348,8 @@ final class TrainJob {
       for (Algorithm slow : List.of(Algorithm.SVM, Algorithm.KNN)) {
         algorithms.remove(slow);
         skipped.add(
-            slow.id()
-                + ": "
-                + searchRows
-                + " search rows exceed "
-                + KERNEL_ROW_LIMIT
-                + " (name it in --algorithms to include it)");
+            "%s: %s search rows exceed %s (name it in --algorithms to include it)"
+                .formatted(slow.id(), searchRows, KERNEL_ROW_LIMIT));
       }
     }
     if (algorithms.isEmpty()) {
@@ -385,13 +370,15 @@ final class TrainJob {
   }
 
   /** Starts the parent run with the job's params and tags, and {@code extraTags}. */
-  void startRun(Rows rows, Checks checks, Plan plan, Map<String, String> extraTags) {
+  void startRun(Prepared p, Map<String, String> extraTags) {
+    Table all = p.rows().all();
     Map<String, String> tags =
         new LinkedHashMap<>(
-            RunRecord.startTags(rows.all(), checks.findings(), plan.skipped(), checks.drift()));
+            RunRecord.startTags(
+                all, p.checks().findings(), p.plan().skipped(), p.checks().drift()));
     tags.putAll(extraTags);
     tracker.startParent(
-        RunRecord.runName(Instant.now()), RunRecord.params(config, rows.all(), rows.train()), tags);
+        RunRecord.runName(Instant.now()), RunRecord.params(config, all, p.rows().train()), tags);
   }
 
   /**
@@ -399,7 +386,7 @@ final class TrainJob {
    * job's drift reference).
    */
   void recordData(Rows rows, Path work) {
-    tracker.logDataset(DatasetInfo.of(rows.all(), rows.train().rows()));
+    tracker.logDataset(rows.all(), rows.train().rows());
     Path profile = write(work.resolve("data_profile.json"), Profile.of(rows.train()).toJson());
     tracker.uploadToParent(List.of(profile), "data");
     cancel.check("set-up");
@@ -407,16 +394,9 @@ final class TrainJob {
 
   /** Cross-validates every candidate of the plan. */
   SearchResult search(Plan plan) {
-    SearchResult search;
-    try {
-      search =
-          new CrossValidator(config.folds(), config.seed(), config.threads())
-              .run(plan.rows(), plan.candidates(), config.metric(), progress);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new JobInterruptedException("interrupted during cross-validation");
-    }
-    cancel.check("cross-validation");
+    List<Integer> all = IntStream.range(0, plan.candidates().size()).boxed().toList();
+    SearchResult search =
+        SearchResult.of(crossValidate(plan, all), config.metric(), config.folds());
     CandidateResult winner = search.winner();
     log.info(
         "winner: {} (CV {} {})",
@@ -424,6 +404,21 @@ final class TrainJob {
         config.metric().key(),
         String.format(Locale.ROOT, "%.4f", winner.mean(config.metric())));
     return search;
+  }
+
+  /** Cross-validates the candidates at {@code indexes} of the plan (all of them, or a shard's). */
+  List<CandidateResult> crossValidate(Plan plan, List<Integer> indexes) {
+    List<CandidateResult> results;
+    try {
+      results =
+          new CrossValidator(config.folds(), config.seed(), config.threads())
+              .evaluate(plan.rows(), plan.candidates(), indexes, progress);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new JobInterruptedException("interrupted during cross-validation");
+    }
+    cancel.check("cross-validation");
+    return results;
   }
 
   /** Refits the winner on the whole training split and confirms it on the hold-out rows. */
@@ -551,7 +546,7 @@ final class TrainJob {
       values.add(fitted.preprocessing().completeRow(test, i));
       labels.add(classes.get(test.label(i)));
     }
-    return new Registrar.HoldoutRows(values, labels, classes);
+    return new Registrar.HoldoutRows(values, labels);
   }
 
   /** Tags the parent run with the summary, the winner and the decision, and logs the wall time. */
@@ -562,11 +557,11 @@ final class TrainJob {
             Summary.markdown(result, config),
             result.refit().winner().spec().label(),
             registration == null ? null : registration.version(),
-            registration != null && registration.outcome().decision().promote()));
+            registration != null && registration.decision().promote()));
     tracker.logParentMetrics(RunRecord.wallTime(result.millis()));
   }
 
-  static Path workDir() {
+  private static Path workDir() {
     try {
       return Files.createTempDirectory("train-job");
     } catch (IOException e) {

@@ -6,10 +6,6 @@ public final class UsageException extends RuntimeException {
     super(message);
   }
 
-  public UsageException(String message, Throwable cause) {
-    super(message, cause);
-  }
-
   /** The value {@code refused} names in its message, as a usage error. */
   public UsageException(IllegalArgumentException refused) {
     super(refused.getMessage(), refused);

@@ -22,7 +22,14 @@ class MainTest {
   static Outcome run(Map<String, String> env, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = Main.run(args, env, new PrintWriter(out, true), new PrintWriter(err, true));
+    int code =
+        Main.run(
+            args,
+            env,
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            new Cancellation(),
+            false);
     return new Outcome(code, out.toString(), err.toString());
   }
 

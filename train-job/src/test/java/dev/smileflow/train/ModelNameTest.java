@@ -25,7 +25,7 @@ class ModelNameTest {
         ".hidden|hidden-classifier"
       })
   void derivedFromTheDataFilesName(String file, String expected) {
-    String name = JobConfig.modelNameForFile(file);
+    String name = JobConfig.defaultModelName(Path.of(file));
     assertEquals(expected, name);
     assertTrue(name.matches("[a-z0-9]+(-[a-z0-9]+)*"), "a valid MLflow registered-model name");
   }
@@ -46,7 +46,7 @@ class ModelNameTest {
 
   @Test
   void longFileNamesAreCutToAHundredCharactersBeforeTheSuffix() {
-    String name = JobConfig.modelNameForFile("a".repeat(99) + "-b" + ".csv");
+    String name = JobConfig.defaultModelName(Path.of("a".repeat(99) + "-b" + ".csv"));
     assertEquals("a".repeat(99) + "-classifier", name);
   }
 

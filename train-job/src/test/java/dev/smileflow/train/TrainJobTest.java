@@ -56,7 +56,7 @@ class TrainJobTest {
   private static TrainJob job(TrainJob.ModelCheck check, String... args) {
     return new TrainJob(
         config(args),
-        Tracker.dryRun(),
+        new Tracker.DryRun(),
         null,
         new Cancellation(),
         (done, total, what) -> {},

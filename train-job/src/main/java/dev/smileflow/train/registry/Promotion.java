@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Promotion as a compare-and-set on the alias, apart from MLflow: decide against the champion that
  * was scored; before moving the alias, read it again; if it moved, score the new champion and
- * decide again, at most {@code maxRounds} times. MLflow has no conditional alias update, so a job
+ * decide again, at most {@link #MAX_ROUNDS} times. MLflow has no conditional alias update, so a job
  * that read the same champion can still move the alias one round trip after us: once that round
  * trip has surely passed, the alias is read once more, and a version found there in our place is
  * decided against like any champion. It is replaced only by a strictly better score, so two jobs
@@ -19,6 +19,11 @@ import org.slf4j.LoggerFactory;
  */
 final class Promotion {
   private static final Logger log = LoggerFactory.getLogger(Promotion.class);
+
+  /**
+   * How many times the gate decides before a promotion gives up on a champion that keeps moving.
+   */
+  static final int MAX_ROUNDS = 3;
 
   private Promotion() {}
 
@@ -36,9 +41,6 @@ final class Promotion {
     /** Moves the alias (and stage) to the challenger; {@code from} is where it pointed. */
     void move(Optional<String> from);
 
-    /** The version being promoted. */
-    String challenger();
-
     /**
      * The version the alias points at once a concurrent move sent right after ours would have
      * landed.
@@ -46,11 +48,12 @@ final class Promotion {
     Optional<String> afterMove();
   }
 
-  static Registrar.Outcome run(
+  /** The final decision on promoting {@code challenger}, hold-out score {@code challengerScore}. */
+  static PromotionGate.Decision run(
       PromotionGate gate,
+      String challenger,
       double challengerScore,
       PromotionGate.Champion champion,
-      int maxRounds,
       Production production) {
     Map<String, PromotionGate.Champion> scored = new HashMap<>();
     versionOf(champion).ifPresent(v -> scored.put(v, champion));
@@ -70,7 +73,7 @@ final class Promotion {
       }
       production.record(against, decision);
       if (!decision.promote()) {
-        return new Registrar.Outcome(decision, against);
+        return decision;
       }
       if (displaced && !strictlyBetter(gate, challengerScore, against)) {
         PromotionGate.Decision kept =
@@ -80,16 +83,16 @@ final class Promotion {
                     + String.join(", ", moves)
                     + ") to one that scores as well or better: left there");
         production.record(against, kept);
-        return new Registrar.Outcome(kept, against);
+        return kept;
       }
       Optional<String> expected = versionOf(against);
       Optional<String> current = production.current(); // compare ...
-      Optional<String> self = Optional.of(production.challenger());
+      Optional<String> self = Optional.of(challenger);
       if (current.equals(expected)) {
         production.move(expected); // ... and set, one round trip later
         current = production.afterMove();
         if (current.equals(self)) {
-          return new Registrar.Outcome(decision, against);
+          return decision;
         }
         displaced = true;
         expected = self;
@@ -99,7 +102,7 @@ final class Promotion {
           "production moved from {} to {} while deciding; deciding again",
           label(expected),
           label(current));
-      if (round >= maxRounds) {
+      if (round >= MAX_ROUNDS) {
         PromotionGate.Decision gaveUp =
             new PromotionGate.Decision(
                 false,
@@ -109,7 +112,7 @@ final class Promotion {
                     + round
                     + " decisions");
         production.record(against, gaveUp);
-        return new Registrar.Outcome(gaveUp, against);
+        return gaveUp;
       }
       against =
           current.isEmpty()

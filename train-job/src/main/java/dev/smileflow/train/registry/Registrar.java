@@ -34,17 +34,12 @@ import org.slf4j.LoggerFactory;
  * <p>Promotion is a compare-and-set on the alias: right before moving it, the alias is read again;
  * if it no longer points at the champion the decision was taken against (another job promoted in
  * the meantime), the new champion is scored on the same hold-out rows and the gate decides again,
- * at most {@link #MAX_ROUNDS} times. MLflow has no conditional alias update, so what remains is the
- * window of one round trip between that read and the move (docs/train-job.md). Promotion sets the
- * alias, then the deprecated stage (archiving the previous Production version); if the stage step
- * fails the alias is moved back, so a version is never left half-promoted.
+ * at most {@link Promotion#MAX_ROUNDS} times. MLflow has no conditional alias update, so what
+ * remains is the window of one round trip between that read and the move (docs/train-job.md).
+ * Promotion sets the alias, then the deprecated stage (archiving the previous Production version);
+ * if the stage step fails the alias is moved back, so a version is never left half-promoted.
  */
 public final class Registrar {
-  /**
-   * How many times the gate decides before a promotion gives up on a champion that keeps moving.
-   */
-  static final int MAX_ROUNDS = 3;
-
   /** Bounds of the wait after moving the alias before it is read once more ({@link #settle}). */
   static final Duration SETTLE_MIN = Duration.ofMillis(500);
 
@@ -64,18 +59,13 @@ public final class Registrar {
     this.alias = alias;
   }
 
-  /** The final decision and the champion it was taken against. */
-  public record Outcome(PromotionGate.Decision decision, PromotionGate.Champion champion) {}
-
   /**
    * Rows to score the champion on: the hold-out rows by feature name and their true class labels.
    */
-  public record HoldoutRows(
-      List<Map<String, Object>> rows, List<String> labels, List<String> classes) {
+  public record HoldoutRows(List<Map<String, Object>> rows, List<String> labels) {
     public HoldoutRows {
       rows = List.copyOf(rows);
       labels = List.copyOf(labels);
-      classes = List.copyOf(classes);
     }
   }
 
@@ -191,19 +181,19 @@ public final class Registrar {
    * as a compare-and-set that re-reads the alias right before moving it, and re-scores a champion
    * that changed in the meantime on {@code holdout} before deciding again.
    */
-  public Outcome promote(
+  public PromotionGate.Decision promote(
       String version,
       PromotionGate gate,
       double challengerScore,
       PromotionGate.Champion champion,
       HoldoutRows holdout,
       Path workDir) {
-    Outcome outcome =
+    PromotionGate.Decision decision =
         Promotion.run(
             gate,
+            version,
             challengerScore,
             champion,
-            MAX_ROUNDS,
             new Promotion.Production() {
               @Override
               public Optional<String> current() {
@@ -230,20 +220,15 @@ public final class Registrar {
               }
 
               @Override
-              public String challenger() {
-                return version;
-              }
-
-              @Override
               public Optional<String> afterMove() {
                 settle(moveNanos);
                 return productionVersion();
               }
             });
-    if (!outcome.decision().promote()) {
-      log.info("{} version {} not promoted: {}", modelName, version, outcome.decision().reason());
+    if (!decision.promote()) {
+      log.info("{} version {} not promoted: {}", modelName, version, decision.reason());
     }
-    return outcome;
+    return decision;
   }
 
   /**
@@ -274,20 +259,14 @@ public final class Registrar {
     tags.put("promotion.challenger_score", fmt(challengerScore));
     tags.put("promotion.min_score", gate.minScore() == null ? "none" : fmt(gate.minScore()));
     tags.put("promotion.margin", fmt(gate.margin()));
-    switch (champion) {
-      case PromotionGate.NoChampion n -> {
-        tags.put("promotion.champion_version", "none");
-        tags.put("promotion.champion_score", "none");
-      }
-      case PromotionGate.Scored s -> {
-        tags.put("promotion.champion_version", s.version());
-        tags.put("promotion.champion_score", fmt(s.score()));
-      }
-      case PromotionGate.Unscorable u -> {
-        tags.put("promotion.champion_version", u.version());
-        tags.put("promotion.champion_score", "unscorable");
-      }
-    }
+    tags.put("promotion.champion_version", Promotion.versionOf(champion).orElse("none"));
+    tags.put(
+        "promotion.champion_score",
+        switch (champion) {
+          case PromotionGate.NoChampion n -> "none";
+          case PromotionGate.Scored s -> fmt(s.score());
+          case PromotionGate.Unscorable u -> "unscorable";
+        });
     Concurrently.forEach(
         List.copyOf(tags.entrySet()),
         t -> client.registry().setModelVersionTag(modelName, version, t.getKey(), t.getValue()));

@@ -13,9 +13,9 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -130,7 +130,7 @@ public final class JobExecution {
   }
 
   /** The parent's active nested runs. */
-  public List<Run> nestedRuns(String parentId) {
+  private List<Run> nestedRuns(String parentId) {
     return client
         .tracking()
         .searchAllRuns(RunSearch.of(experimentId, "tags.mlflow.parentRunId = '" + parentId + "'"));
@@ -140,7 +140,7 @@ public final class JobExecution {
    * Whether a candidate's run was logged to the end: FINISHED, or FAILED with the candidate's own
    * failure reason. A run left RUNNING, or ended by a task that died or was interrupted, was not.
    */
-  public static boolean complete(Run run) {
+  private static boolean complete(Run run) {
     RunStatus status = run.info().status();
     return status == RunStatus.FINISHED
         || (status == RunStatus.FAILED
@@ -184,13 +184,8 @@ public final class JobExecution {
     return counts;
   }
 
-  /** What the select step read back: every candidate's result and its run id, in index order. */
-  public record Candidates(List<CandidateResult> results, List<String> runIds) {
-    public Candidates {
-      results = List.copyOf(results);
-      runIds = List.copyOf(runIds);
-    }
-  }
+  /** A candidate read back, and the id of the run it was read from. */
+  public record Candidate(CandidateResult result, String runId) {}
 
   /**
    * Every candidate of the plan read back from the parent's complete nested runs, in index order.
@@ -198,10 +193,9 @@ public final class JobExecution {
    * @param shardOf names the shard that owns a candidate index, for the error about a missing one
    * @throws IncompleteShardsException naming the shards whose candidates are missing
    */
-  public Candidates candidates(
+  public List<Candidate> candidates(
       String parentId, List<ModelSpec> plan, int folds, Function<Integer, String> shardOf) {
-    record Read(Run run, CandidateResult result) {}
-    Map<Integer, Read> byIndex = new LinkedHashMap<>();
+    Map<Integer, Candidate> byIndex = new TreeMap<>();
     List<Run> runs = new ArrayList<>(nestedRuns(parentId));
     runs.sort(
         Comparator.comparingLong(
@@ -212,7 +206,7 @@ public final class JobExecution {
         continue;
       }
       CandidateResult c = RunRecord.candidate(run, plan, folds);
-      byIndex.putIfAbsent(c.index(), new Read(run, c));
+      byIndex.putIfAbsent(c.index(), new Candidate(c, run.runId()));
     }
     Set<String> missing = new TreeSet<>();
     for (int i = 0; i < plan.size(); i++) {
@@ -224,13 +218,7 @@ public final class JobExecution {
       throw new IncompleteShardsException(
           "candidates are missing from " + String.join(", ", missing) + " of job " + jobId);
     }
-    List<CandidateResult> results = new ArrayList<>();
-    List<String> ids = new ArrayList<>();
-    for (int i = 0; i < plan.size(); i++) {
-      Read r = Objects.requireNonNull(byIndex.get(i), "a missing candidate was refused above");
-      results.add(r.result());
-      ids.add(r.run().runId());
-    }
-    return new Candidates(results, ids);
+    // RunRecord.candidate admits only the plan's indexes: the map holds exactly 0..size-1, in order
+    return List.copyOf(byIndex.values());
   }
 }

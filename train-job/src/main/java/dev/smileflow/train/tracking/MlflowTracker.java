@@ -1,6 +1,8 @@
 package dev.smileflow.train.tracking;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.smileflow.mlflow.Concurrently;
@@ -19,6 +21,8 @@ import dev.smileflow.mlflow.RunSpec;
 import dev.smileflow.mlflow.RunStatus;
 import dev.smileflow.mlflow.ServerCapabilities;
 import dev.smileflow.mlflow.Tag;
+import dev.smileflow.train.data.Column;
+import dev.smileflow.train.data.Table;
 import dev.smileflow.train.search.CandidateResult;
 import dev.smileflow.train.search.Shard;
 import java.io.IOException;
@@ -54,12 +58,12 @@ public final class MlflowTracker implements Tracker {
 
   private static final Logger log = LoggerFactory.getLogger(MlflowTracker.class);
   private static final YAMLMapper YAML = new YAMLMapper();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final MlflowClient client;
   private final String experimentName;
   private final Map<String, String> standardTags;
-  private final Set<String> open = new LinkedHashSet<>();
-  private @Nullable Experiment experiment;
+  private final Set<String> open = Collections.synchronizedSet(new LinkedHashSet<>());
   private @Nullable Run parent;
   private @Nullable ServerCapabilities capabilities;
   private @Nullable String pendingModel;
@@ -74,18 +78,6 @@ public final class MlflowTracker implements Tracker {
     this.standardTags = Map.copyOf(standardTags);
   }
 
-  /** The experiment id (after {@link #startParent}). */
-  public String experimentId() {
-    return experiment().experimentId();
-  }
-
-  private Experiment experiment() {
-    if (experiment == null) {
-      throw new IllegalStateException("no parent run yet");
-    }
-    return experiment;
-  }
-
   private Run parent() {
     if (parent == null) {
       throw new IllegalStateException("no parent run yet");
@@ -96,7 +88,7 @@ public final class MlflowTracker implements Tracker {
   /**
    * What the server offers, probed on first use and said once at INFO when something is missing.
    */
-  public ServerCapabilities capabilities() {
+  private ServerCapabilities capabilities() {
     if (capabilities == null) {
       ServerCapabilities c = client.capabilities();
       for (String limitation : c.limitations()) {
@@ -110,7 +102,7 @@ public final class MlflowTracker implements Tracker {
   @Override
   public void startParent(String runName, Map<String, String> params, Map<String, String> tags) {
     capabilities();
-    experiment = client.tracking().getOrCreateExperiment(experimentName);
+    Experiment experiment = client.tracking().getOrCreateExperiment(experimentName);
     if (!Tag.toMap(experiment.tags()).containsKey(EXPERIMENT_KIND_TAG)) {
       // MLflow 3's UI opens an experiment without a kind in its GenAI view; ours is model training
       client
@@ -123,9 +115,7 @@ public final class MlflowTracker implements Tracker {
         client
             .tracking()
             .createRun(RunSpec.of(experiment.experimentId(), runName).withTags(Tag.of(all)));
-    synchronized (open) {
-      open.add(run.runId());
-    }
+    open.add(run.runId());
     parent = run;
     log.info(
         "MLflow parent run {} in experiment '{}' ({})",
@@ -141,16 +131,12 @@ public final class MlflowTracker implements Tracker {
    */
   public void attachParent(String runId) {
     capabilities();
-    Run run = client.tracking().getRun(runId);
-    experiment = client.tracking().getExperiment(run.info().experimentId());
-    parent = run;
+    parent = client.tracking().getRun(runId);
   }
 
   /** Leaves the parent run open when this process ends: other shards still log under it. */
   public void shareParent() {
-    synchronized (open) {
-      open.remove(parent().runId());
-    }
+    open.remove(parent().runId());
   }
 
   /**
@@ -158,21 +144,60 @@ public final class MlflowTracker implements Tracker {
    * the job, FAILED or KILLED when it fails.
    */
   public void ownParent() {
-    synchronized (open) {
-      open.add(parent().runId());
-    }
+    open.add(parent().runId());
   }
 
   @Override
-  public void logDataset(DatasetInfo d) {
+  public void logDataset(Table table, int trainRows) {
     if (!capabilities().datasetInputs()) {
       return;
     }
-    Dataset dataset =
-        new Dataset(d.name(), d.digest(), d.sourceType(), d.source(), d.schema(), d.profile());
-    client
-        .tracking()
-        .logInputs(parent().runId(), List.of(DatasetInput.of(dataset, "training")), List.of());
+    DatasetInput input = DatasetInput.of(dataset(table, trainRows), "training");
+    client.tracking().logInputs(parent().runId(), List.of(input), List.of());
+  }
+
+  /**
+   * {@code table} as MLflow's dataset: name, digest (at most 36 characters), source, schema ({@code
+   * {"mlflow_colspec": [...]}}) and a compact profile; {@code trainRows} rows are used for
+   * training.
+   */
+  static Dataset dataset(Table table, int trainRows) {
+    String source = table.source();
+    String name = source.replaceFirst("^.*[/\\\\:]", "").replaceFirst("\\.[^.]*$", "");
+    ObjectNode schema = JSON.createObjectNode();
+    ArrayNode colspec = schema.putArray("mlflow_colspec");
+    for (Column c : table.columns()) {
+      colspec
+          .addObject()
+          .put("type", c instanceof Column.Numeric ? "double" : "string")
+          .put("name", c.name())
+          .put("required", true);
+    }
+    colspec.addObject().put("type", "string").put("name", table.labelName()).put("required", true);
+    ObjectNode profile =
+        JSON.createObjectNode()
+            .put("num_rows", table.rows())
+            .put("num_elements", (long) table.rows() * (table.columns().size() + 1))
+            .put("num_features", table.columns().size())
+            .put("training_rows", trainRows)
+            .put("missing_values", table.missingCount());
+    ObjectNode classes = profile.putObject("classes");
+    int[] counts = table.classCounts();
+    for (int c = 0; c < counts.length; c++) {
+      classes.put(table.classes().get(c), counts[c]);
+    }
+    String uri =
+        source.startsWith("classpath:")
+            ? source
+            : Path.of(source).toAbsolutePath().toUri().toString();
+    ObjectNode sourceJson = JSON.createObjectNode().put("uri", uri);
+    return new Dataset(
+        name.isBlank() ? "data" : name,
+        table.digest(),
+        "local",
+        sourceJson.toString(),
+        schema.toString(),
+        profile.toString());
   }
 
   @Override
@@ -210,9 +235,9 @@ public final class MlflowTracker implements Tracker {
   }
 
   @Override
-  public List<String> logCandidates(
+  public void logCandidates(
       List<CandidateResult> candidates, int winnerIndex, Map<String, Double> winnerHoldout) {
-    return Concurrently.map(candidates, c -> logCandidate(c, winnerIndex, winnerHoldout, Map.of()));
+    Concurrently.forEach(candidates, c -> logCandidate(c, winnerIndex, winnerHoldout, Map.of()));
   }
 
   /**
@@ -220,7 +245,8 @@ public final class MlflowTracker implements Tracker {
    * them the winner yet ({@link #markWinner} names it once every shard is done).
    */
   public void logShardCandidates(List<CandidateResult> candidates, Shard shard) {
-    Concurrently.map(candidates, c -> logCandidate(c, -1, Map.of(), RunRecord.shardTags(shard)));
+    Concurrently.forEach(
+        candidates, c -> logCandidate(c, -1, Map.of(), RunRecord.shardTags(shard)));
   }
 
   /** Marks the nested run {@code runId} as the winner's and logs its hold-out scores on it. */
@@ -234,8 +260,8 @@ public final class MlflowTracker implements Tracker {
             List.of(new Tag(RunRecord.CANDIDATE_WINNER_TAG, "true")));
   }
 
-  /** One candidate as a nested run of the parent: create, log its batch, end; its run id. */
-  private String logCandidate(
+  /** One candidate as a nested run of the parent: create, log its batch, end. */
+  private void logCandidate(
       CandidateResult c,
       int winnerIndex,
       Map<String, Double> winnerHoldout,
@@ -247,12 +273,10 @@ public final class MlflowTracker implements Tracker {
         client
             .tracking()
             .createRun(
-                RunSpec.of(experimentId(), RunRecord.candidateRunName(c))
+                RunSpec.of(parent().info().experimentId(), RunRecord.candidateRunName(c))
                     .withTags(Tag.of(tags))
                     .withParent(parent().runId()));
-    synchronized (open) {
-      open.add(run.runId());
-    }
+    open.add(run.runId());
     List<Metric> metrics = new ArrayList<>();
     long now = System.currentTimeMillis();
     if (c.succeeded()) {
@@ -265,7 +289,6 @@ public final class MlflowTracker implements Tracker {
         .tracking()
         .logBatch(run.runId(), metrics, Param.of(RunRecord.candidateParams(c)), List.of());
     end(run.runId(), c.succeeded() ? RunStatus.FINISHED : RunStatus.FAILED);
-    return run.runId();
   }
 
   @Override
@@ -278,7 +301,7 @@ public final class MlflowTracker implements Tracker {
         client
             .loggedModels()
             .create(
-                LoggedModelSpec.of(experimentId(), name, parent().runId())
+                LoggedModelSpec.of(parent().info().experimentId(), name, parent().runId())
                     .withModelType("smile")
                     .withParams(Param.of(params))
                     .withTags(Tag.of(standardTags)));
@@ -336,9 +359,7 @@ public final class MlflowTracker implements Tracker {
 
   private void end(String runId, RunStatus status) {
     client.tracking().endRun(runId, status);
-    synchronized (open) {
-      open.remove(runId);
-    }
+    open.remove(runId);
   }
 
   @Override

@@ -47,11 +47,10 @@ public final class ReferenceProfiles {
     String runId;
     String path = PROFILE_PATH;
     if (reference.startsWith("runs:/")) {
-      String rest = reference.substring("runs:/".length());
-      int slash = rest.indexOf('/');
-      runId = slash < 0 ? rest : rest.substring(0, slash);
-      if (slash >= 0 && slash + 1 < rest.length()) {
-        path = rest.substring(slash + 1);
+      String[] idAndPath = reference.substring("runs:/".length()).split("/", 2);
+      runId = idAndPath[0];
+      if (idAndPath.length == 2 && !idAndPath[1].isEmpty()) {
+        path = idAndPath[1];
       }
     } else {
       ModelVersion version = client.resolve(registered(reference));

@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -152,9 +154,11 @@ public final class RunRecord {
   }
 
   /**
-   * The parent run's tags at its start: the data ({@code data.*}), the validation findings ({@code
-   * validation.*}), the algorithms left out of the search ({@code search.skipped.<i>}) and the
-   * drift per numeric feature ({@code drift.<column>}).
+   * The parent run's tags at its start: the data ({@code data.*}, among them {@code data.features},
+   * the feature names, and one {@code data.excluded.<column>} per column left out, valued with the
+   * reason and its evidence), the validation findings ({@code validation.*}), the algorithms left
+   * out of the search ({@code search.skipped.<i>}) and the drift per numeric feature ({@code
+   * drift.<column>}).
    */
   public static Map<String, String> startTags(
       Table table, List<Finding> findings, List<String> skipped, List<Drift.Result> drift) {
@@ -163,7 +167,10 @@ public final class RunRecord {
     tags.put("data.schema", truncate(schema(table)));
     tags.put("data.class_counts", truncate(classCounts(table)));
     tags.put("data.missing_values", Long.toString(table.missingCount()));
-    tags.putAll(columnTags(table));
+    tags.put("data.features", truncate(String.join(", ", table.featureNames())));
+    for (ColumnDecision d : table.excluded()) {
+      tags.put("data.excluded." + tagKey(d.column()), truncate(d.explanation()));
+    }
     tags.put("validation.warnings", Integer.toString(findings.size()));
     for (int i = 0; i < findings.size(); i++) {
       tags.put(
@@ -205,29 +212,9 @@ public final class RunRecord {
 
   /** {@code class=count, ...} in class order. */
   private static String classCounts(Table table) {
-    StringBuilder counts = new StringBuilder();
-    for (int c = 0; c < table.classes().size(); c++) {
-      counts
-          .append(c == 0 ? "" : ", ")
-          .append(table.classes().get(c))
-          .append('=')
-          .append(table.classCounts()[c]);
-    }
-    return counts.toString();
-  }
-
-  /**
-   * The parent-run tags about columns: {@code data.features} (the feature names, comma-separated)
-   * and one {@code data.excluded.<column>} per column left out, valued with the reason and its
-   * evidence.
-   */
-  static Map<String, String> columnTags(Table table) {
-    Map<String, String> tags = new LinkedHashMap<>();
-    tags.put("data.features", truncate(String.join(", ", table.featureNames())));
-    for (ColumnDecision d : table.excluded()) {
-      tags.put("data.excluded." + tagKey(d.column()), truncate(d.explanation()));
-    }
-    return tags;
+    return IntStream.range(0, table.classes().size())
+        .mapToObj(c -> table.classes().get(c) + "=" + table.classCounts()[c])
+        .collect(Collectors.joining(", "));
   }
 
   /**
@@ -276,11 +263,16 @@ public final class RunRecord {
   public static Map<String, Double> modelMetrics(
       Map<String, Double> holdout, CandidateResult winner) {
     Map<String, Double> metrics = holdoutMetrics(holdout);
-    for (Metric m : Metric.values()) {
-      metrics.put("cv_" + m.key() + "_mean", winner.mean(m));
-      metrics.put("cv_" + m.key() + "_std", winner.std(m));
-    }
+    putCvMetrics(metrics, winner);
     return metrics;
+  }
+
+  /** Every metric's CV mean and standard deviation: {@code cv_<metric>_mean} and {@code _std}. */
+  private static void putCvMetrics(Map<String, Double> metrics, CandidateResult c) {
+    for (Metric m : Metric.values()) {
+      metrics.put("cv_" + m.key() + "_mean", c.mean(m));
+      metrics.put("cv_" + m.key() + "_std", c.std(m));
+    }
   }
 
   /**
@@ -397,10 +389,7 @@ public final class RunRecord {
   static Map<String, Double> candidateMetrics(
       CandidateResult c, int winnerIndex, Map<String, Double> winnerHoldout) {
     Map<String, Double> summary = new LinkedHashMap<>();
-    for (Metric m : Metric.values()) {
-      summary.put("cv_" + m.key() + "_mean", c.mean(m));
-      summary.put("cv_" + m.key() + "_std", c.std(m));
-    }
+    putCvMetrics(summary, c);
     summary.put("fit_time_ms", (double) c.fitMillis());
     summary.put("score_time_ms", (double) c.scoreMillis());
     summary.put("model_size_bytes", (double) c.modelSizeBytes());
@@ -459,16 +448,8 @@ public final class RunRecord {
     run.data().params().forEach(p -> params.put(p.key(), p.value()));
     if (!params.equals(candidateParams(unscored))) {
       throw new IllegalStateException(
-          "run "
-              + run.runId()
-              + " logged candidate "
-              + i
-              + " as "
-              + params
-              + ", but this plan's candidate "
-              + i
-              + " is "
-              + spec.label());
+          "run %s logged candidate %s as %s, but this plan's candidate %s is %s"
+              .formatted(run.runId(), i, params, i, spec.label()));
     }
     var failure = run.data().tag(CANDIDATE_FAILURE_TAG);
     if (failure.isPresent()) {
@@ -523,28 +504,26 @@ public final class RunRecord {
   public static String candidatesCsv(SearchResult search) {
     StringBuilder out = new StringBuilder("index,algorithm,params");
     for (Metric m : Metric.values()) {
-      out.append(",cv_").append(m.key()).append("_mean,cv_").append(m.key()).append("_std");
+      out.append(",cv_%s_mean,cv_%s_std".formatted(m.key(), m.key()));
     }
     out.append(",fit_time_ms,model_size_bytes,failure\n");
     for (CandidateResult c : search.candidates()) {
-      out.append(c.index())
-          .append(',')
-          .append(c.spec().algorithm().id())
-          .append(",\"")
-          .append(c.spec().params().toString().replace("\"", "'"))
-          .append('"');
+      out.append(
+          "%s,%s,%s"
+              .formatted(
+                  c.index(), c.spec().algorithm().id(), quoted(c.spec().params().toString())));
       for (Metric m : Metric.values()) {
         out.append(',').append(score(c.mean(m))).append(',').append(score(c.std(m)));
       }
-      out.append(',')
-          .append(c.fitMillis())
-          .append(',')
-          .append(c.modelSizeBytes())
-          .append(",\"")
-          .append(c.failure() == null ? "" : c.failure().replace("\"", "'"))
-          .append("\"\n");
+      String failure = c.failure() == null ? "" : c.failure();
+      out.append(",%s,%s,%s\n".formatted(c.fitMillis(), c.modelSizeBytes(), quoted(failure)));
     }
     return out.toString();
+  }
+
+  /** A CSV field in double quotes, its own double quotes turned into single ones. */
+  private static String quoted(String field) {
+    return '"' + field.replace('"', '\'') + '"';
   }
 
   /** A score as text: four decimals, {@code 0.9667}. */

@@ -1,6 +1,7 @@
 package dev.smileflow.train.tracking;
 
 import dev.smileflow.mlflow.RunStatus;
+import dev.smileflow.train.data.Table;
 import dev.smileflow.train.search.CandidateResult;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,8 +18,11 @@ public sealed interface Tracker permits MlflowTracker, Tracker.DryRun {
   /** Creates the parent run with the job's params and tags. */
   void startParent(String runName, Map<String, String> params, Map<String, String> tags);
 
-  /** Logs the training data set as a run input with context {@code training}. */
-  void logDataset(DatasetInfo dataset);
+  /**
+   * Logs the data set as a run input with context {@code training}; {@code trainRows} of its rows
+   * are the training split.
+   */
+  void logDataset(Table table, int trainRows);
 
   /** Sets tags on the parent run. */
   void tagParent(Map<String, String> tags);
@@ -29,11 +33,8 @@ public sealed interface Tracker permits MlflowTracker, Tracker.DryRun {
   /** Uploads files to the parent run's artifacts, under {@code dir} ("" for the root). */
   void uploadToParent(List<Path> files, String dir);
 
-  /**
-   * Logs every candidate as a nested run, in order; returns the nested run ids (empty strings in
-   * dry-run).
-   */
-  List<String> logCandidates(
+  /** Logs every candidate as a nested run. */
+  void logCandidates(
       List<CandidateResult> candidates, int winnerIndex, Map<String, Double> winnerHoldout);
 
   /**
@@ -59,18 +60,13 @@ public sealed interface Tracker permits MlflowTracker, Tracker.DryRun {
    */
   void endAll(RunStatus status);
 
-  /** A tracker that writes nothing (--dry-run). */
-  static Tracker dryRun() {
-    return new DryRun();
-  }
-
-  /** Writes nothing; the model stays where the job wrote it. */
+  /** A tracker that writes nothing (--dry-run); the model stays where the job wrote it. */
   final class DryRun implements Tracker {
     @Override
     public void startParent(String runName, Map<String, String> params, Map<String, String> tags) {}
 
     @Override
-    public void logDataset(DatasetInfo dataset) {}
+    public void logDataset(Table table, int trainRows) {}
 
     @Override
     public void tagParent(Map<String, String> tags) {}
@@ -82,10 +78,8 @@ public sealed interface Tracker permits MlflowTracker, Tracker.DryRun {
     public void uploadToParent(List<Path> files, String dir) {}
 
     @Override
-    public List<String> logCandidates(
-        List<CandidateResult> candidates, int winnerIndex, Map<String, Double> winnerHoldout) {
-      return candidates.stream().map(c -> "").toList();
-    }
+    public void logCandidates(
+        List<CandidateResult> candidates, int winnerIndex, Map<String, Double> winnerHoldout) {}
 
     @Override
     public StoredModel reserveModel(String name, Map<String, String> params, Path dir) {

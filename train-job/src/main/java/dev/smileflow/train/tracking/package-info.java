@@ -5,7 +5,7 @@
  * run's output, or, on a server the probe finds without LoggedModels (MLflow 2.x), as the parent
  * run's artifacts under {@code model/}; {@link StoredModel} says which. {@link RunRecord} names and
  * formats everything the runs carry. {@link Tracker} is the seam: {@link MlflowTracker} writes
- * through the mlflow-rest client, and {@code --dry-run} uses {@link Tracker#dryRun()}, which writes
+ * through the mlflow-rest client, and {@code --dry-run} uses {@link Tracker.DryRun}, which writes
  * nothing.
  */
 @NullMarked

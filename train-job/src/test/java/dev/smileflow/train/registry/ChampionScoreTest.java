@@ -50,13 +50,12 @@ class ChampionScoreTest {
       rows.add(test.row(i));
       labels.add(iris.classes().get(test.label(i)));
     }
-    var holdout = new Registrar.HoldoutRows(rows, labels, iris.classes());
+    var holdout = new Registrar.HoldoutRows(rows, labels);
     var loaded = ModelBundle.load(dir);
     for (Metric m : Metric.values()) {
       assertEquals(m.of(fitted.evaluate(test)), Registrar.score(loaded, holdout, m), 1e-9, m.key());
     }
-    var unknown =
-        new Registrar.HoldoutRows(rows.subList(0, 1), List.of("Iris-unknown"), iris.classes());
+    var unknown = new Registrar.HoldoutRows(rows.subList(0, 1), List.of("Iris-unknown"));
     assertThrows(
         IllegalArgumentException.class, () -> Registrar.score(loaded, unknown, Metric.ACCURACY));
   }

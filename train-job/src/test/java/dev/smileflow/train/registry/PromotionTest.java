@@ -20,12 +20,16 @@ import org.junit.jupiter.api.Test;
 class PromotionTest {
   private static final PromotionGate GATE = new PromotionGate(Metric.ACCURACY, null, 0, true);
 
+  /** The version being promoted. */
+  private static final String CHALLENGER = "9";
+
   /** A registry whose alias reads answer in order and whose versions score as given. */
   static final class Scripted implements Promotion.Production {
     final Deque<Optional<String>> reads;
     final Map<String, Double> scores;
     final List<String> scoredVersions = new ArrayList<>();
     final List<PromotionGate.Decision> recorded = new ArrayList<>();
+    final List<PromotionGate.Champion> decidedAgainst = new ArrayList<>();
     final List<Optional<String>> moves = new ArrayList<>();
 
     Scripted(Map<String, Double> scores, List<Optional<String>> reads) {
@@ -48,6 +52,7 @@ class PromotionTest {
     @Override
     public void record(PromotionGate.Champion against, PromotionGate.Decision decision) {
       recorded.add(decision);
+      decidedAgainst.add(against);
     }
 
     @Override
@@ -55,24 +60,19 @@ class PromotionTest {
       moves.add(from);
     }
 
-    @Override
-    public String challenger() {
-      return "9";
-    }
-
     /** The next scripted read, or the challenger itself when the script is done. */
     @Override
     public Optional<String> afterMove() {
-      return reads.isEmpty() ? Optional.of(challenger()) : reads.removeFirst();
+      return reads.isEmpty() ? Optional.of(CHALLENGER) : reads.removeFirst();
     }
   }
 
   @Test
   void anUnchangedChampionIsReadOnceMoreAndTheAliasMovedFromIt() {
     Scripted registry = new Scripted(Map.of(), List.of(Optional.of("1")));
-    Registrar.Outcome outcome =
-        Promotion.run(GATE, 0.9, new PromotionGate.Scored("1", 0.8), 3, registry);
-    assertTrue(outcome.decision().promote());
+    PromotionGate.Decision decision =
+        Promotion.run(GATE, CHALLENGER, 0.9, new PromotionGate.Scored("1", 0.8), registry);
+    assertTrue(decision.promote());
     assertEquals(List.of(Optional.of("1")), registry.moves);
     assertTrue(registry.scoredVersions.isEmpty());
   }
@@ -80,10 +80,10 @@ class PromotionTest {
   @Test
   void aBetterChampionPromotedMeanwhileIsScoredAndKeepsProduction() {
     Scripted registry = new Scripted(Map.of("2", 0.95), List.of(Optional.of("2")));
-    Registrar.Outcome outcome =
-        Promotion.run(GATE, 0.9, new PromotionGate.Scored("1", 0.8), 3, registry);
-    assertFalse(outcome.decision().promote());
-    assertEquals(new PromotionGate.Scored("2", 0.95), outcome.champion());
+    PromotionGate.Decision decision =
+        Promotion.run(GATE, CHALLENGER, 0.9, new PromotionGate.Scored("1", 0.8), registry);
+    assertFalse(decision.promote());
+    assertEquals(new PromotionGate.Scored("2", 0.95), registry.decidedAgainst.getLast());
     assertEquals(List.of("2"), registry.scoredVersions);
     assertTrue(registry.moves.isEmpty(), "the alias is not moved");
     assertEquals(
@@ -96,13 +96,13 @@ class PromotionTest {
   @Test
   void aWorseChampionPromotedMeanwhileIsReplacedAfterASecondCompare() {
     Scripted registry = new Scripted(Map.of("2", 0.7), List.of(Optional.of("2"), Optional.of("2")));
-    Registrar.Outcome outcome =
-        Promotion.run(GATE, 0.9, new PromotionGate.NoChampion(), 3, registry);
-    assertTrue(outcome.decision().promote());
+    PromotionGate.Decision decision =
+        Promotion.run(GATE, CHALLENGER, 0.9, new PromotionGate.NoChampion(), registry);
+    assertTrue(decision.promote());
     assertEquals(List.of(Optional.of("2")), registry.moves);
     assertTrue(
-        outcome.decision().reason().startsWith("production moved while deciding (none -> v2)"),
-        outcome.decision().reason());
+        decision.reason().startsWith("production moved while deciding (none -> v2)"),
+        decision.reason());
   }
 
   @Test
@@ -111,14 +111,14 @@ class PromotionTest {
         new Scripted(
             Map.of("2", 0.5, "3", 0.6),
             List.of(Optional.of("2"), Optional.of("3"), Optional.of("4")));
-    Registrar.Outcome outcome =
-        Promotion.run(GATE, 0.9, new PromotionGate.Scored("1", 0.4), 3, registry);
-    assertFalse(outcome.decision().promote());
+    PromotionGate.Decision decision =
+        Promotion.run(GATE, CHALLENGER, 0.9, new PromotionGate.Scored("1", 0.4), registry);
+    assertFalse(decision.promote());
     assertEquals(
         "production kept moving while deciding (v1 -> v2, v2 -> v3, v3 -> v4); not promoted after"
             + " 3 decisions",
-        outcome.decision().reason());
-    assertEquals(outcome.decision(), registry.recorded.getLast());
+        decision.reason());
+    assertEquals(decision, registry.recorded.getLast());
     assertTrue(registry.moves.isEmpty());
   }
 
@@ -127,9 +127,9 @@ class PromotionTest {
     Scripted registry =
         new Scripted(
             Map.of("2", 0.5), List.of(Optional.of("2"), Optional.of("1"), Optional.of("1")));
-    Registrar.Outcome outcome =
-        Promotion.run(GATE, 0.9, new PromotionGate.Scored("1", 0.4), 3, registry);
-    assertTrue(outcome.decision().promote());
+    PromotionGate.Decision decision =
+        Promotion.run(GATE, CHALLENGER, 0.9, new PromotionGate.Scored("1", 0.4), registry);
+    assertTrue(decision.promote());
     assertEquals(List.of("2"), registry.scoredVersions, "v1's score from before is reused");
     assertEquals(List.of(Optional.of("1")), registry.moves);
   }
@@ -140,14 +140,14 @@ class PromotionTest {
     Scripted registry =
         new Scripted(
             Map.of("2", 0.7), List.of(Optional.empty(), Optional.of("2"), Optional.of("2")));
-    Registrar.Outcome outcome =
-        Promotion.run(GATE, 0.9, new PromotionGate.NoChampion(), 3, registry);
-    assertTrue(outcome.decision().promote());
+    PromotionGate.Decision decision =
+        Promotion.run(GATE, CHALLENGER, 0.9, new PromotionGate.NoChampion(), registry);
+    assertTrue(decision.promote());
     assertEquals(List.of(Optional.empty(), Optional.of("2")), registry.moves);
     assertEquals(List.of("2"), registry.scoredVersions);
     assertTrue(
-        outcome.decision().reason().startsWith("production moved while deciding (v9 -> v2)"),
-        outcome.decision().reason());
+        decision.reason().startsWith("production moved while deciding (v9 -> v2)"),
+        decision.reason());
   }
 
   @Test
@@ -155,12 +155,12 @@ class PromotionTest {
     for (double other : new double[] {0.9, 0.95}) {
       Scripted registry =
           new Scripted(Map.of("2", other), List.of(Optional.empty(), Optional.of("2")));
-      Registrar.Outcome outcome =
-          Promotion.run(GATE, 0.9, new PromotionGate.NoChampion(), 3, registry);
-      assertFalse(outcome.decision().promote(), "against " + other);
+      PromotionGate.Decision decision =
+          Promotion.run(GATE, CHALLENGER, 0.9, new PromotionGate.NoChampion(), registry);
+      assertFalse(decision.promote(), "against " + other);
       assertEquals(List.of(Optional.empty()), registry.moves, "moved once, never back");
-      assertEquals(outcome.decision(), registry.recorded.getLast());
-      assertTrue(outcome.decision().reason().contains("(v9 -> v2)"), outcome.decision().reason());
+      assertEquals(decision, registry.recorded.getLast());
+      assertTrue(decision.reason().contains("(v9 -> v2)"), decision.reason());
     }
   }
 

@@ -228,11 +228,13 @@ class RunRecordTest {
 
   @Test
   void everyExcludedColumnIsATagWithItsReasonAndTheFeaturesAreListed() {
+    Table penguins =
+        CsvTables.read(
+            Path.of("..", "testdata", "penguins-raw.csv"),
+            new LoadOptions("Species", MissingPolicy.IMPUTE, Set.of()));
     Map<String, String> tags =
-        RunRecord.columnTags(
-            CsvTables.read(
-                Path.of("..", "testdata", "penguins-raw.csv"),
-                new LoadOptions("Species", MissingPolicy.IMPUTE, Set.of())));
+        new LinkedHashMap<>(RunRecord.startTags(penguins, List.of(), List.of(), List.of()));
+    tags.keySet().removeIf(k -> !k.equals("data.features") && !k.startsWith("data.excluded."));
     Map<String, String> expected = new LinkedHashMap<>();
     expected.put(
         "data.features",

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.smileflow.mlflow.Dataset;
 import dev.smileflow.train.data.CsvTables;
 import dev.smileflow.train.data.LoadOptions;
 import dev.smileflow.train.data.MissingPolicy;
@@ -12,12 +13,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class DatasetInfoTest {
+/** The training data as MLflow's dataset input. */
+class DatasetInputTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
   void irisDatasetHasAColspecSchemaWithTheLabelAProfileAndAShortDigest() throws Exception {
-    DatasetInfo d = DatasetInfo.of(CsvTables.iris(), 120);
+    Dataset d = MlflowTracker.dataset(CsvTables.iris(), 120);
     assertEquals("iris", d.name());
     assertEquals(16, d.digest().length());
     JsonNode schema = JSON.readTree(d.schema()).get("mlflow_colspec");
@@ -39,7 +41,7 @@ class DatasetInfoTest {
             "/data/odd \"name\".csv",
             "a\"b,c\\d,y\n1,x,p\n2,z,q\n".getBytes(StandardCharsets.UTF_8),
             new LoadOptions("y", MissingPolicy.REJECT, Set.of()));
-    DatasetInfo d = DatasetInfo.of(t, 2);
+    Dataset d = MlflowTracker.dataset(t, 2);
     JsonNode schema = JSON.readTree(d.schema()).get("mlflow_colspec");
     assertEquals("a\"b", schema.get(0).get("name").asText());
     assertEquals("string", schema.get(1).get("type").asText());
