@@ -103,12 +103,32 @@ class ModelBundleTest {
     Map<String, Double> b = new LinkedHashMap<>();
     b.put("accuracy", 0.5);
     b.put("zeta", 1.0);
-    BundleDescriptor base =
-        TestBundles.irisDescriptor("logistic").withModelFile("0".repeat(64), 10);
-    byte[] first = DescriptorJson.write(base.withMetrics(a));
-    assertArrayEquals(first, DescriptorJson.write(base.withMetrics(b)));
+    byte[] first = DescriptorJson.write(withMetrics(a));
+    assertArrayEquals(first, DescriptorJson.write(withMetrics(b)));
     String text = new String(first, StandardCharsets.UTF_8);
     assertTrue(text.indexOf("\"accuracy\"") < text.indexOf("\"zeta\""), text);
+  }
+
+  private static BundleDescriptor withMetrics(Map<String, Double> metrics) {
+    BundleDescriptor d = TestBundles.irisDescriptor("logistic");
+    return new BundleDescriptor(
+        d.formatVersion(),
+        d.algorithm(),
+        d.hyperparameters(),
+        d.features(),
+        d.ignoredInputs(),
+        d.labelColumn(),
+        d.classLabels(),
+        metrics,
+        d.dataDigest(),
+        d.trainingRows(),
+        d.seed(),
+        d.smileVersion(),
+        d.javaVersion(),
+        d.createdAt(),
+        "0".repeat(64),
+        10,
+        d.trainingProfile());
   }
 
   @ParameterizedTest
