@@ -21,7 +21,6 @@ import smile.data.type.StructType;
  * caches per schema identity) never rebinds.
  */
 public final class Predictor {
-  private final Classifier<?> model;
   private final Route route;
   private final int width;
   private final int numClasses;
@@ -34,7 +33,6 @@ public final class Predictor {
   private record TuplePath(DataFrameClassifier model, StructType schema) implements Route {}
 
   private Predictor(Classifier<?> model, Route route, int width) {
-    this.model = model;
     this.route = route;
     this.width = width;
     this.numClasses = model.numClasses();
@@ -147,20 +145,5 @@ public final class Predictor {
   /** The number of classes k; labels are {@code 0..k-1}. */
   public int numClasses() {
     return numClasses;
-  }
-
-  /** Whether the model gives real class probabilities (otherwise they are one-hot). */
-  public boolean isSoft() {
-    return soft;
-  }
-
-  /** The length of the encoded vector the model takes. */
-  public int width() {
-    return width;
-  }
-
-  /** The wrapped Smile model, e.g. for serialization. */
-  public Object model() {
-    return model;
   }
 }
