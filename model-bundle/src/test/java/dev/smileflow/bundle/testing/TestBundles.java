@@ -1,7 +1,10 @@
 package dev.smileflow.bundle.testing;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.smileflow.bundle.BundleDescriptor;
 import dev.smileflow.bundle.Feature;
 import dev.smileflow.bundle.Features;
@@ -263,6 +266,17 @@ public final class TestBundles {
             SEED,
             Instant.parse("2026-01-01T00:00:00Z"))
         .withTrainingProfile(irisProfile());
+  }
+
+  /** The signature of an MLmodel file, read as MLflow reads it (column lists as JSON strings). */
+  public static MlModelFile.Signature readSignature(Path mlmodel) throws IOException {
+    JsonNode signature = new YAMLMapper().readTree(mlmodel.toFile()).get("signature");
+    return new MlModelFile.Signature(columns(signature, "inputs"), columns(signature, "outputs"));
+  }
+
+  private static List<MlModelFile.ColumnSpec> columns(JsonNode signature, String key)
+      throws IOException {
+    return JSON.readValue(signature.get(key).textValue(), new TypeReference<>() {});
   }
 
   /** A setosa row from the training data (the first row of iris.csv). */
