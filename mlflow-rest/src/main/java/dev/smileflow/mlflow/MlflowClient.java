@@ -1,6 +1,5 @@
 package dev.smileflow.mlflow;
 
-import java.net.URI;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -98,11 +97,6 @@ public final class MlflowClient implements AutoCloseable {
    */
   public ModelVersion resolve(ModelUri.Registered uri) {
     return ModelSources.version(this, uri);
-  }
-
-  /** The server's version string ({@code GET /version}). */
-  public String serverVersion() {
-    return transport.text(URI.create(config().trackingUri() + "/version"));
   }
 
   @Override

@@ -190,16 +190,6 @@ final class Transport implements AutoCloseable {
         });
   }
 
-  /** A plain-text GET of an absolute URL (e.g. {@code /version}). */
-  String text(URI uri) {
-    return execute(
-        "GET",
-        uri,
-        () -> base(uri).GET().build(),
-        Replay.ALWAYS,
-        (in, headers) -> new String(in.readAllBytes(), StandardCharsets.UTF_8).strip());
-  }
-
   /** PUTs a file's bytes (idempotent: the same path is overwritten). */
   void upload(URI uri, Path file) {
     Supplier<HttpRequest> request =
