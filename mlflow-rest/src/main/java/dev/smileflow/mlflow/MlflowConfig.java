@@ -66,16 +66,7 @@ public record MlflowConfig(
     if (backoffFactor.isNegative()) {
       problems.add("backoff factor must not be negative, got " + backoffFactor);
     }
-    if (serverCertPath != null) {
-      if (insecureTls) {
-        problems.add(
-            "MLFLOW_TRACKING_SERVER_CERT_PATH and MLFLOW_TRACKING_INSECURE_TLS exclude each other");
-      }
-      if (!Files.isRegularFile(serverCertPath) || !Files.isReadable(serverCertPath)) {
-        problems.add(
-            "MLFLOW_TRACKING_SERVER_CERT_PATH " + serverCertPath + " is not a readable file");
-      }
-    }
+    checkCert(serverCertPath, insecureTls, problems);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(
           "invalid MLflow configuration: " + String.join("; ", problems));
@@ -93,18 +84,6 @@ public record MlflowConfig(
         DEFAULT_TIMEOUT,
         DEFAULT_MAX_RETRIES,
         DEFAULT_BACKOFF);
-  }
-
-  /** This configuration with another authentication. */
-  public MlflowConfig withAuth(Auth newAuth) {
-    return new MlflowConfig(
-        trackingUri,
-        newAuth,
-        insecureTls,
-        serverCertPath,
-        requestTimeout,
-        maxRetries,
-        backoffFactor);
   }
 
   /** This configuration with other retry settings. */
@@ -198,38 +177,12 @@ public record MlflowConfig(
             "MLFLOW_HTTP_REQUEST_MAX_RETRIES must be an integer, got '" + rawRetries + "'");
       }
     }
-    if (cert != null) {
-      if (insecure) {
-        problems.add(
-            "MLFLOW_TRACKING_SERVER_CERT_PATH and MLFLOW_TRACKING_INSECURE_TLS exclude each other");
-      } else if (!Files.isRegularFile(cert) || !Files.isReadable(cert)) {
-        problems.add("MLFLOW_TRACKING_SERVER_CERT_PATH " + cert + " is not a readable file");
-      }
-    }
+    checkCert(cert, insecure, problems);
     if (!problems.isEmpty() || uri == null) {
       throw new IllegalArgumentException(
           "invalid MLflow configuration: " + String.join("; ", problems));
     }
     return new MlflowConfig(uri, auth, insecure, cert, timeout, retries, backoff);
-  }
-
-  @Override
-  public String toString() {
-    return "MlflowConfig[trackingUri="
-        + trackingUri
-        + ", auth="
-        + auth
-        + ", insecureTls="
-        + insecureTls
-        + ", serverCertPath="
-        + serverCertPath
-        + ", requestTimeout="
-        + requestTimeout
-        + ", maxRetries="
-        + maxRetries
-        + ", backoffFactor="
-        + backoffFactor
-        + "]";
   }
 
   private static @Nullable String uriProblem(URI uri) {
@@ -249,6 +202,15 @@ public record MlflowConfig(
       return "must not have a query or fragment: '" + uri + "'";
     }
     return null;
+  }
+
+  private static void checkCert(@Nullable Path cert, boolean insecureTls, List<String> problems) {
+    if (cert != null && insecureTls) {
+      problems.add(
+          "MLFLOW_TRACKING_SERVER_CERT_PATH and MLFLOW_TRACKING_INSECURE_TLS exclude each other");
+    } else if (cert != null && (!Files.isRegularFile(cert) || !Files.isReadable(cert))) {
+      problems.add("MLFLOW_TRACKING_SERVER_CERT_PATH " + cert + " is not a readable file");
+    }
   }
 
   private static URI stripTrailingSlash(URI uri) {
