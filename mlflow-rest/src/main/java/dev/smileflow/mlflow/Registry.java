@@ -58,14 +58,7 @@ public final class Registry {
   }
 
   private Optional<RegisteredModel> findRegisteredModel(String name) {
-    try {
-      return Optional.of(getRegisteredModel(name));
-    } catch (MlflowException e) {
-      if (e.kind() == MlflowException.Kind.NOT_FOUND) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return MlflowException.unlessNotFound(() -> getRegisteredModel(name));
   }
 
   // ----------------------------------------------------------------------------------------------
@@ -278,14 +271,7 @@ public final class Registry {
 
   /** The version {@code alias} points to, empty when the alias (or model) does not exist. */
   public Optional<ModelVersion> findVersionByAlias(String name, String alias) {
-    try {
-      return Optional.of(getVersionByAlias(name, alias));
-    } catch (MlflowException e) {
-      if (e.kind() == MlflowException.Kind.NOT_FOUND) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return MlflowException.unlessNotFound(() -> getVersionByAlias(name, alias));
   }
 
   public void deleteAlias(String name, String alias) {

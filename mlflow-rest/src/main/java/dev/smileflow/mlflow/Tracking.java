@@ -34,14 +34,7 @@ public final class Tracking {
 
   /** The experiment named {@code name}, active or deleted; empty when there is none. */
   public Optional<Experiment> findExperimentByName(String name) {
-    try {
-      return Optional.of(getExperimentByName(name));
-    } catch (MlflowException e) {
-      if (e.kind() == MlflowException.Kind.NOT_FOUND) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return MlflowException.unlessNotFound(() -> getExperimentByName(name));
   }
 
   /**
