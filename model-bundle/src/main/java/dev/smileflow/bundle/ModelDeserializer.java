@@ -90,10 +90,10 @@ final class ModelDeserializer {
       in.setObjectInputFilter(filter);
       return in.readObject();
     } catch (InvalidClassException e) {
-      String rejection = filter.rejection();
+      String rejection = filter.rejection;
       if (rejection != null) {
         throw new BundleException(
-            filter.rejectedForLimit()
+            filter.forLimit
                 ? BundleException.Code.LIMIT_EXCEEDED
                 : BundleException.Code.FORBIDDEN_CLASS,
             file,
@@ -180,14 +180,6 @@ final class ModelDeserializer {
         forLimit = limit;
       }
       return Status.REJECTED;
-    }
-
-    @Nullable String rejection() {
-      return rejection;
-    }
-
-    boolean rejectedForLimit() {
-      return forLimit;
     }
   }
 }
