@@ -73,10 +73,8 @@ class GuardsTest {
             4,
             1,
             Instant.parse("2026-01-01T00:00:00Z"));
-    Path written =
-        ModelBundle.write(
-                bundles.resolve("colours"), KNN.fit(x, y, 1), descriptor, Map.of("colour", "red"))
-            .dir();
+    Path written = bundles.resolve("colours");
+    ModelBundle.write(written, KNN.fit(x, y, 1), descriptor, Map.of("colour", "red"));
     return ModelBundle.load(written);
   }
 

@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * written sorted, as MLflow's {@code to_yaml} does.
  *
  * <p>{@link ModelBundle#write} writes one without MLflow ids; train-job can rewrite it once it
- * knows them: {@code MlModelFile.builder(written.descriptor()).modelId(id).runId(run)
+ * knows them: {@code MlModelFile.builder(written).modelId(id).runId(run)
  * .artifactPath(uri).write(dir)}.
  */
 public final class MlModelFile {

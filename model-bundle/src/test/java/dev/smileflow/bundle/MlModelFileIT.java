@@ -81,7 +81,7 @@ class MlModelFileIT {
 
   @Test
   void mlflowReadsTheIrisBundleSignatureExampleAndMetadata() throws Exception {
-    WrittenBundle w =
+    BundleDescriptor w =
         ModelBundle.write(
             dir,
             TestBundles.trainIris("logistic"),

@@ -25,7 +25,7 @@ class MlModelFileTest {
 
   @Test
   void mlmodelHasTheSmileFlavorAndNoPythonFunction() throws Exception {
-    WrittenBundle w = TestBundles.writeIrisBundle(dir, "logistic");
+    BundleDescriptor w = TestBundles.writeIrisBundle(dir, "logistic");
     JsonNode root = yaml(dir.resolve("MLmodel"));
     JsonNode smile = root.get("flavors").get("smile");
     assertEquals(
@@ -130,7 +130,7 @@ class MlModelFileTest {
 
   @Test
   void builderSetsTheMlflowIdsAndTheBundleStillLoads() throws Exception {
-    WrittenBundle w =
+    BundleDescriptor w =
         ModelBundle.write(
             dir,
             TestBundles.trainIris("logistic"),
@@ -146,7 +146,7 @@ class MlModelFileTest {
     assertEquals("r-42", root.get("run_id").textValue());
     assertEquals(
         "mlflow-artifacts:/1/models/m-0123/artifacts", root.get("artifact_path").textValue());
-    MlModelFile.builder(w.descriptor()).runId("r-43").write(dir);
+    MlModelFile.builder(w).runId("r-43").write(dir);
     assertEquals("r-43", yaml(dir.resolve("MLmodel")).get("run_id").textValue());
     ModelBundle.load(dir);
   }

@@ -33,7 +33,7 @@ class ModelBundleTest {
   @FieldSource("ALGORITHMS")
   void reloadedModelPredictsExactlyAsTheTrainedOne(String algorithm) throws Exception {
     Object model = TestBundles.trainIris(algorithm);
-    WrittenBundle written =
+    BundleDescriptor written =
         ModelBundle.write(dir, model, TestBundles.irisDescriptor(algorithm), TestBundles.setosa());
     LoadedModel loaded = ModelBundle.load(dir);
 
@@ -55,27 +55,22 @@ class ModelBundleTest {
       }
     }
     assertTrue(correct >= 140, algorithm + " fits Iris: " + correct + "/150");
-    assertEquals(written.descriptor(), loaded.descriptor());
+    assertEquals(written, loaded.descriptor());
   }
 
   @Test
   void writeProducesEveryBundleFileAndReturnsTheChecksum() throws Exception {
-    WrittenBundle written = TestBundles.writeIrisBundle(dir, "logistic");
-    Set<String> names =
-        written.files().stream().map(f -> f.getFileName().toString()).collect(Collectors.toSet());
-    assertEquals(
-        Set.of(
-            "MLmodel",
-            "bundle.json",
-            "model.ser",
-            "input_example.json",
-            "serving_input_example.json"),
-        names);
+    BundleDescriptor written = TestBundles.writeIrisBundle(dir, "logistic");
     try (Stream<Path> listed = Files.list(dir)) {
       assertEquals(
-          names,
+          Set.of(
+              "MLmodel",
+              "bundle.json",
+              "model.ser",
+              "input_example.json",
+              "serving_input_example.json"),
           listed.map(f -> f.getFileName().toString()).collect(Collectors.toSet()),
-          "no temp files left");
+          "every bundle file, no temp files left");
     }
     byte[] model = Files.readAllBytes(dir.resolve("model.ser"));
     assertEquals(ModelBundle.sha256(model), written.modelSha256());

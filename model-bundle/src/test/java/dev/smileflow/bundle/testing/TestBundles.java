@@ -11,7 +11,6 @@ import dev.smileflow.bundle.Features;
 import dev.smileflow.bundle.MlModelFile;
 import dev.smileflow.bundle.ModelBundle;
 import dev.smileflow.bundle.TrainingProfile;
-import dev.smileflow.bundle.WrittenBundle;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -312,7 +311,7 @@ public final class TestBundles {
   }
 
   /** As {@link #writeIris}, returning what was written. */
-  public static WrittenBundle writeIrisBundle(Path dir, String algorithm) throws IOException {
+  public static BundleDescriptor writeIrisBundle(Path dir, String algorithm) throws IOException {
     return ModelBundle.write(dir, trainIris(algorithm), irisDescriptor(algorithm), setosa());
   }
 
