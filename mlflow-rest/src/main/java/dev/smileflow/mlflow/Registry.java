@@ -198,18 +198,6 @@ public final class Registry {
         Tracking.text(r, "next_page_token"));
   }
 
-  /** All versions matching {@code filter}, following every page. */
-  public List<ModelVersion> searchAllModelVersions(@Nullable String filter) {
-    List<ModelVersion> all = new ArrayList<>();
-    String token = null;
-    do {
-      Page<ModelVersion> p = searchModelVersions(filter, 1000, token);
-      all.addAll(p.items());
-      token = p.nextPageToken();
-    } while (token != null);
-    return all;
-  }
-
   /** Where the version's files are (e.g. {@code mlflow-artifacts:/1/models/m-…/artifacts}). */
   public String getDownloadUri(String name, String version) {
     JsonNode r =

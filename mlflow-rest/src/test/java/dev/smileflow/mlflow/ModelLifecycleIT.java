@@ -209,7 +209,9 @@ class ModelLifecycleIT {
 
     mlflow.registry().deleteAlias(name, "production");
     assertTrue(mlflow.registry().findVersionByAlias(name, "production").isEmpty());
-    assertEquals(1, mlflow.registry().searchAllModelVersions("name = '" + name + "'").size());
+    assertEquals(
+        1,
+        mlflow.registry().searchModelVersions("name = '" + name + "'", 1000, null).items().size());
   }
 
   @Test

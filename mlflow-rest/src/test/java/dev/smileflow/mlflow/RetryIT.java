@@ -88,7 +88,7 @@ class RetryIT {
         direct.loggedModels().search(List.of(exp.experimentId()), null, 50, null).items().size());
     assertEquals(
         List.of("1"),
-        direct.registry().searchAllModelVersions("name = '" + name + "'").stream()
+        direct.registry().searchModelVersions("name = '" + name + "'", 1000, null).items().stream()
             .map(ModelVersion::version)
             .toList());
     assertEquals("1", v.version());
