@@ -71,7 +71,7 @@ public record MlflowConfig(
       throw new IllegalArgumentException(
           "invalid MLflow configuration: " + String.join("; ", problems));
     }
-    trackingUri = stripTrailingSlash(trackingUri);
+    trackingUri = URI.create(trackingUri.toString().replaceAll("/+$", ""));
   }
 
   /** A configuration with defaults and no authentication, e.g. for a local or test server. */
@@ -211,14 +211,6 @@ public record MlflowConfig(
     } else if (cert != null && (!Files.isRegularFile(cert) || !Files.isReadable(cert))) {
       problems.add("MLFLOW_TRACKING_SERVER_CERT_PATH " + cert + " is not a readable file");
     }
-  }
-
-  private static URI stripTrailingSlash(URI uri) {
-    String s = uri.toString();
-    while (s.endsWith("/")) {
-      s = s.substring(0, s.length() - 1);
-    }
-    return URI.create(s);
   }
 
   private static @Nullable String blankToNull(@Nullable String s) {
