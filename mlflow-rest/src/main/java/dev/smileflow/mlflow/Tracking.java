@@ -164,22 +164,18 @@ public final class Tracking {
     return Json.field(r, "run", Run.class, "runs/get");
   }
 
-  /** Sets a run's status and end time (null end time: leave unset). */
-  public RunInfo updateRun(String runId, RunStatus status, @Nullable Instant endTime) {
-    ObjectNode body = Json.object().put("run_id", runId).put("status", status.name());
-    if (endTime != null) {
-      body.put("end_time", endTime.toEpochMilli());
-    }
-    JsonNode r = transport.post("mlflow/runs/update", body, Transport.Replay.ALWAYS);
-    return Json.field(r, "run_info", RunInfo.class, "runs/update");
-  }
-
   /** Ends a run now with {@code status} (FINISHED, FAILED or KILLED). */
   public RunInfo endRun(String runId, RunStatus status) {
     if (!status.terminal()) {
       throw new IllegalArgumentException("a run ends FINISHED, FAILED or KILLED, not " + status);
     }
-    return updateRun(runId, status, Instant.now());
+    ObjectNode body =
+        Json.object()
+            .put("run_id", runId)
+            .put("status", status.name())
+            .put("end_time", Instant.now().toEpochMilli());
+    JsonNode r = transport.post("mlflow/runs/update", body, Transport.Replay.ALWAYS);
+    return Json.field(r, "run_info", RunInfo.class, "runs/update");
   }
 
   /** One page of runs. */
