@@ -83,18 +83,15 @@ public record BundleDescriptor(
       }
     }
     requireText("labelColumn", labelColumn);
-    for (Feature f : features) {
-      if (f.name().equals(labelColumn)) {
-        throw new IllegalArgumentException("label column " + labelColumn + " is also a feature");
-      }
+    Set<String> seen = new HashSet<>();
+    features.forEach(f -> seen.add(f.name()));
+    if (!seen.add(labelColumn)) {
+      throw new IllegalArgumentException("label column " + labelColumn + " is also a feature");
     }
     ignoredInputs = List.copyOf(ignoredInputs);
     if (formatVersion == 1 && !ignoredInputs.isEmpty()) {
       throw new IllegalArgumentException("format version 1 has no ignored inputs");
     }
-    Set<String> seen = new HashSet<>();
-    features.forEach(f -> seen.add(f.name()));
-    seen.add(labelColumn);
     for (String name : ignoredInputs) {
       requireText("ignored input", name);
       if (!seen.add(name)) {
