@@ -222,12 +222,16 @@ public final class ModelBundle {
   private static long size(Path file) throws BundleException {
     try {
       return Files.size(file);
-    } catch (NoSuchFileException e) {
-      throw new BundleException(BundleException.Code.MISSING_FILE, file, "file not found");
     } catch (IOException e) {
-      throw new BundleException(
-          BundleException.Code.MISSING_FILE, file, "cannot read: " + e.getMessage(), e);
+      throw unreadable(file, e);
     }
+  }
+
+  private static BundleException unreadable(Path file, IOException e) {
+    return e instanceof NoSuchFileException
+        ? new BundleException(BundleException.Code.MISSING_FILE, file, "file not found")
+        : new BundleException(
+            BundleException.Code.MISSING_FILE, file, "cannot read: " + e.getMessage(), e);
   }
 
   /** Reads a whole file, refusing more than {@code max} bytes (even if it grows while read). */
@@ -247,11 +251,8 @@ public final class ModelBundle {
             "larger than the limit of " + max + " bytes");
       }
       return bytes;
-    } catch (NoSuchFileException e) {
-      throw new BundleException(BundleException.Code.MISSING_FILE, file, "file not found");
     } catch (IOException e) {
-      throw new BundleException(
-          BundleException.Code.MISSING_FILE, file, "cannot read: " + e.getMessage(), e);
+      throw unreadable(file, e);
     }
   }
 
