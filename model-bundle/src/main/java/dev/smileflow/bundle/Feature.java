@@ -23,6 +23,9 @@ public sealed interface Feature permits Feature.Numeric, Feature.Categorical {
    */
   @Nullable Object fill();
 
+  /** The number of columns this feature takes in the encoded vector. */
+  int width();
+
   /** Whether a request must send this field (true when there is no {@link #fill()}). */
   default boolean required() {
     return fill() == null;
@@ -51,6 +54,12 @@ public sealed interface Feature permits Feature.Numeric, Feature.Categorical {
       if (fill != null) {
         requireFinite(name, "fill", fill);
       }
+    }
+
+    /** One column: the standardized value. */
+    @Override
+    public int width() {
+      return 1;
     }
 
     /** A required numeric column (no fill). */
@@ -112,7 +121,8 @@ public sealed interface Feature permits Feature.Numeric, Feature.Categorical {
       this(name, levels, false, null);
     }
 
-    /** The number of encoded columns: one per level, plus one for the other bucket. */
+    /** One column per level, plus one for the other bucket. */
+    @Override
     public int width() {
       return levels.size() + (otherBucket ? 1 : 0);
     }
