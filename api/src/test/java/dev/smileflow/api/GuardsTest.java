@@ -65,7 +65,7 @@ class GuardsTest {
         BundleDescriptor.of(
             "knn",
             Map.of("k", "1"),
-            List.of(new Feature.Categorical("colour", List.of("red", "blue"))),
+            List.of(new Feature.Categorical("colour", List.of("red", "blue"), false, null)),
             "label",
             List.of("a", "b"),
             Map.of(),

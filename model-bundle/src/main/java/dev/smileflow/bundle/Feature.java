@@ -61,11 +61,6 @@ public sealed interface Feature permits Feature.Numeric, Feature.Categorical {
     public int width() {
       return 1;
     }
-
-    /** A required numeric column (no fill). */
-    public Numeric(String name, double min, double max, double mean, double std) {
-      this(name, min, max, mean, std, null);
-    }
   }
 
   /**
@@ -114,11 +109,6 @@ public sealed interface Feature permits Feature.Numeric, Feature.Categorical {
               "feature " + name + ": fill '" + fill + "' is not one of its levels");
         }
       }
-    }
-
-    /** A required categorical column without an other bucket. */
-    public Categorical(String name, List<String> levels) {
-      this(name, levels, false, null);
     }
 
     /** One column per level, plus one for the other bucket. */

@@ -110,8 +110,8 @@ class MlModelFileIT {
   void mlflowReadsCategoricalFeaturesAsStringColumns() throws Exception {
     List<Feature> features =
         List.of(
-            new Feature.Numeric("size", 0, 9, 4.5, 2.9),
-            new Feature.Categorical("colour", List.of("red", "green")));
+            new Feature.Numeric("size", 0, 9, 4.5, 2.9, null),
+            new Feature.Categorical("colour", List.of("red", "green"), false, null));
     List<double[]> x = new ArrayList<>();
     int[] y = new int[40];
     for (int i = 0; i < 40; i++) {

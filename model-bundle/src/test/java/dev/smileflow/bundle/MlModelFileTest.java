@@ -101,8 +101,8 @@ class MlModelFileTest {
     var s =
         MlModelFile.signatureOf(
             List.of(
-                new Feature.Categorical("colour", List.of("red")),
-                new Feature.Numeric("size", 0, 1, 0, 1)));
+                new Feature.Categorical("colour", List.of("red"), false, null),
+                new Feature.Numeric("size", 0, 1, 0, 1, null)));
     assertEquals(
         List.of(
             new MlModelFile.ColumnSpec("colour", "string", true),
@@ -116,9 +116,9 @@ class MlModelFileTest {
         MlModelFile.signatureOf(
             List.of(
                 new Feature.Numeric("size", 0, 1, 0, 1, 0.5),
-                new Feature.Numeric("weight", 0, 1, 0, 1),
+                new Feature.Numeric("weight", 0, 1, 0, 1, null),
                 new Feature.Categorical("colour", List.of("red"), true, "red"),
-                new Feature.Categorical("shape", List.of("round"))));
+                new Feature.Categorical("shape", List.of("round"), false, null)));
     assertEquals(
         List.of(
             new MlModelFile.ColumnSpec("size", "double", false),

@@ -131,8 +131,8 @@ class ModelBundleTest {
   void descriptorSurvivesJsonRoundTripIncludingCategoricalFeatures(int version) throws Exception {
     var features =
         List.<Feature>of(
-            new Feature.Numeric("size", 0, 10, 4.5, 2.25),
-            new Feature.Categorical("colour", List.of("red", "green")));
+            new Feature.Numeric("size", 0, 10, 4.5, 2.25, null),
+            new Feature.Categorical("colour", List.of("red", "green"), false, null));
     assertEquals(descriptor(version, features), roundTrip(descriptor(version, features)));
   }
 
@@ -141,7 +141,7 @@ class ModelBundleTest {
     var features =
         List.<Feature>of(
             new Feature.Numeric("size", 0, 10, 4.5, 2.25, 4.0),
-            new Feature.Numeric("weight", 0, 10, 4.5, 2.25),
+            new Feature.Numeric("weight", 0, 10, 4.5, 2.25, null),
             new Feature.Categorical("colour", List.of("red", "green"), true, "red"),
             new Feature.Categorical("shape", List.of("round"), false, null));
     BundleDescriptor d = descriptor(2, features);
@@ -193,7 +193,8 @@ class ModelBundleTest {
   @Test
   void version2CategoricalWithoutOtherBucketFlagIsCorrupt() throws Exception {
     BundleDescriptor d =
-        descriptor(2, List.of(new Feature.Categorical("colour", List.of("red", "green"))));
+        descriptor(
+            2, List.of(new Feature.Categorical("colour", List.of("red", "green"), false, null)));
     String json =
         new String(DescriptorJson.write(d), StandardCharsets.UTF_8)
             .replace("\"other_bucket\" : false,", "");

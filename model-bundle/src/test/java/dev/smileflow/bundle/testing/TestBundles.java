@@ -162,7 +162,8 @@ public final class TestBundles {
         squares += (row[j] - mean) * (row[j] - mean);
       }
       features.add(
-          new Feature.Numeric(IRIS_FEATURES.get(j), min, max, mean, Math.sqrt(squares / x.length)));
+          new Feature.Numeric(
+              IRIS_FEATURES.get(j), min, max, mean, Math.sqrt(squares / x.length), null));
     }
     return List.copyOf(features);
   }
