@@ -74,18 +74,6 @@ public record MlflowConfig(
     trackingUri = URI.create(trackingUri.toString().replaceAll("/+$", ""));
   }
 
-  /** A configuration with defaults and no authentication, e.g. for a local or test server. */
-  public static MlflowConfig of(URI trackingUri) {
-    return new MlflowConfig(
-        trackingUri,
-        new Auth.None(),
-        false,
-        null,
-        DEFAULT_TIMEOUT,
-        DEFAULT_MAX_RETRIES,
-        DEFAULT_BACKOFF);
-  }
-
   /** This configuration with other retry settings. */
   public MlflowConfig withRetries(int newMaxRetries, Duration newBackoffFactor) {
     return new MlflowConfig(

@@ -26,7 +26,10 @@ class CompatibilityStubTest {
   @BeforeEach
   void start() throws IOException {
     stub = new StubServer();
-    client = MlflowClient.create(MlflowConfig.of(stub.uri()).withRetries(0, Duration.ZERO));
+    client =
+        MlflowClient.create(
+            MlflowConfig.fromEnv(Map.of("MLFLOW_TRACKING_URI", stub.uri().toString()))
+                .withRetries(0, Duration.ZERO));
   }
 
   @AfterEach

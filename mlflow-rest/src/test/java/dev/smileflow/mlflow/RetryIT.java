@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,9 @@ class RetryIT {
     proxy = new LosingProxy(server.uri());
     direct = server.newClient();
     viaProxy =
-        MlflowClient.create(MlflowConfig.of(proxy.uri()).withRetries(3, Duration.ofMillis(50)));
+        MlflowClient.create(
+            MlflowConfig.fromEnv(Map.of("MLFLOW_TRACKING_URI", proxy.uri().toString()))
+                .withRetries(3, Duration.ofMillis(50)));
   }
 
   @AfterEach
@@ -154,7 +157,9 @@ class RetryIT {
       }
     }
     try (MlflowClient c =
-        MlflowClient.create(MlflowConfig.of(uri).withRetries(1, Duration.ofMillis(10)))) {
+        MlflowClient.create(
+            MlflowConfig.fromEnv(Map.of("MLFLOW_TRACKING_URI", uri.toString()))
+                .withRetries(1, Duration.ofMillis(10)))) {
       MlflowException e =
           assertThrows(MlflowException.class, () -> c.tracking().getOrCreateExperiment("dead"));
       assertEquals(MlflowException.Kind.UNAVAILABLE, e.kind());

@@ -176,7 +176,8 @@ class TransportTest {
       port = s.getLocalPort();
     }
     MlflowConfig c =
-        MlflowConfig.of(URI.create("http://127.0.0.1:" + port))
+        MlflowConfig.fromEnv(
+                Map.of("MLFLOW_TRACKING_URI", URI.create("http://127.0.0.1:" + port).toString()))
             .withRetries(3, Duration.ofMillis(1));
     StubServer[] late = new StubServer[1];
     Transport.Sleeper startServerOnFirstSleep =
@@ -211,7 +212,8 @@ class TransportTest {
       port = s.getLocalPort();
     }
     MlflowConfig c =
-        MlflowConfig.of(URI.create("http://127.0.0.1:" + port))
+        MlflowConfig.fromEnv(
+                Map.of("MLFLOW_TRACKING_URI", URI.create("http://127.0.0.1:" + port).toString()))
             .withRetries(2, Duration.ofMillis(1));
     try (Transport t = transport(c)) {
       MlflowException e = assertThrows(MlflowException.class, () -> t.get("mlflow/runs/get", null));
