@@ -18,6 +18,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -251,17 +252,23 @@ class TrackingIT {
           tracking.createRun(RunSpec.of(exp.experimentId(), "c" + i).withParent(parent.runId()));
       tracking.logBatch(c.runId(), List.of(Metric.of("acc", i / 10.0, 1, 0)), List.of(), List.of());
     }
-    RunSearch children =
-        RunSearch.of(exp.experimentId(), "tags.mlflow.parentRunId = '" + parent.runId() + "'")
-            .orderBy(List.of("metrics.acc DESC"));
-    List<Run> all = tracking.searchAllRuns(children.maxResults(2));
+    IntFunction<RunSearch> children =
+        pageSize ->
+            new RunSearch(
+                List.of(exp.experimentId()),
+                "tags.mlflow.parentRunId = '" + parent.runId() + "'",
+                List.of("metrics.acc DESC"),
+                pageSize,
+                null,
+                "ACTIVE_ONLY");
+    List<Run> all = tracking.searchAllRuns(children.apply(2));
     assertEquals(
         List.of("c4", "c3", "c2", "c1", "c0"), all.stream().map(r -> r.info().runName()).toList());
 
-    Page<Run> first = tracking.searchRuns(children.maxResults(2));
+    Page<Run> first = tracking.searchRuns(children.apply(2));
     assertEquals(2, first.items().size());
     assertNotNull(first.nextPageToken());
-    Page<Run> last = tracking.searchRuns(children.maxResults(10));
+    Page<Run> last = tracking.searchRuns(children.apply(10));
     assertEquals(5, last.items().size());
     assertNull(last.nextPageToken());
     assertEquals(
