@@ -1,6 +1,5 @@
 package dev.smileflow.bundle;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import smile.classification.Classifier;
@@ -84,11 +83,8 @@ public final class Predictor {
   }
 
   private static StructType schemaOf(List<String> names) {
-    List<StructField> fields = new ArrayList<>(names.size());
-    for (String name : names) {
-      fields.add(new StructField(name, DataTypes.DoubleType));
-    }
-    return new StructType(fields);
+    return new StructType(
+        names.stream().map(name -> new StructField(name, DataTypes.DoubleType)).toList());
   }
 
   /**
