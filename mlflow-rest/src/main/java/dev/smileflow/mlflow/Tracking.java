@@ -235,11 +235,6 @@ public final class Tracking {
     }
   }
 
-  /** Logs params (see {@link #logBatch}). */
-  public void logParams(String runId, List<Param> params) {
-    logBatch(runId, List.of(), params, List.of());
-  }
-
   /**
    * Logs param {@code key} = {@code value} unless the run already has the key: true when the run
    * now holds this value (logged now, or by an earlier call with the same value), false when it
@@ -249,7 +244,7 @@ public final class Tracking {
    */
   public boolean claimParam(String runId, String key, String value) {
     try {
-      logParams(runId, List.of(new Param(key, value)));
+      logBatch(runId, List.of(), List.of(new Param(key, value)), List.of());
       return true;
     } catch (MlflowException e) {
       if (e.kind() != MlflowException.Kind.INVALID) {

@@ -162,12 +162,14 @@ class TrackingIT {
   void reloggingAParamWithAnotherValueIsRejectedAsInvalid() {
     Experiment exp = tracking.getOrCreateExperiment(MlflowTestServer.uniqueName("params"));
     Run run = tracking.createRun(RunSpec.of(exp.experimentId(), "p"));
-    tracking.logParams(run.runId(), List.of(new Param("alpha", "1")));
-    tracking.logParams(run.runId(), List.of(new Param("alpha", "1")));
+    tracking.logBatch(run.runId(), List.of(), List.of(new Param("alpha", "1")), List.of());
+    tracking.logBatch(run.runId(), List.of(), List.of(new Param("alpha", "1")), List.of());
     MlflowException e =
         assertThrows(
             MlflowException.class,
-            () -> tracking.logParams(run.runId(), List.of(new Param("alpha", "2"))));
+            () ->
+                tracking.logBatch(
+                    run.runId(), List.of(), List.of(new Param("alpha", "2")), List.of()));
     assertEquals(MlflowException.Kind.INVALID, e.kind());
     assertEquals("INVALID_PARAMETER_VALUE", e.errorCode());
     assertFalse(e.message().contains("\n"));
