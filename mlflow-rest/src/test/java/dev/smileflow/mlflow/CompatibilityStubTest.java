@@ -104,15 +104,15 @@ class CompatibilityStubTest {
     assertEquals(
         "mlflow-artifacts:/1/r1/artifacts/model", client.modelVersionArtifactUri("iris", "1"));
     assertEquals(
-        "mlflow-artifacts:/1/models/m-1/artifacts", client.resolveModelSource("models:/m-1"));
-    assertEquals("s3://bucket/x", client.resolveModelSource("s3://bucket/x"));
+        "mlflow-artifacts:/1/models/m-1/artifacts", ModelSources.resolve(client, "models:/m-1"));
+    assertEquals("s3://bucket/x", ModelSources.resolve(client, "s3://bucket/x"));
     assertEquals(
         MlflowException.Kind.INVALID,
-        assertThrows(MlflowException.class, () -> client.resolveModelSource("models:/iris@"))
+        assertThrows(MlflowException.class, () -> ModelSources.resolve(client, "models:/iris@"))
             .kind());
     assertEquals(
         MlflowException.Kind.INVALID,
-        assertThrows(MlflowException.class, () -> client.resolveModelSource("runs:/")).kind());
+        assertThrows(MlflowException.class, () -> ModelSources.resolve(client, "runs:/")).kind());
   }
 
   @Test
@@ -134,7 +134,7 @@ class CompatibilityStubTest {
     assertEquals("no version in stage Staging", none.message());
     assertEquals(
         "mlflow-artifacts:/1/models/m-4/artifacts",
-        client.resolveModelSource("models:/team%2Firis@prod"));
+        ModelSources.resolve(client, "models:/team%2Firis@prod"));
     assertEquals("name=team%2Firis&alias=prod", stub.seen.get(2).query());
     assertEquals("name=team%2Firis&version=4", stub.seen.get(3).query());
     assertEquals(
