@@ -105,25 +105,17 @@ class ModelBundleTest {
   }
 
   private static BundleDescriptor withMetrics(Map<String, Double> metrics) {
-    BundleDescriptor d = TestBundles.irisDescriptor("logistic");
-    return new BundleDescriptor(
-        d.formatVersion(),
-        d.algorithm(),
-        d.hyperparameters(),
-        d.features(),
-        d.ignoredInputs(),
-        d.labelColumn(),
-        d.classLabels(),
+    return BundleDescriptor.of(
+        "logistic",
+        Map.of(),
+        TestBundles.irisFeatures(),
+        TestBundles.IRIS_LABEL_COLUMN,
+        TestBundles.IRIS_LABELS,
         metrics,
-        d.dataDigest(),
-        d.trainingRows(),
-        d.seed(),
-        d.smileVersion(),
-        d.javaVersion(),
-        d.createdAt(),
-        "0".repeat(64),
-        10,
-        d.trainingProfile());
+        "iris",
+        150,
+        1,
+        Instant.EPOCH);
   }
 
   @ParameterizedTest
