@@ -74,7 +74,8 @@ class GuardsTest {
             1,
             Instant.parse("2026-01-01T00:00:00Z"));
     Path written = bundles.resolve("colours");
-    ModelBundle.write(written, KNN.fit(x, y, 1), descriptor, Map.of("colour", "red"));
+    ModelBundle.write(
+        written, KNN.fit(x, y, 1), descriptor, Map.of("colour", "red"), mlmodel -> mlmodel);
     return ModelBundle.load(written);
   }
 

@@ -23,9 +23,9 @@ import org.jspecify.annotations.Nullable;
  * Signature inputs and outputs are JSON strings inside the YAML, as MLflow writes them. Keys are
  * written sorted, as MLflow's {@code to_yaml} does.
  *
- * <p>{@link ModelBundle#write} writes one without MLflow ids; train-job can rewrite it once it
- * knows them: {@code MlModelFile.builder(written).modelId(id).runId(run)
- * .artifactPath(uri).write(dir)}.
+ * <p>{@link ModelBundle#write} writes one with the MLflow ids its operator sets (none for the
+ * identity); it can be rewritten once they are known: {@code
+ * MlModelFile.builder(written).modelId(id).runId(run).artifactPath(uri).write(dir)}.
  */
 public final class MlModelFile {
   /** The file name MLflow expects. */

@@ -43,13 +43,6 @@ public final class ModelBundle {
 
   private ModelBundle() {}
 
-  /** As {@link #write(Path, Object, BundleDescriptor, Map, UnaryOperator)} with no MLflow ids. */
-  public static BundleDescriptor write(
-      Path dir, Object smileModel, BundleDescriptor descriptor, Map<String, ?> inputExample)
-      throws IOException {
-    return write(dir, smileModel, descriptor, inputExample, UnaryOperator.identity());
-  }
-
   /**
    * Writes a bundle into {@code dir} (created if absent; existing bundle files are replaced):
    * {@code model.ser}, {@code bundle.json} (with the model's SHA-256 and size), {@code MLmodel},

@@ -77,7 +77,8 @@ final class FixtureGenerator {
             42,
             Instant.parse("2026-01-01T00:00:00Z"));
     Path dir = Path.of(args[0]).resolve("penguins-logistic");
-    BundleDescriptor written = ModelBundle.write(dir, model, descriptor, rows.getFirst());
+    BundleDescriptor written =
+        ModelBundle.write(dir, model, descriptor, rows.getFirst(), mlmodel -> mlmodel);
     System.out.println("wrote " + dir + " sha256=" + written.modelSha256());
   }
 

@@ -137,7 +137,8 @@ class MlModelFileIT {
         dir,
         LogisticRegression.fit(x.toArray(double[][]::new), y),
         d,
-        Map.of("size", 7, "colour", "red"));
+        Map.of("size", 7, "colour", "red"),
+        mlmodel -> mlmodel);
     JsonNode m = readWithMlflow(dir);
     assertEquals(
         "[[\"size\",\"double\",true],[\"colour\",\"string\",true]]", m.get("inputs").toString());

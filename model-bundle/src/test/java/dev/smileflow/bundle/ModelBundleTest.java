@@ -34,7 +34,12 @@ class ModelBundleTest {
   void reloadedModelPredictsExactlyAsTheTrainedOne(String algorithm) throws Exception {
     Object model = TestBundles.trainIris(algorithm);
     BundleDescriptor written =
-        ModelBundle.write(dir, model, TestBundles.irisDescriptor(algorithm), TestBundles.setosa());
+        ModelBundle.write(
+            dir,
+            model,
+            TestBundles.irisDescriptor(algorithm),
+            TestBundles.setosa(),
+            mlmodel -> mlmodel);
     LoadedModel loaded = ModelBundle.load(dir);
 
     Predictor original = Predictor.of(model, Features.encodedNames(TestBundles.irisFeatures()));
@@ -166,7 +171,7 @@ class ModelBundleTest {
     Object model = TestBundles.trainIris("logistic");
     BundleDescriptor descriptor =
         TestBundles.irisDescriptor("logistic").withIgnoredInputs(List.of("plant_id"));
-    ModelBundle.write(dir, model, descriptor, TestBundles.setosa());
+    ModelBundle.write(dir, model, descriptor, TestBundles.setosa(), mlmodel -> mlmodel);
     LoadedModel loaded = ModelBundle.load(dir);
     assertEquals(List.of("plant_id"), loaded.descriptor().ignoredInputs());
 
@@ -242,7 +247,11 @@ class ModelBundleTest {
             IllegalArgumentException.class,
             () ->
                 ModelBundle.write(
-                    dir, TestBundles.trainIris("logistic"), twoLabels, TestBundles.setosa()));
+                    dir,
+                    TestBundles.trainIris("logistic"),
+                    twoLabels,
+                    TestBundles.setosa(),
+                    mlmodel -> mlmodel));
     assertEquals("model has 3 classes but the descriptor names 2 labels", e.getMessage());
   }
 
@@ -258,7 +267,8 @@ class ModelBundleTest {
                     dir,
                     TestBundles.trainIris("logistic"),
                     TestBundles.irisDescriptor("logistic"),
-                    bad));
+                    bad,
+                    mlmodel -> mlmodel));
     assertEquals(
         "input example does not fit the features: petal_width: field required", e.getMessage());
   }

@@ -313,7 +313,8 @@ public final class TestBundles {
 
   /** As {@link #writeIris}, returning what was written. */
   public static BundleDescriptor writeIrisBundle(Path dir, String algorithm) throws IOException {
-    return ModelBundle.write(dir, trainIris(algorithm), irisDescriptor(algorithm), setosa());
+    return ModelBundle.write(
+        dir, trainIris(algorithm), irisDescriptor(algorithm), setosa(), mlmodel -> mlmodel);
   }
 
   /**
