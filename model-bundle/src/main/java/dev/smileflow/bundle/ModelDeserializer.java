@@ -123,19 +123,10 @@ final class ModelDeserializer {
     while (c.isArray()) {
       c = c.getComponentType();
     }
-    if (c.isPrimitive()) {
-      return true;
-    }
     String name = c.getName();
-    if (ALLOWED_CLASSES.contains(name)) {
-      return true;
-    }
-    for (String prefix : ALLOWED_PACKAGES) {
-      if (name.startsWith(prefix)) {
-        return true;
-      }
-    }
-    return false;
+    return c.isPrimitive()
+        || ALLOWED_CLASSES.contains(name)
+        || ALLOWED_PACKAGES.stream().anyMatch(name::startsWith);
   }
 
   /**
