@@ -65,7 +65,7 @@ class GuardsTest {
         BundleDescriptor.of(
             "knn",
             Map.of("k", "1"),
-            List.of(new Feature.Categorical("colour", List.of("red", "blue"))),
+            List.of(new Feature.Categorical("colour", List.of("red", "blue"), false, null)),
             "label",
             List.of("a", "b"),
             Map.of(),
@@ -73,10 +73,9 @@ class GuardsTest {
             4,
             1,
             Instant.parse("2026-01-01T00:00:00Z"));
-    Path written =
-        ModelBundle.write(
-                bundles.resolve("colours"), KNN.fit(x, y, 1), descriptor, Map.of("colour", "red"))
-            .dir();
+    Path written = bundles.resolve("colours");
+    ModelBundle.write(
+        written, KNN.fit(x, y, 1), descriptor, Map.of("colour", "red"), mlmodel -> mlmodel);
     return ModelBundle.load(written);
   }
 

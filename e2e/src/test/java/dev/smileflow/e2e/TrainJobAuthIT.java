@@ -187,7 +187,9 @@ class TrainJobAuthIT {
     assertTrue(
         runs.stream().anyMatch(r -> r.info().status() == RunStatus.FAILED),
         "the job marks its runs FAILED: " + runs.stream().map(r -> r.info().status()).toList());
-    assertEquals(List.of(), admin.registry().searchAllModelVersions("name = '" + model + "'"));
+    assertEquals(
+        List.of(),
+        admin.registry().searchModelVersions("name = '" + model + "'", 1000, null).items());
     System.out.printf("train-job as a user without EDIT on the model: %s%n", reason);
   }
 

@@ -51,14 +51,9 @@ record ArtifactLocation(String server, String path) {
         uri.getRawAuthority() != null && !uri.getRawAuthority().isEmpty()
             ? uri.getRawAuthority()
             : trackingUri.getRawAuthority();
-    String prefix = trackingUri.getRawPath() == null ? "" : trackingUri.getRawPath();
-    while (prefix.endsWith("/")) {
-      prefix = prefix.substring(0, prefix.length() - 1);
-    }
-    String path = uri.getPath() == null ? "" : uri.getPath();
-    path = path.replaceAll("/+", "/");
-    path = path.startsWith("/") ? path.substring(1) : path;
-    path = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    String prefix =
+        trackingUri.getRawPath() == null ? "" : trackingUri.getRawPath().replaceAll("/+$", "");
+    String path = uri.getPath() == null ? "" : trimSlashes(uri.getPath().replaceAll("/+", "/"));
     return new ArtifactLocation(trackingUri.getScheme() + "://" + authority + prefix, path);
   }
 
@@ -72,6 +67,11 @@ record ArtifactLocation(String server, String path) {
   URI listing(String relative) {
     String full = join(path, relative.isEmpty() ? "" : checkRelative(relative));
     return URI.create(server + PROXY + "?path=" + Query.encode(full));
+  }
+
+  /** {@code s} without leading and trailing slashes. */
+  static String trimSlashes(String s) {
+    return s.replaceAll("^/+|/+$", "");
   }
 
   static String join(String a, String b) {

@@ -77,17 +77,14 @@ public final class Artifacts {
     JsonNode r =
         transport.json("GET", location.listing(relativeDir), null, Transport.Replay.ALWAYS);
     List<ArtifactFile> out = new ArrayList<>();
-    JsonNode files = r.get("files");
-    if (files != null) {
-      for (JsonNode f : files) {
-        String name = f.path("path").asText();
-        String base = name.contains("/") ? name.substring(name.lastIndexOf('/') + 1) : name;
-        out.add(
-            new ArtifactFile(
-                ArtifactLocation.join(relativeDir, base),
-                f.path("is_dir").asBoolean(false),
-                f.hasNonNull("file_size") ? f.get("file_size").asLong() : null));
-      }
+    for (JsonNode f : r.path("files")) {
+      String name = f.path("path").asText();
+      String base = name.substring(name.lastIndexOf('/') + 1);
+      out.add(
+          new ArtifactFile(
+              ArtifactLocation.join(relativeDir, base),
+              f.path("is_dir").asBoolean(false),
+              f.hasNonNull("file_size") ? f.get("file_size").asLong() : null));
     }
     return out;
   }

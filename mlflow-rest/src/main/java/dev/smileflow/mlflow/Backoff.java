@@ -25,12 +25,7 @@ record Backoff(Duration factor, Duration cap, RandomGenerator random) {
     }
     long factorNanos = factor.toNanos();
     int shift = Math.min(Math.max(retry - 1, 0), 40);
-    long exp;
-    if (factorNanos > 0 && factorNanos > (Long.MAX_VALUE >> shift)) {
-      exp = Long.MAX_VALUE;
-    } else {
-      exp = factorNanos << shift;
-    }
+    long exp = factorNanos > (Long.MAX_VALUE >> shift) ? Long.MAX_VALUE : factorNanos << shift;
     long capped = Math.min(exp, cap.toNanos());
     long half = capped / 2;
     long jitter = half == 0 ? 0 : random.nextLong(half + 1);

@@ -71,62 +71,39 @@ final class Errors {
   }
 
   static MlflowException.Kind kind(int status, @Nullable String errorCode) {
-    if (errorCode != null) {
-      switch (errorCode) {
-        case "RESOURCE_DOES_NOT_EXIST", "NOT_FOUND", "ENDPOINT_NOT_FOUND" -> {
-          return MlflowException.Kind.NOT_FOUND;
-        }
-        case "RESOURCE_ALREADY_EXISTS", "ALREADY_EXISTS" -> {
-          return MlflowException.Kind.ALREADY_EXISTS;
-        }
-        case "RESOURCE_CONFLICT", "ABORTED" -> {
-          return MlflowException.Kind.CONFLICT;
-        }
-        case "PERMISSION_DENIED" -> {
-          return MlflowException.Kind.PERMISSION_DENIED;
-        }
-        case "UNAUTHENTICATED", "CUSTOMER_UNAUTHORIZED" -> {
-          return MlflowException.Kind.UNAUTHENTICATED;
-        }
-        case "INVALID_PARAMETER_VALUE", "BAD_REQUEST", "MALFORMED_REQUEST", "INVALID_STATE" -> {
-          return MlflowException.Kind.INVALID;
-        }
-        case "NOT_IMPLEMENTED" -> {
-          return MlflowException.Kind.UNSUPPORTED;
-        }
-        case "TEMPORARILY_UNAVAILABLE",
-            "REQUEST_LIMIT_EXCEEDED",
-            "RESOURCE_EXHAUSTED",
-            "DEADLINE_EXCEEDED" -> {
-          return MlflowException.Kind.UNAVAILABLE;
-        }
-        default -> {
-          // fall through to the status
-        }
-      }
+    MlflowException.Kind byCode =
+        switch (errorCode) {
+          case "RESOURCE_DOES_NOT_EXIST", "NOT_FOUND", "ENDPOINT_NOT_FOUND" ->
+              MlflowException.Kind.NOT_FOUND;
+          case "RESOURCE_ALREADY_EXISTS", "ALREADY_EXISTS" -> MlflowException.Kind.ALREADY_EXISTS;
+          case "RESOURCE_CONFLICT", "ABORTED" -> MlflowException.Kind.CONFLICT;
+          case "PERMISSION_DENIED" -> MlflowException.Kind.PERMISSION_DENIED;
+          case "UNAUTHENTICATED", "CUSTOMER_UNAUTHORIZED" -> MlflowException.Kind.UNAUTHENTICATED;
+          case "INVALID_PARAMETER_VALUE", "BAD_REQUEST", "MALFORMED_REQUEST", "INVALID_STATE" ->
+              MlflowException.Kind.INVALID;
+          case "NOT_IMPLEMENTED" -> MlflowException.Kind.UNSUPPORTED;
+          case "TEMPORARILY_UNAVAILABLE",
+              "REQUEST_LIMIT_EXCEEDED",
+              "RESOURCE_EXHAUSTED",
+              "DEADLINE_EXCEEDED" ->
+              MlflowException.Kind.UNAVAILABLE;
+          case null, default -> null;
+        };
+    if (byCode != null) {
+      return byCode;
     }
-    if (status == 401) {
-      return MlflowException.Kind.UNAUTHENTICATED;
-    }
-    if (status == 403) {
-      return MlflowException.Kind.PERMISSION_DENIED;
-    }
-    if (status == 404) {
-      return MlflowException.Kind.NOT_FOUND;
-    }
-    if (status == 409) {
-      return MlflowException.Kind.CONFLICT;
-    }
-    if (status == 501) {
-      return MlflowException.Kind.UNSUPPORTED;
-    }
-    if (status == 408 || status == 429 || status >= 500) {
-      return MlflowException.Kind.UNAVAILABLE;
-    }
-    if (status >= 400) {
-      return MlflowException.Kind.INVALID;
-    }
-    return MlflowException.Kind.PROTOCOL;
+    return switch (status) {
+      case 401 -> MlflowException.Kind.UNAUTHENTICATED;
+      case 403 -> MlflowException.Kind.PERMISSION_DENIED;
+      case 404 -> MlflowException.Kind.NOT_FOUND;
+      case 409 -> MlflowException.Kind.CONFLICT;
+      case 501 -> MlflowException.Kind.UNSUPPORTED;
+      case 408, 429 -> MlflowException.Kind.UNAVAILABLE;
+      default ->
+          status >= 500
+              ? MlflowException.Kind.UNAVAILABLE
+              : status >= 400 ? MlflowException.Kind.INVALID : MlflowException.Kind.PROTOCOL;
+    };
   }
 
   private static String plainText(byte[] body) {

@@ -47,12 +47,8 @@ final class Json {
 
   /** Reads the array {@code node.field} (absent means empty, as MLflow omits empty lists). */
   static <T> List<T> list(JsonNode node, String field, Class<T> type, String what) {
-    JsonNode value = node.get(field);
     List<T> out = new ArrayList<>();
-    if (value == null || value.isNull()) {
-      return out;
-    }
-    for (JsonNode element : value) {
+    for (JsonNode element : node.path(field)) {
       out.add(convert(element, type, what));
     }
     return out;

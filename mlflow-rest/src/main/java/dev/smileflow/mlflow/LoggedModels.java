@@ -79,24 +79,6 @@ public final class LoggedModels {
   }
 
   /**
-   * Logs params on a LoggedModel. Idempotent: MLflow rejects a repeated param, so a repeat (or a
-   * retry after a lost response) is checked against the model instead.
-   */
-  public void logParams(String modelId, List<Param> params) {
-    ObjectNode body = Json.object().put("model_id", modelId);
-    body.set("params", Json.tree(params));
-    Idempotent.ensure(
-        transport,
-        "logged-models params for " + modelId,
-        () ->
-            transport.post(
-                "mlflow/logged-models/" + Query.encode(modelId) + "/params",
-                body,
-                Transport.Replay.IF_NOT_DELIVERED),
-        () -> get(modelId).data().params().containsAll(params));
-  }
-
-  /**
    * One page of LoggedModels of the experiments, newest first, matching {@code filter} (MLflow
    * syntax, e.g. {@code name = 'x' AND tags.k = 'v'}; null: all). {@code maxResults} is at most 50.
    */

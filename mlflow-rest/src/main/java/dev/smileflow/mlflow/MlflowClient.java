@@ -1,6 +1,5 @@
 package dev.smileflow.mlflow;
 
-import java.net.URI;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -79,15 +78,7 @@ public final class MlflowClient implements AutoCloseable {
    * models:/m-…} (MLflow 3), {@code runs:/<run id>/<path>} (MLflow 2.x) or an artifact URI.
    */
   public String modelVersionArtifactUri(String name, String version) {
-    return resolveModelSource(registry.getDownloadUri(name, version));
-  }
-
-  /**
-   * Resolves {@code runs:/<run id>/<path>} and {@code models:/} URIs ({@link ModelUri}) to the
-   * artifact URI of their files; other URIs are returned unchanged.
-   */
-  public String resolveModelSource(String uri) {
-    return ModelSources.resolve(this, uri);
+    return ModelSources.resolve(this, registry.getDownloadUri(name, version));
   }
 
   /**
@@ -98,11 +89,6 @@ public final class MlflowClient implements AutoCloseable {
    */
   public ModelVersion resolve(ModelUri.Registered uri) {
     return ModelSources.version(this, uri);
-  }
-
-  /** The server's version string ({@code GET /version}). */
-  public String serverVersion() {
-    return transport.text(URI.create(config().trackingUri() + "/version"));
   }
 
   @Override

@@ -66,45 +66,12 @@ public record MlflowConfig(
     if (backoffFactor.isNegative()) {
       problems.add("backoff factor must not be negative, got " + backoffFactor);
     }
-    if (serverCertPath != null) {
-      if (insecureTls) {
-        problems.add(
-            "MLFLOW_TRACKING_SERVER_CERT_PATH and MLFLOW_TRACKING_INSECURE_TLS exclude each other");
-      }
-      if (!Files.isRegularFile(serverCertPath) || !Files.isReadable(serverCertPath)) {
-        problems.add(
-            "MLFLOW_TRACKING_SERVER_CERT_PATH " + serverCertPath + " is not a readable file");
-      }
-    }
+    checkCert(serverCertPath, insecureTls, problems);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(
           "invalid MLflow configuration: " + String.join("; ", problems));
     }
-    trackingUri = stripTrailingSlash(trackingUri);
-  }
-
-  /** A configuration with defaults and no authentication, e.g. for a local or test server. */
-  public static MlflowConfig of(URI trackingUri) {
-    return new MlflowConfig(
-        trackingUri,
-        new Auth.None(),
-        false,
-        null,
-        DEFAULT_TIMEOUT,
-        DEFAULT_MAX_RETRIES,
-        DEFAULT_BACKOFF);
-  }
-
-  /** This configuration with another authentication. */
-  public MlflowConfig withAuth(Auth newAuth) {
-    return new MlflowConfig(
-        trackingUri,
-        newAuth,
-        insecureTls,
-        serverCertPath,
-        requestTimeout,
-        maxRetries,
-        backoffFactor);
+    trackingUri = URI.create(trackingUri.toString().replaceAll("/+$", ""));
   }
 
   /** This configuration with other retry settings. */
@@ -198,38 +165,12 @@ public record MlflowConfig(
             "MLFLOW_HTTP_REQUEST_MAX_RETRIES must be an integer, got '" + rawRetries + "'");
       }
     }
-    if (cert != null) {
-      if (insecure) {
-        problems.add(
-            "MLFLOW_TRACKING_SERVER_CERT_PATH and MLFLOW_TRACKING_INSECURE_TLS exclude each other");
-      } else if (!Files.isRegularFile(cert) || !Files.isReadable(cert)) {
-        problems.add("MLFLOW_TRACKING_SERVER_CERT_PATH " + cert + " is not a readable file");
-      }
-    }
+    checkCert(cert, insecure, problems);
     if (!problems.isEmpty() || uri == null) {
       throw new IllegalArgumentException(
           "invalid MLflow configuration: " + String.join("; ", problems));
     }
     return new MlflowConfig(uri, auth, insecure, cert, timeout, retries, backoff);
-  }
-
-  @Override
-  public String toString() {
-    return "MlflowConfig[trackingUri="
-        + trackingUri
-        + ", auth="
-        + auth
-        + ", insecureTls="
-        + insecureTls
-        + ", serverCertPath="
-        + serverCertPath
-        + ", requestTimeout="
-        + requestTimeout
-        + ", maxRetries="
-        + maxRetries
-        + ", backoffFactor="
-        + backoffFactor
-        + "]";
   }
 
   private static @Nullable String uriProblem(URI uri) {
@@ -251,12 +192,13 @@ public record MlflowConfig(
     return null;
   }
 
-  private static URI stripTrailingSlash(URI uri) {
-    String s = uri.toString();
-    while (s.endsWith("/")) {
-      s = s.substring(0, s.length() - 1);
+  private static void checkCert(@Nullable Path cert, boolean insecureTls, List<String> problems) {
+    if (cert != null && insecureTls) {
+      problems.add(
+          "MLFLOW_TRACKING_SERVER_CERT_PATH and MLFLOW_TRACKING_INSECURE_TLS exclude each other");
+    } else if (cert != null && (!Files.isRegularFile(cert) || !Files.isReadable(cert))) {
+      problems.add("MLFLOW_TRACKING_SERVER_CERT_PATH " + cert + " is not a readable file");
     }
-    return URI.create(s);
   }
 
   private static @Nullable String blankToNull(@Nullable String s) {

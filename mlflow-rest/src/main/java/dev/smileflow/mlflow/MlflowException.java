@@ -1,6 +1,8 @@
 package dev.smileflow.mlflow;
 
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -93,6 +95,18 @@ public final class MlflowException extends RuntimeException {
   @Override
   public String getMessage() {
     return message;
+  }
+
+  /** What {@code read} returns, or empty when it fails with {@link Kind#NOT_FOUND}. */
+  static <T> Optional<T> unlessNotFound(Supplier<T> read) {
+    try {
+      return Optional.of(read.get());
+    } catch (MlflowException e) {
+      if (e.kind() == Kind.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
   }
 
   static String oneLine(String s) {

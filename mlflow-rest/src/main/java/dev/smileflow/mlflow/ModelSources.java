@@ -37,10 +37,10 @@ final class ModelSources {
   private static String step(MlflowClient client, String uri) {
     String lower = uri.toLowerCase(Locale.ROOT);
     if (lower.startsWith("runs:/")) {
-      String rest = strip(uri.substring("runs:/".length()));
+      String rest = ArtifactLocation.trimSlashes(uri.substring("runs:/".length()));
       int slash = rest.indexOf('/');
       String runId = slash < 0 ? rest : rest.substring(0, slash);
-      String path = slash < 0 ? "" : strip(rest.substring(slash + 1));
+      String path = slash < 0 ? "" : ArtifactLocation.trimSlashes(rest.substring(slash + 1));
       if (runId.isEmpty()) {
         throw invalid(uri, "it names no run");
       }
@@ -52,7 +52,7 @@ final class ModelSources {
             null,
             "run " + runId + " of model source '" + uri + "' has no artifact URI");
       }
-      return path.isEmpty() ? root : strip(root) + "/" + path;
+      return path.isEmpty() ? root : ArtifactLocation.trimSlashes(root) + "/" + path;
     }
     if (ModelUri.isModelUri(uri)) {
       ModelUri parsed;
@@ -96,17 +96,6 @@ final class ModelSources {
         .orElseThrow(() ->
             new MlflowException(
                 MlflowException.Kind.NOT_FOUND, 0, null, "no version in stage " + uri.stage()));
-  }
-
-  private static String strip(String s) {
-    String out = s;
-    while (out.startsWith("/")) {
-      out = out.substring(1);
-    }
-    while (out.endsWith("/")) {
-      out = out.substring(0, out.length() - 1);
-    }
-    return out;
   }
 
   private static MlflowException invalid(String uri, String why) {

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * models:/name/Production}, {@code models:/name/latest}), or, as MLflow 3 reads any other single
  * segment, a LoggedModel ({@code models:/m-…}). A name holding {@code /}, {@code @} or {@code %} is
  * percent-encoded ({@code models:/team%2Firis@prod}). {@link MlflowClient#resolve} finds the
- * version, {@link MlflowClient#resolveModelSource} its files.
+ * version, {@link MlflowClient#modelVersionArtifactUri} the version's files.
  */
 public sealed interface ModelUri {
   /** The registered forms, for error messages. */

@@ -1,7 +1,6 @@
 package dev.smileflow.mlflow;
 
 import java.util.List;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /** One page of search results; pass {@link #nextPageToken()} back to get the next one. */
@@ -9,10 +8,5 @@ public record Page<T>(List<T> items, @Nullable String nextPageToken) {
   public Page {
     items = List.copyOf(items);
     nextPageToken = nextPageToken == null || nextPageToken.isEmpty() ? null : nextPageToken;
-  }
-
-  /** The token of the next page, empty on the last page. */
-  public Optional<String> next() {
-    return Optional.ofNullable(nextPageToken);
   }
 }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,14 +34,9 @@ final class Query {
   }
 
   String encoded() {
-    StringBuilder sb = new StringBuilder();
-    for (Map.Entry<String, String> p : params) {
-      sb.append(sb.isEmpty() ? "" : "&")
-          .append(encode(p.getKey()))
-          .append('=')
-          .append(encode(p.getValue()));
-    }
-    return sb.toString();
+    return params.stream()
+        .map(p -> encode(p.getKey()) + "=" + encode(p.getValue()))
+        .collect(Collectors.joining("&"));
   }
 
   static String encode(String s) {

@@ -58,14 +58,7 @@ public final class Registry {
   }
 
   private Optional<RegisteredModel> findRegisteredModel(String name) {
-    try {
-      return Optional.of(getRegisteredModel(name));
-    } catch (MlflowException e) {
-      if (e.kind() == MlflowException.Kind.NOT_FOUND) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return MlflowException.unlessNotFound(() -> getRegisteredModel(name));
   }
 
   // ----------------------------------------------------------------------------------------------
@@ -205,18 +198,6 @@ public final class Registry {
         Tracking.text(r, "next_page_token"));
   }
 
-  /** All versions matching {@code filter}, following every page. */
-  public List<ModelVersion> searchAllModelVersions(@Nullable String filter) {
-    List<ModelVersion> all = new ArrayList<>();
-    String token = null;
-    do {
-      Page<ModelVersion> p = searchModelVersions(filter, 1000, token);
-      all.addAll(p.items());
-      token = p.nextPageToken();
-    } while (token != null);
-    return all;
-  }
-
   /** Where the version's files are (e.g. {@code mlflow-artifacts:/1/models/m-…/artifacts}). */
   public String getDownloadUri(String name, String version) {
     JsonNode r =
@@ -278,14 +259,7 @@ public final class Registry {
 
   /** The version {@code alias} points to, empty when the alias (or model) does not exist. */
   public Optional<ModelVersion> findVersionByAlias(String name, String alias) {
-    try {
-      return Optional.of(getVersionByAlias(name, alias));
-    } catch (MlflowException e) {
-      if (e.kind() == MlflowException.Kind.NOT_FOUND) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return MlflowException.unlessNotFound(() -> getVersionByAlias(name, alias));
   }
 
   public void deleteAlias(String name, String alias) {

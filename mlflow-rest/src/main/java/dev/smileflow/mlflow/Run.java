@@ -8,8 +8,8 @@ public record Run(RunInfo info, RunData data, RunInputs inputs, RunOutputs outpu
   public Run {
     Objects.requireNonNull(info, "info");
     data = data == null ? new RunData(List.of(), List.of(), List.of()) : data;
-    inputs = inputs == null ? RunInputs.empty() : inputs;
-    outputs = outputs == null ? RunOutputs.empty() : outputs;
+    inputs = inputs == null ? new RunInputs(List.of(), List.of()) : inputs;
+    outputs = outputs == null ? new RunOutputs(List.of()) : outputs;
   }
 
   /** Shortcut for {@code info().runId()}. */

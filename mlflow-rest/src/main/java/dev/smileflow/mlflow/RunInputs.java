@@ -8,8 +8,4 @@ public record RunInputs(List<DatasetInput> datasetInputs, List<ModelInput> model
     datasetInputs = datasetInputs == null ? List.of() : List.copyOf(datasetInputs);
     modelInputs = modelInputs == null ? List.of() : List.copyOf(modelInputs);
   }
-
-  static RunInputs empty() {
-    return new RunInputs(List.of(), List.of());
-  }
 }

@@ -7,8 +7,4 @@ public record RunOutputs(List<ModelOutput> modelOutputs) {
   public RunOutputs {
     modelOutputs = modelOutputs == null ? List.of() : List.copyOf(modelOutputs);
   }
-
-  static RunOutputs empty() {
-    return new RunOutputs(List.of());
-  }
 }

@@ -42,10 +42,6 @@ public record RunSearch(
     return new RunSearch(experimentIds, filter, clauses, maxResults, pageToken, viewType);
   }
 
-  public RunSearch maxResults(int n) {
-    return new RunSearch(experimentIds, filter, orderBy, n, pageToken, viewType);
-  }
-
   public RunSearch pageToken(@Nullable String token) {
     return new RunSearch(experimentIds, filter, orderBy, maxResults, token, viewType);
   }

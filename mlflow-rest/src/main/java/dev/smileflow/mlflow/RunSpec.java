@@ -44,10 +44,6 @@ public record RunSpec(
     return new RunSpec(experimentId, runName, startTime, all, parentRunId);
   }
 
-  public RunSpec withTag(String key, String value) {
-    return withTags(List.of(new Tag(key, value)));
-  }
-
   public RunSpec withParent(String newParentRunId) {
     return new RunSpec(experimentId, runName, startTime, tags, newParentRunId);
   }

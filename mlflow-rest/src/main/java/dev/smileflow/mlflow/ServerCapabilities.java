@@ -16,11 +16,6 @@ import java.util.List;
  */
 public record ServerCapabilities(boolean loggedModels, boolean aliases, boolean datasetInputs) {
 
-  /** Everything this client can use, as on the pinned MLflow 3.x. */
-  public static ServerCapabilities all() {
-    return new ServerCapabilities(true, true, true);
-  }
-
   /** What a user of this server does not get, one sentence each; empty when nothing is missing. */
   public List<String> limitations() {
     List<String> out = new ArrayList<>();

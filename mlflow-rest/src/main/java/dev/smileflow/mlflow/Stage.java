@@ -2,7 +2,6 @@ package dev.smileflow.mlflow;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Locale;
 
 /** The deprecated (but still served) registry stages, as MLflow spells them on the wire. */
 public enum Stage {
@@ -27,8 +26,7 @@ public enum Stage {
   @JsonCreator
   public static Stage parse(String name) {
     for (Stage s : values()) {
-      if (s.wireName.equalsIgnoreCase(name.strip())
-          || s.name().equals(name.strip().toUpperCase(Locale.ROOT))) {
+      if (s.wireName.equalsIgnoreCase(name.strip())) {
         return s;
       }
     }

@@ -34,14 +34,7 @@ public final class Tracking {
 
   /** The experiment named {@code name}, active or deleted; empty when there is none. */
   public Optional<Experiment> findExperimentByName(String name) {
-    try {
-      return Optional.of(getExperimentByName(name));
-    } catch (MlflowException e) {
-      if (e.kind() == MlflowException.Kind.NOT_FOUND) {
-        return Optional.empty();
-      }
-      throw e;
-    }
+    return MlflowException.unlessNotFound(() -> getExperimentByName(name));
   }
 
   /**
@@ -171,22 +164,18 @@ public final class Tracking {
     return Json.field(r, "run", Run.class, "runs/get");
   }
 
-  /** Sets a run's status and end time (null end time: leave unset). */
-  public RunInfo updateRun(String runId, RunStatus status, @Nullable Instant endTime) {
-    ObjectNode body = Json.object().put("run_id", runId).put("status", status.name());
-    if (endTime != null) {
-      body.put("end_time", endTime.toEpochMilli());
-    }
-    JsonNode r = transport.post("mlflow/runs/update", body, Transport.Replay.ALWAYS);
-    return Json.field(r, "run_info", RunInfo.class, "runs/update");
-  }
-
   /** Ends a run now with {@code status} (FINISHED, FAILED or KILLED). */
   public RunInfo endRun(String runId, RunStatus status) {
     if (!status.terminal()) {
       throw new IllegalArgumentException("a run ends FINISHED, FAILED or KILLED, not " + status);
     }
-    return updateRun(runId, status, Instant.now());
+    ObjectNode body =
+        Json.object()
+            .put("run_id", runId)
+            .put("status", status.name())
+            .put("end_time", Instant.now().toEpochMilli());
+    JsonNode r = transport.post("mlflow/runs/update", body, Transport.Replay.ALWAYS);
+    return Json.field(r, "run_info", RunInfo.class, "runs/update");
   }
 
   /** One page of runs. */
@@ -246,11 +235,6 @@ public final class Tracking {
     }
   }
 
-  /** Logs params (see {@link #logBatch}). */
-  public void logParams(String runId, List<Param> params) {
-    logBatch(runId, List.of(), params, List.of());
-  }
-
   /**
    * Logs param {@code key} = {@code value} unless the run already has the key: true when the run
    * now holds this value (logged now, or by an earlier call with the same value), false when it
@@ -260,7 +244,7 @@ public final class Tracking {
    */
   public boolean claimParam(String runId, String key, String value) {
     try {
-      logParams(runId, List.of(new Param(key, value)));
+      logBatch(runId, List.of(), List.of(new Param(key, value)), List.of());
       return true;
     } catch (MlflowException e) {
       if (e.kind() != MlflowException.Kind.INVALID) {

@@ -26,8 +26,10 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLHandshakeException;
@@ -188,16 +190,6 @@ final class Transport implements AutoCloseable {
                 e);
           }
         });
-  }
-
-  /** A plain-text GET of an absolute URL (e.g. {@code /version}). */
-  String text(URI uri) {
-    return execute(
-        "GET",
-        uri,
-        () -> base(uri).GET().build(),
-        Replay.ALWAYS,
-        (in, headers) -> new String(in.readAllBytes(), StandardCharsets.UTF_8).strip());
   }
 
   /** PUTs a file's bytes (idempotent: the same path is overwritten). */
@@ -417,24 +409,21 @@ final class Transport implements AutoCloseable {
   }
 
   static boolean surelyNotDelivered(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ConnectException
-          || t instanceof HttpConnectTimeoutException
-          || t instanceof UnknownHostException
-          || t instanceof UnresolvedAddressException) {
-        return true;
-      }
-    }
-    return false;
+    return causes(e)
+        .anyMatch(t ->
+            t instanceof ConnectException
+                || t instanceof HttpConnectTimeoutException
+                || t instanceof UnknownHostException
+                || t instanceof UnresolvedAddressException);
   }
 
   static boolean tlsFailure(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SSLHandshakeException) {
-        return true;
-      }
-    }
-    return false;
+    return causes(e).anyMatch(SSLHandshakeException.class::isInstance);
+  }
+
+  /** {@code e} and its causes, outermost first. */
+  private static Stream<Throwable> causes(Throwable e) {
+    return Stream.iterate(e, Objects::nonNull, Throwable::getCause);
   }
 
   private static String describe(Throwable e) {

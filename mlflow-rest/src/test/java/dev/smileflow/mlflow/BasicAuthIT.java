@@ -46,7 +46,13 @@ class BasicAuthIT {
    * requests.
    */
   static MlflowConfig config(Auth auth) {
-    return MlflowConfig.of(server.uri()).withAuth(auth).withRetries(3, Duration.ofSeconds(1));
+    return new MlflowConfig(
+        server.uri(), auth, false, null, Duration.ofSeconds(60), 3, Duration.ofSeconds(1));
+  }
+
+  /** An authenticated read: the experiment every MLflow server has. */
+  static Experiment defaultExperiment(MlflowClient client) {
+    return client.tracking().getExperiment("0");
   }
 
   static void assertUnauthenticated(MlflowException e, String... secrets) {
@@ -79,7 +85,7 @@ class BasicAuthIT {
   @Test
   void wrongPasswordIsUnauthenticatedAndTheMessageNeverShowsAPassword() {
     try (MlflowClient wrong = MlflowClient.create(config(new Auth.Basic(ADMIN, WRONG_PASSWORD)))) {
-      MlflowException e = assertThrows(MlflowException.class, wrong::serverVersion);
+      MlflowException e = assertThrows(MlflowException.class, () -> defaultExperiment(wrong));
       assertUnauthenticated(e, WRONG_PASSWORD, PASSWORD);
       MlflowException create =
           assertThrows(
@@ -92,7 +98,7 @@ class BasicAuthIT {
   @Test
   void rightCredentialsCreateAnExperimentAndARunAndReadThemBack() {
     try (MlflowClient admin = MlflowClient.create(config(new Auth.Basic(ADMIN, PASSWORD)))) {
-      assertEquals(MlflowTestServer.DEFAULT_VERSION, admin.serverVersion());
+      assertEquals("Default", defaultExperiment(admin).name());
       String name = MlflowTestServer.uniqueName("auth-exp");
       Experiment experiment =
           admin.tracking().getOrCreateExperiment(name, List.of(new Tag("team", "auth")));
@@ -136,8 +142,8 @@ class BasicAuthIT {
         server.env());
     try (MlflowClient fromEnv = MlflowClient.create(MlflowConfig.fromEnv(server.env()));
         MlflowClient fixture = server.newClient()) {
-      assertEquals(MlflowTestServer.DEFAULT_VERSION, fromEnv.serverVersion());
-      assertEquals(MlflowTestServer.DEFAULT_VERSION, fixture.serverVersion());
+      assertEquals("Default", defaultExperiment(fromEnv).name());
+      assertEquals("Default", defaultExperiment(fixture).name());
     }
     assertFalse(server.toString().contains(PASSWORD), server.toString());
   }
@@ -155,7 +161,8 @@ class BasicAuthIT {
     }
     try (MlflowClient almost =
         MlflowClient.create(config(new Auth.Basic(user, "pa:ss word-E-s-12")))) {
-      assertUnauthenticated(assertThrows(MlflowException.class, almost::serverVersion), password);
+      assertUnauthenticated(
+          assertThrows(MlflowException.class, () -> defaultExperiment(almost)), password);
     }
   }
 
@@ -164,7 +171,7 @@ class BasicAuthIT {
     Map<String, String> env = new HashMap<>(server.env());
     env.put("MLFLOW_TRACKING_TOKEN", "ignored-token");
     try (MlflowClient client = MlflowClient.create(MlflowConfig.fromEnv(env))) {
-      assertEquals(MlflowTestServer.DEFAULT_VERSION, client.serverVersion());
+      assertEquals("Default", defaultExperiment(client).name());
     }
     try (MlflowClient tokenOnly =
         MlflowClient.create(
@@ -175,7 +182,7 @@ class BasicAuthIT {
                     "MLFLOW_TRACKING_TOKEN",
                     "only-token")))) {
       assertUnauthenticated(
-          assertThrows(MlflowException.class, tokenOnly::serverVersion), "only-token");
+          assertThrows(MlflowException.class, () -> defaultExperiment(tokenOnly)), "only-token");
     }
   }
 
@@ -200,9 +207,14 @@ class BasicAuthIT {
     try (LosingProxy proxy = new LosingProxy(server.uri());
         MlflowClient bearer =
             MlflowClient.create(
-                MlflowConfig.of(proxy.uri())
-                    .withAuth(new Auth.Bearer("tok-abc123-secret"))
-                    .withRetries(3, Duration.ofSeconds(10)))) {
+                new MlflowConfig(
+                    proxy.uri(),
+                    new Auth.Bearer("tok-abc123-secret"),
+                    false,
+                    null,
+                    Duration.ofSeconds(60),
+                    3,
+                    Duration.ofSeconds(10)))) {
       MlflowException e =
           assertThrows(
               MlflowException.class, () -> bearer.tracking().createRun(RunSpec.of("0", "bearer")));

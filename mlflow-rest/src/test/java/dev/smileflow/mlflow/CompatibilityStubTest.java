@@ -26,7 +26,10 @@ class CompatibilityStubTest {
   @BeforeEach
   void start() throws IOException {
     stub = new StubServer();
-    client = MlflowClient.create(MlflowConfig.of(stub.uri()).withRetries(0, Duration.ZERO));
+    client =
+        MlflowClient.create(
+            MlflowConfig.fromEnv(Map.of("MLFLOW_TRACKING_URI", stub.uri().toString()))
+                .withRetries(0, Duration.ZERO));
   }
 
   @AfterEach
@@ -69,7 +72,7 @@ class CompatibilityStubTest {
         Reply.text(403, "Permission denied"),
         Reply.text(403, "Permission denied"),
         Reply.text(403, "Permission denied"));
-    assertEquals(ServerCapabilities.all(), client.capabilities());
+    assertEquals(new ServerCapabilities(true, true, true), client.capabilities());
   }
 
   @Test
@@ -101,15 +104,15 @@ class CompatibilityStubTest {
     assertEquals(
         "mlflow-artifacts:/1/r1/artifacts/model", client.modelVersionArtifactUri("iris", "1"));
     assertEquals(
-        "mlflow-artifacts:/1/models/m-1/artifacts", client.resolveModelSource("models:/m-1"));
-    assertEquals("s3://bucket/x", client.resolveModelSource("s3://bucket/x"));
+        "mlflow-artifacts:/1/models/m-1/artifacts", ModelSources.resolve(client, "models:/m-1"));
+    assertEquals("s3://bucket/x", ModelSources.resolve(client, "s3://bucket/x"));
     assertEquals(
         MlflowException.Kind.INVALID,
-        assertThrows(MlflowException.class, () -> client.resolveModelSource("models:/iris@"))
+        assertThrows(MlflowException.class, () -> ModelSources.resolve(client, "models:/iris@"))
             .kind());
     assertEquals(
         MlflowException.Kind.INVALID,
-        assertThrows(MlflowException.class, () -> client.resolveModelSource("runs:/")).kind());
+        assertThrows(MlflowException.class, () -> ModelSources.resolve(client, "runs:/")).kind());
   }
 
   @Test
@@ -131,7 +134,7 @@ class CompatibilityStubTest {
     assertEquals("no version in stage Staging", none.message());
     assertEquals(
         "mlflow-artifacts:/1/models/m-4/artifacts",
-        client.resolveModelSource("models:/team%2Firis@prod"));
+        ModelSources.resolve(client, "models:/team%2Firis@prod"));
     assertEquals("name=team%2Firis&alias=prod", stub.seen.get(2).query());
     assertEquals("name=team%2Firis&version=4", stub.seen.get(3).query());
     assertEquals(

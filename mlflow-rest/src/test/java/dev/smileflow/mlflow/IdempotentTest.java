@@ -8,6 +8,7 @@ import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
@@ -19,7 +20,10 @@ class IdempotentTest {
 
   private final Transport transport =
       new Transport(
-          MlflowConfig.of(URI.create("http://127.0.0.1:9")), d -> {}, new SplittableRandom(1));
+          MlflowConfig.fromEnv(
+              Map.of("MLFLOW_TRACKING_URI", URI.create("http://127.0.0.1:9").toString())),
+          d -> {},
+          new SplittableRandom(1));
 
   private int sends;
   private int lookups;

@@ -174,7 +174,8 @@ class MlflowConfigTest {
   void aCertFileWithoutCertificatesIsRefusedNamingTheVariable(@TempDir Path dir)
       throws IOException {
     Path pem = Files.writeString(dir.resolve("ca.pem"), "not pem");
-    MlflowConfig c = MlflowConfig.of(URI.create("https://h:1"));
+    MlflowConfig c =
+        MlflowConfig.fromEnv(Map.of("MLFLOW_TRACKING_URI", URI.create("https://h:1").toString()));
     MlflowConfig withCert =
         new MlflowConfig(
             c.trackingUri(),

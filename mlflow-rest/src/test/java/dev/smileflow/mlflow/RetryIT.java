@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,9 @@ class RetryIT {
     proxy = new LosingProxy(server.uri());
     direct = server.newClient();
     viaProxy =
-        MlflowClient.create(MlflowConfig.of(proxy.uri()).withRetries(3, Duration.ofMillis(50)));
+        MlflowClient.create(
+            MlflowConfig.fromEnv(Map.of("MLFLOW_TRACKING_URI", proxy.uri().toString()))
+                .withRetries(3, Duration.ofMillis(50)));
   }
 
   @AfterEach
@@ -88,7 +91,7 @@ class RetryIT {
         direct.loggedModels().search(List.of(exp.experimentId()), null, 50, null).items().size());
     assertEquals(
         List.of("1"),
-        direct.registry().searchAllModelVersions("name = '" + name + "'").stream()
+        direct.registry().searchModelVersions("name = '" + name + "'", 1000, null).items().stream()
             .map(ModelVersion::version)
             .toList());
     assertEquals("1", v.version());
@@ -154,7 +157,9 @@ class RetryIT {
       }
     }
     try (MlflowClient c =
-        MlflowClient.create(MlflowConfig.of(uri).withRetries(1, Duration.ofMillis(10)))) {
+        MlflowClient.create(
+            MlflowConfig.fromEnv(Map.of("MLFLOW_TRACKING_URI", uri.toString()))
+                .withRetries(1, Duration.ofMillis(10)))) {
       MlflowException e =
           assertThrows(MlflowException.class, () -> c.tracking().getOrCreateExperiment("dead"));
       assertEquals(MlflowException.Kind.UNAVAILABLE, e.kind());

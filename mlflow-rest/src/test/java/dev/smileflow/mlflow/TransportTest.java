@@ -44,14 +44,19 @@ class TransportTest {
   }
 
   MlflowConfig config() {
-    return MlflowConfig.of(stub.uri()).withRetries(3, Duration.ofMillis(200));
+    return config(new Auth.None());
+  }
+
+  MlflowConfig config(Auth auth) {
+    return new MlflowConfig(
+        stub.uri(), auth, false, null, Duration.ofSeconds(60), 3, Duration.ofMillis(200));
   }
 
   @Test
   void basicAuthHeaderJsonContentTypeAndApiPathAreSent() {
     stub.then(
         Reply.json(200, "{\"run\": {\"info\": {\"run_id\": \"r1\", \"experiment_id\": \"0\"}}}"));
-    try (Transport t = transport(config().withAuth(new Auth.Basic("alice", "pw-123456789")))) {
+    try (Transport t = transport(config(new Auth.Basic("alice", "pw-123456789")))) {
       JsonNode r =
           t.post(
               "mlflow/runs/create",
@@ -69,7 +74,7 @@ class TransportTest {
 
   @Test
   void bearerTokenIsSentOnGetsWithTheQueryEncoded() {
-    try (Transport t = transport(config().withAuth(new Auth.Bearer("tok-1")))) {
+    try (Transport t = transport(config(new Auth.Bearer("tok-1")))) {
       t.get("mlflow/experiments/get-by-name", Query.of("experiment_name", "a b&c"));
     }
     StubServer.Seen s = stub.seen.getFirst();
@@ -171,7 +176,8 @@ class TransportTest {
       port = s.getLocalPort();
     }
     MlflowConfig c =
-        MlflowConfig.of(URI.create("http://127.0.0.1:" + port))
+        MlflowConfig.fromEnv(
+                Map.of("MLFLOW_TRACKING_URI", URI.create("http://127.0.0.1:" + port).toString()))
             .withRetries(3, Duration.ofMillis(1));
     StubServer[] late = new StubServer[1];
     Transport.Sleeper startServerOnFirstSleep =
@@ -206,7 +212,8 @@ class TransportTest {
       port = s.getLocalPort();
     }
     MlflowConfig c =
-        MlflowConfig.of(URI.create("http://127.0.0.1:" + port))
+        MlflowConfig.fromEnv(
+                Map.of("MLFLOW_TRACKING_URI", URI.create("http://127.0.0.1:" + port).toString()))
             .withRetries(2, Duration.ofMillis(1));
     try (Transport t = transport(c)) {
       MlflowException e = assertThrows(MlflowException.class, () -> t.get("mlflow/runs/get", null));
@@ -283,7 +290,7 @@ class TransportTest {
   @Test
   void uploadSendsTheFileBytesWithPut(@TempDir Path tmp) throws IOException {
     Path f = Files.writeString(tmp.resolve("a.txt"), "hello");
-    try (Transport t = transport(config().withAuth(new Auth.Bearer("tok")))) {
+    try (Transport t = transport(config(new Auth.Bearer("tok")))) {
       t.upload(stub.uri().resolve("/api/2.0/mlflow-artifacts/artifacts/1/a.txt"), f);
     }
     StubServer.Seen s = stub.seen.getFirst();

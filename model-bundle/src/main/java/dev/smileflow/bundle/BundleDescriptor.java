@@ -83,18 +83,15 @@ public record BundleDescriptor(
       }
     }
     requireText("labelColumn", labelColumn);
-    for (Feature f : features) {
-      if (f.name().equals(labelColumn)) {
-        throw new IllegalArgumentException("label column " + labelColumn + " is also a feature");
-      }
+    Set<String> seen = new HashSet<>();
+    features.forEach(f -> seen.add(f.name()));
+    if (!seen.add(labelColumn)) {
+      throw new IllegalArgumentException("label column " + labelColumn + " is also a feature");
     }
     ignoredInputs = List.copyOf(ignoredInputs);
     if (formatVersion == 1 && !ignoredInputs.isEmpty()) {
       throw new IllegalArgumentException("format version 1 has no ignored inputs");
     }
-    Set<String> seen = new HashSet<>();
-    features.forEach(f -> seen.add(f.name()));
-    seen.add(labelColumn);
     for (String name : ignoredInputs) {
       requireText("ignored input", name);
       if (!seen.add(name)) {
@@ -180,12 +177,7 @@ public record BundleDescriptor(
 
   /** This descriptor with the checksum and size of its {@code model.ser}. */
   public BundleDescriptor withModelFile(String sha256, long sizeBytes) {
-    return copy(ignoredInputs, metrics, sha256, sizeBytes, trainingProfile);
-  }
-
-  /** This descriptor with other metrics (e.g. hold-out scores computed after CV). */
-  public BundleDescriptor withMetrics(Map<String, Double> newMetrics) {
-    return copy(ignoredInputs, newMetrics, modelSha256, modelSizeBytes, trainingProfile);
+    return copy(ignoredInputs, sha256, sizeBytes, trainingProfile);
   }
 
   /**
@@ -194,7 +186,7 @@ public record BundleDescriptor(
    * ignored rather than refused as unknown fields.
    */
   public BundleDescriptor withIgnoredInputs(List<String> names) {
-    return copy(names, metrics, modelSha256, modelSizeBytes, trainingProfile);
+    return copy(names, modelSha256, modelSizeBytes, trainingProfile);
   }
 
   /**
@@ -202,15 +194,11 @@ public record BundleDescriptor(
    * the rows it serves with.
    */
   public BundleDescriptor withTrainingProfile(TrainingProfile profile) {
-    return copy(ignoredInputs, metrics, modelSha256, modelSizeBytes, profile);
+    return copy(ignoredInputs, modelSha256, modelSizeBytes, profile);
   }
 
   private BundleDescriptor copy(
-      List<String> ignored,
-      Map<String, Double> newMetrics,
-      @Nullable String sha256,
-      long size,
-      @Nullable TrainingProfile profile) {
+      List<String> ignored, @Nullable String sha256, long size, @Nullable TrainingProfile profile) {
     return new BundleDescriptor(
         formatVersion,
         algorithm,
@@ -219,7 +207,7 @@ public record BundleDescriptor(
         ignored,
         labelColumn,
         classLabels,
-        newMetrics,
+        metrics,
         dataDigest,
         trainingRows,
         seed,

@@ -2,6 +2,7 @@ package dev.smileflow.bundle;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A bundle could not be loaded. {@link #code()} says why, machine-readably; the message names the
@@ -41,12 +42,10 @@ public final class BundleException extends Exception {
   private final Path file;
 
   BundleException(Code code, Path file, String problem) {
-    super(file + ": " + problem);
-    this.code = code;
-    this.file = file;
+    this(code, file, problem, null);
   }
 
-  BundleException(Code code, Path file, String problem, Throwable cause) {
+  BundleException(Code code, Path file, String problem, @Nullable Throwable cause) {
     super(file + ": " + problem, cause);
     this.code = code;
     this.file = file;

@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
@@ -39,11 +41,11 @@ final class DescriptorJson {
   private DescriptorJson() {}
 
   static byte[] write(BundleDescriptor d) {
+    boolean v2 = d.formatVersion() >= 2;
     ObjectNode root = JSON.createObjectNode();
     root.put("format_version", d.formatVersion());
     root.put("algorithm", d.algorithm());
-    ObjectNode hp = root.putObject("hyperparameters");
-    d.hyperparameters().forEach(hp::put);
+    root.set("hyperparameters", JSON.valueToTree(d.hyperparameters()));
     ArrayNode features = root.putArray("features");
     for (Feature f : d.features()) {
       ObjectNode node = features.addObject();
@@ -55,32 +57,26 @@ final class DescriptorJson {
           node.put("max", n.max());
           node.put("mean", n.mean());
           node.put("std", n.std());
+          if (v2) {
+            node.put("fill", n.fill());
+          }
         }
         case Feature.Categorical c -> {
           node.put("type", "categorical");
-          ArrayNode levels = node.putArray("levels");
-          c.levels().forEach(levels::add);
-        }
-      }
-      if (d.formatVersion() >= 2) {
-        switch (f) {
-          case Feature.Numeric n -> node.put("fill", n.fill());
-          case Feature.Categorical c -> {
+          node.set("levels", JSON.valueToTree(c.levels()));
+          if (v2) {
             node.put("other_bucket", c.otherBucket());
             node.put("fill", c.fill());
           }
         }
       }
     }
-    if (d.formatVersion() >= 2) {
-      ArrayNode ignored = root.putArray("ignored_inputs");
-      d.ignoredInputs().forEach(ignored::add);
+    if (v2) {
+      root.set("ignored_inputs", JSON.valueToTree(d.ignoredInputs()));
     }
     root.put("label_column", d.labelColumn());
-    ArrayNode labels = root.putArray("class_labels");
-    d.classLabels().forEach(labels::add);
-    ObjectNode metrics = root.putObject("metrics");
-    d.metrics().forEach(metrics::put);
+    root.set("class_labels", JSON.valueToTree(d.classLabels()));
+    root.set("metrics", JSON.valueToTree(d.metrics()));
     root.put("data_digest", d.dataDigest());
     root.put("training_rows", d.trainingRows());
     root.put("seed", d.seed());
@@ -132,77 +128,66 @@ final class DescriptorJson {
     // Version 1 has neither fills nor other buckets: every field required, every level a column.
     boolean v2 = formatVersion >= 2;
     try {
-      var r = new Reader();
       List<Feature> features = new ArrayList<>();
-      for (JsonNode f : r.array(root, "features")) {
-        var fr = new Reader();
-        String name = fr.text(f, "name");
-        String type = fr.text(f, "type");
+      for (JsonNode f : array(root, "features")) {
+        String name = text(f, "name");
+        String type = text(f, "type");
         features.add(
             switch (type) {
               case "numeric" ->
                   new Feature.Numeric(
                       name,
-                      fr.number(f, "min"),
-                      fr.number(f, "max"),
-                      fr.number(f, "mean"),
-                      fr.number(f, "std"),
-                      v2 ? fr.optionalNumber(f, "fill") : null);
+                      number(f, "min"),
+                      number(f, "max"),
+                      number(f, "mean"),
+                      number(f, "std"),
+                      v2 ? optional(f, "fill", DescriptorJson::number) : null);
               case "categorical" ->
                   new Feature.Categorical(
                       name,
-                      fr.texts(f, "levels"),
-                      v2 && fr.bool(f, "other_bucket"),
-                      v2 ? fr.optionalText(f, "fill") : null);
+                      texts(f, "levels"),
+                      v2 && bool(f, "other_bucket"),
+                      v2 ? optional(f, "fill", DescriptorJson::text) : null);
               default ->
                   throw new IllegalArgumentException(
                       "feature " + name + ": unknown type '" + type + "'");
             });
       }
-      Map<String, String> hyperparameters = new LinkedHashMap<>();
-      r.object(root, "hyperparameters")
-          .properties()
-          .forEach(e -> {
-            if (!e.getValue().isTextual()) {
-              throw new IllegalArgumentException(
-                  "hyperparameter " + e.getKey() + " is not a string");
-            }
-            hyperparameters.put(e.getKey(), e.getValue().textValue());
-          });
-      Map<String, Double> metrics = new LinkedHashMap<>();
-      r.object(root, "metrics")
-          .properties()
-          .forEach(e -> {
-            if (!e.getValue().isNumber()) {
-              throw new IllegalArgumentException("metric " + e.getKey() + " is not a number");
-            }
-            metrics.put(e.getKey(), e.getValue().doubleValue());
-          });
+      Map<String, String> hyperparameters =
+          map(
+              root,
+              "hyperparameters",
+              "hyperparameter",
+              JsonNode::isTextual,
+              "a string",
+              JsonNode::textValue);
+      Map<String, Double> metrics =
+          map(root, "metrics", "metric", JsonNode::isNumber, "a number", JsonNode::doubleValue);
       Instant createdAt;
       try {
-        createdAt = Instant.parse(r.text(root, "created_at"));
+        createdAt = Instant.parse(text(root, "created_at"));
       } catch (DateTimeParseException e) {
         throw new IllegalArgumentException("created_at is not an ISO-8601 instant");
       }
       return new BundleDescriptor(
           formatVersion,
-          r.text(root, "algorithm"),
+          text(root, "algorithm"),
           hyperparameters,
           features,
-          v2 && root.has("ignored_inputs") ? r.texts(root, "ignored_inputs") : List.of(),
-          r.text(root, "label_column"),
-          r.texts(root, "class_labels"),
+          v2 && root.has("ignored_inputs") ? texts(root, "ignored_inputs") : List.of(),
+          text(root, "label_column"),
+          texts(root, "class_labels"),
           metrics,
-          r.text(root, "data_digest"),
-          r.integer(root, "training_rows"),
-          r.integer(root, "seed"),
-          r.text(root, "smile_version"),
-          r.text(root, "java_version"),
+          text(root, "data_digest"),
+          integer(root, "training_rows"),
+          integer(root, "seed"),
+          text(root, "smile_version"),
+          text(root, "java_version"),
           createdAt,
-          r.text(root, "model_sha256"),
-          r.integer(root, "model_size_bytes"),
+          text(root, "model_sha256"),
+          integer(root, "model_size_bytes"),
           v2 && root.hasNonNull("training_profile")
-              ? readProfile(r.object(root, "training_profile"))
+              ? readProfile(object(root, "training_profile"))
               : null);
     } catch (IllegalArgumentException | NullPointerException e) {
       throw corrupt(file, e.getMessage());
@@ -218,30 +203,25 @@ final class DescriptorJson {
           switch (p) {
             case TrainingProfile.Numeric n -> {
               f.put("type", "numeric");
-              ArrayNode quantiles = f.putArray("quantiles");
-              n.quantiles().forEach(quantiles::add);
-              ArrayNode edges = f.putArray("bin_edges");
-              n.binEdges().forEach(edges::add);
-              ArrayNode counts = f.putArray("bin_counts");
-              n.binCounts().forEach(counts::add);
+              f.set("quantiles", JSON.valueToTree(n.quantiles()));
+              f.set("bin_edges", JSON.valueToTree(n.binEdges()));
+              f.set("bin_counts", JSON.valueToTree(n.binCounts()));
             }
             case TrainingProfile.Categorical c -> {
               f.put("type", "categorical");
-              ObjectNode levels = f.putObject("levels");
-              c.levels().forEach(levels::put);
+              f.set("levels", JSON.valueToTree(c.levels()));
             }
           }
         });
   }
 
   private static TrainingProfile readProfile(JsonNode node) {
-    var r = new Reader();
     Map<String, TrainingProfile.FeatureProfile> features = new LinkedHashMap<>();
     for (var e : node.properties()) {
       String name = e.getKey();
       JsonNode f = e.getValue();
-      String type = r.text(f, "type");
-      long count = r.integer(f, "count");
+      String type = text(f, "type");
+      long count = integer(f, "count");
       try {
         features.put(
             name,
@@ -249,20 +229,20 @@ final class DescriptorJson {
               case "numeric" ->
                   new TrainingProfile.Numeric(
                       count,
-                      r.numbers(f, "quantiles"),
-                      r.numbers(f, "bin_edges"),
-                      r.integers(f, "bin_counts"));
-              case "categorical" -> {
-                Map<String, Long> levels = new LinkedHashMap<>();
-                for (var level : r.object(f, "levels").properties()) {
-                  JsonNode n = level.getValue();
-                  if (!n.canConvertToExactIntegral() || !n.canConvertToLong()) {
-                    throw new IllegalArgumentException("level " + level.getKey() + " count");
-                  }
-                  levels.put(level.getKey(), n.longValue());
-                }
-                yield new TrainingProfile.Categorical(count, levels);
-              }
+                      list(f, "quantiles", JsonNode::isNumber, "number", JsonNode::doubleValue),
+                      list(f, "bin_edges", JsonNode::isNumber, "number", JsonNode::doubleValue),
+                      list(
+                          f, "bin_counts", DescriptorJson::isLong, "integer", JsonNode::longValue));
+              case "categorical" ->
+                  new TrainingProfile.Categorical(
+                      count,
+                      map(
+                          f,
+                          "levels",
+                          "level",
+                          DescriptorJson::isLong,
+                          "a count",
+                          JsonNode::longValue));
               default -> throw new IllegalArgumentException("unknown type '" + type + "'");
             });
       } catch (IllegalArgumentException ex) {
@@ -338,92 +318,92 @@ final class DescriptorJson {
         problem == null ? "invalid descriptor" : problem);
   }
 
-  /** Typed access that names the missing or mistyped field. */
-  private static final class Reader {
-    /**
-     * The field {@code name} of {@code node}; missing, null or not {@code what} is an error naming
-     * it.
-     */
-    private JsonNode field(JsonNode node, String name, Predicate<JsonNode> is, String what) {
-      JsonNode v = node.get(name);
-      if (v == null || v.isNull()) {
-        throw new IllegalArgumentException(name + " is missing");
-      }
+  /**
+   * The field {@code name} of {@code node}; missing, null or not {@code what} is an error naming
+   * it.
+   */
+  private static JsonNode field(JsonNode node, String name, Predicate<JsonNode> is, String what) {
+    JsonNode v = node.get(name);
+    if (v == null || v.isNull()) {
+      throw new IllegalArgumentException(name + " is missing");
+    }
+    if (!is.test(v)) {
+      throw new IllegalArgumentException(name + " is not " + what);
+    }
+    return v;
+  }
+
+  private static String text(JsonNode node, String name) {
+    return field(node, name, JsonNode::isTextual, "a string").textValue();
+  }
+
+  private static double number(JsonNode node, String name) {
+    return field(node, name, JsonNode::isNumber, "a number").doubleValue();
+  }
+
+  private static boolean bool(JsonNode node, String name) {
+    return field(node, name, JsonNode::isBoolean, "a boolean").booleanValue();
+  }
+
+  private static long integer(JsonNode node, String name) {
+    return field(node, name, DescriptorJson::isLong, "an integer").longValue();
+  }
+
+  private static boolean isLong(JsonNode v) {
+    return v.canConvertToExactIntegral() && v.canConvertToLong();
+  }
+
+  private static JsonNode array(JsonNode node, String name) {
+    return field(node, name, JsonNode::isArray, "an array");
+  }
+
+  private static JsonNode object(JsonNode node, String name) {
+    return field(node, name, JsonNode::isObject, "an object");
+  }
+
+  /** The field {@code name} read by {@code read}, or null when it is absent or null. */
+  private static <T> @Nullable T optional(
+      JsonNode node, String name, BiFunction<JsonNode, String, T> read) {
+    JsonNode v = node.get(name);
+    return v == null || v.isNull() ? null : read.apply(node, name);
+  }
+
+  private static List<String> texts(JsonNode node, String name) {
+    return list(node, name, JsonNode::isTextual, "string", JsonNode::textValue);
+  }
+
+  /** The array {@code name} of {@code node}, each element {@code is} (else "holds a non-what"). */
+  private static <T> List<T> list(
+      JsonNode node,
+      String name,
+      Predicate<JsonNode> is,
+      String what,
+      Function<JsonNode, T> value) {
+    List<T> out = new ArrayList<>();
+    for (JsonNode v : array(node, name)) {
       if (!is.test(v)) {
-        throw new IllegalArgumentException(name + " is not " + what);
+        throw new IllegalArgumentException(name + " holds a non-" + what);
       }
-      return v;
+      out.add(value.apply(v));
     }
+    return out;
+  }
 
-    String text(JsonNode node, String name) {
-      return field(node, name, JsonNode::isTextual, "a string").textValue();
-    }
-
-    double number(JsonNode node, String name) {
-      return field(node, name, JsonNode::isNumber, "a number").doubleValue();
-    }
-
-    boolean bool(JsonNode node, String name) {
-      return field(node, name, JsonNode::isBoolean, "a boolean").booleanValue();
-    }
-
-    /** The number {@code name} of {@code node}, or null when it is absent or null. */
-    @Nullable Double optionalNumber(JsonNode node, String name) {
-      JsonNode v = node.get(name);
-      return v == null || v.isNull() ? null : number(node, name);
-    }
-
-    /** The string {@code name} of {@code node}, or null when it is absent or null. */
-    @Nullable String optionalText(JsonNode node, String name) {
-      JsonNode v = node.get(name);
-      return v == null || v.isNull() ? null : text(node, name);
-    }
-
-    long integer(JsonNode node, String name) {
-      return field(
-              node, name, v -> v.canConvertToExactIntegral() && v.canConvertToLong(), "an integer")
-          .longValue();
-    }
-
-    JsonNode array(JsonNode node, String name) {
-      return field(node, name, JsonNode::isArray, "an array");
-    }
-
-    JsonNode object(JsonNode node, String name) {
-      return field(node, name, JsonNode::isObject, "an object");
-    }
-
-    List<Double> numbers(JsonNode node, String name) {
-      List<Double> out = new ArrayList<>();
-      for (JsonNode v : array(node, name)) {
-        if (!v.isNumber()) {
-          throw new IllegalArgumentException(name + " holds a non-number");
-        }
-        out.add(v.doubleValue());
+  /** The object {@code name} of {@code node} as a map, in file order; each value {@code is}. */
+  private static <T> Map<String, T> map(
+      JsonNode node,
+      String name,
+      String entry,
+      Predicate<JsonNode> is,
+      String what,
+      Function<JsonNode, T> value) {
+    Map<String, T> out = new LinkedHashMap<>();
+    for (var e : object(node, name).properties()) {
+      if (!is.test(e.getValue())) {
+        throw new IllegalArgumentException(entry + " " + e.getKey() + " is not " + what);
       }
-      return out;
+      out.put(e.getKey(), value.apply(e.getValue()));
     }
-
-    List<Long> integers(JsonNode node, String name) {
-      List<Long> out = new ArrayList<>();
-      for (JsonNode v : array(node, name)) {
-        if (!v.canConvertToExactIntegral() || !v.canConvertToLong()) {
-          throw new IllegalArgumentException(name + " holds a non-integer");
-        }
-        out.add(v.longValue());
-      }
-      return out;
-    }
-
-    List<String> texts(JsonNode node, String name) {
-      List<String> out = new ArrayList<>();
-      for (JsonNode v : array(node, name)) {
-        if (!v.isTextual()) {
-          throw new IllegalArgumentException(name + " holds a non-string");
-        }
-        out.add(v.textValue());
-      }
-      return out;
-    }
+    return out;
   }
 }

@@ -23,6 +23,9 @@ public sealed interface Feature permits Feature.Numeric, Feature.Categorical {
    */
   @Nullable Object fill();
 
+  /** The number of columns this feature takes in the encoded vector. */
+  int width();
+
   /** Whether a request must send this field (true when there is no {@link #fill()}). */
   default boolean required() {
     return fill() == null;
@@ -53,9 +56,10 @@ public sealed interface Feature permits Feature.Numeric, Feature.Categorical {
       }
     }
 
-    /** A required numeric column (no fill). */
-    public Numeric(String name, double min, double max, double mean, double std) {
-      this(name, min, max, mean, std, null);
+    /** One column: the standardized value. */
+    @Override
+    public int width() {
+      return 1;
     }
   }
 
@@ -107,12 +111,8 @@ public sealed interface Feature permits Feature.Numeric, Feature.Categorical {
       }
     }
 
-    /** A required categorical column without an other bucket. */
-    public Categorical(String name, List<String> levels) {
-      this(name, levels, false, null);
-    }
-
-    /** The number of encoded columns: one per level, plus one for the other bucket. */
+    /** One column per level, plus one for the other bucket. */
+    @Override
     public int width() {
       return levels.size() + (otherBucket ? 1 : 0);
     }

@@ -6,7 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * The one preprocessing path: turns a row of named values into the vector a model was trained on.
@@ -73,15 +73,7 @@ public final class Features {
 
   /** The length of the encoded vector. */
   public static int width(List<Feature> features) {
-    int width = 0;
-    for (Feature f : features) {
-      width +=
-          switch (f) {
-            case Feature.Numeric _ -> 1;
-            case Feature.Categorical c -> c.width();
-          };
-    }
-    return width;
+    return features.stream().mapToInt(Feature::width).sum();
   }
 
   /**
@@ -99,73 +91,68 @@ public final class Features {
     int at = 0;
     for (Feature f : features) {
       String name = f.name();
-      boolean present = row.containsKey(name);
-      Object value = present ? row.get(name) : null;
+      Object value = row.get(name);
       if (value == null) {
         value = f.fill();
       }
-      switch (f) {
-        case Feature.Numeric n -> {
-          if (value == null) {
-            errors.add(new FieldError(name, present ? "must not be null" : "field required"));
-          } else if (!(value instanceof Number number)) {
-            errors.add(new FieldError(name, "must be a number (got " + jsonType(value) + ")"));
-          } else {
-            double x = number.doubleValue();
-            if (!Double.isFinite(x)) {
-              errors.add(new FieldError(name, "must be a finite number"));
-            } else if (x < lowestAccepted(n) || x > highestAccepted(n)) {
-              errors.add(
-                  new FieldError(
-                      name,
-                      "must be within ["
-                          + lowestAccepted(n)
-                          + ", "
-                          + highestAccepted(n)
-                          + "] ("
-                          + MAX_STANDARD_DEVIATIONS
-                          + " training standard deviations of the mean)"));
+      if (value == null) {
+        errors.add(
+            new FieldError(name, row.containsKey(name) ? "must not be null" : "field required"));
+      } else {
+        switch (f) {
+          case Feature.Numeric n -> {
+            if (!(value instanceof Number number)) {
+              errors.add(new FieldError(name, "must be a number (got " + jsonType(value) + ")"));
             } else {
-              out[at] = n.std() == 0.0 ? 0.0 : (x - n.mean()) / n.std();
+              double x = number.doubleValue();
+              if (!Double.isFinite(x)) {
+                errors.add(new FieldError(name, "must be a finite number"));
+              } else if (x < lowestAccepted(n) || x > highestAccepted(n)) {
+                errors.add(
+                    new FieldError(
+                        name,
+                        "must be within ["
+                            + lowestAccepted(n)
+                            + ", "
+                            + highestAccepted(n)
+                            + "] ("
+                            + MAX_STANDARD_DEVIATIONS
+                            + " training standard deviations of the mean)"));
+              } else {
+                out[at] = n.std() == 0.0 ? 0.0 : (x - n.mean()) / n.std();
+              }
             }
           }
-          at += 1;
-        }
-        case Feature.Categorical c -> {
-          if (value == null) {
-            errors.add(new FieldError(name, present ? "must not be null" : "field required"));
-          } else if (!(value instanceof String level)) {
-            errors.add(new FieldError(name, "must be a string (got " + jsonType(value) + ")"));
-          } else {
-            int index = c.levels().indexOf(level);
-            if (index >= 0) {
-              out[at + index] = 1.0;
-            } else if (c.otherBucket()) {
-              out[at + c.levels().size()] = 1.0;
+          case Feature.Categorical c -> {
+            if (!(value instanceof String level)) {
+              errors.add(new FieldError(name, "must be a string (got " + jsonType(value) + ")"));
             } else {
-              errors.add(
-                  new FieldError(
-                      name,
-                      "unknown level '"
-                          + echo(level)
-                          + "' (expected one of: "
-                          + String.join(", ", c.levels())
-                          + ")"));
+              int index = c.levels().indexOf(level);
+              if (index >= 0) {
+                out[at + index] = 1.0;
+              } else if (c.otherBucket()) {
+                out[at + c.levels().size()] = 1.0;
+              } else {
+                errors.add(
+                    new FieldError(
+                        name,
+                        "unknown level '"
+                            + echo(level)
+                            + "' (expected one of: "
+                            + String.join(", ", c.levels())
+                            + ")"));
+              }
             }
           }
-          at += c.width();
         }
       }
+      at += f.width();
     }
-    Set<String> known = new HashSet<>();
-    features.forEach(f -> known.add(f.name()));
-    Set<String> unknown = new TreeSet<>();
-    for (String key : row.keySet()) {
-      if (!known.contains(key)) {
-        unknown.add(key);
-      }
-    }
-    unknown.forEach(key -> errors.add(new FieldError(echo(key), "unknown field")));
+    Set<String> known = features.stream().map(Feature::name).collect(Collectors.toSet());
+    row.keySet().stream()
+        .filter(key -> !known.contains(key))
+        .sorted()
+        .forEach(key -> errors.add(new FieldError(echo(key), "unknown field")));
     if (!errors.isEmpty()) {
       throw new InvalidInputException(errors);
     }

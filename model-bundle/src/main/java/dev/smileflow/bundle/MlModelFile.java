@@ -1,7 +1,6 @@
 package dev.smileflow.bundle;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -9,7 +8,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -25,9 +23,9 @@ import org.jspecify.annotations.Nullable;
  * Signature inputs and outputs are JSON strings inside the YAML, as MLflow writes them. Keys are
  * written sorted, as MLflow's {@code to_yaml} does.
  *
- * <p>{@link ModelBundle#write} writes one without MLflow ids; train-job can rewrite it once it
- * knows them: {@code MlModelFile.builder(written.descriptor()).modelId(id).runId(run)
- * .artifactPath(uri).write(dir)}.
+ * <p>{@link ModelBundle#write} writes one with the MLflow ids its operator sets (none for the
+ * identity); it can be rewritten once they are known: {@code
+ * MlModelFile.builder(written).modelId(id).runId(run).artifactPath(uri).write(dir)}.
  */
 public final class MlModelFile {
   /** The file name MLflow expects. */
@@ -90,56 +88,6 @@ public final class MlModelFile {
   /** Starts an MLmodel for a written bundle's descriptor (it must carry the model checksum). */
   public static Builder builder(BundleDescriptor written) {
     return new Builder(written);
-  }
-
-  /** Reads the signature back from MLmodel YAML text. */
-  public static Signature readSignature(String yaml) {
-    JsonNode root;
-    try {
-      root = YAML.readTree(yaml);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("MLmodel is not valid YAML: " + e.getOriginalMessage(), e);
-    }
-    JsonNode signature = root == null ? null : root.get("signature");
-    if (signature == null || !signature.isObject()) {
-      throw new IllegalArgumentException("MLmodel has no signature");
-    }
-    return new Signature(columns(signature, "inputs"), columns(signature, "outputs"));
-  }
-
-  /** Reads the signature back from an MLmodel file. */
-  public static Signature readSignature(Path mlmodelFile) throws IOException {
-    return readSignature(Files.readString(mlmodelFile));
-  }
-
-  private static List<ColumnSpec> columns(JsonNode signature, String key) {
-    JsonNode text = signature.get(key);
-    if (text == null || !text.isTextual()) {
-      throw new IllegalArgumentException("signature." + key + " is not a JSON string");
-    }
-    JsonNode array;
-    try {
-      array = DescriptorJson.JSON.readTree(text.textValue());
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("signature." + key + " is not valid JSON", e);
-    }
-    if (!array.isArray()) {
-      throw new IllegalArgumentException("signature." + key + " is not a JSON array");
-    }
-    List<ColumnSpec> out = new ArrayList<>();
-    for (JsonNode c : array) {
-      JsonNode name = c.get("name");
-      JsonNode type = c.get("type");
-      JsonNode required = c.get("required");
-      if (name == null || !name.isTextual() || type == null || !type.isTextual()) {
-        throw new IllegalArgumentException(
-            "signature." + key + " holds a column without name or type");
-      }
-      out.add(
-          new ColumnSpec(
-              name.textValue(), type.textValue(), required == null || required.asBoolean(true)));
-    }
-    return out;
   }
 
   /** Sets the MLflow-side fields; everything else comes from the descriptor. */

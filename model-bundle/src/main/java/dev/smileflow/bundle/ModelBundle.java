@@ -14,7 +14,6 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -44,18 +43,12 @@ public final class ModelBundle {
 
   private ModelBundle() {}
 
-  /** As {@link #write(Path, Object, BundleDescriptor, Map, UnaryOperator)} with no MLflow ids. */
-  public static WrittenBundle write(
-      Path dir, Object smileModel, BundleDescriptor descriptor, Map<String, ?> inputExample)
-      throws IOException {
-    return write(dir, smileModel, descriptor, inputExample, UnaryOperator.identity());
-  }
-
   /**
    * Writes a bundle into {@code dir} (created if absent; existing bundle files are replaced):
    * {@code model.ser}, {@code bundle.json} (with the model's SHA-256 and size), {@code MLmodel},
    * {@code input_example.json} and {@code serving_input_example.json}.
    *
+   * @return the descriptor as written, with {@code model.ser}'s checksum and size
    * @param smileModel a fitted Smile classifier that {@link Predictor#of} accepts, trained on
    *     labels {@code 0..k-1} with k = the descriptor's class labels
    * @param inputExample one row by feature name; it must encode and predict
@@ -63,7 +56,7 @@ public final class ModelBundle {
    * @throws IllegalArgumentException if the model does not fit the descriptor or the example is
    *     invalid
    */
-  public static WrittenBundle write(
+  public static BundleDescriptor write(
       Path dir,
       Object smileModel,
       BundleDescriptor descriptor,
@@ -96,17 +89,12 @@ public final class ModelBundle {
     BundleDescriptor written = descriptor.withModelFile(sha256(model), model.length);
 
     Files.createDirectories(dir);
-    Path modelFile = dir.resolve(MODEL_FILE);
-    Path descriptorFile = dir.resolve(DESCRIPTOR_FILE);
-    Path exampleFile = dir.resolve(INPUT_EXAMPLE_FILE);
-    Path servingFile = dir.resolve(SERVING_INPUT_FILE);
-    writeAtomically(modelFile, model);
-    writeAtomically(descriptorFile, DescriptorJson.write(written));
-    writeAtomically(exampleFile, example);
-    writeAtomically(servingFile, DescriptorJson.writeServingInput(example));
-    Path mlmodelFile = mlmodel.apply(MlModelFile.builder(written)).write(dir);
-    return new WrittenBundle(
-        dir, List.of(mlmodelFile, descriptorFile, modelFile, exampleFile, servingFile), written);
+    writeAtomically(dir.resolve(MODEL_FILE), model);
+    writeAtomically(dir.resolve(DESCRIPTOR_FILE), DescriptorJson.write(written));
+    writeAtomically(dir.resolve(INPUT_EXAMPLE_FILE), example);
+    writeAtomically(dir.resolve(SERVING_INPUT_FILE), DescriptorJson.writeServingInput(example));
+    mlmodel.apply(MlModelFile.builder(written)).write(dir);
+    return written;
   }
 
   /**
@@ -227,12 +215,16 @@ public final class ModelBundle {
   private static long size(Path file) throws BundleException {
     try {
       return Files.size(file);
-    } catch (NoSuchFileException e) {
-      throw new BundleException(BundleException.Code.MISSING_FILE, file, "file not found");
     } catch (IOException e) {
-      throw new BundleException(
-          BundleException.Code.MISSING_FILE, file, "cannot read: " + e.getMessage(), e);
+      throw unreadable(file, e);
     }
+  }
+
+  private static BundleException unreadable(Path file, IOException e) {
+    return e instanceof NoSuchFileException
+        ? new BundleException(BundleException.Code.MISSING_FILE, file, "file not found")
+        : new BundleException(
+            BundleException.Code.MISSING_FILE, file, "cannot read: " + e.getMessage(), e);
   }
 
   /** Reads a whole file, refusing more than {@code max} bytes (even if it grows while read). */
@@ -252,11 +244,8 @@ public final class ModelBundle {
             "larger than the limit of " + max + " bytes");
       }
       return bytes;
-    } catch (NoSuchFileException e) {
-      throw new BundleException(BundleException.Code.MISSING_FILE, file, "file not found");
     } catch (IOException e) {
-      throw new BundleException(
-          BundleException.Code.MISSING_FILE, file, "cannot read: " + e.getMessage(), e);
+      throw unreadable(file, e);
     }
   }
 

@@ -90,10 +90,10 @@ final class ModelDeserializer {
       in.setObjectInputFilter(filter);
       return in.readObject();
     } catch (InvalidClassException e) {
-      String rejection = filter.rejection();
+      String rejection = filter.rejection;
       if (rejection != null) {
         throw new BundleException(
-            filter.rejectedForLimit()
+            filter.forLimit
                 ? BundleException.Code.LIMIT_EXCEEDED
                 : BundleException.Code.FORBIDDEN_CLASS,
             file,
@@ -123,19 +123,10 @@ final class ModelDeserializer {
     while (c.isArray()) {
       c = c.getComponentType();
     }
-    if (c.isPrimitive()) {
-      return true;
-    }
     String name = c.getName();
-    if (ALLOWED_CLASSES.contains(name)) {
-      return true;
-    }
-    for (String prefix : ALLOWED_PACKAGES) {
-      if (name.startsWith(prefix)) {
-        return true;
-      }
-    }
-    return false;
+    return c.isPrimitive()
+        || ALLOWED_CLASSES.contains(name)
+        || ALLOWED_PACKAGES.stream().anyMatch(name::startsWith);
   }
 
   /**
@@ -180,14 +171,6 @@ final class ModelDeserializer {
         forLimit = limit;
       }
       return Status.REJECTED;
-    }
-
-    @Nullable String rejection() {
-      return rejection;
-    }
-
-    boolean rejectedForLimit() {
-      return forLimit;
     }
   }
 }

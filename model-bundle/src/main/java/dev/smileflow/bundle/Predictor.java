@@ -1,6 +1,5 @@
 package dev.smileflow.bundle;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import smile.classification.Classifier;
@@ -21,7 +20,6 @@ import smile.data.type.StructType;
  * caches per schema identity) never rebinds.
  */
 public final class Predictor {
-  private final Classifier<?> model;
   private final Route route;
   private final int width;
   private final int numClasses;
@@ -34,7 +32,6 @@ public final class Predictor {
   private record TuplePath(DataFrameClassifier model, StructType schema) implements Route {}
 
   private Predictor(Classifier<?> model, Route route, int width) {
-    this.model = model;
     this.route = route;
     this.width = width;
     this.numClasses = model.numClasses();
@@ -86,11 +83,8 @@ public final class Predictor {
   }
 
   private static StructType schemaOf(List<String> names) {
-    List<StructField> fields = new ArrayList<>(names.size());
-    for (String name : names) {
-      fields.add(new StructField(name, DataTypes.DoubleType));
-    }
-    return new StructType(fields);
+    return new StructType(
+        names.stream().map(name -> new StructField(name, DataTypes.DoubleType)).toList());
   }
 
   /**
@@ -147,20 +141,5 @@ public final class Predictor {
   /** The number of classes k; labels are {@code 0..k-1}. */
   public int numClasses() {
     return numClasses;
-  }
-
-  /** Whether the model gives real class probabilities (otherwise they are one-hot). */
-  public boolean isSoft() {
-    return soft;
-  }
-
-  /** The length of the encoded vector the model takes. */
-  public int width() {
-    return width;
-  }
-
-  /** The wrapped Smile model, e.g. for serialization. */
-  public Object model() {
-    return model;
   }
 }

@@ -71,7 +71,9 @@ public record TrainingProfile(Map<String, FeatureProfile> features) {
       }
       for (int i = 0; i < binEdges.size(); i++) {
         double e = binEdges.get(i);
-        if (!Double.isFinite(e) || (i > 0 && e <= binEdges.get(i - 1)) || e >= max(quantiles)) {
+        if (!Double.isFinite(e)
+            || (i > 0 && e <= binEdges.get(i - 1))
+            || e >= quantiles.getLast()) {
           throw new IllegalArgumentException(
               "numeric profile: bin edges must be finite, strictly increasing and below the max");
         }
@@ -85,10 +87,6 @@ public record TrainingProfile(Map<String, FeatureProfile> features) {
         throw new IllegalArgumentException(
             "numeric profile: bin counts must be >= 0 and add up to the count " + count);
       }
-    }
-
-    private static double max(List<Double> quantiles) {
-      return quantiles.getLast();
     }
 
     /** The smallest training value. */

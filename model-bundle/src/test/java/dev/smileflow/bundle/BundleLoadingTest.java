@@ -289,7 +289,8 @@ class BundleLoadingTest {
                     other,
                     misnamedForest(),
                     TestBundles.irisDescriptor("random_forest"),
-                    TestBundles.setosa()));
+                    TestBundles.setosa(),
+                    mlmodel -> mlmodel));
     assertTrue(
         String.valueOf(e.getMessage()).startsWith("model cannot predict the input example"),
         e.getMessage());

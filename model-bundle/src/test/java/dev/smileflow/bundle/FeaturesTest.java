@@ -15,11 +15,11 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 class FeaturesTest {
-  private static final Feature.Numeric SIZE = new Feature.Numeric("size", 1.0, 9.0, 5.0, 2.0);
+  private static final Feature.Numeric SIZE = new Feature.Numeric("size", 1.0, 9.0, 5.0, 2.0, null);
   private static final Feature.Categorical COLOUR =
-      new Feature.Categorical("colour", List.of("red", "green"));
+      new Feature.Categorical("colour", List.of("red", "green"), false, null);
   private static final Feature.Numeric CONSTANT =
-      new Feature.Numeric("constant", 3.0, 3.0, 3.0, 0.0);
+      new Feature.Numeric("constant", 3.0, 3.0, 3.0, 0.0, null);
   private static final List<Feature> FEATURES = List.of(SIZE, COLOUR, CONSTANT);
 
   private static Map<String, Object> row(
@@ -168,7 +168,9 @@ class FeaturesTest {
     var e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> Features.validate(List.of(SIZE, new Feature.Categorical("size", List.of("a")))));
+            () ->
+                Features.validate(
+                    List.of(SIZE, new Feature.Categorical("size", List.of("a"), false, null))));
     assertEquals("duplicate feature name: size", e.getMessage());
   }
 
@@ -178,7 +180,8 @@ class FeaturesTest {
         assertThrows(
             IllegalArgumentException.class,
             () ->
-                Features.validate(List.of(new Feature.Numeric("colour=red", 0, 1, 0, 1), COLOUR)));
+                Features.validate(
+                    List.of(new Feature.Numeric("colour=red", 0, 1, 0, 1, null), COLOUR)));
     assertEquals("encoded column name clash: colour=red", e.getMessage());
   }
 
@@ -282,7 +285,8 @@ class FeaturesTest {
     assertEquals("feature shape: level '__other__' clashes with the other bucket", e.getMessage());
     assertEquals(
         List.of("shape=__other__"),
-        Features.encodedNames(List.of(new Feature.Categorical("shape", List.of("__other__")))));
+        Features.encodedNames(
+            List.of(new Feature.Categorical("shape", List.of("__other__"), false, null))));
   }
 
   @Test
@@ -311,15 +315,19 @@ class FeaturesTest {
 
   @Test
   void featureValuesAreValidated() {
-    assertThrows(IllegalArgumentException.class, () -> new Feature.Numeric(" ", 0, 1, 0, 1));
-    assertThrows(IllegalArgumentException.class, () -> new Feature.Numeric("a", 2, 1, 0, 1));
+    assertThrows(IllegalArgumentException.class, () -> new Feature.Numeric(" ", 0, 1, 0, 1, null));
+    assertThrows(IllegalArgumentException.class, () -> new Feature.Numeric("a", 2, 1, 0, 1, null));
     assertThrows(
-        IllegalArgumentException.class, () -> new Feature.Numeric("a", 0, 1, Double.NaN, 1));
-    assertThrows(IllegalArgumentException.class, () -> new Feature.Numeric("a", 0, 1, 0, -1));
-    assertThrows(IllegalArgumentException.class, () -> new Feature.Categorical("c", List.of()));
+        IllegalArgumentException.class, () -> new Feature.Numeric("a", 0, 1, Double.NaN, 1, null));
+    assertThrows(IllegalArgumentException.class, () -> new Feature.Numeric("a", 0, 1, 0, -1, null));
     assertThrows(
-        IllegalArgumentException.class, () -> new Feature.Categorical("c", List.of("a", "a")));
-    assertThrows(IllegalArgumentException.class, () -> new Feature.Categorical("c", List.of("")));
+        IllegalArgumentException.class, () -> new Feature.Categorical("c", List.of(), false, null));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Feature.Categorical("c", List.of("a", "a"), false, null));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Feature.Categorical("c", List.of(""), false, null));
     assertThrows(IllegalArgumentException.class, () -> Features.validate(List.of()));
   }
 

@@ -76,10 +76,10 @@ final class FixtureGenerator {
             rows.size(),
             42,
             Instant.parse("2026-01-01T00:00:00Z"));
-    WrittenBundle written =
-        ModelBundle.write(
-            Path.of(args[0]).resolve("penguins-logistic"), model, descriptor, rows.getFirst());
-    System.out.println("wrote " + written.dir() + " sha256=" + written.modelSha256());
+    Path dir = Path.of(args[0]).resolve("penguins-logistic");
+    BundleDescriptor written =
+        ModelBundle.write(dir, model, descriptor, rows.getFirst(), mlmodel -> mlmodel);
+    System.out.println("wrote " + dir + " sha256=" + written.modelSha256());
   }
 
   /** Range, mean and population std of the present values; the median as fill when asked. */

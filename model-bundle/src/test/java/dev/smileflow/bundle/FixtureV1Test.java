@@ -39,7 +39,7 @@ class FixtureV1Test {
     var e = assertThrows(InvalidInputException.class, () -> m.predict(row));
     assertEquals("sepal_length: must not be null; petal_width: field required", e.getMessage());
     assertTrue(
-        MlModelFile.readSignature(dir.resolve("MLmodel")).inputs().stream()
+        TestBundles.readSignature(dir.resolve("MLmodel")).inputs().stream()
             .allMatch(MlModelFile.ColumnSpec::required));
   }
 
@@ -48,7 +48,7 @@ class FixtureV1Test {
     Path bundle = TestBundles.copyFixture("v1/iris-logistic", dir);
     assertEquals(
         TestBundles.IRIS_FEATURES,
-        MlModelFile.readSignature(bundle.resolve("MLmodel")).inputs().stream()
+        TestBundles.readSignature(bundle.resolve("MLmodel")).inputs().stream()
             .map(MlModelFile.ColumnSpec::name)
             .toList());
   }

@@ -112,7 +112,7 @@ class FixtureV2Test {
 
   @Test
   void signatureMarksOnlyTheImputedInputsAsNotRequired() throws Exception {
-    var inputs = MlModelFile.readSignature(model.dir().resolve("MLmodel")).inputs();
+    var inputs = TestBundles.readSignature(model.dir().resolve("MLmodel")).inputs();
     assertEquals(
         List.of(false, false, false, false, false, false, true),
         inputs.stream().map(MlModelFile.ColumnSpec::required).toList());

@@ -81,7 +81,7 @@ class MlModelFileIT {
 
   @Test
   void mlflowReadsTheIrisBundleSignatureExampleAndMetadata() throws Exception {
-    WrittenBundle w =
+    BundleDescriptor w =
         ModelBundle.write(
             dir,
             TestBundles.trainIris("logistic"),
@@ -110,8 +110,8 @@ class MlModelFileIT {
   void mlflowReadsCategoricalFeaturesAsStringColumns() throws Exception {
     List<Feature> features =
         List.of(
-            new Feature.Numeric("size", 0, 9, 4.5, 2.9),
-            new Feature.Categorical("colour", List.of("red", "green")));
+            new Feature.Numeric("size", 0, 9, 4.5, 2.9, null),
+            new Feature.Categorical("colour", List.of("red", "green"), false, null));
     List<double[]> x = new ArrayList<>();
     int[] y = new int[40];
     for (int i = 0; i < 40; i++) {
@@ -137,7 +137,8 @@ class MlModelFileIT {
         dir,
         LogisticRegression.fit(x.toArray(double[][]::new), y),
         d,
-        Map.of("size", 7, "colour", "red"));
+        Map.of("size", 7, "colour", "red"),
+        mlmodel -> mlmodel);
     JsonNode m = readWithMlflow(dir);
     assertEquals(
         "[[\"size\",\"double\",true],[\"colour\",\"string\",true]]", m.get("inputs").toString());

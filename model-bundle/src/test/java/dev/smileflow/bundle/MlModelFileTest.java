@@ -25,7 +25,7 @@ class MlModelFileTest {
 
   @Test
   void mlmodelHasTheSmileFlavorAndNoPythonFunction() throws Exception {
-    WrittenBundle w = TestBundles.writeIrisBundle(dir, "logistic");
+    BundleDescriptor w = TestBundles.writeIrisBundle(dir, "logistic");
     JsonNode root = yaml(dir.resolve("MLmodel"));
     JsonNode smile = root.get("flavors").get("smile");
     assertEquals(
@@ -89,7 +89,7 @@ class MlModelFileTest {
   @Test
   void signatureParsesBackToColumnSpecs() throws Exception {
     TestBundles.writeIris(dir, "logistic");
-    MlModelFile.Signature s = MlModelFile.readSignature(dir.resolve("MLmodel"));
+    MlModelFile.Signature s = TestBundles.readSignature(dir.resolve("MLmodel"));
     assertEquals(
         TestBundles.IRIS_FEATURES, s.inputs().stream().map(MlModelFile.ColumnSpec::name).toList());
     assertEquals(List.of(new MlModelFile.ColumnSpec("label", "string", true)), s.outputs());
@@ -101,8 +101,8 @@ class MlModelFileTest {
     var s =
         MlModelFile.signatureOf(
             List.of(
-                new Feature.Categorical("colour", List.of("red")),
-                new Feature.Numeric("size", 0, 1, 0, 1)));
+                new Feature.Categorical("colour", List.of("red"), false, null),
+                new Feature.Numeric("size", 0, 1, 0, 1, null)));
     assertEquals(
         List.of(
             new MlModelFile.ColumnSpec("colour", "string", true),
@@ -116,9 +116,9 @@ class MlModelFileTest {
         MlModelFile.signatureOf(
             List.of(
                 new Feature.Numeric("size", 0, 1, 0, 1, 0.5),
-                new Feature.Numeric("weight", 0, 1, 0, 1),
+                new Feature.Numeric("weight", 0, 1, 0, 1, null),
                 new Feature.Categorical("colour", List.of("red"), true, "red"),
-                new Feature.Categorical("shape", List.of("round"))));
+                new Feature.Categorical("shape", List.of("round"), false, null)));
     assertEquals(
         List.of(
             new MlModelFile.ColumnSpec("size", "double", false),
@@ -126,17 +126,11 @@ class MlModelFileTest {
             new MlModelFile.ColumnSpec("colour", "string", false),
             new MlModelFile.ColumnSpec("shape", "string", true)),
         s.inputs());
-    String yaml =
-        "signature:\n  inputs: '[{\"type\":\"double\",\"name\":\"size\",\"required\":false}]'\n"
-            + "  outputs: '[]'\n";
-    assertEquals(
-        List.of(new MlModelFile.ColumnSpec("size", "double", false)),
-        MlModelFile.readSignature(yaml).inputs());
   }
 
   @Test
   void builderSetsTheMlflowIdsAndTheBundleStillLoads() throws Exception {
-    WrittenBundle w =
+    BundleDescriptor w =
         ModelBundle.write(
             dir,
             TestBundles.trainIris("logistic"),
@@ -152,7 +146,7 @@ class MlModelFileTest {
     assertEquals("r-42", root.get("run_id").textValue());
     assertEquals(
         "mlflow-artifacts:/1/models/m-0123/artifacts", root.get("artifact_path").textValue());
-    MlModelFile.builder(w.descriptor()).runId("r-43").write(dir);
+    MlModelFile.builder(w).runId("r-43").write(dir);
     assertEquals("r-43", yaml(dir.resolve("MLmodel")).get("run_id").textValue());
     ModelBundle.load(dir);
   }
@@ -175,16 +169,5 @@ class MlModelFileTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> MlModelFile.builder(TestBundles.irisDescriptor("logistic")));
-  }
-
-  @Test
-  void signatureReaderRejectsNonJsonSignature() {
-    var e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () -> MlModelFile.readSignature("signature:\n  inputs: '[oops'\n  outputs: '[]'\n"));
-    assertEquals("signature.inputs is not valid JSON", e.getMessage());
-    assertThrows(
-        IllegalArgumentException.class, () -> MlModelFile.readSignature(Map.of().toString()));
   }
 }

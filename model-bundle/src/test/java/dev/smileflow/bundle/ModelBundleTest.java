@@ -33,8 +33,13 @@ class ModelBundleTest {
   @FieldSource("ALGORITHMS")
   void reloadedModelPredictsExactlyAsTheTrainedOne(String algorithm) throws Exception {
     Object model = TestBundles.trainIris(algorithm);
-    WrittenBundle written =
-        ModelBundle.write(dir, model, TestBundles.irisDescriptor(algorithm), TestBundles.setosa());
+    BundleDescriptor written =
+        ModelBundle.write(
+            dir,
+            model,
+            TestBundles.irisDescriptor(algorithm),
+            TestBundles.setosa(),
+            mlmodel -> mlmodel);
     LoadedModel loaded = ModelBundle.load(dir);
 
     Predictor original = Predictor.of(model, Features.encodedNames(TestBundles.irisFeatures()));
@@ -55,27 +60,22 @@ class ModelBundleTest {
       }
     }
     assertTrue(correct >= 140, algorithm + " fits Iris: " + correct + "/150");
-    assertEquals(written.descriptor(), loaded.descriptor());
+    assertEquals(written, loaded.descriptor());
   }
 
   @Test
   void writeProducesEveryBundleFileAndReturnsTheChecksum() throws Exception {
-    WrittenBundle written = TestBundles.writeIrisBundle(dir, "logistic");
-    Set<String> names =
-        written.files().stream().map(f -> f.getFileName().toString()).collect(Collectors.toSet());
-    assertEquals(
-        Set.of(
-            "MLmodel",
-            "bundle.json",
-            "model.ser",
-            "input_example.json",
-            "serving_input_example.json"),
-        names);
+    BundleDescriptor written = TestBundles.writeIrisBundle(dir, "logistic");
     try (Stream<Path> listed = Files.list(dir)) {
       assertEquals(
-          names,
+          Set.of(
+              "MLmodel",
+              "bundle.json",
+              "model.ser",
+              "input_example.json",
+              "serving_input_example.json"),
           listed.map(f -> f.getFileName().toString()).collect(Collectors.toSet()),
-          "no temp files left");
+          "every bundle file, no temp files left");
     }
     byte[] model = Files.readAllBytes(dir.resolve("model.ser"));
     assertEquals(ModelBundle.sha256(model), written.modelSha256());
@@ -103,12 +103,24 @@ class ModelBundleTest {
     Map<String, Double> b = new LinkedHashMap<>();
     b.put("accuracy", 0.5);
     b.put("zeta", 1.0);
-    BundleDescriptor base =
-        TestBundles.irisDescriptor("logistic").withModelFile("0".repeat(64), 10);
-    byte[] first = DescriptorJson.write(base.withMetrics(a));
-    assertArrayEquals(first, DescriptorJson.write(base.withMetrics(b)));
+    byte[] first = DescriptorJson.write(withMetrics(a));
+    assertArrayEquals(first, DescriptorJson.write(withMetrics(b)));
     String text = new String(first, StandardCharsets.UTF_8);
     assertTrue(text.indexOf("\"accuracy\"") < text.indexOf("\"zeta\""), text);
+  }
+
+  private static BundleDescriptor withMetrics(Map<String, Double> metrics) {
+    return BundleDescriptor.of(
+        "logistic",
+        Map.of(),
+        TestBundles.irisFeatures(),
+        TestBundles.IRIS_LABEL_COLUMN,
+        TestBundles.IRIS_LABELS,
+        metrics,
+        "iris",
+        150,
+        1,
+        Instant.EPOCH);
   }
 
   @ParameterizedTest
@@ -116,8 +128,8 @@ class ModelBundleTest {
   void descriptorSurvivesJsonRoundTripIncludingCategoricalFeatures(int version) throws Exception {
     var features =
         List.<Feature>of(
-            new Feature.Numeric("size", 0, 10, 4.5, 2.25),
-            new Feature.Categorical("colour", List.of("red", "green")));
+            new Feature.Numeric("size", 0, 10, 4.5, 2.25, null),
+            new Feature.Categorical("colour", List.of("red", "green"), false, null));
     assertEquals(descriptor(version, features), roundTrip(descriptor(version, features)));
   }
 
@@ -126,7 +138,7 @@ class ModelBundleTest {
     var features =
         List.<Feature>of(
             new Feature.Numeric("size", 0, 10, 4.5, 2.25, 4.0),
-            new Feature.Numeric("weight", 0, 10, 4.5, 2.25),
+            new Feature.Numeric("weight", 0, 10, 4.5, 2.25, null),
             new Feature.Categorical("colour", List.of("red", "green"), true, "red"),
             new Feature.Categorical("shape", List.of("round"), false, null));
     BundleDescriptor d = descriptor(2, features);
@@ -159,7 +171,7 @@ class ModelBundleTest {
     Object model = TestBundles.trainIris("logistic");
     BundleDescriptor descriptor =
         TestBundles.irisDescriptor("logistic").withIgnoredInputs(List.of("plant_id"));
-    ModelBundle.write(dir, model, descriptor, TestBundles.setosa());
+    ModelBundle.write(dir, model, descriptor, TestBundles.setosa(), mlmodel -> mlmodel);
     LoadedModel loaded = ModelBundle.load(dir);
     assertEquals(List.of("plant_id"), loaded.descriptor().ignoredInputs());
 
@@ -178,7 +190,8 @@ class ModelBundleTest {
   @Test
   void version2CategoricalWithoutOtherBucketFlagIsCorrupt() throws Exception {
     BundleDescriptor d =
-        descriptor(2, List.of(new Feature.Categorical("colour", List.of("red", "green"))));
+        descriptor(
+            2, List.of(new Feature.Categorical("colour", List.of("red", "green"), false, null)));
     String json =
         new String(DescriptorJson.write(d), StandardCharsets.UTF_8)
             .replace("\"other_bucket\" : false,", "");
@@ -234,7 +247,11 @@ class ModelBundleTest {
             IllegalArgumentException.class,
             () ->
                 ModelBundle.write(
-                    dir, TestBundles.trainIris("logistic"), twoLabels, TestBundles.setosa()));
+                    dir,
+                    TestBundles.trainIris("logistic"),
+                    twoLabels,
+                    TestBundles.setosa(),
+                    mlmodel -> mlmodel));
     assertEquals("model has 3 classes but the descriptor names 2 labels", e.getMessage());
   }
 
@@ -250,7 +267,8 @@ class ModelBundleTest {
                     dir,
                     TestBundles.trainIris("logistic"),
                     TestBundles.irisDescriptor("logistic"),
-                    bad));
+                    bad,
+                    mlmodel -> mlmodel));
     assertEquals(
         "input example does not fit the features: petal_width: field required", e.getMessage());
   }

@@ -48,7 +48,9 @@ class PlattSvmTest {
   @Test
   void isASoftClassifierOfLabelsZeroAndOneThatThePredictorAccepts() {
     Predictor predictor = Predictor.of(model(), List.of("x"));
-    assertTrue(predictor.isSoft());
+    double[] posteriori = new double[2];
+    assertEquals(1, predictor.predict(new double[] {2}, posteriori));
+    assertTrue(posteriori[1] > 0.5 && posteriori[1] < 1, Double.toString(posteriori[1]));
     assertEquals(2, predictor.numClasses());
     assertArrayEquals(new int[] {0, 1}, model().classes());
   }

@@ -2,7 +2,6 @@ package dev.smileflow.bundle;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,7 +51,6 @@ class PredictorTest {
     int label =
         p.predict(Features.encode(TestBundles.irisFeatures(), TestBundles.virginica()), posteriori);
     assertEquals(2, label);
-    assertTrue(p.isSoft());
     assertEquals(1.0, posteriori[0] + posteriori[1] + posteriori[2], 1e-9);
     assertTrue(posteriori[2] > 0.5);
   }
@@ -72,7 +70,6 @@ class PredictorTest {
   @Test
   void hardClassifierFillsPosterioriOneHot() {
     Predictor p = Predictor.of(new SignClassifier(0, 1), List.of("x"));
-    assertFalse(p.isSoft());
     double[] posteriori = {0.3, 0.3};
     assertEquals(1, p.predict(new double[] {2.0}, posteriori));
     assertArrayEquals(new double[] {0.0, 1.0}, posteriori);

@@ -123,7 +123,11 @@ class ConcurrentJobsIT {
               "each job's parent run records the shared dataset");
         }
         List<ModelVersion> versions =
-            client.registry().searchAllModelVersions("name = '" + model + "'").stream()
+            client
+                .registry()
+                .searchModelVersions("name = '" + model + "'", 1000, null)
+                .items()
+                .stream()
                 .map(v -> client.registry().getModelVersion(model, v.version()))
                 .toList();
         assertEquals(2, versions.size(), "round " + round);

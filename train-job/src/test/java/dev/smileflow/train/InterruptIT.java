@@ -96,7 +96,7 @@ class InterruptIT {
         assertEquals(RunStatus.KILLED, run.info().status(), run.info().runName() + "\n" + log);
       }
       assertFalse(
-          client.registry().searchAllModelVersions("name='" + model + "'").stream()
+          client.registry().searchModelVersions("name='" + model + "'", 1000, null).items().stream()
               .findAny()
               .isPresent(),
           "nothing was registered");

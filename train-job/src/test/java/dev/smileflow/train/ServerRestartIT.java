@@ -236,7 +236,7 @@ class ServerRestartIT {
     assertEquals(1, loggedModels.size(), "one LoggedModel: " + loggedModels);
 
     List<ModelVersion> versions =
-        observer.registry().searchAllModelVersions("name = '" + model + "'");
+        observer.registry().searchModelVersions("name = '" + model + "'", 1000, null).items();
     assertEquals(1, versions.size(), "one registered version: " + versions);
     ModelVersion version = versions.getFirst();
     assertEquals(parent.runId(), version.runId());

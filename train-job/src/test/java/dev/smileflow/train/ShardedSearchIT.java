@@ -186,14 +186,24 @@ class ShardedSearchIT {
           actual.nested().stream().map(Run::runId).sorted().toList(),
           after.nested().stream().map(Run::runId).sorted().toList(),
           "a retried shard adds no nested runs");
-      assertEquals(1, client.registry().searchAllModelVersions("name = '" + model + "'").size());
+      assertEquals(
+          1,
+          client
+              .registry()
+              .searchModelVersions("name = '" + model + "'", 1000, null)
+              .items()
+              .size());
 
       Exit select =
           runJar(server, "select", List.of("select", "--experiment", sharded, "--job-id", jobId));
       assertEquals(0, select.code(), select.output());
       assertEquals(
           1,
-          client.registry().searchAllModelVersions("name = '" + model + "'").size(),
+          client
+              .registry()
+              .searchModelVersions("name = '" + model + "'", 1000, null)
+              .items()
+              .size(),
           "select after the job registers nothing more");
     }
   }

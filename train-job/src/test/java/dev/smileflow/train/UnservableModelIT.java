@@ -57,7 +57,11 @@ class UnservableModelIT {
           ExitCodes.reason(e));
 
       assertTrue(
-          client.registry().searchAllModelVersions("name='" + model + "'").isEmpty(),
+          client
+              .registry()
+              .searchModelVersions("name='" + model + "'", 1000, null)
+              .items()
+              .isEmpty(),
           "no version registered");
       Experiment exp = client.tracking().getExperimentByName(experiment);
       List<Run> runs = client.tracking().searchAllRuns(RunSearch.of(exp.experimentId(), null));

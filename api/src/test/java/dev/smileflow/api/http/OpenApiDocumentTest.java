@@ -21,14 +21,15 @@ class OpenApiDocumentTest {
   @Test
   void aCategoricalFieldIsAStringLimitedToItsLevels() {
     ObjectNode s =
-        OpenApiDocument.fieldSchema(new Feature.Categorical("island", List.of("Biscoe", "Dream")));
+        OpenApiDocument.fieldSchema(
+            new Feature.Categorical("island", List.of("Biscoe", "Dream"), false, null));
     assertEquals("string", s.get("type").asText());
     assertEquals("[\"Biscoe\",\"Dream\"]", s.get("enum").toString());
   }
 
   @Test
   void aNumericFieldCarriesItsTrainingRangeAndIsBoundedOnlyWhereTheServiceRejects() {
-    var mass = new Feature.Numeric("mass", 2700, 6300, 4200, 800);
+    var mass = new Feature.Numeric("mass", 2700, 6300, 4200, 800, null);
     ObjectNode s = OpenApiDocument.fieldSchema(mass);
     assertEquals("number", s.get("type").asText());
     assertEquals(2700, s.get("x-training-minimum").asDouble());
@@ -43,8 +44,8 @@ class OpenApiDocumentTest {
     ObjectNode row =
         OpenApiDocument.rowSchema(
             List.of(
-                new Feature.Numeric("mass", 1, 2, 1.5, 0.5),
-                new Feature.Categorical("island", List.of("Biscoe"))),
+                new Feature.Numeric("mass", 1, 2, 1.5, 0.5, null),
+                new Feature.Categorical("island", List.of("Biscoe"), false, null)),
             List.of(),
             Map.of("mass", 1.5, "island", "Biscoe"));
     assertEquals("[\"mass\",\"island\"]", row.get("required").toString());
@@ -60,7 +61,7 @@ class OpenApiDocumentTest {
             List.of(
                 new Feature.Numeric("mass", 1, 2, 1.5, 0.5, 1.5),
                 new Feature.Categorical("island", List.of("Biscoe", "Dream"), true, "Biscoe"),
-                new Feature.Categorical("sex", List.of("female", "male"))),
+                new Feature.Categorical("sex", List.of("female", "male"), false, null)),
             List.of("Sample Number"),
             Map.of("mass", 1.5, "island", "Biscoe", "sex", "male"));
     assertEquals("[\"sex\"]", row.get("required").toString());

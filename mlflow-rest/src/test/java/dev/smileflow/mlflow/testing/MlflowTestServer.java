@@ -211,7 +211,8 @@ public final class MlflowTestServer implements AutoCloseable {
    * credentials.
    */
   public MlflowConfig config() {
-    return MlflowConfig.of(uri).withAuth(auth).withRetries(2, Duration.ofMillis(100));
+    return new MlflowConfig(
+        uri, auth, false, null, Duration.ofSeconds(60), 2, Duration.ofMillis(100));
   }
 
   /** A new client for this server (close it). */

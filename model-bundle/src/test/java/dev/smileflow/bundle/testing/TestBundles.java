@@ -1,14 +1,16 @@
 package dev.smileflow.bundle.testing;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.smileflow.bundle.BundleDescriptor;
 import dev.smileflow.bundle.Feature;
 import dev.smileflow.bundle.Features;
 import dev.smileflow.bundle.MlModelFile;
 import dev.smileflow.bundle.ModelBundle;
 import dev.smileflow.bundle.TrainingProfile;
-import dev.smileflow.bundle.WrittenBundle;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -160,7 +162,8 @@ public final class TestBundles {
         squares += (row[j] - mean) * (row[j] - mean);
       }
       features.add(
-          new Feature.Numeric(IRIS_FEATURES.get(j), min, max, mean, Math.sqrt(squares / x.length)));
+          new Feature.Numeric(
+              IRIS_FEATURES.get(j), min, max, mean, Math.sqrt(squares / x.length), null));
     }
     return List.copyOf(features);
   }
@@ -265,6 +268,17 @@ public final class TestBundles {
         .withTrainingProfile(irisProfile());
   }
 
+  /** The signature of an MLmodel file, read as MLflow reads it (column lists as JSON strings). */
+  public static MlModelFile.Signature readSignature(Path mlmodel) throws IOException {
+    JsonNode signature = new YAMLMapper().readTree(mlmodel.toFile()).get("signature");
+    return new MlModelFile.Signature(columns(signature, "inputs"), columns(signature, "outputs"));
+  }
+
+  private static List<MlModelFile.ColumnSpec> columns(JsonNode signature, String key)
+      throws IOException {
+    return JSON.readValue(signature.get(key).textValue(), new TypeReference<>() {});
+  }
+
   /** A setosa row from the training data (the first row of iris.csv). */
   public static Map<String, Object> setosa() {
     return row(5.1, 3.5, 1.4, 0.2);
@@ -298,8 +312,9 @@ public final class TestBundles {
   }
 
   /** As {@link #writeIris}, returning what was written. */
-  public static WrittenBundle writeIrisBundle(Path dir, String algorithm) throws IOException {
-    return ModelBundle.write(dir, trainIris(algorithm), irisDescriptor(algorithm), setosa());
+  public static BundleDescriptor writeIrisBundle(Path dir, String algorithm) throws IOException {
+    return ModelBundle.write(
+        dir, trainIris(algorithm), irisDescriptor(algorithm), setosa(), mlmodel -> mlmodel);
   }
 
   /**

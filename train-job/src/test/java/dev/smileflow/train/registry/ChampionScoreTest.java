@@ -42,7 +42,11 @@ class ChampionScoreTest {
             1,
             Instant.now());
     ModelBundle.write(
-        dir, fitted.model(), descriptor, fitted.preprocessing().completeRow(train, 0));
+        dir,
+        fitted.model(),
+        descriptor,
+        fitted.preprocessing().completeRow(train, 0),
+        mlmodel -> mlmodel);
 
     List<Map<String, Object>> rows = new ArrayList<>();
     List<String> labels = new ArrayList<>();

@@ -181,7 +181,8 @@ class ConformanceMatrixTest {
             Map.of("holdout_accuracy", fitted.evaluate(test).accuracy()),
             SEED,
             Instant.EPOCH),
-        fitted.inputExample(train));
+        fitted.inputExample(train),
+        mlmodel -> mlmodel);
     // The check train-job itself runs before upload: the api's loader, exact labels and
     // probabilities on every hold-out row sent as a client sends it (missing values absent).
     fitted.checkServedAsTrained(bundle, test);

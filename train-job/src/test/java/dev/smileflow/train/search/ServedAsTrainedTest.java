@@ -37,7 +37,8 @@ class ServedAsTrainedTest {
         dir,
         fitted.model(),
         fitted.descriptor(train, train, Map.of(), 7, Instant.EPOCH),
-        fitted.inputExample(train));
+        fitted.inputExample(train),
+        mlmodel -> mlmodel);
     return dir;
   }
 

@@ -11,6 +11,7 @@ import dev.smileflow.train.data.DataError;
 import dev.smileflow.train.data.DataException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +28,9 @@ class ReferenceProfilesTest {
   @Test
   void refusesAModelsUriThatNamesNoRegisteredVersion(@TempDir Path dir) {
     try (MlflowClient client =
-        MlflowClient.create(MlflowConfig.of(URI.create("http://127.0.0.1:9")))) {
+        MlflowClient.create(
+            MlflowConfig.fromEnv(
+                Map.of("MLFLOW_TRACKING_URI", URI.create("http://127.0.0.1:9").toString())))) {
       DataException malformed =
           assertThrows(
               DataException.class,
