@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -29,7 +30,8 @@ class StubbedClientsTest {
     stub = new StubServer();
     transport =
         new Transport(
-            MlflowConfig.of(stub.uri()).withRetries(2, Duration.ofMillis(1)),
+            MlflowConfig.fromEnv(Map.of("MLFLOW_TRACKING_URI", stub.uri().toString()))
+                .withRetries(2, Duration.ofMillis(1)),
             d -> {},
             new SplittableRandom(3));
   }
