@@ -49,7 +49,8 @@ public final class DataValidator {
                 + folds
                 + "-fold CV needs at least "
                 + folds
-                + " training rows per class");
+                + " training rows per class"
+                + continuousHint(table, train, folds));
       }
     }
     List<Finding> findings = new ArrayList<>();
@@ -112,6 +113,26 @@ public final class DataValidator {
                   min)));
     }
     return List.copyOf(findings);
+  }
+
+  /**
+   * When the label has more classes than the training rows can give {@code folds} rows each, it is
+   * most likely a measurement rather than a class: says so, since no split would help.
+   */
+  private static String continuousHint(Table table, Table train, int folds) {
+    int classes = table.classes().size();
+    if (classes <= train.rows() / folds) {
+      return "";
+    }
+    return String.format(
+        Locale.ROOT,
+        "; the label has %d distinct values in %d rows, more classes than %d training rows can"
+            + " fill %d each: if it is a continuous target, bin it into classes or choose another"
+            + " --label (this job trains classifiers)",
+        classes,
+        table.rows(),
+        train.rows(),
+        folds);
   }
 
   private static boolean isConstant(Column column) {

@@ -47,6 +47,24 @@ class ValidationTest {
   }
 
   @Test
+  void aLabelWithMoreValuesThanTheFoldsCanHoldIsNamedAsLikelyContinuous() {
+    StringBuilder csv = new StringBuilder("x,y\n");
+    for (int i = 0; i < 30; i++) {
+      csv.append(i % 4).append(',').append(1000 + i * 37.5).append('\n');
+    }
+    Table t = table(csv.toString());
+    DataException e = assertThrows(DataException.class, () -> DataValidator.validate(t, t, 5));
+    assertEquals(DataError.TOO_FEW_ROWS_PER_CLASS, e.code());
+    assertTrue(
+        e.getMessage()
+            .endsWith(
+                "; the label has 30 distinct values in 30 rows, more classes than 30 training rows"
+                    + " can fill 5 each: if it is a continuous target, bin it into classes or"
+                    + " choose another --label (this job trains classifiers)"),
+        e.getMessage());
+  }
+
+  @Test
   void duplicatesKeptConstantColumnsAndImbalanceAreWarnings() {
     StringBuilder csv = new StringBuilder("x,k,y\n");
     for (int i = 0; i < 20; i++) {
