@@ -25,6 +25,8 @@ import org.jspecify.annotations.Nullable;
  * @param keep columns used as features despite the column screen ({@code --keep})
  * @param delimiter the CSV delimiter, or null to detect it
  * @param decimal the decimal separator, or null to detect it
+ * @param columns the column names of a data file without a header row ({@code --columns}); empty
+ *     when its first row is the header
  * @param modelName the registered model; {@link #defaultModelName} when not given
  * @param algorithms the algorithms to search; empty = every available one
  * @param minScore the promotion quality bar, or null for none
@@ -47,6 +49,7 @@ public record JobConfig(
     Set<String> keep,
     @Nullable Character delimiter,
     CsvDialect.@Nullable Decimal decimal,
+    List<String> columns,
     String experiment,
     String modelName,
     String alias,
@@ -78,6 +81,7 @@ public record JobConfig(
     categorical = Set.copyOf(categorical);
     drop = Set.copyOf(drop);
     keep = Set.copyOf(keep);
+    columns = List.copyOf(columns);
     algorithms = List.copyOf(algorithms);
     params = List.copyOf(params);
     runTags = Map.copyOf(runTags);
@@ -149,7 +153,7 @@ public record JobConfig(
   /** How to read {@link #data}; a bad combination (e.g. dropping the label) is a usage error. */
   public LoadOptions loadOptions() {
     try {
-      return new LoadOptions(label, missing, categorical, drop, keep, delimiter, decimal);
+      return new LoadOptions(label, missing, categorical, drop, keep, delimiter, decimal, columns);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e);
     }

@@ -60,7 +60,9 @@ final class TrainCommand implements Callable<Integer> {
       names = "--data",
       paramLabel = "PATH",
       defaultValue = "${env:TRAIN_DATA}",
-      description = "CSV file with a header row (env TRAIN_DATA; default: the bundled Iris).")
+      description =
+          "CSV file with a header row, or without one given --columns (env TRAIN_DATA; default: the"
+              + " bundled Iris).")
   @Nullable Path data;
 
   @Option(
@@ -96,6 +98,16 @@ final class TrainCommand implements Callable<Integer> {
           "Columns to use as features although detected as an identifier, row counter, constant, date or"
               + " mostly missing (env TRAIN_KEEP, comma-separated).")
   @Nullable List<String> keep;
+
+  @Option(
+      names = "--columns",
+      paramLabel = "COLUMN",
+      split = ",",
+      defaultValue = "${env:TRAIN_COLUMNS}",
+      description =
+          "The data file has no header row: its column names, in order (env TRAIN_COLUMNS,"
+              + " comma-separated).")
+  @Nullable List<String> columns;
 
   @Option(
       names = "--delimiter",
@@ -363,6 +375,9 @@ final class TrainCommand implements Callable<Integer> {
           names(keep),
           delimiter == null || delimiter.isEmpty() ? null : CsvDialect.parseDelimiter(delimiter),
           decimal == null || decimal.isBlank() ? null : CsvDialect.Decimal.parse(decimal),
+          columns == null || columns.stream().allMatch(String::isBlank)
+              ? List.of()
+              : columns.stream().map(String::trim).toList(),
           experiment,
           modelName == null ? JobConfig.defaultModelName(data) : modelName,
           alias,

@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.smileflow.bundle.Feature;
+import dev.smileflow.bundle.LoadedModel;
+import dev.smileflow.bundle.ModelBundle;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,6 +61,7 @@ class MainTest {
           "--missing",
           "--drop",
           "--keep",
+          "--columns",
           "--delimiter",
           "--decimal",
           "--reference-profile"
@@ -67,6 +72,40 @@ class MainTest {
     assertTrue(o.out().contains("env MODEL_NAME; default: from the data file's name"), o.out());
     assertTrue(o.out().contains("env TRAIN_DROP"), o.out());
     assertTrue(o.out().contains("env TRAIN_KEEP"), o.out());
+    assertTrue(o.out().contains("env TRAIN_COLUMNS"), o.out());
+  }
+
+  @Test
+  void aFileWithoutAHeaderRowTrainsWithColumnsAndItsModelTakesThoseNames() throws Exception {
+    List<String> lines = Files.readAllLines(Path.of("..", "testdata", "wine.csv"));
+    Path data = Files.write(dir.resolve("wine.data"), lines.subList(1, lines.size()));
+    String columns = lines.getFirst();
+    Path out = dir.resolve("model");
+    Outcome o =
+        run(
+            Map.of(),
+            "--dry-run",
+            "--data",
+            data.toString(),
+            "--columns",
+            columns,
+            "--label",
+            "cultivar",
+            "--algorithms",
+            "logistic",
+            "--output",
+            out.toString());
+    assertEquals(0, o.code(), o.err());
+    LoadedModel model = ModelBundle.load(out);
+    assertTrue(o.out().contains("(178 rows: "), o.out());
+    assertEquals(
+        List.of(columns.split(",")).subList(0, 13),
+        model.descriptor().features().stream().map(Feature::name).toList());
+    Outcome twice =
+        run(Map.of(), "--dry-run", "--data", data.toString(), "--columns", "a,b,a", "--label", "b");
+    assertEquals(2, twice.code());
+    assertEquals(
+        "error: bad arguments: --columns names these more than once: [a]", twice.err().strip());
   }
 
   @Test

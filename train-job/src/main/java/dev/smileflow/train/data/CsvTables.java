@@ -26,7 +26,8 @@ import org.apache.commons.csv.CSVRecord;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads a CSV file with a header row into a {@link Table}.
+ * Reads a CSV file with a header row, or without one given {@link LoadOptions#columns()}, into a
+ * {@link Table}.
  *
  * <p>Reading: the delimiter ({@code , ; tab |}) and the decimal separator are detected by {@link
  * CsvDialect#sniff} unless given; a UTF-8 byte-order mark is skipped; quoted fields and CRLF line
@@ -98,22 +99,25 @@ public final class CsvTables {
       throw new DataException(
           DataError.UNREADABLE, source + " is not valid CSV: " + e.getMessage(), e);
     }
+    boolean named = !options.columns().isEmpty();
     if (records.isEmpty()) {
-      throw new DataException(DataError.EMPTY, source + " is empty: no header row");
+      throw new DataException(
+          DataError.EMPTY, source + " is empty: " + (named ? "no data rows" : "no header row"));
     }
-    List<String> header = records.getFirst().toList();
+    List<String> header = named ? options.columns() : records.getFirst().toList();
+    String headerHint = named ? "" : dataLikeHeaderHint(header, dialect);
     Map<String, Integer> index = new HashMap<>();
     for (int j = 0; j < header.size(); j++) {
       String name = header.get(j);
       if (name.isEmpty()) {
         throw new DataException(
             DataError.DUPLICATE_COLUMN,
-            source + ": column " + (j + 1) + " has an empty header name");
+            source + ": column " + (j + 1) + " has an empty header name" + headerHint);
       }
       if (index.putIfAbsent(name, j) != null) {
         throw new DataException(
             DataError.DUPLICATE_COLUMN,
-            source + ": column '" + name + "' appears twice in the header");
+            source + ": column '" + name + "' appears twice in the header" + headerHint);
       }
     }
     Integer labelIndex = index.get(options.label());
@@ -130,7 +134,8 @@ public final class CsvTables {
               + (header.size() == 1 ? " column: " : " columns: ")
               + String.join(", ", header.subList(0, Math.min(header.size(), HEADER_SHOWN)))
               + (header.size() > HEADER_SHOWN ? ", ..." : "")
-              + "; set --label, or --delimiter if the columns are split wrongly)");
+              + "; set --label, or --delimiter if the columns are split wrongly)"
+              + headerHint);
     }
     if (header.size() < 2) {
       throw new DataException(
@@ -140,18 +145,25 @@ public final class CsvTables {
     requireColumns(source, index, options.categorical(), "--categorical");
     requireColumns(source, index, options.drop(), "--drop");
     requireColumns(source, index, options.keep(), "--keep");
-    int rows = records.size() - 1;
+    int first = named ? 0 : 1;
+    int rows = records.size() - first;
     if (rows == 0) {
       throw new DataException(DataError.EMPTY, source + " has a header but no data rows");
     }
     @Nullable String[][] cells = new @Nullable String[rows][];
     for (int i = 0; i < rows; i++) {
-      CSVRecord record = records.get(i + 1);
+      CSVRecord record = records.get(i + first);
       if (record.size() != header.size()) {
         throw new DataException(
             DataError.RAGGED_ROW,
-            "%s, row %s: %s fields, but the header has %s (read with %s)"
-                .formatted(source, i + 1, record.size(), header.size(), dialect));
+            "%s, row %s: %s fields, but %s %s (read with %s)"
+                .formatted(
+                    source,
+                    i + 1,
+                    record.size(),
+                    named ? "--columns names" : "the header has",
+                    header.size(),
+                    dialect));
       }
       @Nullable String[] row = new @Nullable String[header.size()];
       for (int j = 0; j < row.length; j++) {
@@ -192,6 +204,18 @@ public final class CsvTables {
         cells,
         dialect,
         options);
+  }
+
+  /**
+   * For errors about the header: when most of its cells are numbers, the file probably has no
+   * header row, which {@code --columns} handles.
+   */
+  private static String dataLikeHeaderHint(List<String> header, CsvDialect dialect) {
+    long numbers = header.stream().filter(h -> !Double.isNaN(dialect.parseNumber(h))).count();
+    return numbers * 2 > header.size()
+        ? "; the first row looks like data, not a header: if the file has none, name its columns"
+            + " with --columns"
+        : "";
   }
 
   /** The decision about column {@code j}: dropped, screened, or kept despite the screen. */

@@ -81,7 +81,14 @@ class CsvTablesTest {
         fails(
             semicolon,
             new LoadOptions(
-                "species", MissingPolicy.IMPUTE, Set.of(), Set.of(), Set.of(), ',', null));
+                "species",
+                MissingPolicy.IMPUTE,
+                Set.of(),
+                Set.of(),
+                Set.of(),
+                ',',
+                null,
+                List.of()));
     assertEquals(DataError.NO_LABEL_COLUMN, e.code());
     assertTrue(
         e.getMessage()
@@ -92,6 +99,68 @@ class CsvTablesTest {
   }
 
   private static final Path PENGUINS = Path.of("..", "testdata", "penguins.csv");
+  private static final Path WINE = Path.of("..", "testdata", "wine.csv");
+
+  /** Wine's columns as its header names them, and the file without that header row. */
+  private List<String> wineWithoutHeader() throws IOException {
+    List<String> lines = Files.readAllLines(WINE);
+    Files.write(dir.resolve("wine.data"), lines.subList(1, lines.size()));
+    return List.of(lines.getFirst().split(","));
+  }
+
+  private static LoadOptions named(String label, List<String> columns) {
+    return new LoadOptions(
+        label, MissingPolicy.REJECT, Set.of(), Set.of(), Set.of(), null, null, columns);
+  }
+
+  @Test
+  void aFileWithoutAHeaderRowReadWithColumnsEqualsTheFileWithIt() throws IOException {
+    List<String> columns = wineWithoutHeader();
+    Table headed = CsvTables.read(WINE, label("cultivar", MissingPolicy.REJECT));
+    Table headless = CsvTables.read(dir.resolve("wine.data"), named("cultivar", columns));
+    assertEquals(178, headless.rows());
+    assertEquals(headed.featureNames(), headless.featureNames());
+    assertEquals(headed.classes(), headless.classes());
+    assertArrayEquals(headed.y(), headless.y());
+    for (int i = 0; i < headed.rows(); i++) {
+      assertEquals(headed.row(i), headless.row(i), "row " + (i + 1));
+    }
+  }
+
+  @Test
+  void aHeaderlessFileReadWithoutColumnsSaysItsFirstRowLooksLikeData() throws IOException {
+    wineWithoutHeader();
+    DataException e = fails(dir.resolve("wine.data"), label("cultivar", MissingPolicy.REJECT));
+    assertEquals(DataError.NO_LABEL_COLUMN, e.code());
+    assertTrue(
+        e.getMessage()
+            .endsWith(
+                "; the first row looks like data, not a header: if the file has none, name its"
+                    + " columns with --columns"),
+        e.getMessage());
+    // a first row with a repeated value fails as a duplicate header name, with the same hint
+    DataException twice = fails(csv("1,0,0,a\n2,1,1,b\n"), label("y", MissingPolicy.REJECT));
+    assertEquals(DataError.DUPLICATE_COLUMN, twice.code());
+    assertTrue(twice.getMessage().contains("column '0' appears twice in the header; the first"));
+    // a real header gets no hint
+    assertFalse(
+        fails(csv("a,b,kind\n1,2,x\n"), LoadOptions.iris()).getMessage().contains("--columns"));
+  }
+
+  @Test
+  void columnsMustMatchTheFieldsAndBeDistinctNames() throws IOException {
+    DataException ragged = fails(csv("1,2,x\n3,4,y\n"), named("y", List.of("a", "y")));
+    assertEquals(DataError.RAGGED_ROW, ragged.code());
+    assertEquals(
+        dir.resolve("data.csv")
+            + ", row 1: 3 fields, but --columns names 2 (read with delimiter ',', decimal point)",
+        ragged.getMessage());
+    IllegalArgumentException twice =
+        assertThrows(IllegalArgumentException.class, () -> named("y", List.of("a", "y", "a")));
+    assertEquals("--columns names these more than once: [a]", twice.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> named("y", List.of("a", " ")));
+  }
+
   private static final Path PENGUINS_SEMICOLON =
       Path.of("..", "testdata", "penguins-semicolon.csv");
   private static final Path PENGUINS_RAW = Path.of("..", "testdata", "penguins-raw.csv");
@@ -207,7 +276,8 @@ class CsvTablesTest {
             Set.of("studyName", "Island"),
             Set.of("Date Egg"),
             null,
-            null);
+            null,
+            List.of());
     Table t = CsvTables.read(PENGUINS_RAW, options);
     assertFalse(t.featureNames().contains("studyName"));
     assertFalse(t.featureNames().contains("Island"));
@@ -231,21 +301,42 @@ class CsvTablesTest {
         fails(
             file,
             new LoadOptions(
-                "y", MissingPolicy.REJECT, Set.of(), Set.of("nope"), Set.of(), null, null));
+                "y",
+                MissingPolicy.REJECT,
+                Set.of(),
+                Set.of("nope"),
+                Set.of(),
+                null,
+                null,
+                List.of()));
     assertEquals(DataError.SCHEMA_MISMATCH, drop.code());
     assertEquals(file + " has no column 'nope' (named in --drop)", drop.getMessage());
     DataException keep =
         fails(
             file,
             new LoadOptions(
-                "y", MissingPolicy.REJECT, Set.of(), Set.of(), Set.of("gone"), null, null));
+                "y",
+                MissingPolicy.REJECT,
+                Set.of(),
+                Set.of(),
+                Set.of("gone"),
+                null,
+                null,
+                List.of()));
     assertEquals(file + " has no column 'gone' (named in --keep)", keep.getMessage());
     IllegalArgumentException label =
         assertThrows(
             IllegalArgumentException.class,
             () ->
                 new LoadOptions(
-                    "y", MissingPolicy.REJECT, Set.of(), Set.of("y"), Set.of(), null, null));
+                    "y",
+                    MissingPolicy.REJECT,
+                    Set.of(),
+                    Set.of("y"),
+                    Set.of(),
+                    null,
+                    null,
+                    List.of()));
     assertEquals(
         "--drop names the label column 'y'; the label cannot be dropped", label.getMessage());
   }

@@ -27,7 +27,8 @@ class ValidationTest {
     return CsvTables.parse(
         "t.csv",
         csv.getBytes(StandardCharsets.UTF_8),
-        new LoadOptions("y", MissingPolicy.REJECT, Set.of(), Set.of(), Set.of(keep), null, null));
+        new LoadOptions(
+            "y", MissingPolicy.REJECT, Set.of(), Set.of(), Set.of(keep), null, null, List.of()));
   }
 
   @Test
