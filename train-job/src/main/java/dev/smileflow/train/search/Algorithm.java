@@ -1,7 +1,8 @@
 package dev.smileflow.train.search;
 
+import static dev.smileflow.train.search.ModelSpec.num;
+
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -9,60 +10,89 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Function;
 
-/** The candidate algorithms, each with its hyperparameter names and a small default grid. */
-@SuppressWarnings("ImmutableEnumChecker") // defaults unmodifiable, the factories stateless lambdas
+/**
+ * The candidate algorithms, each with its hyperparameters (one {@link Param} each: name, whole or
+ * real, allowed range, default values) and how a candidate is built from one value of each.
+ */
+@SuppressWarnings("ImmutableEnumChecker") // params unmodifiable, the factories stateless lambdas
 public enum Algorithm {
   LOGISTIC(
-      "logistic",
-      1,
-      Map.of("lambda", List.of(0.01, 0.1, 1.0)),
-      p -> new ModelSpec.Logistic(real(p, "lambda"))),
+      "logistic", 1, v -> new ModelSpec.Logistic(v[0]), Param.real("lambda", 0, 1e6, 0.01, 0.1, 1)),
   SVM(
       "svm",
       5,
-      Map.of("c", List.of(1.0, 10.0), "sigma_scale", List.of(0.5, 1.0, 2.0)),
-      p -> new ModelSpec.Svm(real(p, "c"), real(p, "sigma_scale"))),
+      v -> new ModelSpec.Svm(v[0], v[1]),
+      Param.real("c", 1e-6, 1e6, 1, 10),
+      Param.real("sigma_scale", 1e-4, 1e4, 0.5, 1, 2)),
   RANDOM_FOREST(
       "random_forest",
       6,
-      Map.of("trees", List.of(100.0), "mtry", List.of(0.0), "max_depth", List.of(4.0, 12.0)),
-      p ->
-          new ModelSpec.RandomForestSpec(
-              integer(p, "trees"), integer(p, "mtry"), integer(p, "max_depth"))),
+      v -> new ModelSpec.RandomForestSpec((int) v[0], (int) v[1], (int) v[2]),
+      Param.whole("trees", 1, 5000, 100),
+      Param.whole("mtry", 0, 100_000, 0),
+      Param.whole("max_depth", 2, 1000, 4, 12)),
   GRADIENT_BOOSTING(
       "gradient_boosting",
       7,
-      Map.of("trees", List.of(50.0), "max_nodes", List.of(4.0, 8.0), "shrinkage", List.of(0.1)),
-      p ->
-          new ModelSpec.GradientBoosting(
-              integer(p, "trees"), integer(p, "max_nodes"), real(p, "shrinkage"))),
+      v -> new ModelSpec.GradientBoosting((int) v[0], (int) v[1], v[2]),
+      Param.whole("trees", 1, 5000, 50),
+      Param.whole("max_nodes", 2, 10_000, 4, 8),
+      Param.real("shrinkage", 1e-4, 1, 0.1)),
   DECISION_TREE(
       "decision_tree",
       3,
-      Map.of("max_depth", List.of(3.0, 8.0), "node_size", List.of(3.0)),
-      p -> new ModelSpec.DecisionTreeSpec(integer(p, "max_depth"), integer(p, "node_size"))),
-  KNN("knn", 4, Map.of("k", List.of(3.0, 7.0, 15.0)), p -> new ModelSpec.Knn(integer(p, "k"))),
+      v -> new ModelSpec.DecisionTreeSpec((int) v[0], (int) v[1]),
+      Param.whole("max_depth", 1, 1000, 3, 8),
+      Param.whole("node_size", 1, 100_000, 3)),
+  KNN("knn", 4, v -> new ModelSpec.Knn((int) v[0]), Param.whole("k", 1, 1000, 3, 7, 15)),
   NAIVE_BAYES(
       "naive_bayes",
       0,
-      Map.of("var_smoothing", List.of(1e-9)),
-      p -> new ModelSpec.NaiveBayesSpec(real(p, "var_smoothing"))),
-  LDA("lda", 2, Map.of("ridge", List.of(1e-4)), p -> new ModelSpec.Lda(real(p, "ridge")));
+      v -> new ModelSpec.NaiveBayesSpec(v[0]),
+      Param.real("var_smoothing", 1e-12, 10, 1e-9)),
+  LDA("lda", 2, v -> new ModelSpec.Lda(v[0]), Param.real("ridge", 1e-12, 10, 1e-4));
+
+  /**
+   * One hyperparameter: name, whole numbers only or not, allowed {@code [min, max]} and default
+   * grid values; an algorithm declares them in the order of its record's components.
+   */
+  record Param(String name, boolean whole, double min, double max, List<Double> defaults) {
+    static Param real(String name, double min, double max, double... defaults) {
+      return new Param(name, false, min, max, Arrays.stream(defaults).boxed().toList());
+    }
+
+    static Param whole(String name, int min, int max, double... defaults) {
+      return new Param(name, true, min, max, Arrays.stream(defaults).boxed().toList());
+    }
+
+    /** Its value in {@code values}, which the search space always fills. */
+    private double read(Map<String, Double> values) {
+      double value = Objects.requireNonNull(values.get(name), name);
+      if (whole && value != Math.rint(value)) {
+        throw new IllegalArgumentException(name + " must be a whole number, got " + value);
+      }
+      return value;
+    }
+
+    private void requireInRange(String algorithm, double value) {
+      if (!(value >= min && value <= max)) {
+        String range = "[" + num(min) + ", " + num(max) + "]";
+        throw new IllegalArgumentException(
+            algorithm + "." + name + " must be in " + range + ", got " + num(value));
+      }
+    }
+  }
 
   private final String id;
   private final int simplicity;
-  private final Map<String, List<Double>> defaults;
-  private final Function<Map<String, Double>, ModelSpec> factory;
+  private final Function<double[], ModelSpec> factory;
+  private final List<Param> declared;
 
-  Algorithm(
-      String id,
-      int simplicity,
-      Map<String, List<Double>> defaults,
-      Function<Map<String, Double>, ModelSpec> factory) {
+  Algorithm(String id, int simplicity, Function<double[], ModelSpec> factory, Param... params) {
     this.id = id;
     this.simplicity = simplicity;
-    this.defaults = Collections.unmodifiableMap(new TreeMap<>(defaults));
     this.factory = factory;
+    this.declared = List.of(params);
   }
 
   /** The name used on the command line, in search files and in MLflow ({@code random_forest}). */
@@ -84,17 +114,23 @@ public enum Algorithm {
     return this == LDA;
   }
 
-  /** The default grid: values per hyperparameter name, names sorted. */
-  public Map<String, List<Double>> defaultGrid() {
-    return defaults;
+  /** The hyperparameters by name, names sorted (a fresh map). */
+  Map<String, Param> params() {
+    Map<String, Param> byName = new TreeMap<>();
+    declared.forEach(p -> byName.put(p.name(), p));
+    return byName;
   }
 
-  /**
-   * Builds a candidate from one value per hyperparameter; {@link SearchSpace} holds exactly the
-   * known names.
-   */
-  ModelSpec spec(Map<String, Double> params) {
-    return factory.apply(params);
+  /** Builds a candidate from one value per hyperparameter, as {@link SearchSpace} holds them. */
+  ModelSpec spec(Map<String, Double> values) {
+    return factory.apply(declared.stream().mapToDouble(p -> p.read(values)).toArray());
+  }
+
+  /** Throws unless each value, in declaration order, is in range: {@code svm.c must be in [..]}. */
+  void requireInRange(double... values) {
+    for (int i = 0; i < values.length; i++) {
+      declared.get(i).requireInRange(id, values[i]);
+    }
   }
 
   /** Parses an id ({@code random_forest}, case-insensitive, {@code -} accepted for {@code _}). */
@@ -110,18 +146,5 @@ public enum Algorithm {
                     + "' (known: "
                     + String.join(", ", Arrays.stream(values()).map(Algorithm::id).toList())
                     + ")"));
-  }
-
-  /** The value of {@code name}, which the search space always holds. */
-  private static double real(Map<String, Double> p, String name) {
-    return Objects.requireNonNull(p.get(name), () -> "the search space has a value for " + name);
-  }
-
-  private static int integer(Map<String, Double> p, String name) {
-    double value = real(p, name);
-    if (value != Math.rint(value)) {
-      throw new IllegalArgumentException(name + " must be a whole number, got " + value);
-    }
-    return (int) value;
   }
 }

@@ -32,9 +32,9 @@ import smile.tensor.DenseMatrix;
 import smile.tensor.EVD;
 
 /**
- * One candidate: an algorithm with all its hyperparameters, validated in the record's compact
- * constructor. {@link #fit} trains on encoded rows with labels {@code 0..k-1}, seeded so the same
- * inputs give the same model.
+ * One candidate: an algorithm with all its hyperparameters, checked in the record's compact
+ * constructor against the ranges its {@link Algorithm} declares. {@link #fit} trains on encoded
+ * rows with labels {@code 0..k-1}, seeded so the same inputs give the same model.
  */
 public sealed interface ModelSpec {
   /**
@@ -83,7 +83,7 @@ public sealed interface ModelSpec {
   /** L2-regularized multinomial logistic regression (L-BFGS). */
   record Logistic(double lambda) implements ModelSpec {
     public Logistic {
-      requireRange("logistic.lambda", lambda, 0, 1e6);
+      Algorithm.LOGISTIC.requireInRange(lambda);
     }
 
     @Override
@@ -116,8 +116,7 @@ public sealed interface ModelSpec {
    */
   record Svm(double c, double sigmaScale) implements ModelSpec {
     public Svm {
-      requireRange("svm.c", c, 1e-6, 1e6);
-      requireRange("svm.sigma_scale", sigmaScale, 1e-4, 1e4);
+      Algorithm.SVM.requireInRange(c, sigmaScale);
     }
 
     @Override
@@ -186,9 +185,7 @@ public sealed interface ModelSpec {
   /** Random forest of CART trees; {@code mtry} 0 means sqrt(p). */
   record RandomForestSpec(int trees, int mtry, int maxDepth) implements ModelSpec {
     public RandomForestSpec {
-      requireRange("random_forest.trees", trees, 1, 5000);
-      requireRange("random_forest.mtry", mtry, 0, 100_000);
-      requireRange("random_forest.max_depth", maxDepth, 2, 1000);
+      Algorithm.RANDOM_FOREST.requireInRange(trees, mtry, maxDepth);
     }
 
     @Override
@@ -217,9 +214,7 @@ public sealed interface ModelSpec {
   /** Gradient-boosted trees (softmax for more than two classes). */
   record GradientBoosting(int trees, int maxNodes, double shrinkage) implements ModelSpec {
     public GradientBoosting {
-      requireRange("gradient_boosting.trees", trees, 1, 5000);
-      requireRange("gradient_boosting.max_nodes", maxNodes, 2, 10_000);
-      requireRange("gradient_boosting.shrinkage", shrinkage, 1e-4, 1);
+      Algorithm.GRADIENT_BOOSTING.requireInRange(trees, maxNodes, shrinkage);
     }
 
     @Override
@@ -244,8 +239,7 @@ public sealed interface ModelSpec {
   /** A single CART tree (Gini). */
   record DecisionTreeSpec(int maxDepth, int nodeSize) implements ModelSpec {
     public DecisionTreeSpec {
-      requireRange("decision_tree.max_depth", maxDepth, 1, 1000);
-      requireRange("decision_tree.node_size", nodeSize, 1, 100_000);
+      Algorithm.DECISION_TREE.requireInRange(maxDepth, nodeSize);
     }
 
     @Override
@@ -269,7 +263,7 @@ public sealed interface ModelSpec {
   /** k-nearest neighbours (Euclidean, on standardized features). */
   record Knn(int k) implements ModelSpec {
     public Knn {
-      requireRange("knn.k", k, 1, 1000);
+      Algorithm.KNN.requireInRange(k);
     }
 
     @Override
@@ -295,7 +289,7 @@ public sealed interface ModelSpec {
   /** Gaussian naive Bayes; {@code var_smoothing} is added to every per-class variance. */
   record NaiveBayesSpec(double varSmoothing) implements ModelSpec {
     public NaiveBayesSpec {
-      requireRange("naive_bayes.var_smoothing", varSmoothing, 1e-12, 10);
+      Algorithm.NAIVE_BAYES.requireInRange(varSmoothing);
     }
 
     @Override
@@ -345,7 +339,7 @@ public sealed interface ModelSpec {
    */
   record Lda(double ridge) implements ModelSpec {
     public Lda {
-      requireRange("lda.ridge", ridge, 1e-12, 10);
+      Algorithm.LDA.requireInRange(ridge);
     }
 
     @Override
@@ -436,12 +430,5 @@ public sealed interface ModelSpec {
       return Long.toString((long) value);
     }
     return Double.toString(value);
-  }
-
-  private static void requireRange(String name, double value, double min, double max) {
-    if (!(value >= min && value <= max)) {
-      throw new IllegalArgumentException(
-          name + " must be in [" + num(min) + ", " + num(max) + "], got " + num(value));
-    }
   }
 }

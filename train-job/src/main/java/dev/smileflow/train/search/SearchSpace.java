@@ -3,6 +3,7 @@ package dev.smileflow.train.search;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.smileflow.train.search.Algorithm.Param;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,7 +12,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
 
@@ -49,18 +49,18 @@ public final class SearchSpace {
     }
   }
 
-  private final Map<Algorithm, Map<String, Values>> spaces;
+  private final Map<Algorithm, Map<Param, Values>> spaces;
 
-  private SearchSpace(Map<Algorithm, Map<String, Values>> spaces) {
+  private SearchSpace(Map<Algorithm, Map<Param, Values>> spaces) {
     this.spaces = spaces;
   }
 
   /** The default grids of {@code algorithms}, in the given order. */
   public static SearchSpace defaults(List<Algorithm> algorithms) {
-    Map<Algorithm, Map<String, Values>> spaces = new LinkedHashMap<>();
+    Map<Algorithm, Map<Param, Values>> spaces = new LinkedHashMap<>();
     for (Algorithm a : algorithms) {
-      Map<String, Values> params = new LinkedHashMap<>();
-      a.defaultGrid().forEach((name, values) -> params.put(name, new Choices(values)));
+      Map<Param, Values> params = new LinkedHashMap<>();
+      a.params().values().forEach(p -> params.put(p, new Choices(p.defaults())));
       spaces.put(a, params);
     }
     return new SearchSpace(spaces);
@@ -100,24 +100,25 @@ public final class SearchSpace {
     return with(algorithm, param, values);
   }
 
-  private SearchSpace with(Algorithm algorithm, String param, Values values) {
-    if (!algorithm.defaultGrid().containsKey(param)) {
+  private SearchSpace with(Algorithm algorithm, String name, Values values) {
+    Param param = algorithm.params().get(name);
+    if (param == null) {
       throw new IllegalArgumentException(
           "unknown hyperparameter "
               + algorithm.id()
               + "."
-              + param
+              + name
               + " (known: "
-              + String.join(", ", algorithm.defaultGrid().keySet())
+              + String.join(", ", algorithm.params().keySet())
               + ")");
     }
-    Map<String, Values> params = spaces.get(algorithm);
+    Map<Param, Values> params = spaces.get(algorithm);
     if (params == null) {
       return this;
     }
-    Map<String, Values> changed = new LinkedHashMap<>(params);
+    Map<Param, Values> changed = new LinkedHashMap<>(params);
     changed.put(param, values);
-    Map<Algorithm, Map<String, Values>> copy = new LinkedHashMap<>(spaces);
+    Map<Algorithm, Map<Param, Values>> copy = new LinkedHashMap<>(spaces);
     copy.put(algorithm, changed);
     return new SearchSpace(copy);
   }
@@ -192,14 +193,14 @@ public final class SearchSpace {
           throw new IllegalArgumentException(
               entry.getKey().id()
                   + "."
-                  + param.getKey()
+                  + param.getKey().name()
                   + " is a range; use --search random (or list values for a grid)");
         }
         List<Map<String, Double>> next = new ArrayList<>();
         for (Map<String, Double> combo : combos) {
           for (double v : choices.values()) {
             Map<String, Double> c = new LinkedHashMap<>(combo);
-            c.put(param.getKey(), v);
+            c.put(param.getKey().name(), v);
             next.add(c);
           }
         }
@@ -236,29 +237,18 @@ public final class SearchSpace {
                             + random.nextDouble() * (Math.log(r.max()) - Math.log(r.min())));
                 case Range r -> r.min() + random.nextDouble() * (r.max() - r.min());
               };
-          if (param.getValue() instanceof Range && isInteger(entry.getKey(), param.getKey())) {
+          if (param.getValue() instanceof Range && param.getKey().whole()) {
             v = Math.rint(v);
           } else if (param.getValue() instanceof Range) {
             v = Double.parseDouble(String.format(Locale.ROOT, "%.4g", v));
           }
-          combo.put(param.getKey(), v);
+          combo.put(param.getKey().name(), v);
         }
         seen.add(entry.getKey().spec(combo));
       }
       out.addAll(seen);
     }
     return out;
-  }
-
-  private static boolean isInteger(Algorithm algorithm, String param) {
-    List<Double> defaults =
-        Objects.requireNonNull(
-            algorithm.defaultGrid().get(param),
-            "the search space holds only known hyperparameters");
-    return defaults.stream().allMatch(v -> v == Math.rint(v))
-        && !param.equals("c")
-        && !param.equals("sigma_scale")
-        && !param.equals("lambda");
   }
 
   private static double number(String text, String context) {
