@@ -114,7 +114,8 @@ final class TrainCommand implements Callable<Integer> {
       paramLabel = "CHAR",
       defaultValue = "${env:TRAIN_DELIMITER}",
       description =
-          "Field delimiter: , ; | or tab (env TRAIN_DELIMITER; default: detected from the first rows).")
+          "Field delimiter: , ; | tab, or space for columns aligned by runs of blanks (env"
+              + " TRAIN_DELIMITER; default: detected from the first rows).")
   @Nullable String delimiter;
 
   @Option(

@@ -141,7 +141,7 @@ class MainTest {
     Outcome delimiter = run(Map.of(), "--dry-run", "--data", penguins, "--delimiter", ":");
     assertEquals(2, delimiter.code());
     assertEquals(
-        "error: bad arguments: --delimiter must be one of , ; | tab, got ':'",
+        "error: bad arguments: --delimiter must be one of , ; | tab space, got ':'",
         delimiter.err().strip());
   }
 

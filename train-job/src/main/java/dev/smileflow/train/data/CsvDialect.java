@@ -18,9 +18,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Detection ({@link #sniff}): the delimiter is the first of {@code , ; tab |} that splits the
  * header and the first {@value #SNIFF_RECORDS} data rows into the same number of fields, more than
  * one (the candidate with the most fields wins when several are consistent); when none is
- * consistent, the one that splits the header into the most fields (comma on a tie). The decimal
- * separator is a comma when the delimiter is not a comma and the data has more cells like {@code
- * 39,1} than like {@code 39.1}; otherwise a point.
+ * consistent, blanks ({@link #BLANKS}) when runs of spaces and tabs split every row into the same
+ * number of fields, more than one; else the one that splits the header into the most fields (comma
+ * on a tie). The decimal separator is a comma when the delimiter is not a comma and the data has
+ * more cells like {@code 39,1} than like {@code 39.1}; otherwise a point.
  *
  * @param delimiter the field delimiter
  * @param decimal the decimal separator of numbers
@@ -28,6 +29,13 @@ import org.jspecify.annotations.Nullable;
 public record CsvDialect(char delimiter, Decimal decimal) {
   /** Delimiters tried by {@link #sniff}, in order of preference. */
   public static final List<Character> CANDIDATES = List.of(',', ';', '\t', '|');
+
+  /**
+   * The delimiter of whitespace-aligned files ({@code --delimiter space}): each run of spaces and
+   * tabs outside double quotes separates two fields, and blanks at a line's start or end are
+   * ignored.
+   */
+  public static final char BLANKS = ' ';
 
   /** Data rows (after the header) that {@link #sniff} looks at. */
   static final int SNIFF_RECORDS = 50;
@@ -54,21 +62,27 @@ public record CsvDialect(char delimiter, Decimal decimal) {
   }
 
   public CsvDialect {
-    if (!CANDIDATES.contains(delimiter)) {
+    if (!supported(delimiter)) {
       throw new IllegalArgumentException("unsupported delimiter " + describe(delimiter));
     }
   }
 
-  /** Parses {@code , ; | tab \t} (the word or the escape for a tab). */
+  /** Whether {@code delimiter} is one this reader knows: a candidate or {@link #BLANKS}. */
+  public static boolean supported(char delimiter) {
+    return CANDIDATES.contains(delimiter) || delimiter == BLANKS;
+  }
+
+  /** Parses {@code , ; | tab \t space} (the word or the escape for a tab; space for blanks). */
   public static char parseDelimiter(String text) {
     return switch (text) {
       case "," -> ',';
       case ";" -> ';';
       case "|" -> '|';
       case "\t", "\\t", "tab", "TAB" -> '\t';
+      case " ", "space", "SPACE" -> BLANKS;
       default ->
           throw new IllegalArgumentException(
-              "--delimiter must be one of , ; | tab, got '" + text + "'");
+              "--delimiter must be one of , ; | tab space, got '" + text + "'");
     };
   }
 
@@ -83,9 +97,11 @@ public record CsvDialect(char delimiter, Decimal decimal) {
     return new CsvDialect(d, sep);
   }
 
-  /** The commons-csv format for this dialect: quotes allowed, cells trimmed. */
-  CSVFormat format() {
-    return format(delimiter);
+  /** The records of {@code text} in this dialect, the header (if any) first. */
+  List<CSVRecord> records(String text) throws IOException {
+    try (CSVParser parser = parser(text, delimiter)) {
+      return parser.getRecords();
+    }
   }
 
   /**
@@ -119,9 +135,13 @@ public record CsvDialect(char delimiter, Decimal decimal) {
     }
   }
 
-  /** For messages: {@code ';'}, {@code tab}. */
+  /** For messages: {@code ';'}, {@code tab}, {@code space}. */
   public static String describe(char delimiter) {
-    return delimiter == '\t' ? "tab" : "'" + delimiter + "'";
+    return switch (delimiter) {
+      case '\t' -> "tab";
+      case BLANKS -> "space";
+      default -> "'" + delimiter + "'";
+    };
   }
 
   @Override
@@ -153,7 +173,15 @@ public record CsvDialect(char delimiter, Decimal decimal) {
         bestFields = header;
       }
     }
-    return best != 0 ? best : widestHeader;
+    if (best != 0) {
+      return best;
+    }
+    List<Integer> blanks = fieldCounts(collapseBlanks(text), '\t');
+    boolean aligned =
+        !blanks.isEmpty()
+            && blanks.getFirst() > 1
+            && blanks.stream().allMatch(c -> c.equals(blanks.getFirst()));
+    return aligned ? BLANKS : widestHeader;
   }
 
   /** Field counts of the header and the first data rows; empty when they do not parse. */
@@ -177,7 +205,7 @@ public record CsvDialect(char delimiter, Decimal decimal) {
     }
     int comma = 0;
     int point = 0;
-    try (CSVParser parser = CSVParser.parse(new StringReader(text), format(delimiter))) {
+    try (CSVParser parser = parser(text, delimiter)) {
       for (CSVRecord record : parser) {
         for (String cell : record) {
           if (COMMA_DECIMAL.matcher(cell).matches()) {
@@ -193,7 +221,41 @@ public record CsvDialect(char delimiter, Decimal decimal) {
     return comma > point ? Decimal.COMMA : Decimal.POINT;
   }
 
-  private static CSVFormat format(char delimiter) {
-    return CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setTrim(true).get();
+  /** A parser of {@code text}: quotes allowed, cells trimmed; blanks read as single tabs. */
+  private static CSVParser parser(String text, char delimiter) throws IOException {
+    boolean blanks = delimiter == BLANKS;
+    CSVFormat format =
+        CSVFormat.DEFAULT.builder().setDelimiter(blanks ? '\t' : delimiter).setTrim(true).get();
+    return CSVParser.parse(new StringReader(blanks ? collapseBlanks(text) : text), format);
+  }
+
+  /**
+   * {@code text} with each run of spaces and tabs outside double quotes made one tab, and none at a
+   * line's start or end; line breaks stay where they are, so row numbers do not change.
+   */
+  private static String collapseBlanks(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    boolean quoted = false;
+    boolean lineStart = true;
+    boolean gap = false;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!quoted && (c == ' ' || c == '\t')) {
+        gap = !lineStart;
+      } else if (!quoted && (c == '\n' || c == '\r')) {
+        out.append(c);
+        lineStart = true;
+        gap = false;
+      } else {
+        if (gap) {
+          out.append('\t');
+          gap = false;
+        }
+        quoted ^= c == '"';
+        lineStart = false;
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 }

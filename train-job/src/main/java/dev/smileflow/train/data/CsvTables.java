@@ -3,7 +3,6 @@ package dev.smileflow.train.data;
 import dev.smileflow.bundle.ModelBundle;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -21,7 +20,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.jspecify.annotations.Nullable;
 
@@ -93,8 +91,8 @@ public final class CsvTables {
     String text = decode(source, bytes);
     CsvDialect dialect = CsvDialect.sniff(text, options.delimiter(), options.decimal());
     List<CSVRecord> records;
-    try (CSVParser parser = CSVParser.parse(new StringReader(text), dialect.format())) {
-      records = parser.getRecords();
+    try {
+      records = dialect.records(text);
     } catch (IOException | UncheckedIOException e) {
       throw new DataException(
           DataError.UNREADABLE, source + " is not valid CSV: " + e.getMessage(), e);

@@ -62,7 +62,7 @@ public record LoadOptions(
       throw new IllegalArgumentException(
           "--drop names columns that are also kept (--keep or --categorical): " + both);
     }
-    if (delimiter != null && !CsvDialect.CANDIDATES.contains(delimiter)) {
+    if (delimiter != null && !CsvDialect.supported(delimiter)) {
       throw new IllegalArgumentException("unsupported delimiter " + CsvDialect.describe(delimiter));
     }
   }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.smileflow.train.data.CsvDialect.Decimal;
+import java.util.List;
+import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -20,6 +22,25 @@ class CsvDialectTest {
     assertEquals(new CsvDialect(';', Decimal.POINT), sniff("a;b;y\n1.5;2;p\n3;4;q\n"));
     assertEquals(new CsvDialect('\t', Decimal.POINT), sniff("a\tb\ty\n1\t2\tp\n"));
     assertEquals(new CsvDialect('|', Decimal.POINT), sniff("a|b|y\n1|2|p\n"));
+  }
+
+  @Test
+  void columnsAlignedByRunsOfBlanksAreReadAsBlankDelimited() throws Exception {
+    String aligned =
+        "  name       mcg   gvh  class \n"
+            + "AAT_ECOLI   0.49  0.29  cp\n"
+            + "\"ACEA ECOLI\"\t0.07 \t 0.40  cp   \n";
+    CsvDialect d = sniff(aligned);
+    assertEquals(new CsvDialect(CsvDialect.BLANKS, Decimal.POINT), d);
+    assertEquals("delimiter space, decimal point", d.toString());
+    assertEquals(
+        List.of(
+            List.of("name", "mcg", "gvh", "class"),
+            List.of("AAT_ECOLI", "0.49", "0.29", "cp"),
+            List.of("ACEA ECOLI", "0.07", "0.40", "cp")),
+        d.records(aligned).stream().map(CSVRecord::toList).toList());
+    // a single column stays a single column
+    assertEquals(',', sniff("single\nvalue\n").delimiter());
   }
 
   @Test
@@ -59,8 +80,8 @@ class CsvDialectTest {
   @ParameterizedTest
   @CsvSource(
       delimiter = ' ',
-      value = {"',' 44", "';' 59", "'|' 124", "tab 9", "TAB 9", "'\\t' 9"})
-  void delimiterOptionAcceptsTheFourCandidatesAndSpellingsOfTab(String text, int expected) {
+      value = {"',' 44", "';' 59", "'|' 124", "tab 9", "TAB 9", "'\\t' 9", "space 32", "' ' 32"})
+  void delimiterOptionAcceptsTheFourCandidatesSpellingsOfTabAndSpace(String text, int expected) {
     assertEquals((char) expected, CsvDialect.parseDelimiter(text));
   }
 
@@ -68,7 +89,7 @@ class CsvDialectTest {
   void badDelimiterAndDecimalOptionsAreRejectedWithTheValue() {
     IllegalArgumentException d =
         assertThrows(IllegalArgumentException.class, () -> CsvDialect.parseDelimiter(":"));
-    assertEquals("--delimiter must be one of , ; | tab, got ':'", d.getMessage());
+    assertEquals("--delimiter must be one of , ; | tab space, got ':'", d.getMessage());
     IllegalArgumentException m =
         assertThrows(IllegalArgumentException.class, () -> Decimal.parse("x"));
     assertEquals("--decimal must be '.' or ',', got 'x'", m.getMessage());

@@ -128,6 +128,22 @@ class CsvTablesTest {
   }
 
   @Test
+  void wineAlignedByRunsOfSpacesLoadsIdenticallyToTheCommaFile() throws IOException {
+    List<String> aligned =
+        Files.readAllLines(WINE).stream()
+            .map(line -> "  " + String.join("   \t ", line.split(",")) + "  ")
+            .toList();
+    Path file = Files.write(dir.resolve("wine.txt"), aligned);
+    Table comma = CsvTables.read(WINE, label("cultivar", MissingPolicy.REJECT));
+    Table blanks = CsvTables.read(file, label("cultivar", MissingPolicy.REJECT));
+    assertEquals(comma.featureNames(), blanks.featureNames());
+    assertArrayEquals(comma.y(), blanks.y());
+    for (int i = 0; i < comma.rows(); i++) {
+      assertEquals(comma.row(i), blanks.row(i), "row " + (i + 1));
+    }
+  }
+
+  @Test
   void aHeaderlessFileReadWithoutColumnsSaysItsFirstRowLooksLikeData() throws IOException {
     wineWithoutHeader();
     DataException e = fails(dir.resolve("wine.data"), label("cultivar", MissingPolicy.REJECT));
