@@ -119,11 +119,15 @@ class CsvTablesTest {
     Table headed = CsvTables.read(WINE, label("cultivar", MissingPolicy.REJECT));
     Table headless = CsvTables.read(dir.resolve("wine.data"), named("cultivar", columns));
     assertEquals(178, headless.rows());
-    assertEquals(headed.featureNames(), headless.featureNames());
-    assertEquals(headed.classes(), headless.classes());
-    assertArrayEquals(headed.y(), headless.y());
-    for (int i = 0; i < headed.rows(); i++) {
-      assertEquals(headed.row(i), headless.row(i), "row " + (i + 1));
+    assertSameData(headed, headless);
+  }
+
+  private static void assertSameData(Table expected, Table actual) {
+    assertEquals(expected.featureNames(), actual.featureNames());
+    assertEquals(expected.classes(), actual.classes());
+    assertArrayEquals(expected.y(), actual.y());
+    for (int i = 0; i < expected.rows(); i++) {
+      assertEquals(expected.row(i), actual.row(i), "row " + (i + 1));
     }
   }
 
@@ -136,11 +140,7 @@ class CsvTablesTest {
     Path file = Files.write(dir.resolve("wine.txt"), aligned);
     Table comma = CsvTables.read(WINE, label("cultivar", MissingPolicy.REJECT));
     Table blanks = CsvTables.read(file, label("cultivar", MissingPolicy.REJECT));
-    assertEquals(comma.featureNames(), blanks.featureNames());
-    assertArrayEquals(comma.y(), blanks.y());
-    for (int i = 0; i < comma.rows(); i++) {
-      assertEquals(comma.row(i), blanks.row(i), "row " + (i + 1));
-    }
+    assertSameData(comma, blanks);
   }
 
   @Test
