@@ -36,10 +36,14 @@ curl -fsS "http://127.0.0.1:$mlflow_port/health" >/dev/null || { echo "error: ML
 
 export MLFLOW_TRACKING_URI="http://127.0.0.1:$mlflow_port"
 echo "==> training (train-job.jar $*)"
-java -jar train-job/target/train-job.jar "$@"
+java -jar train-job/target/train-job.jar "$@" | tee "$state/train.out"
+# The api follows the alias the job registered under: the summary's last models:/NAME@ALIAS (the model
+# name comes from --data or --model-name, so it is not always iris-classifier).
+model_uri=$(sed -n 's|^Model URI: .*\(models:/[^ )]*@[^ )]*\).*|\1|p' "$state/train.out" | tail -n 1)
+[ -n "$model_uri" ] || { echo "error: train-job registered no model (see its summary above)" >&2; exit 1; }
 
-echo "==> starting the api on http://127.0.0.1:$api_port"
-PORT=$api_port java -jar api/target/api.jar &
+echo "==> starting the api on http://127.0.0.1:$api_port, serving $model_uri"
+env -u MODEL_NAME -u MODEL_ALIAS -u MODEL_STAGE PORT="$api_port" MODEL_URI="$model_uri" java -jar api/target/api.jar &
 api_pid=$!
 for _ in $(seq 1 120); do
   curl -fsS "http://127.0.0.1:$api_port/health/ready" >/dev/null 2>&1 && break
@@ -48,9 +52,9 @@ for _ in $(seq 1 120); do
 done
 cat <<TXT
 
-Ready. MLflow UI: $MLFLOW_TRACKING_URI    api: http://127.0.0.1:$api_port/docs
+Ready. MLflow UI: $MLFLOW_TRACKING_URI    api: http://127.0.0.1:$api_port/docs (fields: /v1/model)
   curl -s -X POST http://127.0.0.1:$api_port/v1/classify -H 'Content-Type: application/json' \\
-       -d '{"sepal_length": 7.7, "sepal_width": 2.6, "petal_length": 6.9, "petal_width": 2.3}'
+       -d '{"sepal_length": 7.7, "sepal_width": 2.6, "petal_length": 6.9, "petal_width": 2.3}'   # Iris
 Press Ctrl-C to stop.
 TXT
 wait "$api_pid"
