@@ -113,6 +113,10 @@ class ConformanceIT {
         "the first version is promoted:\n" + trained.output());
     assertFalse(
         model.equals("iris-classifier"), "the model is named after the data file, not Iris");
+    // scripts/run-local.sh points the api at the models:/NAME@ALIAS of this summary line
+    assertTrue(
+        trained.output().contains("\nModel URI: models:/" + model + "@production\n"),
+        "the summary names the alias URI:\n" + trained.output());
 
     env.put("MODEL_NAME", model);
     try (ApiServer api = ApiServer.startReady(env, tmp.resolve("api.log"))) {
