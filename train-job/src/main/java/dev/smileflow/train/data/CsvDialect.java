@@ -176,7 +176,8 @@ public record CsvDialect(char delimiter, Decimal decimal) {
     if (best != 0) {
       return best;
     }
-    List<Integer> blanks = fieldCounts(collapseBlanks(text), '\t');
+    // only the rows fieldCounts reads, not a copy of a whole file that is most likely not aligned
+    List<Integer> blanks = fieldCounts(collapseBlanks(text, SNIFF_RECORDS + 1), '\t');
     boolean aligned =
         !blanks.isEmpty()
             && blanks.getFirst() > 1
@@ -226,23 +227,27 @@ public record CsvDialect(char delimiter, Decimal decimal) {
     boolean blanks = delimiter == BLANKS;
     CSVFormat format =
         CSVFormat.DEFAULT.builder().setDelimiter(blanks ? '\t' : delimiter).setTrim(true).get();
-    return CSVParser.parse(new StringReader(blanks ? collapseBlanks(text) : text), format);
+    return CSVParser.parse(
+        new StringReader(blanks ? collapseBlanks(text, Integer.MAX_VALUE) : text), format);
   }
 
   /**
-   * {@code text} with each run of spaces and tabs outside double quotes made one tab, and none at a
-   * line's start or end; line breaks stay where they are, so row numbers do not change.
+   * The first {@code records} lines of {@code text} (line breaks inside quotes do not count), with
+   * each run of spaces and tabs outside double quotes made one tab and none at a line's start or
+   * end; line breaks stay where they are, so row numbers do not change.
    */
-  private static String collapseBlanks(String text) {
-    StringBuilder out = new StringBuilder(text.length());
+  private static String collapseBlanks(String text, int records) {
+    StringBuilder out = new StringBuilder();
     boolean quoted = false;
     boolean lineStart = true;
     boolean gap = false;
-    for (int i = 0; i < text.length(); i++) {
+    int ended = 0;
+    for (int i = 0; i < text.length() && ended < records; i++) {
       char c = text.charAt(i);
       if (!quoted && (c == ' ' || c == '\t')) {
         gap = !lineStart;
       } else if (!quoted && (c == '\n' || c == '\r')) {
+        ended += c == '\n' ? 1 : 0;
         out.append(c);
         lineStart = true;
         gap = false;
